@@ -1,0 +1,92 @@
+// Package llm is the one client every model call in brief goes through.
+//
+// It speaks the OpenAI chat-completions wire format (via go-openai), so OpenAI,
+// Ollama, vLLM and llama.cpp all work. It owns streaming, retries with
+// back-off, Retry-After, shared rate limits, token usage and the
+// classification of failures into three classes that callers act on:
+//
+//   - ErrFatal: the whole run cannot succeed (bad key, unknown model,
+//     endpoint down, quota exhausted). Stop, report once, exit 1.
+//   - ErrTransient: worth retrying; the client already retried it up to its
+//     limit before returning it.
+//   - ErrArticle: this request cannot succeed (content filter, context too
+//     long); fail this article, the others go on.
+//
+// It knows nothing about articles or prompts.
+package llm
+
+import (
+	"context"
+	"errors"
+)
+
+// Error classes. Test with errors.Is(err, llm.ErrFatal) and so on.
+var (
+	ErrFatal     = errors.New("fatal endpoint error")
+	ErrTransient = errors.New("transient endpoint error")
+	ErrArticle   = errors.New("request cannot succeed")
+)
+
+// Request is one chat completion: a system prompt with the instructions and a
+// user message with the data.
+type Request struct {
+	// Stage names the caller's step ("translate", "summarize", "digest") for
+	// logs and accounting; it is not sent.
+	Stage     string
+	System    string
+	User      string
+	MaxTokens int
+	// JSON asks for response_format json_object. Endpoints that reject it
+	// are retried without it, and callers must accept plain text anyway.
+	JSON bool
+}
+
+// Usage is token usage as reported by the endpoint, or estimated when the
+// endpoint reports none (Estimated is then true).
+type Usage struct {
+	PromptTokens     int  `json:"prompt_tokens"`
+	CompletionTokens int  `json:"completion_tokens"`
+	Estimated        bool `json:"estimated,omitempty"`
+}
+
+// Add returns the sum of two usages; the sum is estimated if either part was.
+func (u Usage) Add(o Usage) Usage {
+	return Usage{
+		PromptTokens:     u.PromptTokens + o.PromptTokens,
+		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
+		Estimated:        u.Estimated || o.Estimated,
+	}
+}
+
+// Total is prompt plus completion tokens.
+func (u Usage) Total() int { return u.PromptTokens + u.CompletionTokens }
+
+// Response is a finished completion.
+type Response struct {
+	Text string
+	// FinishReason is "stop", "length", "content_filter", ... A response is
+	// only returned when the endpoint said it finished: a stream cut before
+	// its finish_reason is an ErrTransient, never a Response.
+	FinishReason string
+	Usage        Usage
+	// Attempts is how many HTTP requests this response took (1 = no retry).
+	Attempts int
+}
+
+// Completer is what translate and summarize depend on, so tests and
+// benchmarks can hand them any implementation.
+type Completer interface {
+	Complete(ctx context.Context, req Request) (Response, error)
+}
+
+// Error is a classified endpoint failure with a sentence meant for the user.
+type Error struct {
+	Class  error  // ErrFatal, ErrTransient or ErrArticle
+	Status int    // HTTP status, 0 if none
+	Msg    string // what happened and what to do; never contains secrets
+	Err    error  // underlying error, for errors.Is/As; never printed raw if it may hold secrets
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func (e *Error) Unwrap() []error { return []error{e.Class, e.Err} }

@@ -1,0 +1,122 @@
+// Package manifest is the machine-readable record of a run: run facts and one
+// entry per input with its status. The next run reads it to know what failed.
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// Status of one input.
+const (
+	StatusOK      = "ok"
+	StatusFailed  = "failed"
+	StatusSkipped = "skipped"
+	StatusCached  = "cached"
+	// StatusPending: not processed because the run was interrupted or a
+	// budget ran out; the next run does it.
+	StatusPending = "pending"
+)
+
+// Entry is one input file.
+type Entry struct {
+	Source     string    `json:"source"`
+	ID         string    `json:"id,omitempty"`
+	SHA256     string    `json:"sha256,omitempty"`
+	Output     string    `json:"output,omitempty"`
+	Status     string    `json:"status"`
+	Headline   string    `json:"headline,omitempty"`
+	Date       string    `json:"date,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Warnings   []string  `json:"warnings"`
+	Usage      llm.Usage `json:"usage"`
+	Requests   int       `json:"requests"`
+	DurationMS int64     `json:"duration_ms"`
+}
+
+// Totals over all entries.
+type Totals struct {
+	Inputs   int       `json:"inputs"`
+	OK       int       `json:"ok"`
+	Cached   int       `json:"cached"`
+	Failed   int       `json:"failed"`
+	Skipped  int       `json:"skipped"`
+	Pending  int       `json:"pending"`
+	Usage    llm.Usage `json:"usage"`
+	Requests int       `json:"requests"`
+	CostUSD  *float64  `json:"cost_usd,omitempty"`
+}
+
+// Manifest is OUT/manifest.json.
+type Manifest struct {
+	Version     int       `json:"version"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished"`
+	Model       string    `json:"model"`
+	Endpoint    string    `json:"endpoint"` // credentials redacted
+	From        string    `json:"from"`
+	Lang        string    `json:"lang"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+	// Briefing is the relative path of the briefing written with this manifest.
+	Briefing string  `json:"briefing,omitempty"`
+	Entries  []Entry `json:"entries"`
+	Totals   Totals  `json:"totals"`
+}
+
+// Tally recomputes Totals from Entries.
+func (m *Manifest) Tally() {
+	t := Totals{Inputs: len(m.Entries)}
+	for _, e := range m.Entries {
+		switch e.Status {
+		case StatusOK:
+			t.OK++
+		case StatusCached:
+			t.Cached++
+		case StatusFailed:
+			t.Failed++
+		case StatusSkipped:
+			t.Skipped++
+		case StatusPending:
+			t.Pending++
+		}
+		t.Usage = t.Usage.Add(e.Usage)
+		t.Requests += e.Requests
+	}
+	t.CostUSD = m.Totals.CostUSD
+	m.Totals = t
+}
+
+// Write stores the manifest atomically.
+func (m *Manifest) Write(path string) error {
+	for i := range m.Entries {
+		if m.Entries[i].Warnings == nil {
+			m.Entries[i].Warnings = []string{}
+		}
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// Load reads a manifest; a missing file is (nil, nil).
+func Load(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s is not a brief manifest (%v): move it away or pass another --out", path, err)
+	}
+	return &m, nil
+}

@@ -1,0 +1,186 @@
+// Package prompts holds the prompt templates brief sends to the model.
+//
+// The templates are text/template files embedded in the binary. A user can
+// print them (`brief prompts`), write them to a folder, edit them and point
+// --prompts at that folder: a file there replaces the embedded one of the
+// same name, the rest stay embedded. The hash of each template's text goes
+// into cache keys, so an edited prompt redoes only the work it affects.
+package prompts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+)
+
+//go:embed *.tmpl
+var embedded embed.FS
+
+// Names of the templates brief uses. Each step has a system template (the
+// instructions) and a user template (the data, fenced).
+const (
+	TranslateSystem = "translate.system"
+	TranslateUser   = "translate.user"
+	SummarizeSystem = "summarize.system"
+	SummarizeUser   = "summarize.user"
+	DigestSystem    = "digest.system"
+	DigestUser      = "digest.user"
+)
+
+const ext = ".tmpl"
+
+// Set is a loaded set of templates.
+type Set struct {
+	text   map[string]string
+	origin map[string]string // "embedded" or the override file path
+	tmpl   map[string]*template.Template
+}
+
+// Load returns the embedded templates, with any *.tmpl files in overrideDir
+// (if not empty) replacing the embedded ones of the same name. An override
+// file with an unknown name is an error, since it is most likely a typo that
+// would otherwise be silently ignored.
+func Load(overrideDir string) (*Set, error) {
+	s := &Set{text: map[string]string{}, origin: map[string]string{}, tmpl: map[string]*template.Template{}}
+	entries, err := fs.ReadDir(embedded, ".")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		data, err := embedded.ReadFile(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(e.Name(), ext)
+		s.text[name] = string(data)
+		s.origin[name] = "embedded"
+	}
+	if overrideDir != "" {
+		files, err := os.ReadDir(overrideDir)
+		if err != nil {
+			return nil, fmt.Errorf("read prompts folder: %w (write one with `brief prompts --write DIR`)", err)
+		}
+		for _, f := range files {
+			if f.IsDir() || !strings.HasSuffix(f.Name(), ext) {
+				continue
+			}
+			name := strings.TrimSuffix(f.Name(), ext)
+			if _, ok := s.text[name]; !ok {
+				return nil, fmt.Errorf("prompt file %s: unknown prompt %q (known: %s)",
+					filepath.Join(overrideDir, f.Name()), name, strings.Join(s.Names(), ", "))
+			}
+			path := filepath.Join(overrideDir, f.Name())
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			s.text[name] = string(data)
+			s.origin[name] = path
+		}
+	}
+	for name, text := range s.text {
+		t, err := template.New(name).Option("missingkey=error").Parse(text)
+		if err != nil {
+			return nil, fmt.Errorf("prompt %s (%s): %w", name, s.origin[name], err)
+		}
+		s.tmpl[name] = t
+	}
+	return s, nil
+}
+
+// MustEmbedded returns the embedded set; for tests and benchmarks.
+func MustEmbedded() *Set {
+	s, err := Load("")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Names lists the template names, sorted.
+func (s *Set) Names() []string {
+	names := make([]string, 0, len(s.text))
+	for n := range s.text {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Text is a template's source text.
+func (s *Set) Text(name string) string { return s.text[name] }
+
+// Origin says where a template came from: "embedded" or a file path.
+func (s *Set) Origin(name string) string { return s.origin[name] }
+
+// Hash is a hex SHA-256 over the named templates' texts, for cache keys.
+func (s *Set) Hash(names ...string) string {
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00%s\x00", n, len(s.text[n]), s.text[n])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Render executes a template with data.
+func (s *Set) Render(name string, data any) (string, error) {
+	t, ok := s.tmpl[name]
+	if !ok {
+		return "", fmt.Errorf("no prompt named %q", name)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("prompt %s (%s): %w", name, s.origin[name], err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// WriteDir writes every template to dir as NAME.tmpl, for a user to edit.
+// Existing files are not overwritten unless force is set.
+func (s *Set) WriteDir(dir string, force bool) ([]string, error) {
+	var written []string
+	for _, n := range s.Names() {
+		path := filepath.Join(dir, n+ext)
+		if _, err := os.Stat(path); err == nil && !force {
+			return written, fmt.Errorf("%s exists: pass --force to overwrite it", path)
+		}
+		if err := atomicfile.Write(path, []byte(s.text[n]), 0o644); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+// LanguageName turns a BCP 47 code into an English language name for prompts
+// ("en" -> "English"); unknown codes are returned as given, which models
+// generally understand too.
+func LanguageName(code string) string {
+	base := strings.ToLower(strings.SplitN(strings.ReplaceAll(code, "_", "-"), "-", 2)[0])
+	if n, ok := languageNames[base]; ok {
+		if strings.Contains(code, "-") || strings.Contains(code, "_") {
+			return n + " (" + code + ")"
+		}
+		return n
+	}
+	return code
+}
+
+var languageNames = map[string]string{
+	"da": "Danish", "en": "English", "de": "German", "sv": "Swedish", "nb": "Norwegian Bokmål",
+	"no": "Norwegian", "nn": "Norwegian Nynorsk", "fr": "French", "es": "Spanish", "it": "Italian",
+	"nl": "Dutch", "fi": "Finnish", "is": "Icelandic", "pl": "Polish", "pt": "Portuguese",
+	"uk": "Ukrainian", "ru": "Russian", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese",
+	"ko": "Korean", "tr": "Turkish", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
+	"fo": "Faroese", "kl": "Greenlandic",
+}
