@@ -1,0 +1,104 @@
+// Package progress reports a run's progress: a bar on a terminal, one plain
+// log line per finished article otherwise (cron mails stay readable, no
+// escape codes).
+package progress
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// Reporter is told about each finished input.
+type Reporter interface {
+	// Done is called once per input with a one-line description.
+	Done(status, source, detail string)
+	// Logf prints a message above the bar (or as a plain line).
+	Logf(format string, args ...any)
+	// Finish ends the bar.
+	Finish()
+}
+
+// New returns a bar on w when tty, plain lines otherwise; quiet prints only
+// failures.
+func New(w io.Writer, total int, tty, quiet bool) Reporter {
+	if tty && !quiet {
+		bar := progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("translating"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("articles"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetWidth(30),
+		)
+		return &barReporter{w: w, bar: bar}
+	}
+	return &lineReporter{w: w, total: total, quiet: quiet}
+}
+
+type barReporter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	bar *progressbar.ProgressBar
+}
+
+func (b *barReporter) Done(status, source, detail string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if status == "failed" || status == "skipped" {
+		b.bar.Clear()
+		fmt.Fprintf(b.w, "%s %s: %s\n", status, source, detail)
+	}
+	b.bar.Add(1)
+}
+
+func (b *barReporter) Logf(format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bar.Clear()
+	fmt.Fprintf(b.w, format+"\n", args...)
+	b.bar.RenderBlank()
+}
+
+func (b *barReporter) Finish() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bar.Finish()
+}
+
+type lineReporter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	total int
+	n     int
+	quiet bool
+}
+
+func (l *lineReporter) Done(status, source, detail string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n++
+	if l.quiet && status != "failed" && status != "skipped" {
+		return
+	}
+	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, source)
+	if detail != "" {
+		line += ": " + detail
+	}
+	fmt.Fprintln(l.w, line)
+}
+
+func (l *lineReporter) Logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, format+"\n", args...)
+}
+
+func (l *lineReporter) Finish() {}

@@ -1,0 +1,105 @@
+package summarize
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/prompts"
+)
+
+// Story is what the digest sees of one article: small on purpose.
+type Story struct {
+	Date     string
+	Headline string
+	Summary  string
+}
+
+// digestOutputTokens is the room left for the digest's answer.
+const digestOutputTokens = 700
+
+// Digest writes the briefing's opening paragraph from the stories'
+// summaries. When the stories do not fit the context window in one request
+// it works map-reduce: a partial digest per batch that fits, then one call
+// combining the partial digests (recursively, if even those do not fit).
+func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string) (string, Result, error) {
+	var total Result
+	if len(stories) == 0 {
+		return "", total, nil
+	}
+	sysTokens := estimateTokens(s.prompts.Text(prompts.DigestSystem)) + 64
+	budget := s.contextTokens - digestOutputTokens - sysTokens
+	if budget < 200 {
+		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", s.contextTokens)
+	}
+	for round := 0; ; round++ {
+		batches := batch(stories, budget)
+		if len(batches) == 1 {
+			text, r, err := s.digestOnce(ctx, batches[0], len(stories), period)
+			total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
+			return text, total, err
+		}
+		if round > 8 {
+			return "", total, fmt.Errorf("the stories do not fit the context window even in batches: raise --context")
+		}
+		partials := make([]Story, 0, len(batches))
+		for i, b := range batches {
+			text, r, err := s.digestOnce(ctx, b, len(b), period)
+			total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
+			if err != nil {
+				return "", total, err
+			}
+			partials = append(partials, Story{Headline: fmt.Sprintf("Part %d of %d", i+1, len(batches)), Summary: text})
+		}
+		stories = partials
+	}
+}
+
+func (s *Summarizer) digestOnce(ctx context.Context, stories []Story, count int, period string) (string, Result, error) {
+	data := map[string]any{"To": prompts.LanguageName(s.lang), "Count": count, "Period": period, "Stories": stories}
+	sys, err := s.prompts.Render(prompts.DigestSystem, data)
+	if err != nil {
+		return "", Result{}, err
+	}
+	user, err := s.prompts.Render(prompts.DigestUser, data)
+	if err != nil {
+		return "", Result{}, err
+	}
+	resp, err := s.client.Complete(ctx, llm.Request{Stage: "digest", System: sys, User: user, MaxTokens: digestOutputTokens})
+	res := Result{Usage: resp.Usage, Requests: resp.Attempts}
+	if err != nil {
+		return "", res, err
+	}
+	text := strings.TrimSpace(fenceRE.ReplaceAllString(resp.Text, "$1"))
+	if text == "" {
+		return "", res, fmt.Errorf("the model returned an empty digest")
+	}
+	return text, res, nil
+}
+
+// batch splits stories into runs whose estimated size fits budget tokens.
+// A story too large on its own still gets a batch of its own (its summary is
+// a few sentences, so this only happens with absurdly small windows).
+func batch(stories []Story, budget int) [][]Story {
+	var out [][]Story
+	var cur []Story
+	used := 0
+	for _, st := range stories {
+		n := estimateTokens(st.Date+st.Headline+st.Summary) + 8
+		if len(cur) > 0 && used+n > budget {
+			out = append(out, cur)
+			cur, used = nil, 0
+		}
+		cur = append(cur, st)
+		used += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// estimateTokens is deliberately pessimistic (about 3 bytes a token) so a
+// batch never overflows a window that silently truncates.
+func estimateTokens(s string) int { return len(s)/3 + 1 }

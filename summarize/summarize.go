@@ -1,0 +1,183 @@
+// Package summarize writes the short forms of articles: a headline, a 2–3
+// sentence summary and key points per article (from its translation), and
+// the opening digest of the briefing over many summaries. It knows nothing
+// about translation; it gets text in the target language.
+package summarize
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/prompts"
+)
+
+// MaxKeyPoints is how many key points a summary keeps.
+const MaxKeyPoints = 5
+
+// Summary of one article.
+type Summary struct {
+	Headline  string   `json:"headline"`
+	Summary   string   `json:"summary"`
+	KeyPoints []string `json:"key_points"`
+}
+
+// Result is a Summary with what it cost.
+type Result struct {
+	Summary
+	Usage    llm.Usage `json:"usage"`
+	Requests int       `json:"requests"`
+}
+
+// Summarizer is safe for concurrent use.
+type Summarizer struct {
+	client        llm.Completer
+	prompts       *prompts.Set
+	lang          string
+	contextTokens int
+}
+
+// New returns a Summarizer writing in lang (BCP 47) for a model with the
+// given context window (0: 8192).
+func New(c llm.Completer, p *prompts.Set, lang string, contextTokens int) *Summarizer {
+	if contextTokens <= 0 {
+		contextTokens = 8192
+	}
+	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens}
+}
+
+// PromptHash identifies the summary prompts, for cache keys.
+func (s *Summarizer) PromptHash() string {
+	return s.prompts.Hash(prompts.SummarizeSystem, prompts.SummarizeUser)
+}
+
+// DigestPromptHash identifies the digest prompts, for cache keys.
+func (s *Summarizer) DigestPromptHash() string {
+	return s.prompts.Hash(prompts.DigestSystem, prompts.DigestUser)
+}
+
+// Summarize asks for a JSON summary of text and accepts plain text from
+// small local models that ignore the JSON instruction.
+func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error) {
+	data := map[string]any{"To": prompts.LanguageName(s.lang), "Text": text}
+	sys, err := s.prompts.Render(prompts.SummarizeSystem, data)
+	if err != nil {
+		return Result{}, err
+	}
+	user, err := s.prompts.Render(prompts.SummarizeUser, data)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	// A small model sometimes answers with something that is neither JSON
+	// nor a usable plain summary; one more try usually fixes that.
+	for try := 0; try < 2; try++ {
+		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: 600, JSON: true})
+		if err != nil {
+			return res, err
+		}
+		res.Usage = res.Usage.Add(resp.Usage)
+		res.Requests += resp.Attempts
+		var sum Summary
+		if sum, err = Parse(resp.Text); err == nil {
+			res.Summary = sum
+			return res, nil
+		} else if try == 1 {
+			return res, fmt.Errorf("%w: %v", llm.ErrArticle, err)
+		}
+	}
+	return res, nil
+}
+
+var (
+	fenceRE  = regexp.MustCompile("(?s)```[a-zA-Z]*\\s*(.*?)```")
+	labelRE  = regexp.MustCompile(`(?i)^\**\s*(headline|title|summary|key points?|points)\s*\**\s*:\s*\**\s*`)
+	bulletRE = regexp.MustCompile(`^\s*(?:[-*•]|\d+[.)])\s+`)
+)
+
+// Parse reads a model's summary answer: a JSON object (possibly fenced or
+// surrounded by chatter), or else plain text where the first line is the
+// headline, bullet lines are key points and the rest is the summary.
+func Parse(answer string) (Summary, error) {
+	answer = strings.TrimSpace(answer)
+	if m := fenceRE.FindStringSubmatch(answer); m != nil {
+		answer = strings.TrimSpace(m[1])
+	}
+	if i, j := strings.Index(answer, "{"), strings.LastIndex(answer, "}"); i >= 0 && j > i {
+		var raw struct {
+			Headline  string   `json:"headline"`
+			Title     string   `json:"title"`
+			Summary   string   `json:"summary"`
+			KeyPoints []string `json:"key_points"`
+			KeyPts2   []string `json:"keyPoints"`
+			Points    []string `json:"points"`
+		}
+		if json.Unmarshal([]byte(answer[i:j+1]), &raw) == nil {
+			sum := Summary{Headline: raw.Headline, Summary: raw.Summary, KeyPoints: raw.KeyPoints}
+			if sum.Headline == "" {
+				sum.Headline = raw.Title
+			}
+			if len(sum.KeyPoints) == 0 {
+				sum.KeyPoints = append(raw.KeyPts2, raw.Points...)
+			}
+			return tidy(sum)
+		}
+	}
+	return tidy(parsePlain(answer))
+}
+
+func parsePlain(answer string) Summary {
+	var sum Summary
+	var body []string
+	for _, line := range strings.Split(strings.ReplaceAll(answer, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		lower := strings.ToLower(labelRE.FindString(line))
+		line = strings.TrimSpace(labelRE.ReplaceAllString(line, ""))
+		switch {
+		case sum.Headline == "" && len(body) == 0 && !bulletRE.MatchString(line):
+			sum.Headline = strings.TrimLeft(line, "# ")
+		case bulletRE.MatchString(line):
+			sum.KeyPoints = append(sum.KeyPoints, bulletRE.ReplaceAllString(line, ""))
+		case strings.Contains(lower, "point") && line == "":
+			// a "Key points:" label on its own line
+		default:
+			if line != "" {
+				body = append(body, line)
+			}
+		}
+	}
+	sum.Summary = strings.Join(body, " ")
+	return sum
+}
+
+func tidy(s Summary) (Summary, error) {
+	clean := func(x string) string {
+		x = strings.Join(strings.Fields(x), " ")
+		return strings.Trim(x, "*\"“” ")
+	}
+	s.Headline = strings.TrimRight(clean(s.Headline), ".")
+	s.Summary = clean(s.Summary)
+	var kps []string
+	for _, k := range s.KeyPoints {
+		if k = clean(k); k != "" {
+			kps = append(kps, k)
+		}
+	}
+	if len(kps) > MaxKeyPoints {
+		kps = kps[:MaxKeyPoints]
+	}
+	s.KeyPoints = kps
+	if s.Headline == "" {
+		return s, fmt.Errorf("the model's summary had no headline")
+	}
+	if s.Summary == "" {
+		return s, fmt.Errorf("the model's summary had no summary text")
+	}
+	return s, nil
+}
