@@ -9,8 +9,9 @@ type Article struct {
 	ID string `json:"id"`
 	// Path is the path as the user gave it (or as found below a folder).
 	Path string `json:"path"`
-	// Date is the header date, "YYYY-MM" in the wire format; empty when the
-	// file has no header.
+	// Date is the header date, "YYYY-MM" in the wire format ("YYYY-MM-DD"
+	// when the header gives a day); empty when the file has no header or the
+	// header's date is not a real date.
 	Date string `json:"date,omitempty"`
 	// Lede is the header's lede sentence; empty when there is no header.
 	Lede string `json:"lede,omitempty"`

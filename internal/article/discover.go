@@ -1,0 +1,346 @@
+package article
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Input is one file to read, as Discover found it.
+type Input struct {
+	// Path is the path to open: as the user gave it, or the folder as
+	// given joined with the path found below it.
+	Path string
+	// ID is the article's unique slug within this run.
+	ID string
+	// Skip is set when discovery already knows the input cannot be read
+	// (a symlink out of the input folder, a broken symlink, an unreadable
+	// folder). The caller records it as skipped and reads nothing.
+	Skip *SkipError
+}
+
+// DiscoverOptions tune Discover.
+type DiscoverOptions struct {
+	// IncludeHidden also takes files and folders below a folder whose names
+	// start with ".". Off by default: those are editor backups, .git and
+	// the like, never articles.
+	IncludeHidden bool
+	// Exclude lists folders (or files) that are not searched below a
+	// folder, e.g. brief's own output folder when it sits inside the input
+	// folder. Paths that do not exist yet are fine.
+	Exclude []string
+}
+
+// Discover expands the command line's PATHs into inputs. A folder yields
+// every *.txt file below it (any case of the extension), recursively,
+// sorted by path; a file is taken as given, whatever its extension. PATHs
+// are kept in the order given, and a file reached twice (named twice, or
+// through a folder and by name, or via a symlink) is listed once, under the
+// name first met.
+//
+// Symlinks named on the command line are followed. Below a folder, symlinks
+// to files inside that folder are taken; symlinks that lead outside it and
+// broken symlinks become skipped inputs with a reason; symlinked folders are
+// never descended, so cycles cannot loop.
+//
+// A PATH that does not exist is an error naming it; all such PATHs are
+// reported together and no inputs are returned, since the user mistyped
+// something and a run over the rest would surprise them.
+func Discover(paths []string, opts DiscoverOptions) ([]Input, error) {
+	d := discoverer{opts: opts, seen: map[string]bool{}}
+	for _, x := range opts.Exclude {
+		d.exclude = append(d.exclude, realPath(x))
+	}
+	var errs []error
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, argError(p, err))
+			continue
+		}
+		if fi.IsDir() {
+			d.walk(p)
+		} else {
+			d.add(Input{Path: p}, realPath(p))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	ps := make([]string, len(d.out))
+	for i, in := range d.out {
+		ps[i] = in.Path
+	}
+	for i, id := range UniqueIDs(ps) {
+		d.out[i].ID = id
+		if d.out[i].Skip != nil && d.out[i].Skip.Path == "" {
+			d.out[i].Skip.Path = d.out[i].Path
+		}
+	}
+	return d.out, nil
+}
+
+func argError(p string, err error) error {
+	name := p
+	if name == "" {
+		name = `""`
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(p)
+			return fmt.Errorf("%s is a symlink to %s, which does not exist", name, target)
+		}
+		return fmt.Errorf("no such file or folder: %s", name)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("cannot open %s: permission denied", name)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot open %s: %v", name, err)
+}
+
+type discoverer struct {
+	opts    DiscoverOptions
+	exclude []string
+	active  []string // exclude entries that apply to the folder being walked
+	seen    map[string]bool
+	out     []Input
+}
+
+// add appends in unless the file it names (by real path) is already listed.
+func (d *discoverer) add(in Input, real string) {
+	if d.seen[real] {
+		return
+	}
+	d.seen[real] = true
+	d.out = append(d.out, in)
+}
+
+type found struct {
+	in   Input
+	real string
+}
+
+// walk lists the *.txt files below root. It walks the folder's real path
+// (symlinks resolved) so "inside the folder" is a plain prefix test, and
+// shows paths under root as the user spelled it.
+func (d *discoverer) walk(root string) {
+	realRoot := realPath(root)
+	// An excluded folder that holds the whole input folder (output "." and
+	// input "news/") would exclude everything; only what lies below the
+	// input folder is left out.
+	d.active = d.active[:0]
+	for _, x := range d.exclude {
+		if !within(x, realRoot) {
+			d.active = append(d.active, x)
+		}
+	}
+	var list []found
+	take := func(rel, real string) {
+		list = append(list, found{in: Input{Path: filepath.Join(root, rel)}, real: real})
+	}
+	skip := func(rel, reason string) {
+		list = append(list, found{in: Input{Path: filepath.Join(root, rel), Skip: &SkipError{Reason: reason}}, real: filepath.Join(realRoot, rel)})
+	}
+	_ = filepath.WalkDir(realRoot, func(path string, e fs.DirEntry, err error) error {
+		rel, rerr := filepath.Rel(realRoot, path)
+		if rerr != nil {
+			return nil
+		}
+		if err != nil {
+			// An unreadable folder costs its own files, not the run.
+			if e != nil && e.IsDir() || path == realRoot {
+				skip(rel, "cannot read the folder: "+errText(err))
+				return fs.SkipDir
+			}
+			skip(rel, "cannot read: "+errText(err))
+			return nil
+		}
+		if path != realRoot && !d.opts.IncludeHidden && strings.HasPrefix(e.Name(), ".") {
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case e.IsDir():
+			if path != realRoot && d.excluded(path) {
+				return fs.SkipDir
+			}
+		case e.Type()&fs.ModeSymlink != 0:
+			d.symlink(realRoot, path, rel, isTxt(e.Name()), take, skip)
+		case isTxt(e.Name()):
+			if !d.excluded(path) {
+				take(rel, path)
+			}
+		}
+		return nil
+	})
+	sort.SliceStable(list, func(i, j int) bool { return list[i].in.Path < list[j].in.Path })
+	for _, f := range list {
+		d.add(f.in, f.real)
+	}
+}
+
+// symlink decides about one symlink found below a folder.
+func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel, real string), skip func(rel, reason string)) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		if txt {
+			dest, _ := os.Readlink(path)
+			skip(rel, fmt.Sprintf("broken symlink: %s does not exist", dest))
+		}
+		return
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		if txt {
+			skip(rel, "cannot read: "+errText(err))
+		}
+		return
+	}
+	inside := within(realRoot, target)
+	if fi.IsDir() {
+		// A folder inside is walked anyway under its real name; one
+		// outside is not followed, but its articles would silently go
+		// missing, so say so.
+		if !inside {
+			skip(rel, fmt.Sprintf("symlinked folder points outside the input folder (to %s); not followed: name it on the command line to include it", target))
+		}
+		return
+	}
+	if !txt {
+		return
+	}
+	if !inside {
+		skip(rel, fmt.Sprintf("symlink points outside the input folder (to %s); not followed: name it on the command line to include it", target))
+		return
+	}
+	if d.excluded(target) {
+		return
+	}
+	take(rel, target)
+}
+
+func (d *discoverer) excluded(real string) bool {
+	for _, x := range d.active {
+		if within(x, real) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether path is dir or below it; both are clean and
+// absolute.
+func within(dir, path string) bool {
+	if path == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(path, dir)
+}
+
+// realPath is the absolute path with symlinks resolved, as far as it
+// exists.
+func realPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	return abs
+}
+
+func isTxt(name string) bool { return strings.EqualFold(filepath.Ext(name), ".txt") }
+
+// errText is an error without the path it names (the caller shows the
+// path already).
+func errText(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// ReadFile reads and parses one file. It checks the size before reading, so
+// an oversized file is skipped without being loaded, and never opens
+// devices or pipes (a FIFO would block). Unreadable files are a *SkipError,
+// like every other input that is not an article.
+func ReadFile(path string, opts Options) (Article, error) {
+	a := Article{ID: Slug(filepath.Base(path)), Path: path}
+	skip := func(reason string) (Article, error) {
+		return a, &SkipError{Path: path, Reason: reason}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return skip(openReason(err))
+	}
+	switch {
+	case fi.IsDir():
+		return skip(ReasonIsFolder)
+	case !fi.Mode().IsRegular():
+		return skip(ReasonNotRegular)
+	}
+	max := opts.maxBytes()
+	if max >= 0 && fi.Size() > max {
+		return skip(sizeReason(fi.Size(), max))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return skip(openReason(err))
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if max >= 0 {
+		// The file may have grown since Stat; read one byte past the
+		// limit so Parse sees it is too big, and no further.
+		r = io.LimitReader(f, max+1)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return skip("cannot read the file: " + errText(err))
+	}
+	return Parse(path, data, opts)
+}
+
+func openReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ReasonDisappeared
+	case errors.Is(err, fs.ErrPermission):
+		return ReasonUnreadable
+	}
+	return "cannot read the file: " + errText(err)
+}
+
+// ReadInput reads one discovered input and gives the article the input's
+// unique ID. An input Discover already marked as skipped returns its
+// *SkipError without touching the disk.
+func ReadInput(in Input, opts Options) (Article, error) {
+	if in.Skip != nil {
+		return Article{ID: in.ID, Path: in.Path}, in.Skip
+	}
+	a, err := ReadFile(in.Path, opts)
+	a.ID = in.ID
+	return a, err
+}

@@ -1,0 +1,317 @@
+package article
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const sample = " date 2024-01 En kort nyhed.\n\nBrødtekst.\n\n/ritzau/"
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symlinks not available here: %v", err)
+	}
+}
+
+// chdir runs the test in dir so paths read as a user types them.
+func chdir(t *testing.T, dir string) {
+	t.Helper()
+	t.Chdir(dir)
+}
+
+type got struct{ path, skip string }
+
+func summary(ins []Input) []got {
+	var out []got
+	for _, in := range ins {
+		g := got{path: filepath.ToSlash(in.Path)}
+		if in.Skip != nil {
+			g.skip = in.Skip.Reason
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func TestDiscoverFolder(t *testing.T) {
+	root := t.TempDir()
+	chdir(t, root)
+	write(t, "in/b.txt", sample)
+	write(t, "in/a.txt", sample)
+	write(t, "in/sub/deep/c.TXT", sample)
+	write(t, "in/sub/noter.md", sample)       // not *.txt below a folder
+	write(t, "in/.skjult.txt", sample)        // hidden file
+	write(t, "in/.git/objects/x.txt", sample) // hidden folder
+	write(t, "in/out/articles/old.txt", sample)
+	write(t, "udenfor/hemmelig.txt", sample)
+	if err := os.MkdirAll("udenfor/mappe", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, "sub/deep/c.TXT", "in/genvej.txt")      // inside: same file as c.TXT
+	symlink(t, "../udenfor/hemmelig.txt", "in/ud.txt") // outside: not followed
+	symlink(t, "findes-ikke.txt", "in/brudt.txt")      // broken
+	symlink(t, "..", "in/sub/loop")                    // cycle back to in/
+	symlink(t, "../udenfor/mappe", "in/ekstern")       // folder outside
+
+	ins, err := Discover([]string{"in"}, DiscoverOptions{Exclude: []string{"in/out"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.EvalSymlinks(filepath.Join(root, "udenfor"))
+	want := []got{
+		{path: "in/a.txt"},
+		{path: "in/b.txt"},
+		{path: "in/brudt.txt", skip: "broken symlink: findes-ikke.txt does not exist"},
+		{path: "in/ekstern", skip: "symlinked folder points outside the input folder (to " + filepath.Join(abs, "mappe") + "); not followed: name it on the command line to include it"},
+		// genvej.txt sorts before sub/ and points at sub/deep/c.TXT, so the
+		// file is listed once, under the first name met.
+		{path: "in/genvej.txt"},
+		{path: "in/ud.txt", skip: "symlink points outside the input folder (to " + filepath.Join(abs, "hemmelig.txt") + "); not followed: name it on the command line to include it"},
+	}
+	if g := summary(ins); !reflect.DeepEqual(g, want) {
+		t.Errorf("Discover =\n%q\nwant\n%q", g, want)
+	}
+	for _, in := range ins {
+		if in.Skip != nil && in.Skip.Path != in.Path {
+			t.Errorf("skip for %s names %q", in.Path, in.Skip.Path)
+		}
+	}
+
+	// Hidden files on request; the excluded output folder stays out.
+	ins, err = Discover([]string{"in"}, DiscoverOptions{IncludeHidden: true, Exclude: []string{"in/out"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, in := range ins {
+		paths = append(paths, filepath.ToSlash(in.Path))
+	}
+	joined := strings.Join(paths, " ")
+	if !strings.Contains(joined, "in/.skjult.txt") || !strings.Contains(joined, "in/.git/objects/x.txt") || strings.Contains(joined, "in/out/") {
+		t.Errorf("IncludeHidden listing: %q", paths)
+	}
+
+	// Without the exclusion the output folder's .txt is an input like any.
+	ins, _ = Discover([]string{"in"}, DiscoverOptions{})
+	if g := summary(ins); len(g) != len(want)+1 || g[5].path != "in/out/articles/old.txt" {
+		t.Errorf("without Exclude: %q", g)
+	}
+}
+
+func TestDiscoverSubfolderFileFoundOnce(t *testing.T) {
+	chdir(t, t.TempDir())
+	write(t, "in/z/c.txt", sample)
+	write(t, "in/a.txt", sample)
+	// The file named on its own, then again through its folder, then in
+	// another spelling: listed once, first name wins.
+	ins, err := Discover([]string{"in/z/c.txt", "./in", "in/z/../z/c.txt", "in/a.txt"}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []got{{path: "in/z/c.txt"}, {path: "in/a.txt"}}
+	if g := summary(ins); !reflect.DeepEqual(g, want) {
+		t.Errorf("got %q, want %q", g, want)
+	}
+}
+
+func TestDiscoverExplicitFiles(t *testing.T) {
+	chdir(t, t.TempDir())
+	write(t, "nyhed.md", sample)
+	write(t, ".skjult", sample)
+	write(t, "udenfor/artikel.txt", sample)
+	symlink(t, "udenfor/artikel.txt", "link.txt")
+	// Named on the command line: any extension, hidden or not, symlink or
+	// not, is taken as given.
+	ins, err := Discover([]string{"nyhed.md", ".skjult", "link.txt"}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []got{{path: "nyhed.md"}, {path: ".skjult"}, {path: "link.txt"}}
+	if g := summary(ins); !reflect.DeepEqual(g, want) {
+		t.Errorf("got %q, want %q", g, want)
+	}
+}
+
+func TestDiscoverMissingPath(t *testing.T) {
+	chdir(t, t.TempDir())
+	write(t, "findes.txt", sample)
+	symlink(t, "væk.txt", "død-genvej.txt")
+	ins, err := Discover([]string{"findes.txt", "mangler", "nyheder/uge12", "død-genvej.txt"}, DiscoverOptions{})
+	if err == nil {
+		t.Fatalf("no error for missing paths; inputs %q", summary(ins))
+	}
+	if ins != nil {
+		t.Errorf("inputs returned alongside the error: %q", summary(ins))
+	}
+	for _, w := range []string{
+		"no such file or folder: mangler",
+		"no such file or folder: nyheder/uge12",
+		"død-genvej.txt is a symlink to væk.txt, which does not exist",
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not say %q", err, w)
+		}
+	}
+}
+
+func TestDiscoverOutputFolderAroundInput(t *testing.T) {
+	// Output "." with input "news/" inside it must not exclude the input.
+	chdir(t, t.TempDir())
+	write(t, "news/a.txt", sample)
+	ins, err := Discover([]string{"news"}, DiscoverOptions{Exclude: []string{"."}})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("got %q, %v", summary(ins), err)
+	}
+}
+
+func TestDiscoverUniqueIDs(t *testing.T) {
+	chdir(t, t.TempDir())
+	write(t, "a/nyhed.txt", sample)
+	write(t, "b/nyhed.txt", sample)
+	write(t, "b/Æble.txt", sample)
+	write(t, "b/aeble.txt", sample)
+	run := func(args ...string) map[string]string {
+		ins, err := Discover(args, DiscoverOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		seen := map[string]bool{}
+		for _, in := range ins {
+			if seen[in.ID] || !safeID.MatchString(in.ID) {
+				t.Fatalf("ID %q not unique or not safe", in.ID)
+			}
+			seen[in.ID] = true
+			m[filepath.ToSlash(in.Path)] = in.ID
+		}
+		return m
+	}
+	first := run("a", "b")
+	if len(first) != 4 || first["a/nyhed.txt"] != "nyhed" || first["b/aeble.txt"] != "aeble" {
+		t.Errorf("IDs: %v", first)
+	}
+	// Next week, arguments in another order: the same files, the same IDs.
+	if again := run("b", "a"); !reflect.DeepEqual(again, first) {
+		t.Errorf("IDs changed between runs:\n%v\n%v", first, again)
+	}
+}
+
+func TestReadInputOverFixtures(t *testing.T) {
+	// The whole fixture folder as a user would run it: the awkward files are
+	// skipped with their reasons and none stops the others.
+	ins, err := Discover([]string{fixtures}, DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSkip := map[string]string{
+		"awkward/binary.txt":      ReasonBinary,
+		"awkward/empty.txt":       ReasonEmpty,
+		"awkward/header-only.txt": ReasonNoBody,
+		"awkward/whitespace.txt":  ReasonEmpty,
+	}
+	ok := 0
+	var order []string
+	for _, in := range ins {
+		rel, _ := filepath.Rel(fixtures, in.Path)
+		rel = filepath.ToSlash(rel)
+		order = append(order, rel)
+		a, err := ReadInput(in, Options{})
+		if a.ID != in.ID || a.Path != in.Path {
+			t.Errorf("%s: article ID/Path %q/%q, input %q/%q", rel, a.ID, a.Path, in.ID, in.Path)
+		}
+		var se *SkipError
+		switch {
+		case wantSkip[rel] != "":
+			if !errors.As(err, &se) || se.Reason != wantSkip[rel] {
+				t.Errorf("%s: err = %v, want skip %q", rel, err, wantSkip[rel])
+			}
+		case err != nil:
+			t.Errorf("%s: %v", rel, err)
+		default:
+			ok++
+		}
+	}
+	if ok != 9 {
+		t.Errorf("%d articles parsed, want 9 (5 stories + cp1252, bom-crlf, utf16, no-header)", ok)
+	}
+	if order[0] != "awkward/binary.txt" || order[len(order)-1] != "vulkan-island.txt" {
+		t.Errorf("not sorted by path: %q", order)
+	}
+}
+
+func TestReadFileSizeBeforeRead(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "enorm.txt")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 2 GB on paper, nothing on disk. Were it read, it would be all
+	// NULs and skipped as binary, so the reason shows it was not read.
+	if err := f.Truncate(2 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	a, err := ReadFile(huge, Options{})
+	var se *SkipError
+	if !errors.As(err, &se) || se.Reason != "file is 2 GB, over the 1 MB limit: raise --max-size or split it" {
+		t.Fatalf("err = %v", err)
+	}
+	if a.Path != huge || a.ID != "enorm" {
+		t.Errorf("skipped article lacks Path/ID: %+v", a)
+	}
+	small := filepath.Join(dir, "lille.txt")
+	write(t, small, sample)
+	a, err = ReadFile(small, Options{MaxBytes: 10})
+	if !errors.As(err, &se) || se.Reason != fmt.Sprintf("file is %d bytes, over the 10 bytes limit: raise --max-size or split it", len(sample)) {
+		t.Fatalf("err = %v", err)
+	}
+	if a, err = ReadFile(small, Options{}); err != nil || a.Lede != "En kort nyhed." {
+		t.Fatalf("ReadFile = %+v, %v", a, err)
+	}
+}
+
+func TestReadFileProblems(t *testing.T) {
+	dir := t.TempDir()
+	var se *SkipError
+	if _, err := ReadFile(filepath.Join(dir, "væk.txt"), Options{}); !errors.As(err, &se) || se.Reason != ReasonDisappeared {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := ReadFile(dir, Options{}); !errors.As(err, &se) || se.Reason != ReasonIsFolder {
+		t.Errorf("folder: %v", err)
+	}
+	if _, err := ReadInput(Input{Path: "x.txt", ID: "x", Skip: &SkipError{Path: "x.txt", Reason: "broken symlink"}}, Options{}); !errors.As(err, &se) || se.Reason != "broken symlink" {
+		t.Errorf("ReadInput of a skipped input: %v", err)
+	}
+}
+
+func TestReadFileUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads files whatever their permissions")
+	}
+	p := filepath.Join(t.TempDir(), "laast.txt")
+	write(t, p, sample)
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	var se *SkipError
+	if _, err := ReadFile(p, Options{}); !errors.As(err, &se) || se.Reason != ReasonUnreadable {
+		t.Errorf("err = %v", err)
+	}
+}

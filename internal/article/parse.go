@@ -1,0 +1,288 @@
+package article
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// DefaultMaxBytes is the size limit used when Options.MaxBytes is 0. Wire
+// articles are a few KB; a megabyte is already hundreds of pages, so anything
+// larger is almost certainly not one article (a log, an archive, a dump).
+const DefaultMaxBytes int64 = 1 << 20
+
+// Options tune reading and parsing.
+type Options struct {
+	// MaxBytes is the largest input accepted. 0 means DefaultMaxBytes; a
+	// negative value means no limit.
+	MaxBytes int64
+}
+
+func (o Options) maxBytes() int64 {
+	if o.MaxBytes == 0 {
+		return DefaultMaxBytes
+	}
+	return o.MaxBytes
+}
+
+// Skip reasons that tests and callers may compare against. Reasons that carry
+// numbers or names (size, symlink target) are built where they arise.
+const (
+	ReasonEmpty        = "empty file"
+	ReasonBinary       = "not a text file (binary content)"
+	ReasonNoBody       = "no article text after the header"
+	ReasonOnlyAgency   = "no article text, only the agency line"
+	ReasonNotRegular   = "not a regular file (a device, pipe or socket)"
+	ReasonIsFolder     = "is a folder, not a file"
+	ReasonDisappeared  = "the file disappeared before it could be read"
+	ReasonUnreadable   = "cannot read the file: permission denied; check its permissions"
+	warnCP1252         = "decoded as Windows-1252; save the file as UTF-8 to silence this"
+	warnUTF16          = "decoded as UTF-16; save the file as UTF-8 to silence this"
+	warnMixedEncodings = "some bytes were not UTF-8 and were read as Windows-1252; save the file as UTF-8 to silence this"
+)
+
+// Parse turns one input file's bytes into an Article. path is recorded as
+// given and names the ID; nothing is read from disk.
+//
+// Inputs that are not articles (empty, binary, too large, a header with no
+// text) return a *SkipError with a reason for the user. The returned Article
+// then still carries ID, Path and (when the bytes were hashed) SHA256, so a
+// caller can record the skip.
+func Parse(path string, data []byte, opts Options) (Article, error) {
+	a := Article{ID: Slug(filepath.Base(path)), Path: path}
+	skip := func(reason string) (Article, error) {
+		return a, &SkipError{Path: path, Reason: reason}
+	}
+	if max := opts.maxBytes(); max >= 0 && int64(len(data)) > max {
+		return skip(sizeReason(int64(len(data)), max))
+	}
+	sum := sha256.Sum256(data)
+	a.SHA256 = hex.EncodeToString(sum[:])
+
+	text, warnings, reason := decode(data)
+	if reason != "" {
+		return skip(reason)
+	}
+	a.Warnings = warnings
+
+	blocks := splitBlocks(text)
+	if len(blocks) == 0 {
+		return skip(ReasonEmpty)
+	}
+
+	// The agency credit is the last non-empty line, wherever it sits: after a
+	// blank line as the format says, or glued under the last paragraph.
+	last := &blocks[len(blocks)-1]
+	if ag, ok := agencyLine(last.lines[len(last.lines)-1]); ok {
+		a.Agencies = ag
+		last.lines = last.lines[:len(last.lines)-1]
+		if len(last.lines) == 0 {
+			blocks = blocks[:len(blocks)-1]
+		}
+	}
+
+	hasHeader := false
+	if len(blocks) > 0 {
+		if m := headerRE.FindStringSubmatch(blocks[0].lines[0]); m != nil {
+			hasHeader = true
+			date, warn := headerDate(m[1], m[2], m[3])
+			a.Date = date
+			if warn != "" {
+				a.Warnings = append(a.Warnings, warn)
+			}
+			// A hard-wrapped lede continues on the following lines of the
+			// header block.
+			rest := append([]string{m[4]}, blocks[0].lines[1:]...)
+			a.Lede = joinLines(rest)
+			blocks = blocks[1:]
+		}
+	}
+
+	for _, b := range blocks {
+		p := joinLines(b.lines)
+		if p == "" {
+			continue
+		}
+		// A lone credit line in the middle is where two pasted articles
+		// meet; it is never text to translate.
+		if _, ok := agencyLine(p); ok {
+			continue
+		}
+		if headerRE.MatchString(b.lines[0]) {
+			a.Warnings = append(a.Warnings, fmt.Sprintf(
+				"line %d looks like the start of another article (a second \"date\" header); put each article in its own file", b.line))
+		}
+		a.Paragraphs = append(a.Paragraphs, p)
+	}
+
+	if len(a.Paragraphs) == 0 {
+		switch {
+		case hasHeader:
+			return skip(ReasonNoBody)
+		case len(a.Agencies) > 0:
+			return skip(ReasonOnlyAgency)
+		default:
+			return skip(ReasonEmpty)
+		}
+	}
+	return a, nil
+}
+
+// headerRE matches the wire header ` date YYYY-MM <lede>`, tolerating a
+// missing leading space, a colon, a day, a one-digit month, extra spaces and
+// case. The date must end at a space or the line end so "2019-012" is not
+// read as January.
+var headerRE = regexp.MustCompile(`^\s*(?i:date)\s*:?\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:\s+(.*))?$`)
+
+// headerDate validates the header's date. A header with an impossible date is
+// still a header (its lede is still the lede); only the date is dropped.
+func headerDate(year, month, day string) (string, string) {
+	mo, _ := strconv.Atoi(month)
+	s := fmt.Sprintf("%s-%02d", year, mo)
+	if day == "" {
+		if mo < 1 || mo > 12 {
+			return "", fmt.Sprintf("the header date %q is not a real month; it was left out", year+"-"+month)
+		}
+		return s, ""
+	}
+	d, _ := strconv.Atoi(day)
+	full := fmt.Sprintf("%s-%02d", s, d)
+	if _, err := time.Parse("2006-01-02", full); err != nil {
+		return "", fmt.Sprintf("the header date %q is not a real date; it was left out", year+"-"+month+"-"+day)
+	}
+	return full, ""
+}
+
+// agencyLine reports whether s is a credit line like "/ritzau/" or
+// "/ritzau/AFP/Reuters" and returns its parts. It is strict enough that body
+// text never matches: the line must start with a slash and hold only short
+// names (letters first; digits, spaces, '.', '&', '-' and apostrophes after).
+func agencyLine(s string) ([]string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "/") || len(s) > 100 {
+		return nil, false
+	}
+	var parts []string
+	for _, p := range strings.Split(s, "/") {
+		p = strings.Join(strings.Fields(p), " ")
+		if p == "" {
+			continue
+		}
+		if !agencyName(p) {
+			return nil, false
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 || len(parts) > 6 {
+		return nil, false
+	}
+	return parts, true
+}
+
+func agencyName(p string) bool {
+	if utf8.RuneCountInString(p) > 30 || strings.Count(p, " ") > 2 {
+		return false
+	}
+	for i, r := range p {
+		switch {
+		case unicode.IsLetter(r):
+		case i == 0:
+			return false
+		case unicode.IsDigit(r), r == ' ', r == '.', r == '&', r == '-', r == '\'':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+type block struct {
+	line  int // 1-based line number of the block's first line
+	lines []string
+}
+
+// splitBlocks splits text into runs of non-blank lines. text has only "\n"
+// line ends (decode sees to that).
+func splitBlocks(text string) []block {
+	var out []block
+	var cur *block
+	for i, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "" {
+			cur = nil
+			continue
+		}
+		if cur == nil {
+			out = append(out, block{line: i + 1})
+			cur = &out[len(out)-1]
+		}
+		cur.lines = append(cur.lines, l)
+	}
+	return out
+}
+
+// joinLines makes one paragraph of hard-wrapped lines: every run of white
+// space (line ends, tabs, repeated or no-break spaces) becomes one space.
+func joinLines(lines []string) string {
+	return strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
+}
+
+// sizeReason explains a too-large file in the units a person thinks in, and
+// falls back to bytes when rounding would make size and limit look equal.
+func sizeReason(size, limit int64) string {
+	s, l := humanSize(size), humanSize(limit)
+	if s == l {
+		s, l = fmt.Sprintf("%d bytes", size), fmt.Sprintf("%d-byte", limit)
+	}
+	return fmt.Sprintf("file is %s, over the %s limit: raise --max-size or split it", s, l)
+}
+
+func humanSize(n int64) string {
+	unit := func(v float64, u string) string {
+		s := strconv.FormatFloat(v, 'f', 1, 64)
+		s = strings.TrimSuffix(s, ".0")
+		return s + " " + u
+	}
+	switch {
+	case n >= 1<<30:
+		return unit(float64(n)/(1<<30), "GB")
+	case n >= 1<<20:
+		return unit(float64(n)/(1<<20), "MB")
+	case n >= 1<<10:
+		return unit(float64(n)/(1<<10), "KB")
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Normalized is the article's text in one canonical form, for hashing and
+// cache keys: the wire format rebuilt from the parsed fields, NFC, with all
+// white space collapsed. Line ends, encodings, BOMs, trailing blanks and
+// hard wraps in the source do not change it; any change to the words does.
+func Normalized(a Article) string {
+	var b strings.Builder
+	clean := func(s string) string { return joinLines([]string{norm.NFC.String(s)}) }
+	b.WriteString("date ")
+	b.WriteString(clean(a.Date))
+	b.WriteString(" ")
+	b.WriteString(clean(a.Lede))
+	for _, p := range a.Paragraphs {
+		b.WriteString("\n\n")
+		b.WriteString(clean(p))
+	}
+	if len(a.Agencies) > 0 {
+		b.WriteString("\n\n/")
+		for _, ag := range a.Agencies {
+			b.WriteString(clean(ag))
+			b.WriteString("/")
+		}
+	}
+	return b.String()
+}
