@@ -25,8 +25,11 @@ import (
 // Model is the model name the server lists and accepts by default.
 const Model = "test-model"
 
+// ChatRequest is go-openai's request type, as the server decodes it.
+type ChatRequest = openai.ChatCompletionRequest
+
 // Handler chooses the reply to one chat request.
-type Handler func(req openai.ChatCompletionRequest) Reply
+type Handler func(req ChatRequest) Reply
 
 // Config configures a Server. The zero value is a working server that
 // answers with Default and accepts model Model without an API key.

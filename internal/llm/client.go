@@ -1,0 +1,508 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// DefaultBaseURL is Ollama's OpenAI-compatible endpoint.
+const DefaultBaseURL = "http://localhost:11434/v1"
+
+// Defaults for Config fields left zero.
+const (
+	DefaultTimeout     = 10 * time.Minute
+	DefaultIdleTimeout = 2 * time.Minute
+	DefaultRetries     = 5
+	DefaultBackoff     = time.Second
+	DefaultMaxBackoff  = 30 * time.Second
+	// DefaultMaxRetryAfter caps a server's Retry-After, so a proxy asking
+	// for an hour does not silently stall a run.
+	DefaultMaxRetryAfter = 2 * time.Minute
+	// DefaultLoadNotice is how long the client waits for a first answer
+	// before it says the server may be loading the model.
+	DefaultLoadNotice = 15 * time.Second
+)
+
+// Config configures a Client. Zero values take the defaults above.
+type Config struct {
+	BaseURL string // e.g. http://localhost:11434/v1 (the default)
+	APIKey  string // sent as a Bearer token; never logged or put in errors
+	Model   string // required
+
+	// Timeout bounds one HTTP attempt from sending the request to the
+	// last token. It is the only bound on the wait for the first token:
+	// Ollama loads a model on its first request, which can take minutes
+	// before any byte arrives, and a client that gives up makes Ollama
+	// abort the load.
+	Timeout time.Duration
+	// IdleTimeout bounds the gap between two streamed chunks once the
+	// first one has arrived; a stream silent for longer is abandoned and
+	// retried. It does not apply before the first chunk (see Timeout).
+	IdleTimeout time.Duration
+	// Retries is how many times a transient failure is retried (so at most
+	// Retries+1 attempts). 0 means DefaultRetries; negative means none.
+	Retries int
+	// RPM and TPM are requests and tokens per minute shared by every
+	// request of this client; 0 means no limit.
+	RPM, TPM int
+
+	// HTTPClient is the transport; nil means a plain http.Client (timeouts
+	// are applied per request through contexts, not here).
+	HTTPClient *http.Client
+	// Logf receives one line per retry, fallback and slow start; nil
+	// discards them. Lines never contain the API key.
+	Logf func(format string, args ...any)
+	// KeyHint tells the user where the key is set, for the message of a
+	// rejected key, e.g. "set OPENAI_API_KEY or pass --api-key".
+	KeyHint string
+
+	// Back-off tuning; zero means the defaults.
+	Backoff, MaxBackoff, MaxRetryAfter, LoadNotice time.Duration
+	// Sleep waits d or until ctx is done (tests inject one that records
+	// and returns at once); nil means a real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock for rate limits; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client is the model client. It is safe for concurrent use; all its
+// requests share one rate limiter, so a 429 seen by one slows them all.
+type Client struct {
+	cfg     Config
+	oc      *openai.Client
+	limiter *limiter
+	rand    func(n int64) int64
+
+	// Capabilities learnt at run time, shared by every request: once the
+	// endpoint rejects streaming or JSON mode it is not asked again.
+	noStream   atomic.Bool
+	noJSON     atomic.Bool
+	loadNotice sync.Once
+
+	statsMu sync.Mutex
+	stats   Stats
+}
+
+// Stats are running totals of a client's requests.
+type Stats struct {
+	Requests  int   `json:"requests"`  // HTTP attempts sent
+	Completed int   `json:"completed"` // Complete calls that returned a Response
+	Failed    int   `json:"failed"`    // Complete calls that returned an error
+	Retries   int   `json:"retries"`   // attempts that were retries
+	Usage     Usage `json:"usage"`     // over completed calls
+}
+
+var _ Completer = (*Client)(nil)
+
+// New returns a client for cfg.
+func New(cfg Config) (*Client, error) {
+	if cfg.Model == "" {
+		return nil, &Error{Class: ErrFatal, Msg: "no model configured: pass --model (for example qwen2.5:7b)"}
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
+		return nil, &Error{Class: ErrFatal, Msg: fmt.Sprintf("endpoint %q is not an http(s) URL: pass one like %s", RedactURL(cfg.BaseURL), DefaultBaseURL)}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = DefaultRetries
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = DefaultBackoff
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.LoadNotice <= 0 {
+		cfg.LoadNotice = DefaultLoadNotice
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.KeyHint == "" {
+		cfg.KeyHint = "set the API key for this endpoint"
+	}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = cfg.BaseURL
+	oc.HTTPClient = recordingDoer{cfg.HTTPClient}
+	c := &Client{
+		cfg:     cfg,
+		oc:      openai.NewClientWithConfig(oc),
+		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.Now, cfg.Sleep),
+		rand:    rand.Int64N,
+	}
+	return c, nil
+}
+
+// Model is the configured model name.
+func (c *Client) Model() string { return c.cfg.Model }
+
+// Endpoint is the base URL without credentials, for manifests and logs.
+func (c *Client) Endpoint() string { return RedactURL(c.cfg.BaseURL) }
+
+// Stats returns the running totals.
+func (c *Client) Stats() Stats {
+	c.statsMu.Lock()
+	defer c.statsMu.Unlock()
+	return c.stats
+}
+
+func (c *Client) count(f func(*Stats)) {
+	c.statsMu.Lock()
+	defer c.statsMu.Unlock()
+	f(&c.stats)
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.cfg.Logf == nil {
+		return
+	}
+	c.cfg.Logf("%s", redactSecret(fmt.Sprintf(format, args...), c.cfg.APIKey))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// Complete sends req and returns the finished answer. Transient failures
+// are retried with back-off; the error returned is an *Error of class
+// ErrFatal, ErrArticle or (retries exhausted) ErrTransient, or the context's
+// error when ctx ends.
+func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
+	resp, err := c.complete(ctx, req)
+	c.count(func(s *Stats) {
+		if err != nil {
+			s.Failed++
+			return
+		}
+		s.Completed++
+		s.Usage = s.Usage.Add(resp.Usage)
+	})
+	return resp, err
+}
+
+func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
+	var (
+		last      *Error
+		attempts  int
+		unreached = true // every attempt so far failed to connect
+	)
+	for retry := 0; ; {
+		if err := c.limiter.wait(ctx, estimateTokens(req)); err != nil {
+			return Response{}, c.ctxError(ctx, err, last)
+		}
+		attempts++
+		c.count(func(s *Stats) {
+			s.Requests++
+			if attempts > 1 {
+				s.Retries++
+			}
+		})
+		stream, jsonMode := !c.noStream.Load(), req.JSON && !c.noJSON.Load()
+		resp, info, err := c.attempt(ctx, req, stream, jsonMode)
+		if h := info.headers(); h != nil {
+			c.limiter.observe(h)
+		}
+		if err == nil {
+			resp.Attempts = attempts
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return Response{}, c.ctxError(ctx, ctx.Err(), last)
+		}
+		// Capability fallbacks are not failures: ask again at once
+		// without the feature, for this and every later request.
+		if stream && streamRejected(err, info) {
+			c.noStream.Store(true)
+			c.logf("%s does not stream answers; using non-streaming requests (slow answers then only end at --timeout)", c.Endpoint())
+			continue
+		}
+		if jsonMode && jsonRejected(err, info) {
+			c.noJSON.Store(true)
+			c.logf("%s rejects JSON mode (response_format); asking without it", c.Endpoint())
+			continue
+		}
+		e := c.classify(err, info)
+		last = e
+		if !isRefused(err) {
+			unreached = false
+		}
+		if !errors.Is(e.Class, ErrTransient) {
+			return Response{}, e
+		}
+		if retry >= c.cfg.Retries {
+			return Response{}, c.giveUp(e, attempts, unreached)
+		}
+		retry++
+		delay, fromServer := c.delay(retry, info)
+		if info.status == http.StatusTooManyRequests || fromServer {
+			// One worker's 429 pauses the whole pool: the limit is the
+			// endpoint's, not this request's.
+			c.limiter.pause(delay)
+		}
+		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
+			return Response{}, c.giveUp(e, attempts, unreached)
+		}
+		c.logf("%s (attempt %d of %d); retrying in %s", e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
+		if err := c.cfg.Sleep(ctx, delay); err != nil {
+			return Response{}, c.ctxError(ctx, err, last)
+		}
+	}
+}
+
+// ctxError is what Complete returns when its context ends: the context's
+// own error, so callers can tell a cancelled run from a failed request.
+func (c *Client) ctxError(ctx context.Context, err error, _ *Error) error {
+	if cause := context.Cause(ctx); cause != nil {
+		return cause
+	}
+	return err
+}
+
+// giveUp turns the last transient failure into the final error.
+func (c *Client) giveUp(e *Error, attempts int, unreached bool) *Error {
+	if unreached {
+		// Never reached the server at all: no later request will either.
+		return &Error{Class: ErrFatal, Msg: c.unreachableMsg(e.Err), Err: e.Err}
+	}
+	msg := e.Msg
+	if attempts > 1 {
+		msg = fmt.Sprintf("%s (gave up after %d attempts; try again later, or lower the number of parallel jobs)", e.Msg, attempts)
+	}
+	return &Error{Class: ErrTransient, Status: e.Status, Msg: msg, Err: e.Err}
+}
+
+// delay is how long to wait before retry number n (1-based): what the
+// server asked for when it said, else exponential back-off with full jitter.
+func (c *Client) delay(n int, info *respInfo) (time.Duration, bool) {
+	if d, ok := serverDelay(info.headers(), info.status, c.cfg.Now()); ok {
+		d = min(d, c.cfg.MaxRetryAfter)
+		// Up to a tenth more, so a pool paused together does not wake
+		// together.
+		return d + time.Duration(c.rand(int64(d)/10+1)), true
+	}
+	ceil := c.cfg.Backoff << min(n-1, 20)
+	if ceil > c.cfg.MaxBackoff || ceil <= 0 {
+		ceil = c.cfg.MaxBackoff
+	}
+	return time.Duration(c.rand(int64(ceil)) + 1), false
+}
+
+// estimateTokens guesses a request's token cost for the TPM budget before
+// it is sent: its text plus the answer it may produce.
+func estimateTokens(req Request) int {
+	return estimate(req.System) + estimate(req.User) + req.MaxTokens
+}
+
+// estimate guesses tokens from text: about three characters a token for
+// Danish and English news text with common tokenizers.
+func estimate(s string) int {
+	if s == "" {
+		return 0
+	}
+	return utf8.RuneCountInString(s)/3 + 1
+}
+
+// attempt sends one HTTP request and reads the whole answer.
+func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool) (Response, *respInfo, error) {
+	info := &respInfo{}
+	actx, cancel := context.WithCancelCause(context.WithValue(ctx, infoKey{}, info))
+	defer cancel(nil)
+	actx, cancelT := context.WithTimeoutCause(actx, c.cfg.Timeout, errAttemptTimeout)
+	defer cancelT()
+
+	// A silent first minute is normal while a local server loads the
+	// model; say so once rather than looking hung.
+	notice := time.AfterFunc(c.cfg.LoadNotice, func() {
+		if !info.started.Load() {
+			c.loadNotice.Do(func() {
+				c.logf("no answer from %s yet: the server may be loading model %s, which can take minutes on first use; waiting up to %s",
+					c.Endpoint(), c.cfg.Model, c.cfg.Timeout)
+			})
+		}
+	})
+	defer notice.Stop()
+
+	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens}
+	if req.System != "" {
+		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: req.System})
+	}
+	oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: req.User})
+	if jsonMode {
+		oreq.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+	}
+	var (
+		resp Response
+		err  error
+	)
+	if stream {
+		oreq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+		resp, err = c.streamOnce(actx, cancel, oreq, info)
+	} else {
+		resp, err = c.plainOnce(actx, oreq, info)
+	}
+	if err != nil {
+		if cause := context.Cause(actx); cause != nil && ctx.Err() == nil {
+			// Our own timers ended the attempt: say which.
+			if errors.Is(cause, errIdle) || errors.Is(cause, errAttemptTimeout) {
+				err = cause
+			}
+		}
+		return Response{}, info, err
+	}
+	if resp.Usage == (Usage{}) {
+		resp.Usage = Usage{PromptTokens: estimate(req.System) + estimate(req.User), CompletionTokens: estimate(resp.Text), Estimated: true}
+	}
+	return resp, info, checkAnswer(resp)
+}
+
+// withMaxTokens retries a request go-openai refused to send because the
+// model is a reasoning model that only takes max_completion_tokens (Ollama
+// ignores that field, so max_tokens is the default).
+func withMaxTokens[T any](oreq *openai.ChatCompletionRequest, send func() (T, error)) (T, error) {
+	r, err := send()
+	if errors.Is(err, openai.ErrReasoningModelMaxTokensDeprecated) && oreq.MaxTokens > 0 {
+		oreq.MaxCompletionTokens, oreq.MaxTokens = oreq.MaxTokens, 0
+		r, err = send()
+	}
+	return r, err
+}
+
+func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc, oreq openai.ChatCompletionRequest, info *respInfo) (Response, error) {
+	st, err := withMaxTokens(&oreq, func() (*openai.ChatCompletionStream, error) {
+		return c.oc.CreateChatCompletionStream(ctx, oreq)
+	})
+	if err != nil {
+		return Response{}, err
+	}
+	defer st.Close()
+	if ct := info.contentType(); ct != "" && !strings.Contains(ct, "event-stream") {
+		// The server ignored stream:true and sent one JSON body, which
+		// go-openai's SSE reader cannot parse.
+		return Response{}, errStreamIgnored
+	}
+	var (
+		text   strings.Builder
+		finish string
+		usage  *openai.Usage
+		idle   *time.Timer
+	)
+	defer func() {
+		if idle != nil {
+			idle.Stop()
+		}
+	}()
+	for {
+		chunk, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Response{}, err
+		}
+		// The idle clock starts with the first chunk: before it the
+		// server may still be loading the model or reading the prompt.
+		if idle == nil {
+			idle = time.AfterFunc(c.cfg.IdleTimeout, func() { cancel(errIdle) })
+		} else {
+			idle.Reset(c.cfg.IdleTimeout)
+		}
+		if chunk.Usage != nil {
+			usage = chunk.Usage
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index != 0 {
+				continue
+			}
+			text.WriteString(ch.Delta.Content)
+			if ch.FinishReason != "" {
+				finish = string(ch.FinishReason)
+			}
+		}
+	}
+	if finish == "" {
+		// go-openai reports a clean end and an early close alike as
+		// io.EOF; without a finish_reason the answer may be cut short.
+		return Response{}, errCutStream
+	}
+	resp := Response{Text: text.String(), FinishReason: finish}
+	if usage != nil {
+		resp.Usage = Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
+	}
+	return resp, nil
+}
+
+func (c *Client) plainOnce(ctx context.Context, oreq openai.ChatCompletionRequest, info *respInfo) (Response, error) {
+	r, err := withMaxTokens(&oreq, func() (openai.ChatCompletionResponse, error) {
+		return c.oc.CreateChatCompletion(ctx, oreq)
+	})
+	if err != nil {
+		return Response{}, err
+	}
+	if len(r.Choices) == 0 {
+		return Response{}, errNoChoices
+	}
+	finish := string(r.Choices[0].FinishReason)
+	if finish == "" {
+		// A complete JSON body is a finished answer even when the server
+		// leaves finish_reason out.
+		finish = string(openai.FinishReasonStop)
+	}
+	return Response{
+		Text:         r.Choices[0].Message.Content,
+		FinishReason: finish,
+		Usage:        Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens},
+	}, nil
+}
+
+// checkAnswer turns finished-but-unusable answers into errors.
+func checkAnswer(r Response) error {
+	switch {
+	case r.FinishReason == string(openai.FinishReasonContentFilter):
+		return errContentFilter
+	case strings.TrimSpace(r.Text) == "" && r.FinishReason != string(openai.FinishReasonLength):
+		return errEmpty
+	}
+	return nil
+}

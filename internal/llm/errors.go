@@ -1,0 +1,350 @@
+package llm
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Internal failure causes, classified by classify.
+var (
+	errIdle           = errors.New("idle timeout")
+	errAttemptTimeout = errors.New("request timeout")
+	errCutStream      = errors.New("stream ended before finish_reason")
+	errStreamIgnored  = errors.New("stream request answered without event stream")
+	errEmpty          = errors.New("empty answer")
+	errNoChoices      = errors.New("answer without choices")
+	errContentFilter  = errors.New("content filter")
+)
+
+// apiFailure is what an endpoint said about a failure, from whichever of
+// the many error shapes it used.
+type apiFailure struct {
+	status    int    // HTTP status; 0 for an error inside a 200 stream
+	midStream bool   // the error arrived as a `data: {"error":...}` event
+	code      string // "insufficient_quota", "context_length_exceeded", "429", ...
+	typ       string
+	msg       string
+	html      bool // the body was an HTML page (a proxy's)
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title>\s*(.*?)\s*</title>`)
+
+// failureOf extracts the endpoint's account of err, if err came from one.
+func failureOf(err error, info *respInfo) (apiFailure, bool) {
+	var f apiFailure
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &reqErr):
+		// go-openai could not read the body as {"error": {...}}: an HTML
+		// page from a proxy, an old vLLM flat body, or Ollama's
+		// {"error": "text"}.
+		f.status = reqErr.HTTPStatusCode
+		body := strings.TrimSpace(string(reqErr.Body))
+		var flat struct {
+			Object  string          `json:"object"`
+			Message string          `json:"message"`
+			Type    string          `json:"type"`
+			Code    json.RawMessage `json:"code"`
+			Error   json.RawMessage `json:"error"`
+		}
+		switch {
+		case json.Unmarshal(reqErr.Body, &flat) == nil:
+			f.msg, f.typ, f.code = flat.Message, flat.Type, rawCode(flat.Code)
+			var s string
+			if f.msg == "" && json.Unmarshal(flat.Error, &s) == nil {
+				f.msg = s
+			}
+		case strings.HasPrefix(body, "<") || strings.Contains(strings.ToLower(body), "<html"):
+			f.html = true
+			if m := htmlTitle.FindStringSubmatch(body); m != nil {
+				f.msg = m[1]
+			}
+		default:
+			f.msg = body
+		}
+		if f.msg == "" && errors.As(reqErr.Err, &apiErr) {
+			f.msg, f.typ, f.code = apiErr.Message, apiErr.Type, anyCode(apiErr.Code)
+		}
+		return f, true
+	case errors.As(err, &apiErr):
+		f.status, f.msg, f.typ, f.code = apiErr.HTTPStatusCode, apiErr.Message, apiErr.Type, anyCode(apiErr.Code)
+		if f.status == 0 {
+			// go-openai leaves the status 0 for an error object that
+			// arrived inside a 200 stream; some servers put an HTTP
+			// status in its code.
+			f.midStream = true
+			if n, err := strconv.Atoi(f.code); err == nil && n >= 400 && n < 600 {
+				f.status = n
+			}
+		}
+		return f, true
+	}
+	return f, false
+}
+
+func anyCode(c any) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprint(c)
+}
+
+func rawCode(r json.RawMessage) string {
+	var s string
+	if json.Unmarshal(r, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(r, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+var contextLengthRe = regexp.MustCompile(`(?i)context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model|maximum)|reduce the length`)
+
+func (f apiFailure) contextLength() bool {
+	return f.code == "context_length_exceeded" || f.code == "string_above_max_length" || contextLengthRe.MatchString(f.msg)
+}
+
+func (f apiFailure) quota() bool {
+	return f.code == "insufficient_quota" || f.typ == "insufficient_quota" ||
+		strings.Contains(strings.ToLower(f.msg), "exceeded your current quota")
+}
+
+// describe is the endpoint's own words, short and safe to show.
+func (f apiFailure) describe(c *Client) string {
+	var b strings.Builder
+	if f.status != 0 && !f.midStream {
+		fmt.Fprintf(&b, "HTTP %d", f.status)
+		if t := http.StatusText(f.status); t != "" {
+			b.WriteString(" " + t)
+		}
+	} else {
+		b.WriteString("error in the answer stream")
+	}
+	if f.html {
+		b.WriteString(" (an HTML error page, likely from a proxy in front of the model server)")
+	} else if m := c.scrub(f.msg); m != "" {
+		b.WriteString(": " + m)
+	}
+	return b.String()
+}
+
+// classify turns any failure of one attempt into an *Error with a class
+// and a message that says what happened and what to do.
+func (c *Client) classify(err error, info *respInfo) *Error {
+	ep := c.Endpoint()
+	e := func(class error, status int, format string, args ...any) *Error {
+		return &Error{Class: class, Status: status, Msg: c.scrub(fmt.Sprintf(format, args...)), Err: err}
+	}
+	switch {
+	case errors.Is(err, errIdle):
+		return e(ErrTransient, 0, "%s sent no token for %s in the middle of an answer (the stream stalled)", ep, c.cfg.IdleTimeout)
+	case errors.Is(err, errAttemptTimeout):
+		return e(ErrTransient, 0, "%s gave no complete answer within %s: a slow model may need a longer --timeout", ep, c.cfg.Timeout)
+	case errors.Is(err, errCutStream):
+		return e(ErrTransient, 0, "the answer from %s stopped before the model finished (the stream closed without a finish_reason); the server may have restarted", ep)
+	case errors.Is(err, errEmpty):
+		return e(ErrTransient, 0, "model %s at %s returned an empty answer", c.cfg.Model, ep)
+	case errors.Is(err, errNoChoices), errors.Is(err, errStreamIgnored), errors.Is(err, openai.ErrTooManyEmptyStreamMessages):
+		return e(ErrTransient, 0, "%s sent an answer brief cannot read (no completion in it)", ep)
+	case errors.Is(err, errContentFilter):
+		return e(ErrArticle, 0, "the endpoint's content filter stopped the answer (finish_reason content_filter): this text cannot be processed with model %s", c.cfg.Model)
+	}
+
+	if f, ok := failureOf(err, info); ok {
+		return c.classifyAPI(err, f)
+	}
+
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.As(err, &dnsErr):
+		return e(ErrFatal, 0, "cannot reach %s: host %s not found: check --base-url", ep, dnsErr.Name)
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return e(ErrFatal, 0, "cannot reach %s: its TLS certificate is not trusted: check --base-url (http:// for a local server)", ep)
+	case isRefused(err):
+		return e(ErrTransient, 0, "cannot connect to %s (connection refused)", ep)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.EPIPE):
+		return e(ErrTransient, info.status, "the connection to %s broke before the answer was complete", ep)
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
+		return e(ErrTransient, info.status, "%s sent a malformed answer (not valid JSON)", ep)
+	}
+	return e(ErrTransient, info.status, "request to %s failed: %s", ep, errText(err))
+}
+
+func (c *Client) classifyAPI(err error, f apiFailure) *Error {
+	ep, model := c.Endpoint(), c.cfg.Model
+	e := func(class error, format string, args ...any) *Error {
+		return &Error{Class: class, Status: f.status, Msg: c.scrub(fmt.Sprintf(format, args...)), Err: err}
+	}
+	what := f.describe(c)
+	switch s := f.status; {
+	case s == http.StatusUnauthorized:
+		// The body may echo the key; never show it.
+		return e(ErrFatal, "%s rejected the API key (HTTP 401): the key is missing or wrong: %s", ep, c.cfg.KeyHint)
+	case s == http.StatusForbidden:
+		return e(ErrFatal, "%s refused access (HTTP 403): the API key lacks permission for model %s: check the key and the model", ep, model)
+	case s == http.StatusNotFound:
+		if f.code == "model_not_found" || strings.Contains(strings.ToLower(f.msg), "model") {
+			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil))
+		}
+		return e(ErrFatal, "%s has no chat completions API (%s): check --base-url (it usually ends in /v1)", ep, what)
+	case s == http.StatusTooManyRequests && f.quota():
+		return e(ErrFatal, "the account behind the API key at %s has no quota left (%s): add credit or use another key; retrying will not help", ep, what)
+	case s == http.StatusTooManyRequests:
+		return e(ErrTransient, "%s is rate limiting requests (%s)", ep, what)
+	case f.contextLength():
+		return e(ErrArticle, "the text is too long for model %s's context window (%s): split the article or use a model with a larger context", model, what)
+	case f.midStream && f.quota():
+		return e(ErrFatal, "the account behind the API key at %s has no quota left (%s): add credit or use another key", ep, what)
+	case s == 0:
+		return e(ErrTransient, "%s reported a failure while answering (%s)", ep, what)
+	case s == http.StatusRequestTimeout, s == http.StatusConflict, s == http.StatusTooEarly:
+		return e(ErrTransient, "%s could not answer now (%s)", ep, what)
+	case s == http.StatusServiceUnavailable:
+		return e(ErrTransient, "%s is busy or not ready (%s)", ep, what)
+	case s >= 500:
+		return e(ErrTransient, "%s failed (%s)", ep, what)
+	case s == http.StatusBadRequest, s == http.StatusRequestEntityTooLarge, s == http.StatusUnprocessableEntity:
+		return e(ErrArticle, "%s rejected this request (%s)", ep, what)
+	}
+	return e(ErrFatal, "%s answered %s to a chat completion: check --base-url and --model", ep, what)
+}
+
+func (c *Client) modelNotFoundMsg(available []string) string {
+	m := c.cfg.Model
+	msg := fmt.Sprintf("model %s not found at %s: ", m, c.Endpoint())
+	if isOllama(c.cfg.BaseURL) {
+		msg += fmt.Sprintf("run `ollama pull %s` or pass --model", m)
+	} else {
+		msg += "pass --model with a model this endpoint serves"
+	}
+	if len(available) > 0 {
+		if len(available) > 8 {
+			available = append(available[:8:8], "...")
+		}
+		msg += " (it serves: " + strings.Join(available, ", ") + ")"
+	}
+	return msg
+}
+
+func (c *Client) unreachableMsg(err error) string {
+	msg := fmt.Sprintf("cannot reach %s", c.Endpoint())
+	if err != nil {
+		msg += " (" + errText(err) + ")"
+	}
+	if isOllama(c.cfg.BaseURL) && isLocal(c.cfg.BaseURL) {
+		return c.scrub(msg + ": Ollama does not seem to be running: start it with `ollama serve`, or pass --base-url for another server")
+	}
+	return c.scrub(msg + ": check that the server is running and --base-url is right")
+}
+
+func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+func isOllama(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && u.Port() == "11434"
+}
+
+func isLocal(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || h == "127.0.0.1" || h == "::1" || h == "0.0.0.0"
+}
+
+// errText is a network error's short text without the request URL (which
+// url.Error adds and which may carry credentials).
+func errText(err error) string {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	return err.Error()
+}
+
+// scrub removes the API key and any URL password from s, and keeps it to
+// one line of reasonable length.
+func (c *Client) scrub(s string) string {
+	s = redactSecret(s, c.cfg.APIKey)
+	if u, err := url.Parse(c.cfg.BaseURL); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			s = redactSecret(s, p)
+		}
+		s = redactSecret(s, u.User.String()+"@")
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 400 {
+		s = string(r[:400]) + "..."
+	}
+	return s
+}
+
+// redactSecret replaces every occurrence of secret in s.
+func redactSecret(s, secret string) string {
+	if len(secret) < 4 {
+		// Too short to search for without mangling ordinary text; such
+		// keys are placeholders like "x" for Ollama anyway.
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[REDACTED]")
+}
+
+// streamRejected says whether err means the endpoint does not stream.
+func streamRejected(err error, info *respInfo) bool {
+	if errors.Is(err, errStreamIgnored) {
+		return true
+	}
+	f, ok := failureOf(err, info)
+	if !ok || f.midStream {
+		return false
+	}
+	switch f.status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotImplemented:
+		return strings.Contains(strings.ToLower(f.msg), "stream")
+	}
+	return false
+}
+
+// jsonRejected says whether err means the endpoint does not take
+// response_format json_object.
+func jsonRejected(err error, info *respInfo) bool {
+	f, ok := failureOf(err, info)
+	if !ok || f.midStream {
+		return false
+	}
+	switch f.status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotImplemented:
+		m := strings.ToLower(f.msg)
+		return strings.Contains(m, "response_format") || strings.Contains(m, "json_object") ||
+			strings.Contains(m, "json mode") || strings.Contains(m, "response format")
+	}
+	return false
+}
