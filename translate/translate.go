@@ -5,7 +5,11 @@ package translate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
@@ -18,22 +22,40 @@ type Options struct {
 	From string // source language code, e.g. "da"
 	To   string // target language code, e.g. "en"
 	// ContextTokens is the model's context window; 0 means DefaultContext.
+	// Every request's prompt plus max_tokens stays within it.
 	ContextTokens int
+	// Glossary holds fixed translations; only the terms occurring in a
+	// chunk go into that chunk's prompt. nil means none.
+	Glossary *Glossary
+	// Strict makes any QA finding fail the article (a *QAError).
+	Strict bool
 }
 
-// DefaultContext is a context window most current local models have.
+// DefaultContext is a context window most current local models have. Note
+// that Ollama serves a smaller window unless the model or server is
+// configured otherwise (OLLAMA_CONTEXT_LENGTH / num_ctx); --context must not
+// exceed what the server really uses.
 const DefaultContext = 8192
+
+// MinContext is the smallest window the prompts fit in with room for text.
+const MinContext = 1024
 
 // Result is a translated article.
 type Result struct {
 	// Lede is the translated header lede ("" when the article has none).
 	Lede string `json:"lede,omitempty"`
 	// Paragraphs are the translated body paragraphs.
-	Paragraphs []string  `json:"paragraphs"`
-	Usage      llm.Usage `json:"usage"`
-	Requests   int       `json:"requests"`
-	// Warnings are QA findings an editor should see.
+	Paragraphs []string `json:"paragraphs"`
+	// Usage sums every request, including those redone in smaller parts.
+	Usage llm.Usage `json:"usage"`
+	// Requests counts HTTP requests (client retries and redone parts included).
+	Requests int `json:"requests"`
+	// Chunks is how many parts the article was finally translated in.
+	Chunks int `json:"chunks"`
+	// Warnings are QA findings an editor should see (Findings' messages).
 	Warnings []string `json:"warnings,omitempty"`
+	// Findings are the same QA findings with their codes.
+	Findings []Finding `json:"findings,omitempty"`
 }
 
 // Text is the translation as plain text: lede, then paragraphs, blank-line separated.
@@ -44,6 +66,28 @@ func (r Result) Text() string {
 	}
 	return strings.Join(parts, "\n\n")
 }
+
+// ErrQA marks a translation rejected by its QA findings (--strict, or no
+// usable text at all). Such errors also match llm.ErrArticle: the article
+// fails, the run goes on.
+var ErrQA = errors.New("translation failed the quality checks")
+
+// QAError is returned when QA findings fail an article. Translate returns
+// the Result alongside it, so the findings can be recorded.
+type QAError struct {
+	Findings []Finding
+	Strict   bool
+}
+
+func (e *QAError) Error() string {
+	msg := "the translation failed the quality checks"
+	if e.Strict {
+		msg += " (--strict)"
+	}
+	return msg + ": " + strings.Join(Messages(e.Findings), "; ")
+}
+
+func (e *QAError) Unwrap() []error { return []error{ErrQA, llm.ErrArticle} }
 
 // Translator translates articles. It is safe for concurrent use.
 type Translator struct {
@@ -60,51 +104,489 @@ func New(c llm.Completer, p *prompts.Set, o Options) *Translator {
 	return &Translator{client: c, prompts: p, opts: o}
 }
 
-// PromptHash identifies the prompt texts (and, later, glossary) for cache keys.
+// algorithmVersion changes when chunking, cleaning or joining change what a
+// translation looks like, so cached translations are redone.
+const algorithmVersion = "translate/2"
+
+// PromptHash identifies everything besides the source text, model and
+// languages that shapes a translation: the prompt texts, the glossary and
+// the way answers are chunked, cleaned and joined. Use it in cache keys.
 func (t *Translator) PromptHash() string {
-	return t.prompts.Hash(prompts.TranslateSystem, prompts.TranslateUser)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", algorithmVersion, t.prompts.Hash(prompts.TranslateSystem, prompts.TranslateUser), t.opts.Glossary.Hash())
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Translate translates the lede and every paragraph of a. The agency credit
-// is metadata and is not sent.
-func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, error) {
-	src := a.Paragraphs
-	if a.Lede != "" {
-		src = append([]string{a.Lede}, src...)
-	}
+// CacheKey is PromptHash; the name says what it is for.
+func (t *Translator) CacheKey() string { return t.PromptHash() }
+
+// Options returns the translator's settings (with defaults filled in).
+func (t *Translator) Options() Options { return t.opts }
+
+// Plan is what translating an article will cost, estimated without calling
+// the model (for --dry-run). Redone parts are not foreseen.
+type Plan struct {
+	// Requests is the number of chat requests (one per chunk).
+	Requests int `json:"requests"`
+	// PromptTokens is the estimated prompt size summed over the requests.
+	PromptTokens int `json:"prompt_tokens"`
+	// CompletionTokens is the expected answer size summed over the requests
+	// (an upper estimate, not the max_tokens sent).
+	CompletionTokens int         `json:"completion_tokens"`
+	Chunks           []ChunkPlan `json:"chunks"`
+}
+
+// ChunkPlan is one planned request.
+type ChunkPlan struct {
+	// FirstParagraph and Paragraphs say which source paragraphs (0-based,
+	// the lede counting as paragraph 0 when there is one) the chunk holds;
+	// a paragraph too long for one request is spread over several chunks.
+	FirstParagraph   int `json:"first_paragraph"`
+	Paragraphs       int `json:"paragraphs"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+	MaxTokens        int `json:"max_tokens"`
+	GlossaryTerms    int `json:"glossary_terms"`
+}
+
+// Plan splits a into the chunks Translate would send and estimates their
+// tokens. The error is the one Translate would fail with when the article
+// cannot fit (e.g. a sentence longer than the context allows).
+func (t *Translator) Plan(a article.Article) (Plan, error) {
+	src := sourceParagraphs(a)
 	if len(src) == 0 {
-		return Result{}, fmt.Errorf("nothing to translate")
+		return Plan{}, errors.New("nothing to translate: the article has no text")
 	}
+	chunks, err := t.plan(units(src), "")
+	var p Plan
+	for _, c := range chunks {
+		p.Requests++
+		p.PromptTokens += c.promptTokens
+		p.CompletionTokens += c.expectOut
+		first := c.units[0].para
+		p.Chunks = append(p.Chunks, ChunkPlan{
+			FirstParagraph: first, Paragraphs: c.units[len(c.units)-1].para - first + 1,
+			PromptTokens: c.promptTokens, CompletionTokens: c.expectOut, MaxTokens: c.maxTokens,
+			GlossaryTerms: c.terms,
+		})
+	}
+	return p, err
+}
+
+// unit is a paragraph, or a run of sentences of a paragraph too long to be
+// sent whole.
+type unit struct {
+	para  int // index into the source paragraphs (lede first)
+	text  string
+	piece bool // part of a split paragraph
+}
+
+func units(src []string) []unit {
+	us := make([]unit, len(src))
+	for i, p := range src {
+		us[i] = unit{para: i, text: p}
+	}
+	return us
+}
+
+// chunk is one request: consecutive units plus the paragraph before them as
+// context.
+type chunk struct {
+	units        []unit
+	context      string
+	sys, user    string
+	promptTokens int // estimated, chat template included
+	expectOut    int // estimated answer size with margin
+	maxTokens    int
+	terms        int // glossary terms in the prompt
+}
+
+func (c chunk) text() string {
+	parts := make([]string, len(c.units))
+	for i, u := range c.units {
+		parts[i] = u.text
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func (t *Translator) fits(c chunk) bool {
+	return c.promptTokens+c.expectOut <= t.opts.ContextTokens
+}
+
+// build renders the prompts for units with the given context paragraph and
+// sizes the request.
+func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
+	c := chunk{units: us, context: ctxText}
+	text := c.text()
+	terms := t.opts.Glossary.Match(text)
+	c.terms = len(terms)
 	data := map[string]any{
 		"From":       prompts.LanguageName(t.opts.From),
 		"To":         prompts.LanguageName(t.opts.To),
-		"Paragraphs": len(src),
-		"Glossary":   nil,
-		"Context":    "",
-		"Text":       strings.Join(src, "\n\n"),
+		"Paragraphs": len(us),
+		"Glossary":   terms,
+		"Context":    ctxText,
+		"Text":       text,
 	}
-	sys, err := t.prompts.Render(prompts.TranslateSystem, data)
+	var err error
+	if c.sys, err = t.prompts.Render(prompts.TranslateSystem, data); err != nil {
+		return c, err
+	}
+	if c.user, err = t.prompts.Render(prompts.TranslateUser, data); err != nil {
+		return c, err
+	}
+	c.promptTokens = EstimateTokens(c.sys) + EstimateTokens(c.user) + messageOverhead
+	c.expectOut = int(float64(EstimateTokens(text))*outputFactor(t.opts.To)) + outputSlack
+	// All the room the prompt leaves: never more, or the server would have
+	// to drop prompt tokens to make room for the answer.
+	c.maxTokens = t.opts.ContextTokens - c.promptTokens
+	return c, nil
+}
+
+// contextText is the context paragraph for a chunk starting after prev:
+// prev's text, cut to its last sentences when it would take more than an
+// eighth of the window.
+func (t *Translator) contextText(prev string) string {
+	limit := t.opts.ContextTokens / 8
+	if EstimateTokens(prev) <= limit {
+		return prev
+	}
+	sents := splitSentences(prev)
+	out := ""
+	for i := len(sents) - 1; i >= 0; i-- {
+		cand := sents[i] + out
+		if EstimateTokens(cand) > limit {
+			break
+		}
+		out = cand
+	}
+	return strings.TrimSpace(out)
+}
+
+// plan packs units greedily into chunks that fit the window, splitting a
+// paragraph on sentences when it does not fit alone. prev is the text before
+// the first unit ("" at the start of the article).
+func (t *Translator) plan(us []unit, prev string) ([]chunk, error) {
+	us = append([]unit(nil), us...)
+	var chunks []chunk
+	for i := 0; i < len(us); {
+		ctxText := ""
+		if i > 0 {
+			ctxText = t.contextText(us[i-1].text)
+		} else if prev != "" {
+			ctxText = t.contextText(prev)
+		}
+		c, err := t.build(us[i:i+1], ctxText)
+		if err != nil {
+			return chunks, err
+		}
+		if !t.fits(c) {
+			halves, ok := splitUnit(us[i])
+			if !ok {
+				return chunks, t.cannotFit(c, "")
+			}
+			us = append(us[:i], append(halves, us[i+1:]...)...)
+			continue
+		}
+		j := i + 1
+		for ; j < len(us); j++ {
+			next, err := t.build(us[i:j+1], ctxText)
+			if err != nil {
+				return chunks, err
+			}
+			if !t.fits(next) {
+				break
+			}
+			c = next
+		}
+		chunks = append(chunks, c)
+		i = j
+	}
+	return chunks, nil
+}
+
+// cannotFit is the article's failure when a single sentence does not fit.
+func (t *Translator) cannotFit(c chunk, why string) error {
+	if why == "" {
+		why = fmt.Sprintf("it needs about %d tokens with its instructions and answer", c.promptTokens+c.expectOut)
+	}
+	return fmt.Errorf("%w: a single sentence of paragraph %d does not fit in the model's context window of %d tokens (%s): raise --context if the model supports a larger window, or shorten the glossary",
+		llm.ErrArticle, c.units[0].para+1, t.opts.ContextTokens, why)
+}
+
+// splitUnit splits a unit in two on a sentence boundary near the middle
+// (by estimated tokens). ok is false for a single sentence.
+func splitUnit(u unit) ([]unit, bool) {
+	sents := splitSentences(u.text)
+	if len(sents) < 2 {
+		return nil, false
+	}
+	total := EstimateTokens(u.text)
+	best, bestDiff, acc := 1, total, 0
+	for k := 1; k < len(sents); k++ {
+		acc += EstimateTokens(sents[k-1])
+		if d := abs(total - 2*acc); d < bestDiff {
+			best, bestDiff = k, d
+		}
+	}
+	a := strings.TrimSpace(strings.Join(sents[:best], ""))
+	b := strings.TrimSpace(strings.Join(sents[best:], ""))
+	return []unit{{para: u.para, text: a, piece: true}, {para: u.para, text: b, piece: true}}, true
+}
+
+// splitChunk splits a chunk's units in two halves of similar size, or its
+// single unit on sentences; ok is false when it is a single sentence.
+func splitChunk(us []unit) ([][]unit, bool) {
+	if len(us) == 1 {
+		halves, ok := splitUnit(us[0])
+		if !ok {
+			return nil, false
+		}
+		return [][]unit{halves[:1], halves[1:]}, true
+	}
+	total := 0
+	for _, u := range us {
+		total += EstimateTokens(u.text)
+	}
+	best, bestDiff, acc := 1, total, 0
+	for k := 1; k < len(us); k++ {
+		acc += EstimateTokens(us[k-1].text)
+		if d := abs(total - 2*acc); d < bestDiff {
+			best, bestDiff = k, d
+		}
+	}
+	return [][]unit{us[:best], us[best:]}, true
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sourceParagraphs(a article.Article) []string {
+	var src []string
+	if strings.TrimSpace(a.Lede) != "" {
+		src = append(src, strings.TrimSpace(a.Lede))
+	}
+	for _, p := range a.Paragraphs {
+		if p = strings.TrimSpace(p); p != "" {
+			src = append(src, p)
+		}
+	}
+	return src
+}
+
+// contextLengthRe recognises an endpoint's "prompt too long" error text
+// (OpenAI, vLLM, llama.cpp, LM Studio and the llm client's own wording).
+var contextLengthRe = regexp.MustCompile(`(?i)context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model|maximum|available)|reduce the length`)
+
+func isContextLength(err error) bool {
+	return errors.Is(err, llm.ErrArticle) && contextLengthRe.MatchString(err.Error())
+}
+
+// outPara is one paragraph of the joined translation; para is the source
+// paragraph it translates, -1 when the model's paragraphs did not line up.
+type outPara struct {
+	para  int
+	piece bool
+	text  string
+}
+
+// Translate translates the lede and every paragraph of a. The agency credit
+// is metadata and is not sent. Long articles go in chunks that fit
+// Options.ContextTokens; a chunk whose answer was cut (finish_reason
+// "length"), whose prompt the server cut (usage.prompt_tokens reaching the
+// window) or that the endpoint rejected as too long is split smaller and
+// redone. The joined translation is cleaned (Clean) and checked (Check);
+// the findings are Result.Warnings. Errors: llm errors pass through with
+// their class; an article that cannot fit, that comes back empty or that
+// has findings under Options.Strict fails with an error matching
+// llm.ErrArticle (the last two as a *QAError, with the Result filled in).
+func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, error) {
+	src := sourceParagraphs(a)
+	if len(src) == 0 {
+		return Result{}, fmt.Errorf("%w: nothing to translate: the article has no text", llm.ErrArticle)
+	}
+	queue, err := t.plan(units(src), "")
 	if err != nil {
 		return Result{}, err
 	}
-	user, err := t.prompts.Render(prompts.TranslateUser, data)
-	if err != nil {
-		return Result{}, err
+	var (
+		res       Result
+		out       []outPara
+		cleanings []Finding
+		lastText  string // source text of the last unit translated, for context
+	)
+	for len(queue) > 0 {
+		c := queue[0]
+		resp, err := t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
+		res.Usage = res.Usage.Add(resp.Usage)
+		res.Requests += max(resp.Attempts, 1)
+		why := ""
+		switch {
+		case err != nil && isContextLength(err):
+			why = "the endpoint rejected the prompt as too long for the context window"
+		case err != nil:
+			return res, fmt.Errorf("translate paragraphs %s: %w", c.span(), err)
+		case resp.FinishReason == "length":
+			why = "the answer was cut off at the length limit (finish_reason length)"
+		case !resp.Usage.Estimated && resp.Usage.PromptTokens >= t.opts.ContextTokens:
+			why = fmt.Sprintf("the server reported a prompt of %d tokens, the whole context window, so it cut the prompt", resp.Usage.PromptTokens)
+		case resp.FinishReason == "content_filter":
+			return res, fmt.Errorf("%w: the endpoint's content filter stopped the translation of paragraphs %s", llm.ErrArticle, c.span())
+		}
+		if why != "" {
+			parts, ok := splitChunk(c.units)
+			if !ok {
+				return res, t.cannotFit(c, why)
+			}
+			// Re-plan the halves: each gets the paragraph before it as
+			// context and its own glossary terms.
+			smaller, err := t.plan(parts[0], lastText)
+			if err != nil {
+				return res, err
+			}
+			second, err := t.plan(parts[1], parts[0][len(parts[0])-1].text)
+			if err != nil {
+				return res, err
+			}
+			queue = append(append(smaller, second...), queue[1:]...)
+			continue
+		}
+		queue = queue[1:]
+		res.Chunks++
+		cleaned, fs := Clean(resp.Text)
+		cleanings = append(cleanings, fs...)
+		got := splitParagraphs(cleaned)
+		got = dropEchoedContext(got, c)
+		if len(got) == len(c.units) {
+			for i, u := range c.units {
+				if u.piece && len(out) > 0 && out[len(out)-1].para == u.para {
+					out[len(out)-1].text += " " + got[i]
+					continue
+				}
+				out = append(out, outPara{para: u.para, piece: u.piece, text: got[i]})
+			}
+		} else {
+			for _, g := range got {
+				out = append(out, outPara{para: -1, text: g})
+			}
+		}
+		lastText = c.units[len(c.units)-1].text
 	}
-	resp, err := t.client.Complete(ctx, llm.Request{Stage: "translate", System: sys, User: user, MaxTokens: t.opts.ContextTokens / 2})
-	if err != nil {
-		return Result{}, err
+
+	texts := make([]string, len(out))
+	for i, o := range out {
+		texts[i] = o.text
 	}
-	res := Result{Usage: resp.Usage, Requests: resp.Attempts}
-	if resp.FinishReason == "length" {
-		return res, fmt.Errorf("translation was cut off at the output limit (finish_reason length): raise --context")
+	hasLede := strings.TrimSpace(a.Lede) != ""
+	if hasLede && len(texts) > 0 {
+		res.Lede, res.Paragraphs = texts[0], texts[1:]
+	} else {
+		res.Paragraphs = texts
 	}
-	out := splitParagraphs(resp.Text)
-	if a.Lede != "" && len(out) > 0 {
-		res.Lede, out = out[0], out[1:]
+	if res.Paragraphs == nil {
+		res.Paragraphs = []string{}
 	}
-	res.Paragraphs = out
+
+	label := func(i int) string {
+		if hasLede {
+			if i == 0 {
+				return "the lede"
+			}
+			return fmt.Sprintf("paragraph %d", i)
+		}
+		return fmt.Sprintf("paragraph %d", i+1)
+	}
+	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, label)...)
+	res.Findings = findings
+	res.Warnings = Messages(findings)
+	if len(texts) == 0 {
+		return res, &QAError{Findings: findings}
+	}
+	if t.opts.Strict && len(findings) > 0 {
+		return res, &QAError{Findings: findings, Strict: true}
+	}
 	return res, nil
+}
+
+func (c chunk) span() string {
+	first, last := c.units[0].para+1, c.units[len(c.units)-1].para+1
+	if first == last {
+		return fmt.Sprint(first)
+	}
+	return fmt.Sprintf("%d–%d", first, last)
+}
+
+// summarizeCleanings keeps one finding per kind of cleaning, so a chatty
+// model gives one note for the article instead of one per chunk.
+func summarizeCleanings(fs []Finding) []Finding {
+	var out []Finding
+	count := map[string]int{}
+	index := map[string]int{}
+	for _, f := range fs {
+		count[f.Code]++
+		if _, ok := index[f.Code]; !ok {
+			index[f.Code] = len(out)
+			out = append(out, f)
+		}
+	}
+	for code, i := range index {
+		if n := count[code]; n > 1 {
+			out[i].Message += fmt.Sprintf(" (and %d more like it)", n-1)
+		}
+	}
+	return out
+}
+
+// dropEchoedContext removes a translation of the context paragraph that a
+// model put before the chunk's own paragraphs despite being told not to: the
+// answer then has exactly one paragraph too many, and the first one is about
+// as long as the context and carries its numbers.
+func dropEchoedContext(got []string, c chunk) []string {
+	if c.context == "" || len(got) != len(c.units)+1 {
+		return got
+	}
+	first := got[0]
+	ratio := float64(len([]rune(first))) / float64(max(1, len([]rune(c.context))))
+	if ratio < 0.6 || ratio > 1.6 {
+		return got
+	}
+	ctxNums := numberRe.FindAllString(c.context, -1)
+	unitNums := numberRe.FindAllString(c.units[0].text, -1)
+	if !numbersIn(ctxNums, first) {
+		return got
+	}
+	if len(unitNums) > 0 && numbersIn(unitNums, first) {
+		return got // it carries the first paragraph's numbers: keep it
+	}
+	if len(ctxNums) == 0 && len(unitNums) == 0 {
+		// Nothing to tell them apart but length.
+		r := float64(len([]rune(first))) / float64(max(1, len([]rune(c.units[0].text))))
+		if r >= 0.6 && r <= 1.6 {
+			return got
+		}
+	}
+	return got[1:]
+}
+
+// numbersIn reports whether every source number token is mentioned in text.
+func numbersIn(toks []string, text string) bool {
+	have := translationNumbers(text, "")
+	for _, n := range toks {
+		want := numberSet{}
+		interpretations(n, true, "", want)
+		hit := false
+		for k := range want {
+			hit = hit || have[k]
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
 }
 
 func splitParagraphs(s string) []string {

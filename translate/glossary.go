@@ -1,0 +1,229 @@
+package translate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Term is one glossary entry: the source-language term and the translation
+// the model must use for it. The field names are what translate.system.tmpl
+// uses ({{.Source}}, {{.Target}}).
+type Term struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+}
+
+// Glossary is a list of fixed translations. Only the terms that occur in the
+// text being translated are sent, so a long glossary costs no context.
+type Glossary struct {
+	Path  string
+	Terms []Term
+	// folded[i] is Terms[i].Source case-folded with runs of spaces made one,
+	// the form Match searches for.
+	folded []string
+	hash   string
+}
+
+// LoadGlossary reads a glossary file: one term a line, source term then
+// target term, separated by a tab (TSV) or a comma (CSV, with "quotes" for
+// terms that contain commas). Blank lines and lines starting with # are
+// ignored, and so is a first line that is a header (e.g. "source<TAB>target",
+// "da,en", "term,translation"). Any other line that is not exactly two
+// non-empty terms is an error naming the file and line.
+func LoadGlossary(path string) (*Glossary, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read glossary: %w", err)
+	}
+	g, err := ParseGlossary(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// ParseGlossary parses glossary text; name is used in error messages.
+func ParseGlossary(name string, data []byte) (*Glossary, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	g := &Glossary{Path: name}
+	seen := map[string]int{} // folded source -> line
+	firstData := true
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := i + 1
+		text := strings.TrimRight(raw, "\r")
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(strings.TrimSpace(text), "#") {
+			continue
+		}
+		if !utf8.ValidString(text) {
+			return nil, fmt.Errorf("glossary %s line %d: not valid UTF-8; save the file as UTF-8", name, line)
+		}
+		fields, err := splitGlossaryLine(text)
+		if err != nil {
+			return nil, fmt.Errorf("glossary %s line %d: %v", name, line, err)
+		}
+		// Trailing empty columns (a spreadsheet's "a,b,,") are harmless.
+		for len(fields) > 2 && strings.TrimSpace(fields[len(fields)-1]) == "" {
+			fields = fields[:len(fields)-1]
+		}
+		if firstData {
+			firstData = false
+			if isGlossaryHeader(fields) {
+				continue
+			}
+		}
+		if len(fields) != 2 {
+			return nil, fmt.Errorf("glossary %s line %d: expected 2 columns (source term, target term) separated by a tab or a comma, found %d in %q; put terms containing commas in double quotes",
+				name, line, len(fields), clip(text, 60))
+		}
+		src, dst := collapseSpace(fields[0]), collapseSpace(fields[1])
+		switch {
+		case src == "":
+			return nil, fmt.Errorf("glossary %s line %d: the source term (first column) is empty", name, line)
+		case dst == "":
+			return nil, fmt.Errorf("glossary %s line %d: the target term (second column) for %q is empty", name, line, src)
+		}
+		key := strings.ToLower(src)
+		if prev, ok := seen[key]; ok {
+			if g.Terms[indexOfFolded(g.folded, key)].Target != dst {
+				return nil, fmt.Errorf("glossary %s line %d: %q is already on line %d with another translation; keep one", name, line, src, prev)
+			}
+			continue
+		}
+		seen[key] = line
+		g.Terms = append(g.Terms, Term{Source: src, Target: dst})
+		g.folded = append(g.folded, key)
+	}
+	h := sha256.New()
+	for _, t := range g.Terms {
+		fmt.Fprintf(h, "%s\t%s\n", t.Source, t.Target)
+	}
+	g.hash = hex.EncodeToString(h.Sum(nil))
+	return g, nil
+}
+
+func indexOfFolded(folded []string, key string) int {
+	for i, f := range folded {
+		if f == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitGlossaryLine splits on tabs when the line has one (TSV; commas are then
+// part of the terms), otherwise parses it as one CSV record.
+func splitGlossaryLine(line string) ([]string, error) {
+	if strings.Contains(line, "\t") {
+		return strings.Split(line, "\t"), nil
+	}
+	r := csv.NewReader(strings.NewReader(line))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	rec, err := r.Read()
+	if err == io.EOF {
+		return nil, nil
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("cannot read it as CSV (%v); put a term containing a quote in double quotes and double the quote inside", pe.Err)
+		}
+		return nil, err
+	}
+	return rec, nil
+}
+
+var headerWords = map[string]bool{
+	"source": true, "target": true, "term": true, "terms": true, "translation": true,
+	"source term": true, "target term": true, "from": true, "to": true, "original": true,
+	"kilde": true, "oversættelse": true, "dansk": true, "engelsk": true, "danish": true, "english": true,
+	"da": true, "en": true, "de": true, "sv": true, "nb": true, "no": true, "fr": true, "es": true,
+}
+
+// isGlossaryHeader reports whether a first line names the columns rather
+// than being a term: every field is a column word or a language code.
+func isGlossaryHeader(fields []string) bool {
+	if len(fields) < 2 {
+		return false
+	}
+	for _, f := range fields {
+		if !headerWords[strings.ToLower(collapseSpace(f))] {
+			return false
+		}
+	}
+	return true
+}
+
+// Hash identifies the glossary's content for cache keys; "" for nil.
+func (g *Glossary) Hash() string {
+	if g == nil {
+		return ""
+	}
+	return g.hash
+}
+
+// Len is the number of terms.
+func (g *Glossary) Len() int {
+	if g == nil {
+		return 0
+	}
+	return len(g.Terms)
+}
+
+// Match returns the terms that occur in text, in glossary order. Matching
+// ignores case and runs of white space and respects word boundaries, where
+// letters (æ, ø, å included) and digits are word characters: "EU" matches
+// "EU's" and "EU-landene" but not "EUR", and "sø" does not match "søndag".
+func (g *Glossary) Match(text string) []Term {
+	if g == nil || len(g.Terms) == 0 {
+		return nil
+	}
+	hay := strings.ToLower(collapseSpace(text))
+	var out []Term
+	for i, key := range g.folded {
+		if containsWord(hay, key) {
+			out = append(out, g.Terms[i])
+		}
+	}
+	return out
+}
+
+func containsWord(hay, needle string) bool {
+	for from := 0; from <= len(hay)-len(needle); {
+		i := strings.Index(hay[from:], needle)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(needle)
+		before, _ := utf8.DecodeLastRuneInString(hay[:i])
+		after, _ := utf8.DecodeRuneInString(hay[end:])
+		if (i == 0 || !isWordRune(before)) && (end == len(hay) || !isWordRune(after)) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(hay[i:])
+		from = i + size
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
