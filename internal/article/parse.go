@@ -107,6 +107,7 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 		}
 	}
 
+	var extraHeaders []int
 	for _, b := range blocks {
 		p := joinLines(b.lines)
 		if p == "" {
@@ -118,10 +119,18 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 			continue
 		}
 		if headerRE.MatchString(b.lines[0]) {
-			a.Warnings = append(a.Warnings, fmt.Sprintf(
-				"line %d looks like the start of another article (a second \"date\" header); put each article in its own file", b.line))
+			extraHeaders = append(extraHeaders, b.line)
 		}
 		a.Paragraphs = append(a.Paragraphs, p)
+	}
+	// One warning however many articles were pasted together.
+	switch n := len(extraHeaders); {
+	case n == 1:
+		a.Warnings = append(a.Warnings, fmt.Sprintf(
+			"line %d looks like the start of another article (a second \"date\" header); put each article in its own file", extraHeaders[0]))
+	case n > 1:
+		a.Warnings = append(a.Warnings, fmt.Sprintf(
+			"%d lines (the first is line %d) look like the start of another article (a \"date\" header); put each article in its own file", n, extraHeaders[0]))
 	}
 
 	if len(a.Paragraphs) == 0 {
