@@ -159,7 +159,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:     cfg,
 		oc:      openai.NewClientWithConfig(oc),
-		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.Now, cfg.Sleep),
+		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
 		rand:    rand.Int64N,
 	}
 	return c, nil
@@ -224,13 +224,12 @@ func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
 
 func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 	var (
-		last      *Error
 		attempts  int
 		unreached = true // every attempt so far failed to connect
 	)
 	for retry := 0; ; {
 		if err := c.limiter.wait(ctx, estimateTokens(req)); err != nil {
-			return Response{}, c.ctxError(ctx, err, last)
+			return Response{}, c.ctxError(ctx, err)
 		}
 		attempts++
 		c.count(func(s *Stats) {
@@ -249,7 +248,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			return resp, nil
 		}
 		if ctx.Err() != nil {
-			return Response{}, c.ctxError(ctx, ctx.Err(), last)
+			return Response{}, c.ctxError(ctx, ctx.Err())
 		}
 		// Capability fallbacks are not failures: ask again at once
 		// without the feature, for this and every later request.
@@ -264,7 +263,6 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			continue
 		}
 		e := c.classify(err, info)
-		last = e
 		if !isRefused(err) {
 			unreached = false
 		}
@@ -276,24 +274,26 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		retry++
 		delay, fromServer := c.delay(retry, info)
-		if info.status == http.StatusTooManyRequests || fromServer {
-			// One worker's 429 pauses the whole pool: the limit is the
-			// endpoint's, not this request's.
-			c.limiter.pause(delay)
-		}
 		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
 		c.logf("%s (attempt %d of %d); retrying in %s", e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
+		if info.status == http.StatusTooManyRequests || fromServer {
+			// One worker's 429 pauses the whole pool: the limit is the
+			// endpoint's, not this request's. The limiter's wait at the
+			// top of the loop does the sleeping, for this worker too.
+			c.limiter.pause(delay)
+			continue
+		}
 		if err := c.cfg.Sleep(ctx, delay); err != nil {
-			return Response{}, c.ctxError(ctx, err, last)
+			return Response{}, c.ctxError(ctx, err)
 		}
 	}
 }
 
 // ctxError is what Complete returns when its context ends: the context's
 // own error, so callers can tell a cancelled run from a failed request.
-func (c *Client) ctxError(ctx context.Context, err error, _ *Error) error {
+func (c *Client) ctxError(ctx context.Context, err error) error {
 	if cause := context.Cause(ctx); cause != nil {
 		return cause
 	}

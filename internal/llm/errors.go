@@ -207,7 +207,7 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 		return e(ErrFatal, "%s refused access (HTTP 403): the API key lacks permission for model %s: check the key and the model", ep, model)
 	case s == http.StatusNotFound:
 		if f.code == "model_not_found" || strings.Contains(strings.ToLower(f.msg), "model") {
-			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil))
+			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil, ollamaNotFound.MatchString(f.msg)))
 		}
 		return e(ErrFatal, "%s has no chat completions API (%s): check --base-url (it usually ends in /v1)", ep, what)
 	case s == http.StatusTooManyRequests && f.quota():
@@ -232,10 +232,14 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	return e(ErrFatal, "%s answered %s to a chat completion: check --base-url and --model", ep, what)
 }
 
-func (c *Client) modelNotFoundMsg(available []string) string {
+// ollamaNotFound matches Ollama's wording for a model that was never
+// pulled, so the hint fits even when Ollama is not on its default port.
+var ollamaNotFound = regexp.MustCompile(`model ['"].*['"] not found|try pulling it first`)
+
+func (c *Client) modelNotFoundMsg(available []string, ollama bool) string {
 	m := c.cfg.Model
 	msg := fmt.Sprintf("model %s not found at %s: ", m, c.Endpoint())
-	if isOllama(c.cfg.BaseURL) {
+	if ollama || isOllama(c.cfg.BaseURL) {
 		msg += fmt.Sprintf("run `ollama pull %s` or pass --model", m)
 	} else {
 		msg += "pass --model with a model this endpoint serves"

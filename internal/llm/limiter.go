@@ -20,13 +20,15 @@ type limiter struct {
 	sleep func(context.Context, time.Duration) error
 	rpm   *rate.Limiter // nil: no limit
 	tpm   *rate.Limiter
+	// maxPause caps any one pause, like Config.MaxRetryAfter.
+	maxPause time.Duration
 
 	mu    sync.Mutex
 	until time.Time
 }
 
-func newLimiter(rpm, tpm int, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
-	l := &limiter{now: now, sleep: sleep}
+func newLimiter(rpm, tpm int, maxPause time.Duration, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
+	l := &limiter{now: now, sleep: sleep, maxPause: maxPause}
 	if rpm > 0 {
 		// Burst 1 spreads requests evenly over the minute, as providers
 		// that enforce per-minute limits at finer granularity expect.
@@ -88,19 +90,15 @@ func (l *limiter) pause(d time.Duration) {
 	if d <= 0 {
 		return
 	}
+	if l.maxPause > 0 {
+		d = min(d, l.maxPause)
+	}
 	until := l.now().Add(d)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if until.After(l.until) {
 		l.until = until
 	}
-}
-
-// paused is when the current pause ends (zero or past: none).
-func (l *limiter) paused() time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.until
 }
 
 // observe slows down before a 429 when OpenAI-style headers say the

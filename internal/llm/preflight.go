@@ -1,0 +1,207 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Preflight tells with one cheap request whether the endpoint answers and
+// the model exists, so a run fails in a second instead of once per
+// article. It asks GET /models where served and checks the model is
+// listed; otherwise (or when the model is not listed, since llama.cpp
+// lists a file name but serves any name) it sends a one-token completion.
+// A server loading the model is waited for (up to Timeout), with a line to
+// Logf saying so. The error is an *Error, ErrFatal when the run cannot
+// succeed.
+func (c *Client) Preflight(ctx context.Context) error {
+	models, info, err := c.listModels(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return c.ctxError(ctx, ctx.Err())
+		}
+		if e := c.endpointDown(err, info); e != nil {
+			return e
+		}
+		// /models is optional in the wire format: fall through to a
+		// completion, which answers the question for every server.
+		return c.probe(ctx, nil)
+	}
+	if hasModel(models, c.cfg.Model) {
+		return nil
+	}
+	return c.probe(ctx, models)
+}
+
+// endpointDown returns the fatal error for failures that no completion
+// would get past: nothing listening, unknown host, rejected key.
+func (c *Client) endpointDown(err error, info *respInfo) *Error {
+	if isRefused(err) || errors.Is(err, errAttemptTimeout) {
+		return &Error{Class: ErrFatal, Msg: c.unreachableMsg(err), Err: err}
+	}
+	e := c.classify(err, info)
+	switch {
+	case errors.Is(e, ErrFatal) && e.Status != http.StatusNotFound && e.Status != http.StatusMethodNotAllowed:
+		return e
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+		return e
+	}
+	return nil
+}
+
+// probe sends a one-token completion, retried like any other.
+func (c *Client) probe(ctx context.Context, listed []string) error {
+	_, err := c.complete(ctx, Request{Stage: "preflight", User: "Reply with OK.", MaxTokens: 1})
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch {
+	case e.Status == http.StatusNotFound:
+		f, _ := failureOf(e.Err, nil)
+		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, ollamaNotFound.MatchString(f.msg))), Err: e.Err}
+	case errors.Is(e, ErrArticle):
+		// A minimal request rejected: every real one will be too.
+		return &Error{Class: ErrFatal, Status: e.Status, Msg: e.Msg + ": check --model and --base-url", Err: e.Err}
+	}
+	return e
+}
+
+func (c *Client) listModels(ctx context.Context) ([]string, *respInfo, error) {
+	info := &respInfo{}
+	lctx, cancel := context.WithTimeoutCause(context.WithValue(ctx, infoKey{}, info), c.cfg.Timeout, errAttemptTimeout)
+	defer cancel()
+	c.count(func(s *Stats) { s.Requests++ })
+	list, err := c.oc.ListModels(lctx)
+	if err != nil {
+		if cause := context.Cause(lctx); errors.Is(cause, errAttemptTimeout) && ctx.Err() == nil {
+			err = cause
+		}
+		return nil, info, err
+	}
+	var ids []string
+	for _, m := range list.Models {
+		ids = append(ids, m.ID)
+	}
+	return ids, info, nil
+}
+
+// hasModel compares model names as Ollama does: "llama3.2" is
+// "llama3.2:latest".
+func hasModel(models []string, model string) bool {
+	norm := func(s string) string {
+		if !strings.Contains(s, ":") {
+			return s + ":latest"
+		}
+		return s
+	}
+	for _, m := range models {
+		if m == model || norm(m) == norm(model) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckReport is what `brief check` prints: whether the endpoint works
+// for brief, and what to do about each problem.
+type CheckReport struct {
+	Endpoint   string        `json:"endpoint"`
+	Model      string        `json:"model"`
+	Reachable  bool          `json:"reachable"`
+	ModelFound bool          `json:"model_found"`
+	Models     []string      `json:"models,omitempty"` // as listed by GET /models
+	Streaming  bool          `json:"streaming"`
+	JSONMode   bool          `json:"json_mode"`
+	Latency    time.Duration `json:"latency_ns"` // one short answer, end to end
+	// Problems are sentences saying what is wrong and what to do.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// OK says whether brief can run against the endpoint.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// Check tries the endpoint the way a run uses it: model listing, a
+// streamed answer, JSON mode. Each request is sent once, without retries,
+// so what it reports is what the endpoint did.
+func (c *Client) Check(ctx context.Context) CheckReport {
+	r := CheckReport{Endpoint: c.Endpoint(), Model: c.cfg.Model}
+	problem := func(format string, args ...any) {
+		r.Problems = append(r.Problems, c.scrub(fmt.Sprintf(format, args...)))
+	}
+
+	models, info, err := c.listModels(ctx)
+	switch {
+	case err == nil:
+		r.Reachable, r.Models = true, models
+		r.ModelFound = hasModel(models, c.cfg.Model)
+	case ctx.Err() != nil:
+		problem("check interrupted: %v", ctx.Err())
+		return r
+	default:
+		if e := c.endpointDown(err, info); e != nil {
+			problem("%s", e.Msg)
+			return r
+		}
+		r.Reachable = true // it answered, just not /models
+	}
+
+	ask := Request{Stage: "check", User: "Reply with the single word OK.", MaxTokens: 16}
+	start := time.Now()
+	_, sinfo, err := c.attempt(ctx, ask, true, false)
+	r.Latency = time.Since(start)
+	stream := true
+	switch {
+	case err == nil:
+		r.Streaming, r.ModelFound = true, true
+	case streamRejected(err, sinfo):
+		stream = false
+		problem("%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by --timeout", c.Endpoint())
+		start = time.Now()
+		_, pinfo, perr := c.attempt(ctx, ask, false, false)
+		r.Latency = time.Since(start)
+		if perr != nil {
+			return c.checkFailed(r, perr, pinfo, problem)
+		}
+		r.ModelFound = true
+	default:
+		return c.checkFailed(r, err, sinfo, problem)
+	}
+
+	jreq := Request{Stage: "check", System: "Answer with one JSON object and nothing else.",
+		User: `Return {"ok": true}.`, MaxTokens: 32, JSON: true}
+	resp, jinfo, err := c.attempt(ctx, jreq, stream, true)
+	switch {
+	case err == nil && json.Valid([]byte(strings.TrimSpace(resp.Text))):
+		r.JSONMode = true
+	case err == nil:
+		problem("model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
+	case jsonRejected(err, jinfo):
+		problem("%s does not support JSON mode (response_format): brief asks without it, and small models then break the summary format more often", c.Endpoint())
+	default:
+		problem("a JSON-mode request failed: %s", c.classify(err, jinfo).Msg)
+	}
+	return r
+}
+
+func (c *Client) checkFailed(r CheckReport, err error, info *respInfo, problem func(string, ...any)) CheckReport {
+	e := c.classify(err, info)
+	if e.Status == http.StatusNotFound {
+		r.ModelFound = false
+		f, _ := failureOf(err, info)
+		problem("%s", c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
+		return r
+	}
+	if !r.ModelFound && len(r.Models) > 0 {
+		problem("%s", c.modelNotFoundMsg(r.Models, false))
+	}
+	problem("a test completion failed: %s", e.Msg)
+	return r
+}
