@@ -18,10 +18,11 @@ type Input struct {
 	Path string
 	// ID is the article's unique slug within this run.
 	ID string
-	// Skip is set when discovery already knows the input cannot be read
-	// (a symlink out of the input folder, a broken symlink, an unreadable
-	// folder). The caller records it as skipped and reads nothing.
-	Skip *SkipError
+	// Skip, when not empty, is the reason discovery already knows the
+	// input cannot be read (a symlink out of the input folder, a broken
+	// symlink, an unreadable folder). The caller records the input as
+	// skipped with this reason and reads nothing.
+	Skip string
 }
 
 // DiscoverOptions tune Discover.
@@ -78,9 +79,6 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, error) {
 	}
 	for i, id := range UniqueIDs(ps) {
 		d.out[i].ID = id
-		if d.out[i].Skip != nil && d.out[i].Skip.Path == "" {
-			d.out[i].Skip.Path = d.out[i].Path
-		}
 	}
 	return d.out, nil
 }
@@ -148,7 +146,7 @@ func (d *discoverer) walk(root string) {
 		list = append(list, found{in: Input{Path: filepath.Join(root, rel)}, real: real})
 	}
 	skip := func(rel, reason string) {
-		list = append(list, found{in: Input{Path: filepath.Join(root, rel), Skip: &SkipError{Reason: reason}}, real: filepath.Join(realRoot, rel)})
+		list = append(list, found{in: Input{Path: filepath.Join(root, rel), Skip: reason}, real: filepath.Join(realRoot, rel)})
 	}
 	_ = filepath.WalkDir(realRoot, func(path string, e fs.DirEntry, err error) error {
 		rel, rerr := filepath.Rel(realRoot, path)
@@ -196,7 +194,11 @@ func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel
 	if err != nil {
 		if txt {
 			dest, _ := os.Readlink(path)
-			skip(rel, fmt.Sprintf("broken symlink: %s does not exist", dest))
+			if errors.Is(err, fs.ErrNotExist) {
+				skip(rel, fmt.Sprintf("broken symlink: %s does not exist", dest))
+			} else {
+				skip(rel, fmt.Sprintf("symlink to %s cannot be followed (a symlink loop?)", dest))
+			}
 		}
 		return
 	}
@@ -334,11 +336,11 @@ func openReason(err error) string {
 }
 
 // ReadInput reads one discovered input and gives the article the input's
-// unique ID. An input Discover already marked as skipped returns its
-// *SkipError without touching the disk.
+// unique ID. An input Discover already marked as skipped returns a
+// *SkipError with that reason without touching the disk.
 func ReadInput(in Input, opts Options) (Article, error) {
-	if in.Skip != nil {
-		return Article{ID: in.ID, Path: in.Path}, in.Skip
+	if in.Skip != "" {
+		return Article{ID: in.ID, Path: in.Path}, &SkipError{Path: in.Path, Reason: in.Skip}
 	}
 	a, err := ReadFile(in.Path, opts)
 	a.ID = in.ID
