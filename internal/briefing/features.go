@@ -1,0 +1,315 @@
+package briefing
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// features are what a story is about, from its English headline and
+// summary: the names in it (capitalised runs like "Kim Jong-un", "North
+// Korea", "European Central Bank"), the single words of those names (so
+// "Trump" meets "Donald Trump"), and key terms (other content words).
+type features struct {
+	names map[string]string // key ("kim jong un") → how this story writes it
+	words map[string]bool   // the words of the names: "kim", "jong", "un"
+	terms map[string]string // stem → word as written: "rais" → "raises"
+}
+
+type token struct {
+	text       string // as written, without possessive
+	key        string // lower case, dots dropped
+	cap        bool   // starts with a capital
+	acronym    bool   // all capitals, two letters or more: "US", "ECB"
+	sentStart  bool
+	gapBefore  bool // punctuation between this and the previous token
+	possessive bool // "Korea's": a name ends here
+}
+
+// tokenize splits text into word tokens, noting sentence starts and
+// punctuation between words (a comma ends a name: "Kim, Xi").
+func tokenize(s string) []token {
+	var out []token
+	sentStart, gap := true, false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordStart(r) {
+			if !unicode.IsSpace(r) {
+				gap = true
+			}
+			if r == '.' || r == '!' || r == '?' {
+				sentStart = true
+			}
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if isWordStart(r) {
+				j += size
+				continue
+			}
+			// Hyphens, apostrophes and dots may stand inside a word:
+			// "Jong-un", "Korea's", "U.S".
+			if r == '-' || r == '\'' || r == '’' || r == '.' {
+				next, _ := utf8.DecodeRuneInString(s[j+size:])
+				if j+size < len(s) && isWordStart(next) {
+					j += size
+					continue
+				}
+			}
+			break
+		}
+		t := token{text: s[i:j], sentStart: sentStart, gapBefore: gap}
+		for _, suf := range []string{"'s", "’s", "'", "’"} {
+			if strings.HasSuffix(t.text, suf) && len(t.text) > len(suf) {
+				t.text = strings.TrimSuffix(t.text, suf)
+				t.possessive = true
+				break
+			}
+		}
+		first, _ := utf8.DecodeRuneInString(t.text)
+		t.cap = unicode.IsUpper(first)
+		letters := strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return r
+			}
+			return -1
+		}, t.text)
+		t.acronym = utf8.RuneCountInString(letters) >= 2 && strings.ToUpper(letters) == letters && strings.ToLower(letters) != letters
+		t.key = strings.ToLower(strings.ReplaceAll(t.text, ".", ""))
+		out = append(out, t)
+		sentStart, gap = false, false
+		i = j
+	}
+	return out
+}
+
+func isWordStart(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isStop: a token that is never part of a name.
+func (t token) isStop() bool {
+	if t.acronym {
+		return capsStop[t.key]
+	}
+	return stopwords[t.key]
+}
+
+// span is a candidate name: tokens[from:to] of one text.
+type span struct{ toks []token }
+
+// nameSpans finds the capitalised runs of a text, split at stop words and
+// trimmed of connectors: "Secretary of State Mike Pompeo" gives "Mike
+// Pompeo"; "North Korea's leader Kim Jong-un" gives "North Korea" and "Kim
+// Jong-un".
+func nameSpans(toks []token) (spans []span, inName []bool) {
+	inName = make([]bool, len(toks))
+	var run []int
+	flush := func() {
+		// Split at stop words, trim connectors at the edges.
+		var cur []int
+		emit := func() {
+			for len(cur) > 0 && !toks[cur[0]].cap {
+				cur = cur[1:]
+			}
+			for len(cur) > 0 && !toks[cur[len(cur)-1]].cap {
+				cur = cur[:len(cur)-1]
+			}
+			if len(cur) > 0 {
+				sp := span{}
+				for _, k := range cur {
+					sp.toks = append(sp.toks, toks[k])
+					inName[k] = true
+				}
+				spans = append(spans, sp)
+			}
+			cur = nil
+		}
+		for _, k := range run {
+			if toks[k].cap && toks[k].isStop() {
+				emit()
+				continue
+			}
+			cur = append(cur, k)
+		}
+		emit()
+		run = nil
+	}
+	for i, t := range toks {
+		joins := len(run) > 0 && !t.gapBefore && !toks[run[len(run)-1]].possessive
+		switch {
+		case t.cap && (joins || len(run) == 0):
+			run = append(run, i)
+		case t.cap:
+			flush()
+			run = append(run, i)
+		case joins && connectors[t.key] && i+1 < len(toks) && toks[i+1].cap && !toks[i+1].gapBefore:
+			run = append(run, i)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return spans, inName
+}
+
+func (s span) key() string {
+	parts := make([]string, len(s.toks))
+	for i, t := range s.toks {
+		parts[i] = strings.ReplaceAll(t.key, "-", " ")
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+func (s span) surface() string {
+	parts := make([]string, len(s.toks))
+	for i, t := range s.toks {
+		parts[i] = t.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// titleCase reports a headline Written Like This, whose capitals say
+// nothing about names.
+func titleCase(toks []token) bool {
+	long, caps := 0, 0
+	for _, t := range toks[min(1, len(toks)):] {
+		if utf8.RuneCountInString(t.text) >= 4 && !t.acronym {
+			long++
+			if t.cap {
+				caps++
+			}
+		}
+	}
+	return long >= 3 && caps*10 >= long*6
+}
+
+// text is one story's headline and summary, tokenised.
+type text struct{ parts [][]token }
+
+func storyText(headline, summary string) text {
+	var t text
+	for _, s := range []string{headline, summary} {
+		if toks := tokenize(s); len(toks) > 0 {
+			t.parts = append(t.parts, toks)
+		}
+	}
+	return t
+}
+
+// knownNames collects name words seen where a capital means a name (not at
+// a sentence start), so "Kim leaves Beijing" can count "Kim" as a name
+// when some summary wrote "leader Kim".
+func knownNames(texts []text, known map[string]bool) {
+	for _, tx := range texts {
+		for pi, toks := range tx.parts {
+			if pi == 0 && titleCase(toks) {
+				continue
+			}
+			spans, _ := nameSpans(toks)
+			for _, sp := range spans {
+				if len(sp.toks) == 1 && sp.toks[0].sentStart {
+					continue
+				}
+				for _, t := range sp.toks {
+					known[t.key] = true
+				}
+			}
+		}
+	}
+}
+
+func extract(tx text, known map[string]bool) features {
+	f := features{names: map[string]string{}, words: map[string]bool{}, terms: map[string]string{}}
+	for pi, toks := range tx.parts {
+		var inName []bool
+		if pi == 0 && titleCase(toks) {
+			inName = make([]bool, len(toks))
+		} else {
+			var spans []span
+			spans, inName = nameSpans(toks)
+			for _, sp := range spans {
+				if len(sp.toks) == 1 && sp.toks[0].sentStart && !known[sp.toks[0].key] {
+					// "Talks stall": a capital only because it starts the
+					// sentence. Let it count as a term below.
+					continue
+				}
+				k := sp.key()
+				if _, ok := f.names[k]; !ok {
+					f.names[k] = sp.surface()
+				}
+				for _, w := range strings.Fields(k) {
+					if !connectors[w] && !stopwords[w] {
+						f.words[w] = true
+					}
+				}
+			}
+		}
+		for i, t := range toks {
+			if inName[i] && !(t.sentStart && !known[t.key]) {
+				continue
+			}
+			for _, w := range strings.Split(t.key, "-") {
+				if st := stem(w); termOK(w) {
+					if _, ok := f.terms[st]; !ok {
+						f.terms[st] = w
+					}
+				}
+			}
+		}
+	}
+	// A word that is a name somewhere is not also a term.
+	for w := range f.words {
+		delete(f.terms, stem(w))
+	}
+	// "Trump" next to "Donald Trump" in one story is the same person: keep
+	// the longer name only, so one person does not count twice.
+	for k := range f.names {
+		for other := range f.names {
+			if other != k && len(other) > len(k) && containsWords(other, k) {
+				delete(f.names, k)
+				break
+			}
+		}
+	}
+	return f
+}
+
+func termOK(w string) bool {
+	if utf8.RuneCountInString(w) < 4 || stopwords[w] {
+		return false
+	}
+	return strings.IndexFunc(w, unicode.IsLetter) >= 0
+}
+
+// stem folds the inflections English summaries use, so "raises", "raised"
+// and "raise" are one term. It only has to map related words together,
+// not to produce a word; titles show the word as written.
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ies", "ed", "es", "s"} {
+		if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 3 &&
+			!(suf == "s" && (strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"))) {
+			w = strings.TrimSuffix(w, suf)
+			if suf == "ies" {
+				w += "y"
+			}
+			break
+		}
+	}
+	return strings.TrimSuffix(w, "e")
+}
+
+// containsWords reports whether every word of short is a word of long.
+func containsWords(long, short string) bool {
+	in := map[string]bool{}
+	for _, w := range strings.Fields(long) {
+		in[w] = true
+	}
+	for _, w := range strings.Fields(short) {
+		if !in[w] {
+			return false
+		}
+	}
+	return true
+}

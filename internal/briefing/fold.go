@@ -1,0 +1,117 @@
+package briefing
+
+import (
+	"sort"
+
+	"github.com/brief-news/brief/internal/render"
+)
+
+// Fold thresholds. Wire services resend a story with a paragraph added, a
+// lede rewritten or a word corrected: most of the text is unchanged. Two
+// different stories from the same week often share background paragraphs
+// (two or three of ten or more): that is a small share of either text.
+const (
+	// sameJaccard: this share of all shingles in common is one story.
+	sameJaccard = 0.5
+	// With a resend marker on either text, less is enough: the agency says
+	// it is a resend, the text only has to confirm which story. The
+	// marker does not say which story, though, so a short item that is
+	// mostly shared background still needs more than that in common.
+	markedJaccard = 0.4
+	// A text (nearly) wholly inside another, such as a flash followed by
+	// the full story, is a resend when it carries a marker or is long
+	// enough not to be just shared background paragraphs.
+	containedShare    = 0.8
+	containedShingles = 50
+)
+
+// SameStory reports whether two source texts are versions of one story.
+func SameStory(a, b render.Fingerprint) bool {
+	if a.Shingles == 0 || b.Shingles == 0 {
+		return false
+	}
+	j, c := Compare(a, b)
+	marked := a.Updated || a.Corrected || a.Preliminary || b.Updated || b.Corrected || b.Preliminary
+	switch {
+	case j >= sameJaccard:
+		return true
+	case marked && j >= markedJaccard:
+		return true
+	case c >= containedShare && (marked || min(a.Shingles, b.Shingles) >= containedShingles):
+		return true
+	}
+	return false
+}
+
+// versionRank: a marked update or correction is later than the unmarked
+// text; a text marked "Opdateres" (to be updated) is earlier.
+func versionRank(f render.Fingerprint) int {
+	switch {
+	case f.Corrected || f.Updated:
+		return 2
+	case f.Preliminary:
+		return 0
+	}
+	return 1
+}
+
+// later orders versions of one story latest first: header date, markers,
+// then the longer text (resends add), then the ID.
+func later(a, b render.Story) bool {
+	if a.Date != b.Date {
+		return a.Date > b.Date
+	}
+	if ra, rb := versionRank(a.Fingerprint), versionRank(b.Fingerprint); ra != rb {
+		return ra > rb
+	}
+	if a.Fingerprint.Shingles != b.Fingerprint.Shingles {
+		return a.Fingerprint.Shingles > b.Fingerprint.Shingles
+	}
+	return storyLess(b, a)
+}
+
+// fold joins versions of one story (ss in canonical order) and returns the
+// latest version of each, with the others as its EarlierVersions.
+func fold(ss []render.Story) []render.Story {
+	u := newUnionFind(len(ss))
+	// Inverted index: sketch hash → stories (earlier in ss) holding it.
+	// Two versions of a story share most of their sketch, so comparing
+	// only stories that share a hash misses none.
+	index := map[uint64][]int{}
+	for i, s := range ss {
+		cand := map[int]bool{}
+		for _, h := range s.Fingerprint.Sketch {
+			for _, j := range index[h] {
+				cand[j] = true
+			}
+			index[h] = append(index[h], i)
+		}
+		js := make([]int, 0, len(cand))
+		for j := range cand {
+			js = append(js, j)
+		}
+		sort.Ints(js)
+		for _, j := range js {
+			if SameStory(s.Fingerprint, ss[j].Fingerprint) {
+				u.union(i, j)
+			}
+		}
+	}
+	var out []render.Story
+	for _, set := range u.sets() {
+		vs := make([]render.Story, len(set))
+		for k, i := range set {
+			vs[k] = ss[i]
+		}
+		sort.SliceStable(vs, func(a, b int) bool { return later(vs[a], vs[b]) })
+		top := vs[0]
+		top.Corrected = top.Fingerprint.Corrected
+		top.Updated = top.Fingerprint.Updated
+		top.EarlierVersions = nil
+		for _, v := range vs[1:] {
+			top.EarlierVersions = append(top.EarlierVersions, link(v))
+		}
+		out = append(out, top)
+	}
+	return out
+}

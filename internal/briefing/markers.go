@@ -1,0 +1,99 @@
+package briefing
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Danish wire services mark a resend in its first line: "Opdateret:" (an
+// update), "Opdateres" (a first version the agency will resend), "Rettet"
+// or "RETTELSE" (a correction). The words are ordinary Danish too ("kritik
+// rettet mod ...", "opdateret software"), so they only count as a tag:
+// opening the text and followed by a colon, bracket or dash, written in
+// capitals, or in brackets.
+type markerKind int
+
+const (
+	notMarker markerKind = iota
+	markUpdated
+	markPreliminary
+	markCorrected
+)
+
+var markerWords = map[string]markerKind{
+	"opdateret":    markUpdated,
+	"opdatering":   markUpdated,
+	"opdateres":    markPreliminary,
+	"rettet":       markCorrected,
+	"rettelse":     markCorrected,
+	"korrigeret":   markCorrected,
+	"korrektion":   markCorrected,
+	"berigtiget":   markCorrected,
+	"berigtigelse": markCorrected,
+}
+
+type markers struct {
+	updated, corrected, preliminary bool
+	rest                            string // the text without a leading tag
+}
+
+func (m *markers) set(k markerKind) {
+	switch k {
+	case markUpdated:
+		m.updated = true
+	case markPreliminary:
+		m.preliminary = true
+	case markCorrected:
+		m.corrected = true
+	}
+}
+
+// tagPunct may open or close a tag: "(Rettet)", "*Opdateret*", "RETTET -".
+const tagPunct = "([*-–—:)]., \"'"
+
+func scanMarkers(s string) markers {
+	m := markers{rest: s}
+	// A tag that opens the text, possibly after an opening bracket.
+	t := strings.TrimLeft(s, " \t([*-–—\"'")
+	w, after := firstWord(t)
+	if k := markerWords[strings.ToLower(w)]; k != notMarker {
+		next, _ := utf8.DecodeRuneInString(after)
+		lowerAfter := strings.ToLower(strings.TrimLeft(after, " "))
+		if isUpper(w) || after == "" || strings.ContainsRune(":)]-–—*.,", next) ||
+			strings.HasPrefix(lowerAfter, "kl.") || strings.HasPrefix(lowerAfter, "klokken") {
+			m.set(k)
+			m.rest = strings.TrimLeft(after, tagPunct)
+		}
+	}
+	// Tags further into the first line: in capitals or in brackets.
+	prev := ' '
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) {
+			prev = r
+			i += size
+			continue
+		}
+		w, _ := firstWord(s[i:])
+		if k := markerWords[strings.ToLower(w)]; k != notMarker && (isUpper(w) || prev == '(' || prev == '[') {
+			m.set(k)
+		}
+		i += len(w)
+		prev = 'a'
+	}
+	return m
+}
+
+// firstWord returns the leading run of letters of s and what follows it.
+func firstWord(s string) (word, after string) {
+	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		return s, ""
+	}
+	return s[:end], s[end:]
+}
+
+func isUpper(w string) bool {
+	return w != "" && strings.ToUpper(w) == w && strings.ToLower(w) != w
+}
