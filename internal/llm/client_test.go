@@ -159,6 +159,22 @@ func TestStreamingRejectedFallsBackToPlain(t *testing.T) {
 	}
 }
 
+func TestStreamIgnoredFallsBackToPlain(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(r llmtest.ChatRequest) llmtest.Reply {
+		rep := llmtest.Default(r)
+		rep.IgnoreStream = true
+		return rep
+	}))
+	c, _ := newClient(t, srv)
+	resp, err := c.Complete(context.Background(), translateReq())
+	if err != nil || !strings.HasPrefix(resp.Text, "EN: Regeringen") {
+		t.Fatalf("resp %+v err %v", resp, err)
+	}
+	if got := streams(srv.Requests()); len(got) != 2 || !got[0] || got[1] {
+		t.Fatalf("stream flags = %v, want true then false", got)
+	}
+}
+
 func streams(reqs []llmtest.Request) []bool {
 	var out []bool
 	for _, r := range reqs {

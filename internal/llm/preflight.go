@@ -168,11 +168,13 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 		_, pinfo, perr := c.attempt(ctx, ask, false, false)
 		r.Latency = time.Since(start)
 		if perr != nil {
-			return c.checkFailed(r, perr, pinfo, problem)
+			c.checkFailed(&r, perr, pinfo)
+			return r
 		}
 		r.ModelFound = true
 	default:
-		return c.checkFailed(r, err, sinfo, problem)
+		c.checkFailed(&r, err, sinfo)
+		return r
 	}
 
 	jreq := Request{Stage: "check", System: "Answer with one JSON object and nothing else.",
@@ -191,17 +193,14 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 	return r
 }
 
-func (c *Client) checkFailed(r CheckReport, err error, info *respInfo, problem func(string, ...any)) CheckReport {
+func (c *Client) checkFailed(r *CheckReport, err error, info *respInfo) {
+	problem := func(msg string) { r.Problems = append(r.Problems, c.scrub(msg)) }
 	e := c.classify(err, info)
 	if e.Status == http.StatusNotFound {
 		r.ModelFound = false
 		f, _ := failureOf(err, info)
-		problem("%s", c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
-		return r
+		problem(c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
+		return
 	}
-	if !r.ModelFound && len(r.Models) > 0 {
-		problem("%s", c.modelNotFoundMsg(r.Models, false))
-	}
-	problem("a test completion failed: %s", e.Msg)
-	return r
+	problem("a test completion failed: " + e.Msg)
 }

@@ -26,6 +26,10 @@ type Reply struct {
 	Usage   *openai.Usage
 	NoUsage bool
 
+	// IgnoreStream answers a streaming request with one JSON body, as
+	// servers without streaming support that ignore "stream" do.
+	IgnoreStream bool
+
 	// Status other than 0/200 answers with Body (ContentType defaults to
 	// application/json) instead of a completion.
 	Status      int
@@ -219,7 +223,8 @@ const (
 // Default answers brief's prompts deterministically: a translation that
 // prefixes every paragraph of the <article> with "EN: " (same paragraph
 // count), a JSON summary built from the article's words, and a digest
-// naming each story's headline. Anything else gets "OK". A user message
+// naming each story's headline. Anything else gets "OK", or {"ok": true}
+// in JSON mode. A user message
 // containing a Directive* string gets that fault instead.
 func Default(req openai.ChatCompletionRequest) Reply {
 	_, user := Messages(req)
@@ -238,6 +243,9 @@ func Default(req openai.ChatCompletionRequest) Reply {
 		return Text(FakeSummary(Between(user, "<article>", "</article>")))
 	case "digest":
 		return Text(FakeDigest(Between(user, "<stories>", "</stories>")))
+	}
+	if req.ResponseFormat != nil && req.ResponseFormat.Type == openai.ChatCompletionResponseFormatTypeJSONObject {
+		return Text(`{"ok": true}`)
 	}
 	return Text("OK")
 }

@@ -412,7 +412,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, req openai.ChatCo
 		rep.writeStatus(w)
 		return
 	}
-	if req.Stream {
+	if req.Stream && !rep.IgnoreStream {
 		s.stream(w, r, req, rep, tokLatency)
 		return
 	}
