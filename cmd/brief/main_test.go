@@ -1,0 +1,230 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/cli"
+	"github.com/brief-news/brief/internal/llmtest"
+)
+
+// TestMain lets testscript run the real brief as a command: scripts call
+// `brief ...` and get this binary's main in a separate process.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"brief": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar end to end: the real binary, real
+// files, and only the model endpoint faked (llmtest). Each script gets its
+// own fake server, reachable as $OPENAI_BASE_URL.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: false,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Setup: func(env *testscript.Env) error {
+			f := &fake{}
+			f.start(env.Setenv, llmtest.Config{})
+			env.Values[fakeKey{}] = f
+			env.Defer(f.close)
+			work := env.WorkDir
+			env.Setenv("BRIEF_MODEL", llmtest.Model)
+			env.Setenv("HOME", work)
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(work, ".cache"))
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(work, ".config"))
+			env.Setenv("OPENAI_API_KEY", "")
+			env.Setenv("TESTDATA", mustAbs(filepath.Join("..", "..", "testdata")))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fake":   cmdFake,
+			"links":  cmdLinks,
+			"notemp": cmdNoTemp,
+		},
+	})
+}
+
+type fakeKey struct{}
+
+// fake is the script's model endpoint; `fake ...` commands steer it.
+type fake struct {
+	mu     sync.Mutex
+	srv    *llmtest.Server
+	faults []fault
+}
+
+// fault makes requests whose user message contains match fail with status
+// (times < 0: always).
+type fault struct {
+	stage, match string
+	status       int
+	times        int
+}
+
+func (f *fake) start(setenv func(k, v string), cfg llmtest.Config) {
+	f.close()
+	cfg.Handler = f.handle
+	f.srv = llmtest.NewServer(cfg)
+	setenv("OPENAI_BASE_URL", f.srv.URL())
+}
+
+func (f *fake) close() {
+	if f.srv != nil {
+		f.srv.Close()
+	}
+}
+
+func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, user := llmtest.Messages(req)
+	for i := range f.faults {
+		ft := &f.faults[i]
+		if ft.times == 0 || (ft.stage != "any" && ft.stage != llmtest.Stage(req)) || !strings.Contains(user, ft.match) {
+			continue
+		}
+		if ft.times > 0 {
+			ft.times--
+		}
+		switch ft.status {
+		case 429:
+			return llmtest.RateLimited("0")
+		case 0:
+			return llmtest.Reply{Reset: true}
+		default:
+			return llmtest.Error(ft.status, "server_error", "", fmt.Sprintf("scripted failure %d", ft.status))
+		}
+	}
+	return llmtest.Default(req)
+}
+
+// cmdFake steers the fake endpoint:
+//
+//	fake start [key=K] [models=a,b] [nomodels]   restart it with these settings
+//	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any; STATUS 0 = connection reset)
+//	fake count STAGE N                           assert N chat requests of STAGE (any = all) were made
+//	fake maxinflight N                           assert never more than N requests were in flight
+//	fake models N                                assert N GET /models calls
+func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
+	f := ts.Value(fakeKey{}).(*fake)
+	if len(args) == 0 {
+		ts.Fatalf("usage: fake start|fail|count|maxinflight|models ...")
+	}
+	atoi := func(s string) int {
+		n, err := strconv.Atoi(s)
+		ts.Check(err)
+		return n
+	}
+	check := func(ok bool, format string, a ...any) {
+		if ok == neg {
+			if neg {
+				ts.Fatalf("unexpectedly true: "+format, a...)
+			}
+			ts.Fatalf(format, a...)
+		}
+	}
+	switch args[0] {
+	case "start":
+		var cfg llmtest.Config
+		for _, a := range args[1:] {
+			k, v, _ := strings.Cut(a, "=")
+			switch k {
+			case "key":
+				cfg.APIKey = v
+			case "models":
+				cfg.Models = strings.Split(v, ",")
+			case "nomodels":
+				cfg.NoModelsEndpoint = true
+			default:
+				ts.Fatalf("fake start: unknown setting %q", a)
+			}
+		}
+		f.start(ts.Setenv, cfg)
+	case "fail":
+		if len(args) < 4 {
+			ts.Fatalf("usage: fake fail STAGE MATCH STATUS [TIMES]")
+		}
+		times := -1
+		if len(args) > 4 {
+			times = atoi(args[4])
+		}
+		f.mu.Lock()
+		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: atoi(args[3]), times: times})
+		f.mu.Unlock()
+	case "count":
+		n := 0
+		for _, r := range f.srv.Requests() {
+			if args[1] == "any" || r.Stage == args[1] {
+				n++
+			}
+		}
+		check(n == atoi(args[2]), "%d %s requests, want %s", n, args[1], args[2])
+	case "maxinflight":
+		got := f.srv.MaxInFlight()
+		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])
+	case "models":
+		got := f.srv.ModelsCalls()
+		check(got == atoi(args[1]), "%d GET /models calls, want %s", got, args[1])
+	default:
+		ts.Fatalf("fake: unknown command %q", args[0])
+	}
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)|href="([^"]+)"`)
+
+// cmdLinks checks that every relative link in a Markdown or HTML file points
+// at a file that exists: `links FILE...`.
+func cmdLinks(ts *testscript.TestScript, neg bool, args []string) {
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		n := 0
+		for _, m := range mdLink.FindAllStringSubmatch(data, -1) {
+			target := m[1] + m[2]
+			if target == "" || strings.HasPrefix(target, "#") || strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			target, _, _ = strings.Cut(target, "#")
+			n++
+			path := filepath.Join(filepath.Dir(ts.MkAbs(name)), filepath.FromSlash(target))
+			if _, err := os.Stat(path); err != nil {
+				ts.Fatalf("%s links to %s, which does not exist", name, target)
+			}
+		}
+		if n == 0 && !neg {
+			ts.Fatalf("%s has no relative links", name)
+		}
+	}
+}
+
+// cmdNoTemp fails when a temp file of an atomic write is left in a folder
+// tree: `notemp DIR`.
+func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
+	for _, dir := range args {
+		filepath.WalkDir(ts.MkAbs(dir), func(path string, d os.DirEntry, err error) error {
+			if err == nil && atomicfile.IsTemp(d.Name()) {
+				ts.Fatalf("temp file left behind: %s", path)
+			}
+			return nil
+		})
+	}
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+)
+
+// envFor maps flag names to the environment variables that set them. Flags
+// beat the environment; the environment beats the config file.
+var envFor = map[string]string{
+	"base-url": "OPENAI_BASE_URL",
+	"model":    "BRIEF_MODEL",
+	"api-key":  "OPENAI_API_KEY",
+}
+
+// configFile finds the config file: --config, else $BRIEF_CONFIG, else
+// brief.yaml in the working folder, else brief.yaml in the user config
+// folder. An explicitly named file must exist; the implicit ones may not.
+func configFile(flags *pflag.FlagSet) (path string, explicit bool) {
+	if f := flags.Lookup("config"); f != nil && f.Changed {
+		return f.Value.String(), true
+	}
+	if p := os.Getenv("BRIEF_CONFIG"); p != "" {
+		return p, true
+	}
+	if _, err := os.Stat("brief.yaml"); err == nil {
+		return "brief.yaml", false
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		p := filepath.Join(d, "brief", "brief.yaml")
+		if _, err := os.Stat(p); err == nil {
+			return p, false
+		}
+	}
+	return "", false
+}
+
+// applyLayers fills every flag the user did not set on the command line
+// from its environment variable, else from the config file. Config keys are
+// the long flag names (base-url, model, concurrency, ...).
+func applyLayers(flags *pflag.FlagSet) (string, error) {
+	path, explicit := configFile(flags)
+	values := map[string]any{}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			if explicit || !os.IsNotExist(err) {
+				return path, fmt.Errorf("config file %s: %w", path, err)
+			}
+		} else if err := yaml.Unmarshal(data, &values); err != nil {
+			return path, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
+		}
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f := flags.Lookup(strings.ReplaceAll(k, "_", "-"))
+		if f == nil || k == "config" {
+			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names, e.g. model, base-url, concurrency)", path, k)
+		}
+	}
+	var err error
+	flags.VisitAll(func(f *pflag.Flag) {
+		if err != nil || f.Changed {
+			return
+		}
+		if env := envFor[f.Name]; env != "" {
+			if v, ok := os.LookupEnv(env); ok && v != "" {
+				if e := f.Value.Set(v); e != nil {
+					err = fmt.Errorf("$%s: %v", env, e)
+				}
+				return
+			}
+		}
+		v, ok := values[f.Name]
+		if !ok {
+			v, ok = values[strings.ReplaceAll(f.Name, "-", "_")]
+		}
+		if !ok {
+			return
+		}
+		if list, isList := v.([]any); isList {
+			parts := make([]string, len(list))
+			for i, x := range list {
+				parts[i] = fmt.Sprint(x)
+			}
+			v = strings.Join(parts, ",")
+		}
+		if e := f.Value.Set(fmt.Sprint(v)); e != nil {
+			err = fmt.Errorf("config file %s: %s: %v", path, f.Name, e)
+		}
+	})
+	return path, err
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/prompts"
+)
+
+func newPromptsCmd(io *iostreams.IOStreams) *cobra.Command {
+	var dir, write string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "prompts",
+		Short: "Print the prompt templates, or write them to a folder to edit",
+		Long: `Prints the prompt templates brief sends to the model. With --write DIR it
+writes them as files to edit; pass --prompts DIR to brief run to use them.
+A file left out of DIR falls back to the built-in template.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ps, err := prompts.Load(dir)
+			if err != nil {
+				return exitWith(ExitFatal, err)
+			}
+			if write != "" {
+				files, err := ps.WriteDir(write, force)
+				if err != nil {
+					return exitWith(ExitFatal, err)
+				}
+				for _, f := range files {
+					fmt.Fprintln(io.Out, f)
+				}
+				fmt.Fprintf(io.ErrOut, "edit them, then: brief run ... --prompts %s\n", write)
+				return nil
+			}
+			for _, n := range ps.Names() {
+				fmt.Fprintf(io.Out, "==> %s.tmpl (%s) <==\n%s\n", n, ps.Origin(n), ps.Text(n))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "prompts", "", "show the templates as this folder overrides them")
+	cmd.Flags().StringVar(&write, "write", "", "write the templates into this folder")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite files in the --write folder")
+	return cmd
+}
+
+func newCacheCmd(io *iostreams.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{Use: "cache", Short: "Manage the cache of finished translations and summaries"}
+	var dir string
+	var age time.Duration
+	prune := &cobra.Command{
+		Use:   "prune",
+		Short: "Remove cache entries not used for a while",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cache.Open(dir)
+			if err != nil {
+				return exitWith(ExitFatal, err)
+			}
+			n, err := c.Prune(age, time.Now())
+			if err != nil {
+				return exitWith(ExitFatal, fmt.Errorf("prune %s: %v", dir, err))
+			}
+			fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, age, dir)
+			return nil
+		},
+	}
+	prune.Flags().StringVar(&dir, "cache-dir", cache.DefaultDir(), "the cache folder")
+	prune.Flags().DurationVar(&age, "older-than", 90*24*time.Hour, "remove entries not used for this long")
+	cmd.AddCommand(prune)
+	return cmd
+}

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// DefaultModel is a multilingual model that runs on an ordinary laptop
+// under Ollama and writes good English from Danish; see the README.
+const DefaultModel = "qwen2.5:7b"
+
+// DefaultBaseURL is a local Ollama's OpenAI-compatible endpoint.
+const DefaultBaseURL = "http://localhost:11434/v1"
+
+// endpointOptions are the flags every command that talks to the model has.
+type endpointOptions struct {
+	config      string
+	baseURL     string
+	model       string
+	apiKey      string
+	timeout     time.Duration
+	idleTimeout time.Duration
+	retries     int
+	rpm, tpm    int
+	verbose     bool
+	quiet       bool
+}
+
+func (o *endpointOptions) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.config, "config", "", "config file (env BRIEF_CONFIG; default ./brief.yaml, then the user config folder's brief/brief.yaml)")
+	fs.StringVar(&o.baseURL, "base-url", DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+	fs.StringVar(&o.model, "model", DefaultModel, "model name (env BRIEF_MODEL)")
+	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "longest time one model request may take, first byte included (a local model may need minutes to load)")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no token arrived for this long")
+	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
+	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
+	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: retries, cache hits, timings")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only failures and the final line")
+}
+
+func (o *endpointOptions) validate() error {
+	u, err := url.Parse(o.baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q is not an http(s) URL: pass e.g. http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1", llm.RedactURL(o.baseURL))
+	}
+	if strings.TrimSpace(o.model) == "" {
+		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
+	}
+	if o.retries < 0 {
+		return fmt.Errorf("--retries must be 0 or more")
+	}
+	if o.verbose && o.quiet {
+		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")
+	}
+	return nil
+}
+
+// runOptions are `brief run`'s own flags.
+type runOptions struct {
+	endpointOptions
+	out         string
+	lang        string
+	from        string
+	concurrency int
+	contextSize int
+	formats     []string
+	promptsDir  string
+	glossary    string
+	strict      bool
+	maxSize     int64
+	cacheDir    string
+	noCache     bool
+	force       bool
+	since       string
+	dryRun      bool
+	priceIn     float64
+	priceOut    float64
+	maxCost     float64
+	maxTokens   int
+	deadline    time.Duration
+}
+
+func (o *runOptions) register(fs *pflag.FlagSet) {
+	o.endpointOptions.register(fs)
+	fs.StringVarP(&o.out, "out", "o", "./briefing", "output folder")
+	fs.StringVar(&o.lang, "lang", "en", "target language (BCP 47: en, de, sv, ...)")
+	fs.StringVar(&o.from, "from", "da", "source language")
+	fs.IntVarP(&o.concurrency, "concurrency", "j", 4, "articles in flight at once")
+	fs.IntVar(&o.contextSize, "context", 8192, "the model's context window in tokens; long articles are split to fit")
+	fs.StringSliceVar(&o.formats, "format", []string{"md"}, "briefing formats: md, html, json (comma-separated)")
+	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write one with `brief prompts --write DIR`)")
+	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
+	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
+	fs.Int64Var(&o.maxSize, "max-size", 1<<20, "skip input files larger than this many bytes")
+	fs.StringVar(&o.cacheDir, "cache-dir", cache.DefaultDir(), "where finished translations and summaries are kept between runs")
+	fs.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the cache")
+	fs.BoolVar(&o.force, "force", false, "redo everything, ignoring the cache (results are still stored)")
+	fs.StringVar(&o.since, "since", "", "only articles dated (or modified) within this window: 7d, 36h, or a date 2026-11-01")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "parse everything and estimate requests, tokens and cost; call nothing, write nothing")
+	fs.Float64Var(&o.priceIn, "price-in", 0, "USD per million prompt tokens, for cost estimates and --max-cost")
+	fs.Float64Var(&o.priceOut, "price-out", 0, "USD per million completion tokens")
+	fs.Float64Var(&o.maxCost, "max-cost", 0, "start no new article once this many USD are spent (needs --price-in/--price-out)")
+	fs.IntVar(&o.maxTokens, "max-tokens", 0, "start no new article once this many tokens are spent")
+	fs.DurationVar(&o.deadline, "deadline", 0, "start no new article after this long (e.g. 45m); the briefing is still written")
+}
+
+func (o *runOptions) validate() error {
+	if err := o.endpointOptions.validate(); err != nil {
+		return err
+	}
+	if o.concurrency < 1 {
+		return fmt.Errorf("--concurrency must be at least 1")
+	}
+	if o.contextSize < 512 {
+		return fmt.Errorf("--context %d is too small: models have at least 2048 tokens; pass your model's window", o.contextSize)
+	}
+	if strings.TrimSpace(o.lang) == "" || strings.TrimSpace(o.from) == "" {
+		return fmt.Errorf("--lang and --from must name languages, e.g. --lang en")
+	}
+	for i, f := range o.formats {
+		f = strings.ToLower(strings.TrimSpace(f))
+		o.formats[i] = f
+		if f != "md" && f != "html" && f != "json" {
+			return fmt.Errorf("--format %q: choose from md, html, json", f)
+		}
+	}
+	if o.maxCost > 0 && o.priceIn == 0 && o.priceOut == 0 {
+		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
+	}
+	if o.maxSize <= 0 {
+		return fmt.Errorf("--max-size must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/pipeline"
+)
+
+// parseSince turns "7d", "36h", "2w" or a date "2026-11-01" into the start of
+// the window.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return t, nil
+	}
+	if n := len(s); n > 1 {
+		if v, err := strconv.Atoi(s[:n-1]); err == nil && v >= 0 {
+			switch s[n-1] {
+			case 'd':
+				return now.AddDate(0, 0, -v), nil
+			case 'w':
+				return now.AddDate(0, 0, -7*v), nil
+			}
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q: give a window like 7d, 2w, 36h or a date like 2026-11-01", s)
+}
+
+// filterSince keeps the jobs whose article is dated within the window, or,
+// for an article without a header date, whose file was modified within it.
+// The wire header has only year and month, so an article dated in the
+// window's first month counts as inside it. Unreadable inputs are kept so
+// the run reports them.
+func filterSince(jobs []pipeline.Job, since string, load func(string) (article.Article, error), now time.Time) ([]pipeline.Job, error) {
+	from, err := parseSince(since, now)
+	if err != nil {
+		return nil, err
+	}
+	month := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var kept []pipeline.Job
+	for _, j := range jobs {
+		if j.Skip != "" {
+			kept = append(kept, j)
+			continue
+		}
+		a, err := load(j.Source)
+		var skip *article.SkipError
+		if err != nil || errors.As(err, &skip) {
+			kept = append(kept, j)
+			continue
+		}
+		if a.Date != "" {
+			if d, err := time.Parse("2006-01", a.Date[:min(7, len(a.Date))]); err == nil {
+				if !d.Before(month) {
+					kept = append(kept, j)
+				}
+				continue
+			}
+		}
+		if fi, err := os.Stat(j.Source); err == nil && !fi.ModTime().Before(from) {
+			kept = append(kept, j)
+		}
+	}
+	return kept, nil
+}

@@ -1,0 +1,145 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/summarize"
+)
+
+// finish writes the briefing and the manifest from the workers' results.
+// When the run was cut short it makes no model call (the digest comes from
+// the cache or is left out), so Ctrl-C still exits in seconds.
+func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
+	cfg := r.cfg
+	m := &manifest.Manifest{
+		Version: 1, Started: started.UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
+		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md",
+	}
+	var stories []render.Story
+	var problems []render.Problem
+	var dates []string
+	for _, res := range r.results {
+		m.Entries = append(m.Entries, res.entry)
+		if res.story != nil {
+			stories = append(stories, *res.story)
+			if res.story.Date != "" {
+				dates = append(dates, res.story.Date)
+			}
+			continue
+		}
+		problems = append(problems, render.Problem{Source: res.entry.Source, Status: res.entry.Status, Reason: res.entry.Error})
+	}
+
+	b := render.Briefing{
+		Period:   render.Period(dates, cfg.Now()),
+		Stories:  stories,
+		Problems: problems,
+		Run:      runFacts(cfg, stories),
+	}
+	b.Title = "Briefing: " + b.Period
+	b.Run.Interrupted = cutShort
+
+	var out Outcome
+	b.Digest, out.DigestErr = r.digest(ctx, stories, b.Period, cutShort)
+	if out.DigestErr != nil {
+		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
+	}
+
+	write := func(name string, data []byte) {
+		if out.Fatal != nil {
+			return
+		}
+		if err := atomicfile.Write(filepath.Join(cfg.OutDir, name), data, 0o644); err != nil {
+			out.Fatal = fmt.Errorf("cannot write output: %w", err)
+		}
+	}
+	write("briefing.md", render.BriefingMarkdown(b))
+	if hasFormat(cfg.Formats, "html") {
+		write("briefing.html", render.BriefingHTML(b))
+	}
+	if hasFormat(cfg.Formats, "json") {
+		write("briefing.json", render.BriefingJSON(b))
+	}
+
+	m.Interrupted = cutShort
+	m.Finished = cfg.Now().UTC()
+	m.Tally()
+	if cfg.Budget.PriceIn > 0 || cfg.Budget.PriceOut > 0 {
+		c := Cost(m.Totals.Usage, cfg.Budget.PriceIn, cfg.Budget.PriceOut)
+		m.Totals.CostUSD = &c
+	}
+	if err := m.Write(filepath.Join(cfg.OutDir, "manifest.json")); err != nil && out.Fatal == nil {
+		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
+	}
+	out.Manifest = m
+	return out
+}
+
+// digest returns the briefing's opening paragraph: from the cache when the
+// same stories were digested the same way before, else from the model
+// unless the run was cut short.
+func (r *runner) digest(ctx context.Context, stories []render.Story, period string, cutShort bool) (string, error) {
+	if len(stories) == 0 {
+		return "", nil
+	}
+	cfg := r.cfg
+	in := make([]summarize.Story, len(stories))
+	parts := []string{"digest", cfg.Summarizer.DigestPromptHash(), cfg.Model, cfg.Endpoint, cfg.Lang, period}
+	for i, s := range stories {
+		in[i] = summarize.Story{Date: s.Date, Headline: s.Headline, Summary: s.Summary}
+		parts = append(parts, s.Date, s.Headline, s.Summary)
+	}
+	key := cache.Key(parts...)
+	var cached struct {
+		Text string `json:"text"`
+	}
+	if cfg.Cache.Get(key, &cached) {
+		cfg.Cache.Touch(key, cfg.Now())
+		return cached.Text, nil
+	}
+	if cutShort {
+		return "", fmt.Errorf("the run was cut short before the digest; the next run writes it")
+	}
+	text, res, err := cfg.Summarizer.Digest(ctx, in, period)
+	r.account(res.Usage)
+	if err != nil {
+		return "", err
+	}
+	cached.Text = text
+	if err := cfg.Cache.Put(key, cached); err != nil {
+		cfg.Progress.Logf("warning: cannot store the digest in the cache: %v", err)
+	}
+	return text, nil
+}
+
+// runFacts describe the briefing's content, not this run: tokens are what
+// the stories cost when they were made (cached or not) and the time is when
+// the newest of them was made, so an unchanged re-run writes the same bytes.
+func runFacts(cfg Config, stories []render.Story) render.RunFacts {
+	f := render.RunFacts{Model: cfg.Model, EndpointHost: endpointHost(cfg.Endpoint), Lang: cfg.Lang}
+	for _, s := range stories {
+		f.PromptTokens += s.Usage.PromptTokens
+		f.OutputTokens += s.Usage.CompletionTokens
+		if s.Generated.After(f.Started) {
+			f.Started = s.Generated
+		}
+	}
+	return f
+}
+
+func endpointHost(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return strings.SplitN(endpoint, "/", 2)[0]
+	}
+	return u.Host
+}

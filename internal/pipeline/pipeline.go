@@ -1,0 +1,209 @@
+// Package pipeline runs a whole brief job: a pool of workers takes each
+// input through translate → summarize → article file, with a cache in front
+// of every model call, then writes the briefing and the manifest. It knows
+// the order of the steps, not how any step works inside.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/summarize"
+	"github.com/brief-news/brief/translate"
+)
+
+// Job is one input to process.
+type Job struct {
+	Source string // path as given or found
+	ID     string // unique slug: the article file is articles/<ID>.md
+	// Skip, when set, records the input as skipped with this reason
+	// without loading it (e.g. a symlink pointing outside the folder).
+	Skip string
+}
+
+// Config wires a run. Everything a step needs comes in as a value so tests
+// and benchmarks can build any of it.
+type Config struct {
+	OutDir      string
+	Concurrency int
+	Model       string
+	Endpoint    string // redacted
+	From, Lang  string
+	Formats     []string // "md", "html", "json"; md is always written
+	Strict      bool
+
+	Load       func(path string) (article.Article, error)
+	Translator *translate.Translator
+	Summarizer *summarize.Summarizer
+	Cache      *cache.Cache // nil: no cache
+	Progress   progress.Reporter
+	Now        func() time.Time
+
+	Budget Budget
+}
+
+// Budget bounds an unattended run: when a limit would be passed no new
+// article starts; the ones done are written and the rest left pending.
+type Budget struct {
+	MaxTokens int           // total tokens, 0 = no limit
+	MaxCost   float64       // USD, 0 = no limit
+	PriceIn   float64       // USD per million prompt tokens
+	PriceOut  float64       // USD per million completion tokens
+	Deadline  time.Time     // zero = none
+	Reserve   time.Duration // stop starting articles this long before Deadline
+}
+
+// Outcome is what a run did; the CLI maps it to an exit code.
+type Outcome struct {
+	Manifest *manifest.Manifest
+	// Fatal is set when the run stopped because the endpoint cannot work
+	// (llm.ErrFatal) or outputs could not be written.
+	Fatal error
+	// Interrupted is set when ctx was cancelled (Ctrl-C, SIGTERM).
+	Interrupted bool
+	// Stopped names the budget that stopped the run early, if any.
+	Stopped string
+	// DigestErr is set when the briefing was written without its digest.
+	DigestErr error
+}
+
+// Failed reports whether any input failed or was left undone.
+func (o Outcome) Failed() bool {
+	t := o.Manifest.Totals
+	return t.Failed > 0 || t.Pending > 0 || o.DigestErr != nil
+}
+
+// result is what a worker leaves for the briefing: small by design (no
+// translation text), so a run over 10,000 articles holds little.
+type result struct {
+	entry manifest.Entry
+	story *render.Story
+}
+
+type runner struct {
+	cfg     Config
+	results []result
+	tokens  atomic.Int64
+	costMu  sync.Mutex
+	cost    float64
+}
+
+// Run processes jobs and writes everything into cfg.OutDir.
+func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
+	if cfg.Concurrency < 1 {
+		cfg.Concurrency = 1
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	started := cfg.Now()
+	r := &runner{cfg: cfg, results: make([]result, len(jobs))}
+	for i, j := range jobs {
+		r.results[i].entry = manifest.Entry{Source: j.Source, ID: j.ID, Status: manifest.StatusPending}
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.OutDir, "articles"), 0o755); err != nil {
+		return Outcome{Fatal: fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err), Manifest: &manifest.Manifest{}}
+	}
+	removeTemps(cfg.OutDir)
+	removeTemps(filepath.Join(cfg.OutDir, "articles"))
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cfg.Concurrency)
+	var stopped string
+	for i, job := range jobs {
+		if gctx.Err() != nil {
+			break
+		}
+		if reason := r.overBudget(); reason != "" {
+			stopped = reason
+			break
+		}
+		g.Go(func() error { return r.process(gctx, i, job) })
+	}
+	fatal := g.Wait()
+	interrupted := ctx.Err() != nil
+	if fatal != nil && interrupted && errors.Is(fatal, context.Canceled) {
+		fatal = nil
+	}
+	if stopped != "" {
+		for i := range r.results {
+			if r.results[i].entry.Status == manifest.StatusPending {
+				r.results[i].entry.Error = "not started: " + stopped + "; the next run does it"
+			}
+		}
+	}
+	if interrupted {
+		for i := range r.results {
+			if r.results[i].entry.Status == manifest.StatusPending {
+				r.results[i].entry.Error = "not done: the run was interrupted; the next run does it"
+			}
+		}
+	}
+
+	// The briefing and manifest are written even when the run was
+	// interrupted or stopped: what finished is not lost.
+	out := r.finish(context.WithoutCancel(ctx), started, interrupted || fatal != nil)
+	out.Interrupted = interrupted
+	out.Stopped = stopped
+	if fatal != nil {
+		out.Fatal = fatal
+	}
+	return out
+}
+
+// overBudget names the limit that the next article would pass, if any.
+func (r *runner) overBudget() string {
+	b := r.cfg.Budget
+	if !b.Deadline.IsZero() && r.cfg.Now().Add(b.Reserve).After(b.Deadline) {
+		return "the --deadline was reached"
+	}
+	if b.MaxTokens > 0 && int(r.tokens.Load()) >= b.MaxTokens {
+		return fmt.Sprintf("the --max-tokens budget of %d was used up", b.MaxTokens)
+	}
+	if b.MaxCost > 0 {
+		r.costMu.Lock()
+		c := r.cost
+		r.costMu.Unlock()
+		if c >= b.MaxCost {
+			return fmt.Sprintf("the --max-cost budget of $%.2f was used up", b.MaxCost)
+		}
+	}
+	return ""
+}
+
+func (r *runner) account(u llm.Usage) {
+	r.tokens.Add(int64(u.Total()))
+	b := r.cfg.Budget
+	r.costMu.Lock()
+	r.cost += Cost(u, b.PriceIn, b.PriceOut)
+	r.costMu.Unlock()
+}
+
+// Cost of usage at prices per million tokens.
+func Cost(u llm.Usage, priceIn, priceOut float64) float64 {
+	return float64(u.PromptTokens)*priceIn/1e6 + float64(u.CompletionTokens)*priceOut/1e6
+}
+
+// removeTemps deletes temp files a killed run left behind.
+func removeTemps(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() && isTemp(e.Name()) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
