@@ -549,7 +549,9 @@ var (
 		regexp.MustCompile(`(?i)^(?:the (?:above )?translation|this translation)\b[^\n]*\b(?:keeps|preserves|follows|maintains|is|has been)\b`),
 		regexp.MustCompile(`(?i)^(?:lad mig vide|jeg håber)\b`),
 	}
-	sentenceEndRe = regexp.MustCompile(`[.!?…]["”»)]?\s+`)
+	// Sentences end at end punctuation, or at a line break (lists, lines
+	// of verse or results without punctuation).
+	sentenceEndRe = regexp.MustCompile(`[.!?…]["”»)]?\s+|\n+`)
 )
 
 // Clean removes what a model adds around an answer and what small or broken
@@ -705,24 +707,55 @@ func removeRepetition(paras []string) ([]string, bool) {
 
 func normalized(s string) string { return strings.ToLower(collapseSpace(s)) }
 
+// collapseSentences removes a run of 1–6 sentences repeated right after
+// itself: three times for a single sentence (twice can be deliberate:
+// "No. No."), twice for a longer run, which natural text never does.
 func collapseSentences(p string) string {
 	sents := splitSentences(p)
 	if len(sents) < 3 {
 		return p
 	}
-	var out []string
-	for i := 0; i < len(sents); {
-		j := i + 1
-		for j < len(sents) && normalized(sents[j]) == normalized(sents[i]) {
-			j++
-		}
-		out = append(out, sents[i])
-		if j-i < 3 { // two in a row can be deliberate ("No. No.")
-			out = append(out, sents[i+1:j]...)
-		}
-		i = j
+	keys := make([]string, len(sents))
+	for i, s := range sents {
+		keys[i] = normalized(s)
 	}
-	return strings.TrimSpace(strings.Join(out, ""))
+	same := func(a, b, m int) bool {
+		for k := 0; k < m; k++ {
+			if keys[a+k] != keys[b+k] {
+				return false
+			}
+		}
+		return true
+	}
+	changed := false
+	for m := 1; m <= 6; m++ {
+		need := 2
+		if m == 1 {
+			need = 3
+		}
+		var outS, outK []string
+		for i := 0; i < len(sents); {
+			reps := 1
+			for i+(reps+1)*m <= len(sents) && same(i, i+reps*m, m) {
+				reps++
+			}
+			if reps >= need {
+				outS = append(outS, sents[i:i+m]...)
+				outK = append(outK, keys[i:i+m]...)
+				i += reps * m
+				changed = true
+				continue
+			}
+			outS = append(outS, sents[i])
+			outK = append(outK, keys[i])
+			i++
+		}
+		sents, keys = outS, outK
+	}
+	if !changed {
+		return p
+	}
+	return strings.TrimSpace(strings.Join(sents, ""))
 }
 
 func collapseWords(p string) string {

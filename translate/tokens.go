@@ -77,7 +77,7 @@ const outputSlack = 16
 func outputFactor(to string) float64 {
 	switch scriptOf(to) {
 	case scriptLatin:
-		return 1.3
+		return 1.2
 	case scriptCJK:
 		return 1.5
 	case scriptUnknown:

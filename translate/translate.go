@@ -155,9 +155,9 @@ type ChunkPlan struct {
 func (t *Translator) Plan(a article.Article) (Plan, error) {
 	src := sourceParagraphs(a)
 	if len(src) == 0 {
-		return Plan{}, errors.New("nothing to translate: the article has no text")
+		return Plan{}, errNothing
 	}
-	chunks, err := t.plan(units(src), "")
+	chunks, err := t.plan(units(src), "", names{lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -266,7 +266,7 @@ func (t *Translator) contextText(prev string) string {
 // plan packs units greedily into chunks that fit the window, splitting a
 // paragraph on sentences when it does not fit alone. prev is the text before
 // the first unit ("" at the start of the article).
-func (t *Translator) plan(us []unit, prev string) ([]chunk, error) {
+func (t *Translator) plan(us []unit, prev string, nm names) ([]chunk, error) {
 	us = append([]unit(nil), us...)
 	var chunks []chunk
 	for i := 0; i < len(us); {
@@ -283,7 +283,7 @@ func (t *Translator) plan(us []unit, prev string) ([]chunk, error) {
 		if !t.fits(c) {
 			halves, ok := splitUnit(us[i])
 			if !ok {
-				return chunks, t.cannotFit(c, "")
+				return chunks, t.cannotFit(c, "", nm)
 			}
 			us = append(us[:i], append(halves, us[i+1:]...)...)
 			continue
@@ -306,13 +306,49 @@ func (t *Translator) plan(us []unit, prev string) ([]chunk, error) {
 }
 
 // cannotFit is the article's failure when a single sentence does not fit.
-func (t *Translator) cannotFit(c chunk, why string) error {
+func (t *Translator) cannotFit(c chunk, why string, nm names) error {
 	if why == "" {
 		why = fmt.Sprintf("it needs about %d tokens with its instructions and answer", c.promptTokens+c.expectOut)
 	}
-	return fmt.Errorf("%w: a single sentence of paragraph %d does not fit in the model's context window of %d tokens (%s): raise --context if the model supports a larger window, or shorten the glossary",
-		llm.ErrArticle, c.units[0].para+1, t.opts.ContextTokens, why)
+	return articleError("a single sentence of %s does not fit in the model's context window of %d tokens (%s): raise --context if the model supports a larger window, or shorten the glossary",
+		nm.para(c.units[0].para), t.opts.ContextTokens, why)
 }
+
+// articleError is a failure of this article only, worded for the user.
+func articleError(format string, args ...any) error {
+	return &llm.Error{Class: llm.ErrArticle, Msg: fmt.Sprintf(format, args...)}
+}
+
+var errNothing = articleError("nothing to translate: the article has no text")
+
+// names labels source paragraphs (indexes into the lede-first list) the way
+// an editor sees the article: the lede, then paragraphs numbered from 1.
+type names struct{ lede bool }
+
+func (n names) para(i int) string {
+	switch {
+	case !n.lede:
+		return fmt.Sprintf("paragraph %d", i+1)
+	case i == 0:
+		return "the lede"
+	}
+	return fmt.Sprintf("paragraph %d", i)
+}
+
+func (n names) span(c chunk) string {
+	first, last := c.units[0].para, c.units[len(c.units)-1].para
+	switch {
+	case first == last:
+		return n.para(first)
+	case n.lede && first == 0:
+		return fmt.Sprintf("the lede to paragraph %d", last)
+	case n.lede:
+		return fmt.Sprintf("paragraphs %d–%d", first, last)
+	}
+	return fmt.Sprintf("paragraphs %d–%d", first+1, last+1)
+}
+
+func hasLede(a article.Article) bool { return strings.TrimSpace(a.Lede) != "" }
 
 // splitUnit splits a unit in two on a sentence boundary near the middle
 // (by estimated tokens). ok is false for a single sentence.
@@ -386,12 +422,16 @@ func isContextLength(err error) bool {
 	return errors.Is(err, llm.ErrArticle) && contextLengthRe.MatchString(err.Error())
 }
 
+// promptCutMargin: a server that cut a prompt reports it as the whole window
+// (Ollama) or a few tokens less. A prompt this close to the window cannot be
+// one brief sent on purpose: it leaves no room for the answer.
+const promptCutMargin = 8
+
 // outPara is one paragraph of the joined translation; para is the source
 // paragraph it translates, -1 when the model's paragraphs did not line up.
 type outPara struct {
-	para  int
-	piece bool
-	text  string
+	para int
+	text string
 }
 
 // Translate translates the lede and every paragraph of a. The agency credit
@@ -407,9 +447,10 @@ type outPara struct {
 func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, error) {
 	src := sourceParagraphs(a)
 	if len(src) == 0 {
-		return Result{}, fmt.Errorf("%w: nothing to translate: the article has no text", llm.ErrArticle)
+		return Result{}, errNothing
 	}
-	queue, err := t.plan(units(src), "")
+	nm := names{lede: hasLede(a)}
+	queue, err := t.plan(units(src), "", nm)
 	if err != nil {
 		return Result{}, err
 	}
@@ -429,26 +470,26 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		case err != nil && isContextLength(err):
 			why = "the endpoint rejected the prompt as too long for the context window"
 		case err != nil:
-			return res, fmt.Errorf("translate paragraphs %s: %w", c.span(), err)
+			return res, fmt.Errorf("translating %s: %w", nm.span(c), err)
 		case resp.FinishReason == "length":
 			why = "the answer was cut off at the length limit (finish_reason length)"
-		case !resp.Usage.Estimated && resp.Usage.PromptTokens >= t.opts.ContextTokens:
+		case !resp.Usage.Estimated && resp.Usage.PromptTokens >= t.opts.ContextTokens-promptCutMargin:
 			why = fmt.Sprintf("the server reported a prompt of %d tokens, the whole context window, so it cut the prompt", resp.Usage.PromptTokens)
 		case resp.FinishReason == "content_filter":
-			return res, fmt.Errorf("%w: the endpoint's content filter stopped the translation of paragraphs %s", llm.ErrArticle, c.span())
+			return res, articleError("the endpoint's content filter stopped the translation of %s", nm.span(c))
 		}
 		if why != "" {
 			parts, ok := splitChunk(c.units)
 			if !ok {
-				return res, t.cannotFit(c, why)
+				return res, t.cannotFit(c, why, nm)
 			}
 			// Re-plan the halves: each gets the paragraph before it as
 			// context and its own glossary terms.
-			smaller, err := t.plan(parts[0], lastText)
+			smaller, err := t.plan(parts[0], lastText, nm)
 			if err != nil {
 				return res, err
 			}
-			second, err := t.plan(parts[1], parts[0][len(parts[0])-1].text)
+			second, err := t.plan(parts[1], parts[0][len(parts[0])-1].text, nm)
 			if err != nil {
 				return res, err
 			}
@@ -467,7 +508,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 					out[len(out)-1].text += " " + got[i]
 					continue
 				}
-				out = append(out, outPara{para: u.para, piece: u.piece, text: got[i]})
+				out = append(out, outPara{para: u.para, text: got[i]})
 			}
 		} else {
 			for _, g := range got {
@@ -481,8 +522,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	for i, o := range out {
 		texts[i] = o.text
 	}
-	hasLede := strings.TrimSpace(a.Lede) != ""
-	if hasLede && len(texts) > 0 {
+	if nm.lede && len(texts) > 0 {
 		res.Lede, res.Paragraphs = texts[0], texts[1:]
 	} else {
 		res.Paragraphs = texts
@@ -491,16 +531,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		res.Paragraphs = []string{}
 	}
 
-	label := func(i int) string {
-		if hasLede {
-			if i == 0 {
-				return "the lede"
-			}
-			return fmt.Sprintf("paragraph %d", i)
-		}
-		return fmt.Sprintf("paragraph %d", i+1)
-	}
-	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, label)...)
+	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, nm.para)...)
 	res.Findings = findings
 	res.Warnings = Messages(findings)
 	if len(texts) == 0 {
@@ -512,14 +543,6 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	return res, nil
 }
 
-func (c chunk) span() string {
-	first, last := c.units[0].para+1, c.units[len(c.units)-1].para+1
-	if first == last {
-		return fmt.Sprint(first)
-	}
-	return fmt.Sprintf("%d–%d", first, last)
-}
-
 // summarizeCleanings keeps one finding per kind of cleaning, so a chatty
 // model gives one note for the article instead of one per chunk.
 func summarizeCleanings(fs []Finding) []Finding {
@@ -527,19 +550,22 @@ func summarizeCleanings(fs []Finding) []Finding {
 	count := map[string]int{}
 	index := map[string]int{}
 	for _, f := range fs {
-		count[f.Code]++
-		if _, ok := index[f.Code]; !ok {
-			index[f.Code] = len(out)
+		kind := quotedRe.ReplaceAllString(f.Message, "")
+		count[kind]++
+		if _, ok := index[kind]; !ok {
+			index[kind] = len(out)
 			out = append(out, f)
 		}
 	}
-	for code, i := range index {
-		if n := count[code]; n > 1 {
-			out[i].Message += fmt.Sprintf(" (and %d more like it)", n-1)
+	for kind, i := range index {
+		if n := count[kind]; n > 1 {
+			out[i].Message += fmt.Sprintf(" (also in %d other parts of the article)", n-1)
 		}
 	}
 	return out
 }
+
+var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // dropEchoedContext removes a translation of the context paragraph that a
 // model put before the chunk's own paragraphs despite being told not to: the
