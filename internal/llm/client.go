@@ -156,6 +156,9 @@ func New(cfg Config) (*Client, error) {
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
 	oc.HTTPClient = recordingDoer{cfg.HTTPClient}
+	// Some gateways send SSE comment lines (": processing") while a model
+	// thinks; go-openai counts them and fails a stream after 300.
+	oc.EmptyMessagesLimit = 1 << 20
 	c := &Client{
 		cfg:     cfg,
 		oc:      openai.NewClientWithConfig(oc),
@@ -277,7 +280,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
-		c.logf("%s (attempt %d of %d); retrying in %s", e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
+		c.logf("%s%s (attempt %d of %d); retrying in %s", stagePrefix(req), e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
 		if info.status == http.StatusTooManyRequests || fromServer {
 			// One worker's 429 pauses the whole pool: the limit is the
 			// endpoint's, not this request's. The limiter's wait at the
@@ -289,6 +292,13 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			return Response{}, c.ctxError(ctx, err)
 		}
 	}
+}
+
+func stagePrefix(req Request) string {
+	if req.Stage == "" {
+		return ""
+	}
+	return req.Stage + ": "
 }
 
 // ctxError is what Complete returns when its context ends: the context's

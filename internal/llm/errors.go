@@ -121,6 +121,12 @@ func (f apiFailure) contextLength() bool {
 	return f.code == "context_length_exceeded" || f.code == "string_above_max_length" || contextLengthRe.MatchString(f.msg)
 }
 
+// modelNotFound tells a 404 for an unknown model from a 404 for a wrong
+// URL (Ollama answers the latter with a plain "404 page not found").
+func (f apiFailure) modelNotFound() bool {
+	return f.code == "model_not_found" || strings.Contains(strings.ToLower(f.msg), "model")
+}
+
 func (f apiFailure) quota() bool {
 	return f.code == "insufficient_quota" || f.typ == "insufficient_quota" ||
 		strings.Contains(strings.ToLower(f.msg), "exceeded your current quota")
@@ -206,7 +212,7 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	case s == http.StatusForbidden:
 		return e(ErrFatal, "%s refused access (HTTP 403): the API key lacks permission for model %s: check the key and the model", ep, model)
 	case s == http.StatusNotFound:
-		if f.code == "model_not_found" || strings.Contains(strings.ToLower(f.msg), "model") {
+		if f.modelNotFound() {
 			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil, ollamaNotFound.MatchString(f.msg)))
 		}
 		return e(ErrFatal, "%s has no chat completions API (%s): check --base-url (it usually ends in /v1)", ep, what)

@@ -388,3 +388,49 @@ func TestUnreachableEndpointIsFatal(t *testing.T) {
 		t.Fatalf("Preflight: %v", err)
 	}
 }
+
+func TestTPMReservesEstimatedTokens(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := llmtest.New(t)
+	c, h := newClient(t, srv, func(c *llm.Config) {
+		c.TPM = 600 // 10 tokens a second, a minute's worth at once
+		c.Now = func() time.Time { return now }
+	})
+	// 299 characters ≈ 100 tokens, plus the 200 the answer may use.
+	req := llm.Request{User: strings.Repeat("a", 299), MaxTokens: 200}
+	for range 3 {
+		if _, err := c.Complete(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := h.Sleeps(); len(s) != 1 || s[0] != 30*time.Second {
+		t.Fatalf("sleeps = %v, want the third request to wait 30s for 300 tokens", s)
+	}
+}
+
+// Many workers on one client: totals add up and the race detector stays
+// quiet.
+func TestConcurrentUseKeepsStats(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithSlots(2))
+	srv.Enqueue(llmtest.HTML(502), llmtest.RateLimited("1"))
+	c, _ := newClient(t, srv)
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.Complete(context.Background(), translateReq())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			total.Add(int64(resp.Usage.Total()))
+		}()
+	}
+	wg.Wait()
+	st := c.Stats()
+	if st.Completed != 8 || st.Requests != 10 || st.Retries != 2 || int64(st.Usage.Total()) != total.Load() {
+		t.Fatalf("stats = %+v, usage sum %d", st, total.Load())
+	}
+}

@@ -12,6 +12,15 @@
 //   - ErrArticle: this request cannot succeed (content filter, context too
 //     long); fail this article, the others go on.
 //
+// Answers are always streamed (stream_options.include_usage), so a slow
+// local model is never cut off while tokens flow. Two clocks bound an
+// attempt: Config.Timeout covers the whole attempt and is the only bound on
+// the wait for the first token, because Ollama loads a model on its first
+// request (minutes, with no byte sent) and aborts the load if the client
+// gives up; Config.IdleTimeout bounds the gap between tokens once the first
+// has arrived. Endpoints that reject streaming or JSON mode are asked again
+// without, once per client.
+//
 // It knows nothing about articles or prompts.
 package llm
 

@@ -63,9 +63,9 @@ func (c *Client) probe(ctx context.Context, listed []string) error {
 	if !errors.As(err, &e) {
 		return err
 	}
+	f, _ := failureOf(e.Err, nil)
 	switch {
-	case e.Status == http.StatusNotFound:
-		f, _ := failureOf(e.Err, nil)
+	case e.Status == http.StatusNotFound && f.modelNotFound():
 		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, ollamaNotFound.MatchString(f.msg))), Err: e.Err}
 	case errors.Is(e, ErrArticle):
 		// A minimal request rejected: every real one will be too.
@@ -196,9 +196,8 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 func (c *Client) checkFailed(r *CheckReport, err error, info *respInfo) {
 	problem := func(msg string) { r.Problems = append(r.Problems, c.scrub(msg)) }
 	e := c.classify(err, info)
-	if e.Status == http.StatusNotFound {
+	if f, _ := failureOf(err, info); e.Status == http.StatusNotFound && f.modelNotFound() {
 		r.ModelFound = false
-		f, _ := failureOf(err, info)
 		problem(c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
 		return
 	}

@@ -67,6 +67,14 @@ func TestPreflight(t *testing.T) {
 			t.Fatalf("logs = %q", h.Logs())
 		}
 	})
+	t.Run("base URL without /v1", func(t *testing.T) {
+		srv := llmtest.New(t)
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.BaseURL = strings.TrimSuffix(srv.URL(), "/v1") })
+		err := c.Preflight(context.Background())
+		if classOf(err) != "fatal" || !strings.Contains(err.Error(), "usually ends in /v1") || strings.Contains(err.Error(), "ollama pull") {
+			t.Fatalf("err = %v, want a hint about the URL, not the model", err)
+		}
+	})
 	t.Run("wrong key is fatal", func(t *testing.T) {
 		srv := llmtest.New(t, llmtest.WithAPIKey("sk-right-key"))
 		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key"; c.KeyHint = "set OPENAI_API_KEY" })

@@ -5,7 +5,14 @@
 //
 // It is a normal package, not a _test file, so testscript Setup functions and
 // benchmark binaries can start it too. It imports no testing package: New
-// takes any value with Helper and Cleanup (testing.TB has both).
+// takes any value with Helper and Cleanup (testing.TB has both). In a
+// testscript Setup:
+//
+//	srv := llmtest.NewServer(llmtest.Config{})
+//	env.Defer(srv.Close)
+//	env.Setenv("LLM_URL", srv.URL()) // and point the binary at it
+//
+// Scripts can then make single articles fail with the Directive* strings.
 package llmtest
 
 import (
