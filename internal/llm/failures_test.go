@@ -434,3 +434,20 @@ func TestConcurrentUseKeepsStats(t *testing.T) {
 		t.Fatalf("stats = %+v, usage sum %d", st, total.Load())
 	}
 }
+
+// The directives let end-to-end scripts fail one article through Default.
+func TestDefaultDirectivesFailOneRequest(t *testing.T) {
+	srv := llmtest.New(t)
+	c, _ := newClient(t, srv)
+	for directive, class := range map[string]string{
+		llmtest.DirectiveContentFilter: "article",
+		llmtest.DirectiveContextLength: "article",
+		llmtest.DirectiveEmpty:         "transient",
+	} {
+		req := translateReq()
+		req.User = "<article>\n" + directive + "\n</article>"
+		if _, err := c.Complete(context.Background(), req); classOf(err) != class {
+			t.Errorf("%s: %v, want %s", directive, err, class)
+		}
+	}
+}
