@@ -9,7 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 	openai "github.com/sashabaranov/go-openai"
 
@@ -49,9 +51,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fake":   cmdFake,
-			"links":  cmdLinks,
-			"notemp": cmdNoTemp,
+			"fake":    cmdFake,
+			"links":   cmdLinks,
+			"notemp":  cmdNoTemp,
+			"lockdir": cmdLockDir,
 		},
 	})
 }
@@ -147,6 +150,10 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				cfg.Models = strings.Split(v, ",")
 			case "nomodels":
 				cfg.NoModelsEndpoint = true
+			case "latency":
+				d, err := time.ParseDuration(v)
+				ts.Check(err)
+				cfg.Latency = d
 			default:
 				ts.Fatalf("fake start: unknown setting %q", a)
 			}
@@ -227,4 +234,18 @@ func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 			return nil
 		})
 	}
+}
+
+// cmdLockDir holds the output-folder lock of DIR, as a running brief would,
+// until the script ends: `lockdir DIR`.
+func cmdLockDir(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	l := flock.New(filepath.Join(dir, ".brief.lock"))
+	ok, err := l.TryLock()
+	ts.Check(err)
+	if !ok {
+		ts.Fatalf("%s is already locked", dir)
+	}
+	ts.Defer(func() { l.Unlock() })
 }

@@ -178,6 +178,7 @@ func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, erro
 		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
 		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: o.retries,
 		RPM: o.rpm, TPM: o.tpm,
+		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
 	}
 	if o.verbose {
 		cfg.Logf = logf

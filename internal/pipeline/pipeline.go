@@ -121,18 +121,32 @@ func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
 	removeTemps(cfg.OutDir)
 	removeTemps(filepath.Join(cfg.OutDir, "articles"))
 
+	// The producer takes a slot before it looks at the budget, so the
+	// check sees what every finished article spent (restic's pattern:
+	// errgroup for errors, a channel for the -j limit).
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(cfg.Concurrency)
+	slots := make(chan struct{}, cfg.Concurrency)
 	var stopped string
+dispatch:
 	for i, job := range jobs {
+		select {
+		case slots <- struct{}{}:
+		case <-gctx.Done():
+			break dispatch
+		}
 		if gctx.Err() != nil {
+			<-slots
 			break
 		}
 		if reason := r.overBudget(); reason != "" {
+			<-slots
 			stopped = reason
 			break
 		}
-		g.Go(func() error { return r.process(gctx, i, job) })
+		g.Go(func() error {
+			defer func() { <-slots }()
+			return r.process(gctx, i, job)
+		})
 	}
 	fatal := g.Wait()
 	interrupted := ctx.Err() != nil
