@@ -1,0 +1,346 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// BriefingMarkdown is OUT/briefing.md: the title naming the period, a line
+// of counts, a short table of contents, the opening digest, the stories in
+// b.Groups (related stories under one heading, newest first, resends
+// folded), the failed and skipped inputs with reasons, and the run facts.
+// The same Briefing always gives the same bytes: nothing here reads the
+// clock or iterates a map, so week-to-week diffs show real changes.
+func BriefingMarkdown(b Briefing) []byte { return briefingMarkdown(b, ".md") }
+
+// tally is the counts line of a briefing.
+type tally struct {
+	Stories  int // shown after folding resends
+	Articles int // translated articles, resends included
+	Failed   int
+	Skipped  int
+	Pending  int
+}
+
+// layout is what every format of the briefing shows, computed once.
+type layout struct {
+	groups   []Group
+	problems []Problem
+	counts   tally
+}
+
+func layoutOf(b Briefing) layout {
+	l := layout{groups: b.Groups}
+	if l.groups == nil {
+		// Not organised by internal/briefing: each story on its own.
+		ss := append([]Story(nil), b.Stories...)
+		sort.SliceStable(ss, func(i, j int) bool {
+			if ss[i].Date != ss[j].Date {
+				return ss[i].Date > ss[j].Date
+			}
+			return ss[i].ID < ss[j].ID
+		})
+		for _, s := range ss {
+			l.groups = append(l.groups, Group{Stories: []Story{s}})
+		}
+	}
+	for _, g := range l.groups {
+		for _, s := range g.Stories {
+			l.counts.Stories++
+			l.counts.Articles += 1 + len(s.EarlierVersions)
+		}
+	}
+	l.problems = append([]Problem(nil), b.Problems...)
+	sort.SliceStable(l.problems, func(i, j int) bool {
+		a, c := l.problems[i], l.problems[j]
+		if statusRank(a.Status) != statusRank(c.Status) {
+			return statusRank(a.Status) < statusRank(c.Status)
+		}
+		if a.Source != c.Source {
+			return a.Source < c.Source
+		}
+		return a.Reason < c.Reason
+	})
+	for _, p := range l.problems {
+		switch p.Status {
+		case "failed":
+			l.counts.Failed++
+		case "skipped":
+			l.counts.Skipped++
+		case "pending":
+			l.counts.Pending++
+		}
+	}
+	return l
+}
+
+func statusRank(s string) int {
+	switch s {
+	case "failed":
+		return 0
+	case "skipped":
+		return 1
+	case "pending":
+		return 2
+	}
+	return 3
+}
+
+func statusLabel(s string) string {
+	switch s {
+	case "failed":
+		return "Failed"
+	case "skipped":
+		return "Skipped"
+	case "pending":
+		return "Not processed"
+	case "":
+		return "Problem"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func briefingTitle(b Briefing) string {
+	if b.Title != "" {
+		return b.Title
+	}
+	return Title(b.Period)
+}
+
+// storyLink is where a story's article page is, for the format being
+// written (ext ".md" or ".html").
+func storyLink(link, id, ext string) string {
+	if link == "" {
+		link = "articles/" + id + ".md"
+	}
+	if ext != ".md" && strings.HasSuffix(link, ".md") {
+		link = strings.TrimSuffix(link, ".md") + ext
+	}
+	return dest(link)
+}
+
+func briefingMarkdown(b Briefing, ext string) []byte {
+	l := layoutOf(b)
+	ids := newAnchors()
+	head := &mdDoc{ids: ids}
+	body := &mdDoc{ids: ids}
+
+	head.heading(1, heading(briefingTitle(b)))
+	head.para(countsLine(l.counts))
+	if b.Run.Interrupted {
+		head.para("**This run was interrupted.** Run brief again with the same input to finish the rest.")
+	}
+	// The contents list comes before the sections it links to, but the
+	// anchors must be handed out in document order, so its own heading
+	// takes its id now and the sections are written to body first.
+	ids.next("Contents")
+	var toc []string
+
+	id := body.heading(2, "Digest")
+	toc = append(toc, tocItem("Digest", id, ""))
+	switch {
+	case strings.TrimSpace(b.Digest) != "":
+		for _, p := range paragraphs(b.Digest) {
+			body.para(p)
+		}
+	case strings.TrimSpace(b.DigestNote) != "":
+		body.para("*" + inline(b.DigestNote) + "*")
+	case l.counts.Stories == 0:
+		body.para("*There are no stories to digest.*")
+	default:
+		body.para("*The opening digest could not be written.*")
+	}
+
+	var singles []Story
+	multi := 0
+	for _, g := range l.groups {
+		if len(g.Stories) > 1 || g.Title != "" {
+			multi++
+		}
+	}
+	for _, g := range l.groups {
+		if len(g.Stories) == 1 && g.Title == "" {
+			singles = append(singles, g.Stories[0])
+			continue
+		}
+		title := heading(g.Title)
+		if title == "" {
+			title = heading(g.Stories[0].Headline)
+		}
+		id := body.heading(2, title)
+		toc = append(toc, tocItem(title, id, plural(len(g.Stories), "story", "stories")))
+		for _, s := range g.Stories {
+			storyBlock(body, s, ext)
+		}
+	}
+	if len(singles) > 0 || multi == 0 {
+		title := "Other stories"
+		if multi == 0 {
+			title = "Stories"
+		}
+		id := body.heading(2, title)
+		toc = append(toc, tocItem(title, id, plural(len(singles), "story", "stories")))
+		if len(singles) == 0 {
+			body.para("*No article became a story in this run.*")
+		}
+		for _, s := range singles {
+			storyBlock(body, s, ext)
+		}
+	}
+
+	id = body.heading(2, "Failed and skipped")
+	toc = append(toc, tocItem("Failed and skipped", id, plural(len(l.problems), "input", "inputs")))
+	if len(l.problems) == 0 {
+		body.para("Every input became a story.")
+	}
+	for _, p := range l.problems {
+		reason := inline(p.Reason)
+		if reason == "" {
+			reason = "no reason was recorded"
+		}
+		body.line("- **" + statusLabel(p.Status) + ":** " + inline(p.Source) + " — " + reason)
+	}
+	if len(l.problems) > 0 {
+		body.end()
+	}
+
+	id = body.heading(2, "Run facts")
+	toc = append(toc, tocItem("Run facts", id, ""))
+	runFacts(body, b.Run)
+
+	head.para("## Contents")
+	for _, t := range toc {
+		head.line(t)
+	}
+	head.end()
+	return append([]byte(head.b.String()), body.bytes()...)
+}
+
+func tocItem(text, id, note string) string {
+	s := "- [" + text + "](#" + id + ")"
+	if note != "" {
+		s += " — " + note
+	}
+	return s
+}
+
+func countsLine(c tally) string {
+	s := plural(c.Stories, "story", "stories") + " from " + plural(c.Articles, "article", "articles") +
+		" · " + strconv.Itoa(c.Failed) + " failed · " + strconv.Itoa(c.Skipped) + " skipped"
+	if c.Pending > 0 {
+		s += " · " + strconv.Itoa(c.Pending) + " not processed"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands writes 12345 as "12,345".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// storyBlock writes one story: headline, date and agency, its flags and
+// link, the summary, the QA note and the earlier versions folded into it.
+func storyBlock(d *mdDoc, s Story, ext string) {
+	h := oneLine(s.Headline)
+	if h == "" {
+		h = "(no headline)"
+	}
+	d.heading(3, heading(h))
+	var meta []string
+	if s.Date != "" {
+		meta = append(meta, inline(humanDate(s.Date)))
+	}
+	if s.Agency != "" {
+		meta = append(meta, inline(s.Agency))
+	}
+	switch {
+	case s.Corrected:
+		meta = append(meta, "**Corrected version**")
+	case s.Updated:
+		meta = append(meta, "Updated version")
+	}
+	meta = append(meta, "[Full translation]("+storyLink(s.Link, s.ID, ext)+")")
+	d.para(strings.Join(meta, " · "))
+	if sum := block(s.Summary); sum != "" {
+		d.para(sum)
+	}
+	qaNote(d, s.Warnings)
+	if len(s.EarlierVersions) > 0 {
+		label := "Earlier version: "
+		if len(s.EarlierVersions) > 1 {
+			label = "Earlier versions: "
+		}
+		var vs []string
+		for _, v := range s.EarlierVersions {
+			text := inline(oneLine(v.Headline))
+			if text == "" {
+				text = inline(v.ID)
+			}
+			var notes []string
+			if v.Date != "" {
+				notes = append(notes, inline(humanDate(v.Date)))
+			}
+			if v.Corrected {
+				notes = append(notes, "corrected")
+			} else if v.Updated {
+				notes = append(notes, "updated")
+			}
+			item := "[" + text + "](" + storyLink(v.Link, v.ID, ext) + ")"
+			if len(notes) > 0 {
+				item += " (" + strings.Join(notes, ", ") + ")"
+			}
+			vs = append(vs, item)
+		}
+		d.para(label + strings.Join(vs, " · "))
+	}
+}
+
+func runFacts(d *mdDoc, r RunFacts) {
+	model := inline(r.Model)
+	if model == "" {
+		model = "unknown"
+	}
+	if r.EndpointHost != "" {
+		model += " at " + inline(r.EndpointHost)
+	}
+	d.line("- Model: " + model)
+	if r.Lang != "" {
+		d.line("- Language: " + inline(r.Lang))
+	}
+	d.line(fmt.Sprintf("- Tokens: %s prompt · %s output", thousands(r.PromptTokens), thousands(r.OutputTokens)))
+	if r.Requests > 0 {
+		d.line("- Requests: " + thousands(r.Requests))
+	}
+	if !r.Started.IsZero() {
+		t := "- Made: " + r.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
+		if r.Duration > 0 {
+			t += " in " + r.Duration.Round(time.Second).String()
+		}
+		d.line(t)
+	} else if r.Duration > 0 {
+		d.line("- Time: " + r.Duration.Round(time.Second).String())
+	}
+	if r.Interrupted {
+		d.line("- Interrupted: yes; inputs not processed are listed above and the next run does them")
+	}
+	d.end()
+}

@@ -1,0 +1,151 @@
+package render
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// JSONFormatVersion is the current version of briefing.json's shape. It changes
+// only when a field is renamed or removed; new fields do not change it.
+const JSONFormatVersion = 1
+
+// JSONBriefing is briefing.json. Field names are a stable interface,
+// documented in JSON.md; add fields, never rename them. Lists are always
+// present (possibly empty), never null.
+type JSONBriefing struct {
+	Version    int           `json:"version"`
+	Title      string        `json:"title"`
+	Period     string        `json:"period"`
+	Counts     JSONCounts    `json:"counts"`
+	Digest     string        `json:"digest"`
+	DigestNote string        `json:"digest_note,omitempty"`
+	Groups     []JSONGroup   `json:"groups"`
+	Problems   []JSONProblem `json:"problems"`
+	Run        JSONRun       `json:"run"`
+}
+
+// JSONCounts is the counts line of the briefing.
+type JSONCounts struct {
+	Stories  int `json:"stories"`
+	Articles int `json:"articles"`
+	Failed   int `json:"failed"`
+	Skipped  int `json:"skipped"`
+	Pending  int `json:"pending"`
+}
+
+// JSONGroup is related stories; Title is "" for a story on its own.
+type JSONGroup struct {
+	Title   string      `json:"title"`
+	Stories []JSONStory `json:"stories"`
+}
+
+// JSONStory is one story as the briefing shows it.
+type JSONStory struct {
+	ID              string        `json:"id"`
+	Headline        string        `json:"headline"`
+	Date            string        `json:"date"`
+	Agency          string        `json:"agency"`
+	Summary         string        `json:"summary"`
+	Link            string        `json:"link"`
+	Source          string        `json:"source"`
+	Warnings        []string      `json:"warnings"`
+	Corrected       bool          `json:"corrected"`
+	Updated         bool          `json:"updated"`
+	Cached          bool          `json:"cached"`
+	EarlierVersions []JSONVersion `json:"earlier_versions"`
+}
+
+// JSONVersion is an earlier version folded into a story.
+type JSONVersion struct {
+	ID        string `json:"id"`
+	Headline  string `json:"headline"`
+	Date      string `json:"date"`
+	Link      string `json:"link"`
+	Corrected bool   `json:"corrected"`
+	Updated   bool   `json:"updated"`
+}
+
+// JSONProblem is an input that produced no story.
+type JSONProblem struct {
+	Source string `json:"source"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+// JSONRun is the run facts.
+type JSONRun struct {
+	Model        string `json:"model"`
+	EndpointHost string `json:"endpoint_host"`
+	Lang         string `json:"lang"`
+	Started      string `json:"started,omitempty"` // RFC 3339 UTC
+	DurationMS   int64  `json:"duration_ms"`
+	PromptTokens int    `json:"prompt_tokens"`
+	OutputTokens int    `json:"output_tokens"`
+	Requests     int    `json:"requests"`
+	Interrupted  bool   `json:"interrupted"`
+}
+
+// BriefingJSON is OUT/briefing.json: the briefing's data as a JSONBriefing
+// (see JSON.md), in the same order as briefing.md. Links are relative to
+// the briefing and point at the .md article pages.
+func BriefingJSON(b Briefing) []byte {
+	l := layoutOf(b)
+	out := JSONBriefing{
+		Version:    JSONFormatVersion,
+		Title:      briefingTitle(b),
+		Period:     b.Period,
+		Counts:     JSONCounts(l.counts),
+		Digest:     b.Digest,
+		DigestNote: b.DigestNote,
+		Groups:     []JSONGroup{},
+		Problems:   []JSONProblem{},
+		Run: JSONRun{
+			Model:        b.Run.Model,
+			EndpointHost: b.Run.EndpointHost,
+			Lang:         b.Run.Lang,
+			DurationMS:   b.Run.Duration.Milliseconds(),
+			PromptTokens: b.Run.PromptTokens,
+			OutputTokens: b.Run.OutputTokens,
+			Requests:     b.Run.Requests,
+			Interrupted:  b.Run.Interrupted,
+		},
+	}
+	if !b.Run.Started.IsZero() {
+		out.Run.Started = b.Run.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	for _, g := range l.groups {
+		jg := JSONGroup{Title: g.Title, Stories: []JSONStory{}}
+		for _, s := range g.Stories {
+			js := JSONStory{
+				ID: s.ID, Headline: s.Headline, Date: s.Date, Agency: s.Agency,
+				Summary: s.Summary, Link: rawLink(s.Link, s.ID), Source: s.Source,
+				Warnings: append([]string{}, s.Warnings...), Corrected: s.Corrected,
+				Updated: s.Updated, Cached: s.Cached, EarlierVersions: []JSONVersion{},
+			}
+			for _, v := range s.EarlierVersions {
+				js.EarlierVersions = append(js.EarlierVersions, JSONVersion{
+					ID: v.ID, Headline: v.Headline, Date: v.Date, Link: rawLink(v.Link, v.ID),
+					Corrected: v.Corrected, Updated: v.Updated,
+				})
+			}
+			jg.Stories = append(jg.Stories, js)
+		}
+		out.Groups = append(out.Groups, jg)
+	}
+	for _, p := range l.problems {
+		out.Problems = append(out.Problems, JSONProblem(p))
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		// Only unencodable Go types fail, and these have none.
+		panic("render: briefing json: " + err.Error())
+	}
+	return append(data, '\n')
+}
+
+func rawLink(link, id string) string {
+	if link == "" {
+		return "articles/" + id + ".md"
+	}
+	return link
+}

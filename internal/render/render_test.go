@@ -1,0 +1,339 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"gopkg.in/yaml.v3"
+)
+
+// frontMatterOf splits an article page into its YAML and the Markdown.
+func frontMatterOf(t *testing.T, page []byte) (map[string]any, string) {
+	t.Helper()
+	s := string(page)
+	if !strings.HasPrefix(s, "---\n") {
+		t.Fatalf("page does not start with front matter:\n%s", s)
+	}
+	end := strings.Index(s[4:], "\n---\n")
+	if end < 0 {
+		t.Fatalf("front matter is not closed:\n%s", s)
+	}
+	var fm map[string]any
+	if err := yaml.Unmarshal([]byte(s[4:4+end]), &fm); err != nil {
+		t.Fatalf("front matter is not valid YAML: %v\n%s", err, s[:4+end])
+	}
+	return fm, s[4+end+5:]
+}
+
+func TestFrontMatterParsesBack(t *testing.T) {
+	p := sampleArticle()
+	fm, body := frontMatterOf(t, ArticleMarkdown(p))
+	want := map[string]any{
+		"title":         `Kim: "Vi vil mødes"`,
+		"date":          "2019-02",
+		"source":        "in/kontor: 2019.txt",
+		"agency":        "ritzau/Reuters",
+		"source_sha256": p.SHA256,
+		"model":         "llama3.1:8b",
+		"lang":          "en",
+	}
+	for k, v := range want {
+		if fm[k] != v {
+			t.Errorf("front matter %s = %#v, want %#v", k, fm[k], v)
+		}
+	}
+	gen, ok := fm["generated"].(time.Time)
+	if !ok || !gen.Equal(generated.Truncate(time.Second)) || gen.Location() != time.UTC {
+		t.Errorf("generated = %#v, want %v as an RFC 3339 UTC timestamp", fm["generated"], generated.Truncate(time.Second))
+	}
+	if !strings.Contains(string(ArticleMarkdown(p)), "generated: 2026-11-28T09:30:15Z\n") {
+		t.Error("generated is not written as RFC 3339 UTC (2026-11-28T09:30:15Z)")
+	}
+	if !strings.HasPrefix(body, "\n# Kim: \"Vi vil mødes\"\n") {
+		t.Errorf("the page does not open with the headline after the front matter:\n%s", body)
+	}
+}
+
+func TestFrontMatterSurvivesHostileHeadlines(t *testing.T) {
+	for _, h := range []string{
+		`- a dash`, `#hashtag`, `key: value # comment`, `'single' and "double"`, `yes`, `null`, `2019-02-03`,
+		`@handle`, `%percent`, `*star`, `&anchor`, `!tag`, `[list]`, `{map}`, `> folded`, `| literal`, `---`,
+		"two\nlines", "tab\there", `back\slash`, `ÆØÅ æøå: "citat"`,
+	} {
+		p := sampleArticle()
+		p.Headline = h
+		p.Source = h + ".txt"
+		fm, _ := frontMatterOf(t, ArticleMarkdown(p))
+		if want := strings.Join(strings.Fields(h), " "); fm["title"] != want {
+			t.Errorf("headline %q: title parses back as %#v, want %q", h, fm["title"], want)
+		}
+		if fm["source"] != h+".txt" {
+			t.Errorf("source %q parses back as %#v", h+".txt", fm["source"])
+		}
+	}
+}
+
+// paragraphTexts renders Markdown with a plain goldmark (not ours) and
+// returns what a reader sees: the block elements and their text.
+func blocksOf(t *testing.T, md []byte) []element {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := goldmark.Convert(md, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return parseHTML(t, append(append([]byte("<div>"), buf.Bytes()...), "</div>"...))
+}
+
+func TestTranslatedTextStaysText(t *testing.T) {
+	// Each of these is one paragraph of a translation; each must come out
+	// as one paragraph saying the same thing, never a list, heading,
+	// quote, rule, code block, link, emphasis or raw HTML.
+	paras := []string{
+		"- We want dialogue, says Kim Jong-un.",
+		"-Minus twelve degrees was measured.",
+		"1. division clubs were not affected.",
+		"2) The second point is ignored.",
+		"# of staff: twenty.",
+		"> not a quote block",
+		"+ plus",
+		"* star",
+		"---",
+		"===",
+		"```go",
+		"~~~",
+		"    indented four spaces",
+		"<div>raw html</div>",
+		"<script>alert(1)</script>",
+		"[a bracket](not-a-link.md) and ![an image](x.png)",
+		"a *star* and a _word_ and **bold** and `code` and ~~strike~~",
+		"snake_case_word and 50_50",
+		"AT&amp;T and &copy; and & alone",
+		`a back\slash and a \* escaped star`,
+		"trailing spaces make a hard break  ",
+		"| a | table |",
+		"https://example.com/not-a-link",
+	}
+	p := ArticlePage{Headline: "H", Paragraphs: paras}
+	els := blocksOf(t, articleBody(p))
+	for _, bad := range []string{"li", "ul", "ol", "blockquote", "pre", "code", "hr", "a", "img", "em", "strong", "script", "div", "del", "table", "br"} {
+		for _, e := range elements(els, bad) {
+			if bad == "div" && len(e.stack) == 0 {
+				continue // our wrapper
+			}
+			t.Errorf("translated text became <%s>: %q", bad, e.text)
+		}
+	}
+	var got []string
+	for _, e := range elements(els, "p") {
+		got = append(got, e.text)
+	}
+	if len(got) != len(paras) {
+		t.Fatalf("%d paragraphs in, %d out: %q", len(paras), len(got), got)
+	}
+	for i, want := range paras {
+		want = strings.Join(strings.Fields(want), " ")
+		if strings.HasPrefix(want, "- ") {
+			want = "–" + want[1:] // the Danish quote dash, typeset
+		}
+		if got[i] != want {
+			t.Errorf("paragraph %d reads %q, want %q", i+1, got[i], want)
+		}
+	}
+}
+
+func TestDashQuotesAreNotListItems(t *testing.T) {
+	p := sampleArticle()
+	for _, md := range [][]byte{articleBody(p), BriefingMarkdown(sampleBriefing())} {
+		for _, li := range elements(blocksOf(t, md), "li") {
+			for _, quote := range []string{"It is a small step", "Korea dominated the period", "Officials called it"} {
+				if strings.Contains(li.text, quote) {
+					t.Errorf("a dash-quote became a list item: %q", li.text)
+				}
+			}
+		}
+	}
+	// ... and the key point that starts with a dash is one item, not a
+	// list inside an item.
+	for _, li := range elements(blocksOf(t, articleBody(p)), "li") {
+		for _, s := range li.stack {
+			if s == "li" {
+				t.Errorf("a key point starting with a dash became a nested list: %q", li.text)
+			}
+		}
+	}
+}
+
+func TestArticleShowsWarningsAndCredit(t *testing.T) {
+	p := sampleArticle()
+	md := string(ArticleMarkdown(p))
+	if !strings.Contains(md, "> **Check this translation:** Paragraph 3: the number 1953 is not in the source") {
+		t.Errorf("the QA warning is not shown as a visible note:\n%s", md)
+	}
+	if !strings.HasSuffix(md, "*Source: ritzau/Reuters*\n") {
+		t.Errorf("the page does not end with the agency credit:\n%s", md)
+	}
+	p.Warnings = nil
+	p.Agency = ""
+	md = string(ArticleMarkdown(p))
+	if strings.Contains(md, "Check this translation") || strings.Contains(md, "*Source:") {
+		t.Errorf("a clean article without agency shows a QA note or an empty credit:\n%s", md)
+	}
+}
+
+// mdLinks returns every link destination in a Markdown document.
+func mdLinks(t *testing.T, md []byte) []string {
+	t.Helper()
+	doc := goldmark.DefaultParser().Parse(text.NewReader(md))
+	var out []string
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering {
+			out = append(out, string(l.Destination))
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+func TestMarkdownBriefingLinksToArticleFiles(t *testing.T) {
+	b := sampleBriefing()
+	files := map[string]bool{}
+	for _, s := range b.Stories {
+		files["articles/"+s.ID+".md"] = true
+		for _, v := range s.EarlierVersions {
+			files["articles/"+v.ID+".md"] = true
+		}
+	}
+	md := BriefingMarkdown(b)
+	ids := map[string]bool{}
+	for _, h := range elements(parseHTML(t, toHTML(md)), "h2") {
+		ids[h.attr["id"]] = true
+	}
+	linked := map[string]bool{}
+	for _, l := range mdLinks(t, md) {
+		switch {
+		case strings.HasPrefix(l, "#"):
+			if !ids[l[1:]] {
+				t.Errorf("contents link %s names no section", l)
+			}
+		case files[l]:
+			linked[l] = true
+		default:
+			t.Errorf("link %q is not articles/<slug>.md of a story", l)
+		}
+	}
+	for f := range files {
+		if !linked[f] {
+			t.Errorf("no link to %s", f)
+		}
+	}
+}
+
+func TestBriefingIsDeterministic(t *testing.T) {
+	for name, b := range map[string]Briefing{"organised": sampleBriefing(), "unorganised": interruptedBriefing()} {
+		want := [][]byte{BriefingMarkdown(b), BriefingHTML(b), BriefingJSON(b)}
+		r := rand.New(rand.NewSource(7))
+		for i := 0; i < 20; i++ {
+			s := b
+			s.Stories = append([]Story(nil), b.Stories...)
+			s.Problems = append([]Problem(nil), b.Problems...)
+			r.Shuffle(len(s.Stories), func(i, j int) { s.Stories[i], s.Stories[j] = s.Stories[j], s.Stories[i] })
+			r.Shuffle(len(s.Problems), func(i, j int) { s.Problems[i], s.Problems[j] = s.Problems[j], s.Problems[i] })
+			got := [][]byte{BriefingMarkdown(s), BriefingHTML(s), BriefingJSON(s)}
+			for k := range got {
+				if !bytes.Equal(got[k], want[k]) {
+					t.Fatalf("%s: output %d changed with the order of stories or problems", name, k)
+				}
+			}
+		}
+	}
+}
+
+func TestUnorganisedStoriesAreNewestFirst(t *testing.T) {
+	md := string(BriefingMarkdown(interruptedBriefing()))
+	order := []string{"visit the DMZ", "reopen liaison office", "short-range missiles", "interest rate", "Brøndby"}
+	last := -1
+	for _, h := range order {
+		i := strings.Index(md, h)
+		if i < 0 || i < last {
+			t.Errorf("%q is missing or comes before an older story", h)
+		}
+		last = i
+	}
+}
+
+func TestDigestMissingIsSaid(t *testing.T) {
+	b := sampleBriefing()
+	b.Digest = ""
+	if md := string(BriefingMarkdown(b)); !strings.Contains(md, "The opening digest could not be written.") {
+		t.Errorf("an empty digest without a reason is not explained:\n%s", md)
+	}
+	b.DigestNote = "The opening digest could not be written: the endpoint timed out"
+	if md := string(BriefingMarkdown(b)); !strings.Contains(md, "the endpoint timed out") {
+		t.Errorf("the reason for the missing digest is not shown:\n%s", md)
+	}
+}
+
+func TestBriefingJSON(t *testing.T) {
+	data := BriefingJSON(sampleBriefing())
+	var j JSONBriefing
+	if err := json.Unmarshal(data, &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Counts != (JSONCounts{Stories: 5, Articles: 8, Failed: 1, Skipped: 2}) {
+		t.Errorf("counts %+v", j.Counts)
+	}
+	if len(j.Groups) != 3 || j.Groups[0].Title != "North Korea · South Korea" || len(j.Groups[0].Stories) != 3 {
+		t.Fatalf("groups %+v", j.Groups)
+	}
+	m := j.Groups[0].Stories[2]
+	if m.ID != "missiler-rettet" || !m.Corrected || len(m.Warnings) != 2 || len(m.EarlierVersions) != 2 ||
+		m.EarlierVersions[0].Link != "articles/missiler-opdateret.md" || !m.EarlierVersions[0].Updated {
+		t.Errorf("corrected story %+v", m)
+	}
+	if len(j.Problems) != 3 || j.Problems[0].Status != "failed" || j.Problems[0].Source != "in/lang.txt" {
+		t.Errorf("problems %+v, want the failed one first", j.Problems)
+	}
+	if j.Run.Started != "2026-11-28T09:30:15Z" || j.Run.DurationMS != 83400 || j.Run.PromptTokens != 12345 {
+		t.Errorf("run %+v", j.Run)
+	}
+	// Consumers can rely on lists being lists.
+	for _, want := range []string{`"warnings": []`, `"earlier_versions": []`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("briefing.json has no %s: empty lists must not be null", want)
+		}
+	}
+	empty := BriefingJSON(Briefing{})
+	if !bytes.Contains(empty, []byte(`"groups": []`)) || !bytes.Contains(empty, []byte(`"problems": []`)) {
+		t.Errorf("an empty briefing has null lists:\n%s", empty)
+	}
+}
+
+func TestPeriod(t *testing.T) {
+	run := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
+	cases := []struct {
+		dates []string
+		want  string
+	}{
+		{nil, "28 November 2026"},
+		{[]string{"", "garbage", "2019-13"}, "28 November 2026"},
+		{[]string{"2019-01"}, "January 2019"},
+		{[]string{"2019-01", "2019-01-17", ""}, "January 2019"},
+		{[]string{"2019-01", "2018-10", "2018-12-03"}, "October 2018 – January 2019"},
+		{[]string{"2018-12", "2018-10"}, "October – December 2018"},
+	}
+	for _, c := range cases {
+		if got := Period(c.dates, run); got != c.want {
+			t.Errorf("Period(%q) = %q, want %q", c.dates, got, c.want)
+		}
+	}
+	if got := Title("January 2019"); got != "Briefing: January 2019" {
+		t.Errorf("Title = %q", got)
+	}
+}
