@@ -97,7 +97,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.IntVarP(&o.concurrency, "concurrency", "j", 4, "articles in flight at once")
 	fs.IntVar(&o.contextSize, "context", 8192, "the model's context window in tokens; long articles are split to fit")
 	fs.StringSliceVar(&o.formats, "format", []string{"md"}, "briefing formats: md, html, json (comma-separated)")
-	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write one with `brief prompts --write DIR`)")
+	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write them with: brief prompts --write DIR)")
 	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
 	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
 	fs.Int64Var(&o.maxSize, "max-size", 1<<20, "skip input files larger than this many bytes")
