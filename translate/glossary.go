@@ -187,11 +187,23 @@ func (g *Glossary) Match(text string) []Term {
 	if g == nil || len(g.Terms) == 0 {
 		return nil
 	}
-	hay := strings.ToLower(collapseSpace(text))
 	var out []Term
+	for _, i := range g.matchIndexes(text) {
+		out = append(out, g.Terms[i])
+	}
+	return out
+}
+
+// matchIndexes is Match as indexes into Terms.
+func (g *Glossary) matchIndexes(text string) []int {
+	if g == nil || len(g.Terms) == 0 {
+		return nil
+	}
+	hay := strings.ToLower(collapseSpace(text))
+	var out []int
 	for i, key := range g.folded {
 		if containsWord(hay, key) {
-			out = append(out, g.Terms[i])
+			out = append(out, i)
 		}
 	}
 	return out

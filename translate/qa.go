@@ -192,7 +192,8 @@ var danishWords = wordSet(`og det der ikke til på af med som har var blev efter
 	sagde skal vil kan være været havde bliver deres mange alle hvad dette disse blandt mellem ifølge
 	hos uden igen endnu siden meget fordi eller fra sig selv nogle ingen kun nu hvis skulle ville
 	kunne både et en er den jeg vi hun ud mod op hvilket hvorfor noget andre sine sin sit samt mens
-	nye ny får fik gik går kom første sammen derfor således`)
+	nye ny får fik gik går kom første sammen derfor således dag år procent kroner mandag tirsdag
+	onsdag torsdag fredag lørdag søndag`)
 
 // Norwegian and Swedish share most function words with Danish; these are
 // the frequent Danish ones they spell differently, used when the target is
@@ -229,6 +230,14 @@ func stillDanish(text, to string, whole bool) bool {
 	for _, w := range ws {
 		if list[w] {
 			hits++
+		}
+	}
+	if useLetters {
+		// Danish "i" (in) is written in lower case; English "I" is not.
+		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if w == "i" {
+				hits++
+			}
 		}
 	}
 	ratio := float64(hits) / float64(len(ws))
@@ -531,7 +540,7 @@ var (
 		// "Sure!" or "Certainly." on a line of its own.
 		regexp.MustCompile(`(?i)^(?:sure|certainly|of course|absolutely|okay|ok|alright|gladly)\s*[!.]?\s*$`),
 		// "Sure! Here is the translation of the article into English:"
-		regexp.MustCompile(`(?i)^(?:(?:sure|certainly|of course|absolutely|okay|ok|alright|gladly)\s*[!.,]\s*)?(?:here(?:'s| is| are)|below is|the following is|this is)\b[^\n:]{0,150}?\b(?:translat\w*|version|rendering)\b[^\n:]{0,80}(?::\s*|\s*$)`),
+		regexp.MustCompile(`(?i)^(?:(?:sure|certainly|of course|absolutely|okay|ok|alright|gladly)\s*[!.,]\s*)?(?:here(?:'s| is| are)|below is|the following is)\b[^\n:]{0,150}?\b(?:translat\w*|version|rendering)\b[^\n:]{0,80}(?::\s*|\s*$)`),
 		// "I'll translate the article:" / "Let me translate this."
 		regexp.MustCompile(`(?i)^(?:i'll|i will|let me|i'm going to|i am going to) translate\b[^\n]*$`),
 		// "**English translation:**", "# Translation", "Translation:" alone
@@ -543,9 +552,9 @@ var (
 	}
 	// Closing remarks are matched against the last paragraphs and sentences.
 	closingRes = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)^(?:i hope|hope this|let me know|please let me know|feel free|if you (?:need|have|want|would like)|is there anything|do you (?:need|want)|happy to help|glad to help)\b`),
+		regexp.MustCompile(`(?i)^(?:i hope (?:this|that|it|the translation)\b.{0,30}\b(?:helps|helpful|meets|needs|what you)|hope this helps|(?:please )?let me know\b|feel free\b|if you (?:need|have|want|would like) (?:any|more|further|anything|me)\b|is there anything else|do you (?:need|want) (?:any|more|anything)\b|(?:i'm |i am )?(?:happy|glad) to help)`),
 		regexp.MustCompile(`(?i)^\(?\s*(?:translator'?s? note|note from the translator|note on the translation|note:[^\n]*\btranslat)`),
-		regexp.MustCompile(`(?i)^(?:i have|i've|i kept|i translated|i used|i tried|i did)\b[^\n]*\b(?:translat\w*|kept|original|source)\b`),
+		regexp.MustCompile(`(?i)^(?:i have|i've|i kept|i translated|i used|i tried|i did)\b[^\n]*\btranslat\w*`),
 		regexp.MustCompile(`(?i)^(?:the (?:above )?translation|this translation)\b[^\n]*\b(?:keeps|preserves|follows|maintains|is|has been)\b`),
 		regexp.MustCompile(`(?i)^(?:lad mig vide|jeg håber)\b`),
 	}
@@ -640,8 +649,15 @@ func Clean(text string) (string, []Finding) {
 	return strings.Join(paras, "\n\n"), fs
 }
 
+// attributionRe finds a quotation's attribution ("…, says the mayor"):
+// such a sentence is the article's, never the model's chatter.
+var attributionRe = regexp.MustCompile(`(?i)\b(?:says|said|siger|sagde|tells|told|writes|wrote|skriver)\b`)
+
 func matchAny(res []*regexp.Regexp, s string) bool {
 	s = strings.TrimSpace(s)
+	if attributionRe.MatchString(s) {
+		return false
+	}
 	for _, re := range res {
 		if re.MatchString(s) {
 			return true

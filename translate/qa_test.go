@@ -215,6 +215,10 @@ func TestCleanLeavesTheTranslationAlone(t *testing.T) {
 		"- No, no, no, said the mayor.\n\nThe translation of the law into practice will take time.",
 		"She said: \"I hope the weather holds.\"",
 		"Okay, said the coach after the 2-1 defeat.",
+		"This is the version of events the police gave: the car was stolen.",
+		"The coach was pleased.\n\n- We played well. I hope we win on Sunday, says the coach.",
+		"- It was hard. Let me know if I can help next time, he told the mayor.",
+		"The mayor has kept the original plan. I have kept my promise to the voters.",
 	} {
 		got, fs := Clean(in)
 		if got != in || len(fs) != 0 {

@@ -30,11 +30,17 @@ func EstimateTokens(s string) int {
 	if s == "" {
 		return 0
 	}
+	return max(1, int(math.Ceil(cost(s))))
+}
+
+// cost is EstimateTokens before rounding; it adds up over concatenation,
+// which lets the chunk planner grow a chunk without re-measuring it.
+func cost(s string) float64 {
 	var t float64
 	for _, r := range s {
 		t += runeCost(r)
 	}
-	return max(1, int(math.Ceil(t)))
+	return t
 }
 
 func runeCost(r rune) float64 {

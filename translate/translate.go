@@ -29,6 +29,10 @@ type Options struct {
 	Glossary *Glossary
 	// Strict makes any QA finding fail the article (a *QAError).
 	Strict bool
+	// MaxOutputTokens caps max_tokens and so the size of a chunk's answer;
+	// 0 means DefaultMaxOutput. Hosted models refuse a larger max_tokens
+	// than they can produce, and long answers drift.
+	MaxOutputTokens int
 }
 
 // DefaultContext is a context window most current local models have. Note
@@ -36,6 +40,9 @@ type Options struct {
 // configured otherwise (OLLAMA_CONTEXT_LENGTH / num_ctx); --context must not
 // exceed what the server really uses.
 const DefaultContext = 8192
+
+// DefaultMaxOutput is the answer size every current model can produce.
+const DefaultMaxOutput = 4096
 
 // MinContext is the smallest window the prompts fit in with room for text.
 const MinContext = 1024
@@ -101,6 +108,9 @@ func New(c llm.Completer, p *prompts.Set, o Options) *Translator {
 	if o.ContextTokens <= 0 {
 		o.ContextTokens = DefaultContext
 	}
+	if o.MaxOutputTokens <= 0 {
+		o.MaxOutputTokens = DefaultMaxOutput
+	}
 	return &Translator{client: c, prompts: p, opts: o}
 }
 
@@ -157,7 +167,7 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	chunks, err := t.plan(units(src), "", names{lede: hasLede(a)})
+	chunks, err := t.plan(t.units(src), "", names{lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -179,12 +189,18 @@ type unit struct {
 	para  int // index into the source paragraphs (lede first)
 	text  string
 	piece bool // part of a split paragraph
+	cost  float64
+	terms []int // glossary terms occurring in text
 }
 
-func units(src []string) []unit {
+func (t *Translator) unit(para int, text string, piece bool) unit {
+	return unit{para: para, text: text, piece: piece, cost: cost(text), terms: t.opts.Glossary.matchIndexes(text)}
+}
+
+func (t *Translator) units(src []string) []unit {
 	us := make([]unit, len(src))
 	for i, p := range src {
-		us[i] = unit{para: i, text: p}
+		us[i] = t.unit(i, p, false)
 	}
 	return us
 }
@@ -210,7 +226,7 @@ func (c chunk) text() string {
 }
 
 func (t *Translator) fits(c chunk) bool {
-	return c.promptTokens+c.expectOut <= t.opts.ContextTokens
+	return c.promptTokens+c.expectOut <= t.opts.ContextTokens && c.expectOut <= t.opts.MaxOutputTokens
 }
 
 // build renders the prompts for units with the given context paragraph and
@@ -237,9 +253,9 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	}
 	c.promptTokens = EstimateTokens(c.sys) + EstimateTokens(c.user) + messageOverhead
 	c.expectOut = int(float64(EstimateTokens(text))*outputFactor(t.opts.To)) + outputSlack
-	// All the room the prompt leaves: never more, or the server would have
-	// to drop prompt tokens to make room for the answer.
-	c.maxTokens = t.opts.ContextTokens - c.promptTokens
+	// All the room the prompt leaves (never more, or the server would have
+	// to drop prompt tokens to make room for the answer), up to the cap.
+	c.maxTokens = min(t.opts.ContextTokens-c.promptTokens, t.opts.MaxOutputTokens)
 	return c, nil
 }
 
@@ -281,28 +297,72 @@ func (t *Translator) plan(us []unit, prev string, nm names) ([]chunk, error) {
 			return chunks, err
 		}
 		if !t.fits(c) {
-			halves, ok := splitUnit(us[i])
+			halves, ok := t.splitUnit(us[i])
 			if !ok {
 				return chunks, t.cannotFit(c, "", nm)
 			}
 			us = append(us[:i], append(halves, us[i+1:]...)...)
 			continue
 		}
-		j := i + 1
-		for ; j < len(us); j++ {
-			next, err := t.build(us[i:j+1], ctxText)
+		// Grow the chunk by adding up the units' costs (rendering the
+		// prompts for every candidate would be quadratic in a long
+		// article), then render once to confirm, backing off if the
+		// prompt templates made it larger than the sum.
+		j := t.grow(us, i, c)
+		for ; j > i+1; j-- {
+			exact, err := t.build(us[i:j], ctxText)
 			if err != nil {
 				return chunks, err
 			}
-			if !t.fits(next) {
+			if t.fits(exact) {
+				c = exact
 				break
 			}
-			c = next
 		}
 		chunks = append(chunks, c)
 		i = j
 	}
 	return chunks, nil
+}
+
+// grow returns the end (exclusive) of the longest run of units from i that
+// should fit, given c, the measured chunk of unit i alone: every further unit
+// adds its text and a paragraph break to the prompt and, times the output
+// factor, to the expected answer, plus the prompt lines of glossary terms
+// not yet in the chunk.
+func (t *Translator) grow(us []unit, i int, c chunk) int {
+	const paragraphBreak = 2 // "\n\n"
+	const glossaryHeader = 24
+	f := outputFactor(t.opts.To)
+	used, out := float64(c.promptTokens+c.expectOut), float64(c.expectOut)
+	seen := map[int]bool{}
+	for _, k := range us[i].terms {
+		seen[k] = true
+	}
+	j := i + 1
+	for ; j < len(us); j++ {
+		add := (us[j].cost + paragraphBreak) * (1 + f)
+		addOut := (us[j].cost + paragraphBreak) * f
+		var fresh []int
+		for _, k := range us[j].terms {
+			if !seen[k] {
+				fresh = append(fresh, k)
+				term := t.opts.Glossary.Terms[k]
+				add += cost(fmt.Sprintf("\n  - %q → %q", term.Source, term.Target))
+			}
+		}
+		if len(fresh) > 0 && len(seen) == 0 {
+			add += glossaryHeader
+		}
+		if used+add > float64(t.opts.ContextTokens) || out+addOut > float64(t.opts.MaxOutputTokens) {
+			break
+		}
+		used, out = used+add, out+addOut
+		for _, k := range fresh {
+			seen[k] = true
+		}
+	}
+	return j
 }
 
 // cannotFit is the article's failure when a single sentence does not fit.
@@ -352,7 +412,7 @@ func hasLede(a article.Article) bool { return strings.TrimSpace(a.Lede) != "" }
 
 // splitUnit splits a unit in two on a sentence boundary near the middle
 // (by estimated tokens). ok is false for a single sentence.
-func splitUnit(u unit) ([]unit, bool) {
+func (t *Translator) splitUnit(u unit) ([]unit, bool) {
 	sents := splitSentences(u.text)
 	if len(sents) < 2 {
 		return nil, false
@@ -367,14 +427,14 @@ func splitUnit(u unit) ([]unit, bool) {
 	}
 	a := strings.TrimSpace(strings.Join(sents[:best], ""))
 	b := strings.TrimSpace(strings.Join(sents[best:], ""))
-	return []unit{{para: u.para, text: a, piece: true}, {para: u.para, text: b, piece: true}}, true
+	return []unit{t.unit(u.para, a, true), t.unit(u.para, b, true)}, true
 }
 
 // splitChunk splits a chunk's units in two halves of similar size, or its
 // single unit on sentences; ok is false when it is a single sentence.
-func splitChunk(us []unit) ([][]unit, bool) {
+func (t *Translator) splitChunk(us []unit) ([][]unit, bool) {
 	if len(us) == 1 {
-		halves, ok := splitUnit(us[0])
+		halves, ok := t.splitUnit(us[0])
 		if !ok {
 			return nil, false
 		}
@@ -450,7 +510,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		return Result{}, errNothing
 	}
 	nm := names{lede: hasLede(a)}
-	queue, err := t.plan(units(src), "", nm)
+	queue, err := t.plan(t.units(src), "", nm)
 	if err != nil {
 		return Result{}, err
 	}
@@ -479,7 +539,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 			return res, articleError("the endpoint's content filter stopped the translation of %s", nm.span(c))
 		}
 		if why != "" {
-			parts, ok := splitChunk(c.units)
+			parts, ok := t.splitChunk(c.units)
 			if !ok {
 				return res, t.cannotFit(c, why, nm)
 			}

@@ -518,3 +518,21 @@ func TestEstimateTokensIsConservative(t *testing.T) {
 		t.Error("empty/one-letter estimates")
 	}
 }
+
+func TestLargeWindowStillCapsTheAnswerSize(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(translator))
+	a := longArticle(40000)
+	res, err := newTranslator(t, srv, Options{ContextTokens: 128000}).Translate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertTranslated(t, a, res)
+	if srv.Count() < 2 {
+		t.Errorf("%d request(s): a 40,000-character answer does not fit in %d output tokens", srv.Count(), DefaultMaxOutput)
+	}
+	for i, r := range srv.Requests() {
+		if maxTokens(r) > DefaultMaxOutput {
+			t.Errorf("request %d: max_tokens %d above the %d cap", i+1, maxTokens(r), DefaultMaxOutput)
+		}
+	}
+}
