@@ -118,6 +118,11 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	}
 	tr := ct.Result
 	e.Warnings = append(e.Warnings, tr.Warnings...)
+	if cfg.Strict && fromCache && len(tr.Warnings) > 0 {
+		// A translation stored by an earlier, lenient run is held to
+		// --strict as well; the fresh path fails inside translate.
+		return fail(fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; ")))
+	}
 
 	skey := cache.Key(append([]string{"summarize", tr.Text(), cfg.Summarizer.PromptHash()}, identity...)...)
 	var cs cachedSummary

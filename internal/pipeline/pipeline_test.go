@@ -1,0 +1,245 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/summarize"
+	"github.com/brief-news/brief/translate"
+)
+
+// writeArticles writes n small wire-format articles and returns their jobs.
+func writeArticles(t *testing.T, n int) (string, []Job) {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i := 0; i < n; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("nyhed-%03d.txt", i))
+		text := fmt.Sprintf(" date 2026-%02d Artikel nummer %d om kommunens budget.\n\nByrådet i kommune %d vedtog tirsdag et budget på %d millioner kroner.\n\nBorgmesteren kalder det et ansvarligt budget.\n\n/ritzau/", i%12+1, i, i, 100+i)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	ids := article.UniqueIDs(paths)
+	jobs := make([]Job, n)
+	for i := range paths {
+		jobs[i] = Job{Source: paths[i], ID: ids[i]}
+	}
+	return dir, jobs
+}
+
+func newConfig(t *testing.T, srv *llmtest.Server, c *cache.Cache) Config {
+	t.Helper()
+	client, err := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Retries: 1, Backoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := prompts.MustEmbedded()
+	var devnull strings.Builder
+	return Config{
+		OutDir: filepath.Join(t.TempDir(), "out"), Concurrency: 3, Model: llmtest.Model, Endpoint: srv.URL(),
+		From: "da", Lang: "en", Formats: []string{"md"},
+		Load:       func(p string) (article.Article, error) { return article.ReadFile(p, article.Options{}) },
+		Translator: translate.New(client, ps, translate.Options{From: "da", To: "en"}),
+		Summarizer: summarize.New(client, ps, "en", 0),
+		Cache:      c,
+		Progress:   progress.New(&devnull, 0, false, true),
+	}
+}
+
+func readManifest(t *testing.T, dir string) manifest.Manifest {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestNeverMoreRequestsInFlightThanConcurrency(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithLatency(5*time.Millisecond, 0))
+	_, jobs := writeArticles(t, 30)
+	cfg := newConfig(t, srv, nil)
+	out := Run(context.Background(), cfg, jobs)
+	if out.Fatal != nil || out.Failed() {
+		t.Fatalf("run failed: %+v %v", out.Manifest.Totals, out.Fatal)
+	}
+	if got := srv.MaxInFlight(); got > cfg.Concurrency {
+		t.Errorf("%d requests in flight at once with -j %d", got, cfg.Concurrency)
+	}
+	if got := srv.MaxInFlight(); got < 2 {
+		t.Errorf("at most %d request in flight: the pool does not run articles in parallel", got)
+	}
+	if out.Manifest.Totals.OK != 30 {
+		t.Errorf("%d ok, want 30", out.Manifest.Totals.OK)
+	}
+}
+
+func TestManifestEntriesFollowInputOrderWhateverFinishesFirst(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 12)
+	cfg := newConfig(t, srv, nil)
+	Run(context.Background(), cfg, jobs)
+	m := readManifest(t, cfg.OutDir)
+	for i, e := range m.Entries {
+		if e.Source != jobs[i].Source || e.Output != "articles/"+jobs[i].ID+".md" {
+			t.Fatalf("entry %d is %s -> %s, want %s", i, e.Source, e.Output, jobs[i].Source)
+		}
+	}
+}
+
+func TestFatalErrorStopsTheRunOnceAndKeepsWhatFinished(t *testing.T) {
+	var calls atomic.Int32
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		// the first article's two calls work, then the key is revoked
+		if calls.Add(1) > 2 {
+			return llmtest.Error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")
+		}
+		return llmtest.Default(req)
+	}))
+	_, jobs := writeArticles(t, 10)
+	cfg := newConfig(t, srv, nil)
+	cfg.Concurrency = 1
+	out := Run(context.Background(), cfg, jobs)
+	if out.Fatal == nil || !strings.Contains(out.Fatal.Error(), "API key") {
+		t.Fatalf("fatal error %v, want the API key message", out.Fatal)
+	}
+	if n := srv.Count(); n > 4 {
+		t.Errorf("%d requests: the run went on sending after a fatal answer", n)
+	}
+	m := readManifest(t, cfg.OutDir)
+	if m.Totals.OK != 1 || m.Totals.Pending != 9 || m.Totals.Failed != 0 {
+		t.Errorf("totals %+v, want 1 ok and 9 pending (not failed: they are not at fault)", m.Totals)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.OutDir, "articles", jobs[0].ID+".md")); err != nil {
+		t.Errorf("the article that finished was not kept: %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
+	if !strings.Contains(string(b), jobs[0].ID) {
+		t.Errorf("the briefing does not show the finished article")
+	}
+}
+
+func TestDigestFailureStillWritesTheBriefing(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if llmtest.Stage(req) == "digest" {
+			return llmtest.Error(400, "invalid_request_error", "", "bad request")
+		}
+		return llmtest.Default(req)
+	}))
+	_, jobs := writeArticles(t, 2)
+	cfg := newConfig(t, srv, nil)
+	out := Run(context.Background(), cfg, jobs)
+	if out.DigestErr == nil || !out.Failed() {
+		t.Fatalf("digest error not reported: %+v", out)
+	}
+	b, err := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "digest could not be written") {
+		t.Errorf("the briefing does not say why it has no digest:\n%s", b)
+	}
+}
+
+func TestCachedRerunMakesNoCallsAndWritesTheSameBytes(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 5)
+	c, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := newConfig(t, srv, c)
+	Run(context.Background(), cfg, jobs)
+	first, _ := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
+	calls := srv.Count()
+
+	out := Run(context.Background(), cfg, jobs)
+	if srv.Count() != calls {
+		t.Errorf("re-run made %d model calls", srv.Count()-calls)
+	}
+	if out.Manifest.Totals.Cached != 5 {
+		t.Errorf("totals %+v, want 5 cached", out.Manifest.Totals)
+	}
+	again, _ := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
+	if string(again) != string(first) {
+		t.Errorf("the briefing changed on an unchanged re-run")
+	}
+}
+
+func TestLeftoverTempFilesOfAKilledRunAreRemoved(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 1)
+	cfg := newConfig(t, srv, nil)
+	os.MkdirAll(filepath.Join(cfg.OutDir, "articles"), 0o755)
+	stale := filepath.Join(cfg.OutDir, "articles", ".x.md.tmp-123")
+	os.WriteFile(stale, []byte("half"), 0o644)
+	Run(context.Background(), cfg, jobs)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp file survived the run")
+	}
+}
+
+func TestCancelledRunMarksTheRestPendingAndMakesNoDigestCall(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls atomic.Int32
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if calls.Add(1) == 4 { // after the first two articles
+			cancel()
+			return llmtest.Reply{Hang: true}
+		}
+		return llmtest.Default(req)
+	}))
+	_, jobs := writeArticles(t, 6)
+	cfg := newConfig(t, srv, nil)
+	cfg.Concurrency = 1
+	out := Run(ctx, cfg, jobs)
+	if !out.Interrupted || out.Fatal != nil {
+		t.Fatalf("outcome %+v", out)
+	}
+	m := readManifest(t, cfg.OutDir)
+	if !m.Interrupted || m.Totals.OK != 1 || m.Totals.Pending != 5 {
+		t.Errorf("manifest interrupted=%v totals %+v, want 1 ok and 5 pending", m.Interrupted, m.Totals)
+	}
+	for _, r := range srv.Requests() {
+		if r.Stage == "digest" {
+			t.Error("an interrupted run asked for a digest")
+		}
+	}
+}
+
+func TestStrictFailsACachedTranslationWithWarnings(t *testing.T) {
+	srv := llmtest.New(t) // the fake "translates" by prefixing EN: to the Danish text
+	_, jobs := writeArticles(t, 1)
+	c, _ := cache.Open(t.TempDir())
+	cfg := newConfig(t, srv, c)
+	if out := Run(context.Background(), cfg, jobs); out.Manifest.Totals.OK != 1 || len(out.Manifest.Entries[0].Warnings) == 0 {
+		t.Fatalf("lenient run: %+v", out.Manifest.Entries)
+	}
+	cfg.Strict = true
+	out := Run(context.Background(), cfg, jobs)
+	if out.Manifest.Totals.Failed != 1 || !strings.Contains(out.Manifest.Entries[0].Error, "--strict") {
+		t.Errorf("strict re-run over a cached translation with warnings: %+v", out.Manifest.Entries[0])
+	}
+}
