@@ -12,7 +12,7 @@ import (
 // "Trump" meets "Donald Trump"), and key terms (other content words).
 type features struct {
 	names map[string]string // key ("kim jong un") → how this story writes it
-	words map[string]bool   // the words of the names: "kim", "jong", "un"
+	words map[string]bool   // the words of all names: "kim", "jong", "un"
 	terms map[string]string // stem → word as written: "rais" → "raises"
 }
 

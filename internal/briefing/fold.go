@@ -78,20 +78,21 @@ func fold(ss []render.Story) []render.Story {
 	// Two versions of a story share most of their sketch, so comparing
 	// only stories that share a hash misses none.
 	index := map[uint64][]int{}
+	stamp := make([]int, len(ss)) // stamp[j] == i+1: j is a candidate for i
+	var cand []int
 	for i, s := range ss {
-		cand := map[int]bool{}
+		cand = cand[:0]
 		for _, h := range s.Fingerprint.Sketch {
 			for _, j := range index[h] {
-				cand[j] = true
+				if stamp[j] != i+1 {
+					stamp[j] = i + 1
+					cand = append(cand, j)
+				}
 			}
 			index[h] = append(index[h], i)
 		}
-		js := make([]int, 0, len(cand))
-		for j := range cand {
-			js = append(js, j)
-		}
-		sort.Ints(js)
-		for _, j := range js {
+		sort.Ints(cand)
+		for _, j := range cand {
 			if SameStory(s.Fingerprint, ss[j].Fingerprint) {
 				u.union(i, j)
 			}

@@ -9,12 +9,13 @@ import (
 	"github.com/brief-news/brief/internal/render"
 )
 
-// Relatedness, in half points: a shared name is worth 4, a shared name word
-// not already counted in a shared name 2 ("Trump" and "Donald Trump"), a
-// shared key term 1. Two stories are related when they share at least
-// relatedScore and that is at least relatedShare of what the smaller of
-// them says: two shared names relate two short summaries, but one famous
-// name and "US" do not relate a trade story to a summit story.
+// Relatedness, in half points: a shared name is worth 4; a one-word name
+// in one story that is a word of a longer name in the other ("Trump" and
+// "Donald Trump") 2; a shared key term 1. Two stories are related when
+// they share at least relatedScore and that is at least relatedShare of
+// what the smaller of them says: two shared names relate two short
+// summaries, one famous name does not relate a trade story to a summit
+// story, and two different people who share a first name are not one.
 const (
 	nameWeight   = 4
 	wordWeight   = 2
@@ -32,6 +33,36 @@ const (
 	commonDivisor = 10
 )
 
+// linkSet is one story's usable features as sorted interned ids, so that
+// comparing two stories is a merge of short int slices.
+type linkSet struct {
+	names  []int // name ids
+	single []int // word ids of the story's one-word names
+	words  []int // word ids of the words of its longer names
+	terms  []int // term ids
+	all    []int // every id above, for the inverted index
+	weight int   // what the story says: names and terms, weighted
+}
+
+// interner numbers feature strings in first-seen order; the stories are
+// in canonical order, so the numbering is deterministic.
+type interner struct {
+	ids map[string]int
+	df  []int
+	// nameWords lists, for a name id, the word ids of its words.
+	nameWords map[int][]int
+}
+
+func (in *interner) id(s string) int {
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := len(in.df)
+	in.ids[s] = id
+	in.df = append(in.df, 0)
+	return id
+}
+
 func group(shown []render.Story) []render.Group {
 	n := len(shown)
 	texts := make([]text, n)
@@ -41,36 +72,51 @@ func group(shown []render.Story) []render.Group {
 	known := map[string]bool{}
 	knownNames(texts, known)
 	fs := make([]features, n)
-	df := map[string]int{}
+	in := &interner{ids: map[string]int{}, nameWords: map[int][]int{}}
+	raw := make([]linkSet, n)
 	for i := range texts {
 		fs[i] = extract(texts[i], known)
-		for _, id := range fs[i].ids() {
-			df[id]++
+		raw[i] = intern(fs[i], in)
+		for _, id := range raw[i].all {
+			in.df[id]++
 		}
 	}
 	limit := max(commonFloor, n/commonDivisor)
-	usable := func(id string) bool { return df[id] <= limit }
+	usable := func(ids []int) []int {
+		out := ids[:0:0]
+		for _, id := range ids {
+			if in.df[id] <= limit {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	sets := make([]linkSet, n)
+	for i, r := range raw {
+		s := linkSet{names: usable(r.names), single: usable(r.single), words: usable(r.words), terms: usable(r.terms)}
+		s.all = sortedUnion(s.names, s.single, s.words, s.terms)
+		s.weight = nameWeight*len(s.names) + termWeight*len(s.terms)
+		sets[i] = s
+	}
 
 	u := newUnionFind(n)
-	index := map[string][]int{}
-	for i := range fs {
-		cand := map[int]bool{}
-		for _, id := range fs[i].ids() {
-			if !usable(id) {
-				continue
-			}
+	index := make([][]int, len(in.df)) // feature id → earlier stories with it
+	stamp := make([]int, n)            // stamp[j] == i+1: j is a candidate for i
+	var cand []int
+	for i, s := range sets {
+		cand = cand[:0]
+		for _, id := range s.all {
 			for _, j := range index[id] {
-				cand[j] = true
+				if stamp[j] != i+1 {
+					stamp[j] = i + 1
+					cand = append(cand, j)
+				}
 			}
 			index[id] = append(index[id], i)
 		}
-		js := make([]int, 0, len(cand))
-		for j := range cand {
-			js = append(js, j)
-		}
-		sort.Ints(js)
-		for _, j := range js {
-			if related(fs[i], fs[j], usable) {
+		sort.Ints(cand)
+		for _, j := range cand {
+			if related(s, sets[j], in) {
 				u.union(i, j)
 			}
 		}
@@ -107,58 +153,97 @@ func group(shown []render.Story) []render.Group {
 	return groups
 }
 
-// ids names every feature with its kind, for counting and indexing.
-func (f features) ids() []string {
-	var out []string
+// intern turns a story's features into sorted ids.
+func intern(f features, in *interner) linkSet {
+	var s linkSet
 	for _, k := range sortedKeys(f.names) {
-		out = append(out, "n:"+k)
-	}
-	for _, k := range sortedKeys(f.words) {
-		out = append(out, "w:"+k)
-	}
-	for _, k := range sortedKeys(f.terms) {
-		out = append(out, "t:"+k)
-	}
-	return out
-}
-
-func (f features) weight(usable func(string) bool) int {
-	w := 0
-	for k := range f.names {
-		if usable("n:" + k) {
-			w += nameWeight
+		id := in.id("n:" + k)
+		s.names = append(s.names, id)
+		ws := strings.Fields(k)
+		if _, done := in.nameWords[id]; !done {
+			var wids []int
+			for _, w := range ws {
+				wids = append(wids, in.id("w:"+w))
+			}
+			in.nameWords[id] = wids
 		}
-	}
-	for k := range f.terms {
-		if usable("t:" + k) {
-			w += termWeight
-		}
-	}
-	return w
-}
-
-func related(a, b features, usable func(string) bool) bool {
-	score := 0
-	covered := map[string]bool{}
-	for k := range a.names {
-		if _, ok := b.names[k]; ok && usable("n:"+k) {
-			score += nameWeight
-			for _, w := range strings.Fields(k) {
-				covered[w] = true
+		if len(ws) == 1 {
+			s.single = append(s.single, in.id("w:"+k))
+		} else {
+			for _, w := range ws {
+				if f.words[w] {
+					s.words = append(s.words, in.id("w:"+w))
+				}
 			}
 		}
 	}
-	for w := range a.words {
-		if b.words[w] && !covered[w] && usable("w:"+w) {
-			score += wordWeight
+	for _, k := range sortedKeys(f.terms) {
+		s.terms = append(s.terms, in.id("t:"+k))
+	}
+	s.names, s.single, s.words, s.terms = sortedUnion(s.names), sortedUnion(s.single), sortedUnion(s.words), sortedUnion(s.terms)
+	s.all = sortedUnion(s.names, s.single, s.words, s.terms)
+	return s
+}
+
+// sortedUnion merges id lists into one sorted list without repeats.
+func sortedUnion(lists ...[]int) []int {
+	var out []int
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	sort.Ints(out)
+	k := 0
+	for i, v := range out {
+		if i == 0 || v != out[k-1] {
+			out[k] = v
+			k++
 		}
 	}
-	for t := range a.terms {
-		if _, ok := b.terms[t]; ok && usable("t:"+t) {
-			score += termWeight
+	return out[:k]
+}
+
+// intersect calls f for each id in both sorted lists.
+func intersect(a, b []int, f func(int)) {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			f(a[i])
+			i++
+			j++
 		}
 	}
-	smaller := min(a.weight(usable), b.weight(usable))
+}
+
+func related(a, b linkSet, in *interner) bool {
+	score := 0
+	var covered []int
+	intersect(a.names, b.names, func(id int) {
+		score += nameWeight
+		covered = append(covered, in.nameWords[id]...)
+	})
+	var credited []int
+	credit := func(w int) {
+		for _, c := range covered {
+			if c == w {
+				return
+			}
+		}
+		for _, c := range credited {
+			if c == w {
+				return
+			}
+		}
+		credited = append(credited, w)
+		score += wordWeight
+	}
+	intersect(a.single, b.words, credit)
+	intersect(b.single, a.words, credit)
+	intersect(a.terms, b.terms, func(int) { score += termWeight })
+	smaller := min(a.weight, b.weight)
 	return score >= relatedScore && smaller > 0 && float64(score) >= relatedShare*float64(smaller)
 }
 

@@ -25,12 +25,13 @@ import (
 // Groups come largest first, then newest first; inside a group the
 // newest story comes first.
 //
-// Cost: each story is compared only with stories that share a sketch
-// hash (folding) or a name or term (grouping), found through an inverted
-// index, so a typical week is close to linear. The worst case (every story
-// sharing something with every other) is O(n²) comparisons of at most
-// render.FingerprintSize hashes or a few dozen features each, which is
-// still well under a second for a few thousand stories.
+// Cost: each story is compared only with earlier stories that share a
+// sketch hash (folding) or a name, word or term (grouping), found through
+// inverted indexes; features in more than a tenth of the stories are not
+// indexed. A typical run is therefore close to O(n log n); the worst case
+// (every story sharing something with every other) is O(n²) comparisons of
+// at most render.FingerprintSize hashes or a few dozen interned feature
+// ids each. BenchmarkOrganize3000 (3,300 stories) runs in about 0.3 s.
 func Organize(stories []render.Story) []render.Group {
 	ss := append([]render.Story(nil), stories...)
 	// A canonical order first, so the input order cannot matter.
