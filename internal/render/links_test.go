@@ -43,6 +43,7 @@ func pipelineStories() []render.Story {
 		"Danmarks Nationalbank hæver den toneangivende rente med 0,15 procentpoint til minus 0,50 procent fra fredag.",
 		"Beslutningen følger, efter at Den Europæiske Centralbank torsdag hævede sine renter for første gang i flere år.",
 	}
+	renteRettet := append([]string{"RETTELSE: " + rente[0], strings.Replace(rente[1], "0,15", "0,10", 1)}, rente[2:]...)
 	mk := func(id, date, headline, summary string, src []string) render.Story {
 		return render.Story{ID: id, Date: date, Headline: headline, Summary: summary, Agency: "ritzau",
 			Link: "articles/" + id + ".md", Source: "in/" + id + ".txt", Fingerprint: briefing.Fingerprint(src)}
@@ -56,6 +57,8 @@ func pipelineStories() []render.Story {
 			"North Korea fired two short-range missiles from near Wonsan that flew about 400 kilometres, South Korea said. Japan called it a breach of UN resolutions.", missiler),
 		mk("rente", "2019-01", "Danish central bank raises key interest rate",
 			"Danmarks Nationalbank raised its key interest rate by 0.15 percentage points following the European Central Bank.", rente),
+		mk("rente-rettet", "2019-01", "Danish central bank raises key interest rate",
+			"Danmarks Nationalbank raised its key interest rate by 0.10 percentage points following the European Central Bank.", renteRettet),
 	}
 }
 
@@ -157,13 +160,16 @@ func TestOrganisedBriefingFoldsAndIsDeterministic(t *testing.T) {
 	md := render.BriefingMarkdown(organised(stories))
 	// The marked update is shown, with the first version one click away;
 	// the missile story shares two background paragraphs with both and
-	// stays a story of its own, in the same Korea group.
+	// stays a story of its own, in the same Korea group. The corrected
+	// rate story says it is a correction.
 	for _, want := range []string{
-		"3 stories from 4 articles",
+		"3 stories from 5 articles",
 		"## North Korea · South Korea",
 		"February 2019 · ritzau · Updated version · [Full translation](articles/topmoede%20opdateret.md)",
 		"Earlier version: [Kim Jong-un ready for new summit with Trump, says Seoul](articles/topmoede.md) (February 2019)",
 		"March 2019 · ritzau · [Full translation](articles/missiler.md)",
+		"January 2019 · ritzau · **Corrected version** · [Full translation](articles/rente-rettet.md)",
+		"Earlier version: [Danish central bank raises key interest rate](articles/rente.md) (January 2019)",
 	} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("briefing.md has no %q:\n%s", want, md)
