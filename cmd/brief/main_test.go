@@ -102,6 +102,10 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 			ft.times--
 		}
 		switch ft.status {
+		case -1:
+			return llmtest.Reply{Hang: true}
+		case -2:
+			return llmtest.Reply{Content: "EN: cut", Cut: true}
 		case 429:
 			return llmtest.RateLimited("0")
 		case 0:
@@ -116,7 +120,9 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 // cmdFake steers the fake endpoint:
 //
 //	fake start [key=K] [models=a,b] [nomodels]   restart it with these settings
-//	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any; STATUS 0 = connection reset)
+//	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
+//	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
+//	fake clear                                   drop every fault
 //	fake count STAGE N                           assert N chat requests of STAGE (any = all) were made
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
@@ -169,6 +175,10 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: atoi(args[3]), times: times})
+		f.mu.Unlock()
+	case "clear":
+		f.mu.Lock()
+		f.faults = nil
 		f.mu.Unlock()
 	case "count":
 		n := 0

@@ -43,6 +43,15 @@ func Open(dir string) (*Cache, error) {
 	return &Cache{dir: dir}, nil
 }
 
+// OpenExisting returns the cache in dir without creating anything; a
+// missing folder is an empty cache (nil). For --dry-run, which writes nothing.
+func OpenExisting(dir string) *Cache {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	return &Cache{dir: dir}
+}
+
 // DefaultDir is the user cache dir's brief folder.
 func DefaultDir() string {
 	d, err := os.UserCacheDir()

@@ -8,7 +8,6 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
-	"github.com/brief-news/brief/translate"
 )
 
 // summaryTokens is the rough cost of one summary request on top of the
@@ -20,28 +19,29 @@ const (
 
 // dryRun parses every input and prints what a run would send, without
 // calling the model or writing a file.
-func dryRun(io *iostreams.IOStreams, o *runOptions, jobs []pipeline.Job, load func(string) (article.Article, error), tr *translate.Translator) error {
+func dryRun(io *iostreams.IOStreams, o *runOptions, jobs []pipeline.Job, cfg pipeline.Config) error {
+	load, tr := cfg.Load, cfg.Translator
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "FILE\tDATE\tPARAGRAPHS\tREQUESTS\tPROMPT TOKENS\tOUTPUT TOKENS\tNOTE")
-	var reqs, in, out, n int
+	fmt.Fprintln(w, "FILE\tDATE\tPARAGRAPHS\tCACHED\tREQUESTS\tPROMPT TOKENS\tOUTPUT TOKENS\tNOTE")
+	var reqs, in, out, n, cached int
 	for _, j := range jobs {
 		if j.Skip != "" {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, j.Skip)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, j.Skip)
 			continue
 		}
 		a, err := load(j.Source)
 		var skip *article.SkipError
 		if errors.As(err, &skip) {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, skip.Reason)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, skip.Reason)
 			continue
 		}
 		if err != nil {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\tfailed: %v\n", j.Source, err)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tfailed: %v\n", j.Source, err)
 			continue
 		}
 		p, err := tr.Plan(a)
 		if err != nil {
-			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\twould fail: %v\n", j.Source, a.Date, len(a.Paragraphs), err)
+			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\t-\twould fail: %v\n", j.Source, a.Date, len(a.Paragraphs), err)
 			continue
 		}
 		// the summary reads the translation: about the translation's size in, a short JSON out
@@ -52,16 +52,22 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, jobs []pipeline.Job, load fu
 		if date == "" {
 			date = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t\n", j.Source, date, len(a.Paragraphs), r, pin, pout)
+		if cfg.Cached(a) {
+			fmt.Fprintf(w, "%s\t%s\t%d\tyes\t0\t0\t0\t\n", j.Source, date, len(a.Paragraphs))
+			cached++
+			n++
+			continue
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\tno\t%d\t%d\t%d\t\n", j.Source, date, len(a.Paragraphs), r, pin, pout)
 		reqs, in, out, n = reqs+r, in+pin, out+pout, n+1
 	}
-	if n > 0 {
-		reqs++ // the digest
+	if n > cached {
+		reqs++ // the digest (cached too when no article changed)
 		in += n * 80
 		out += 700
 	}
 	w.Flush()
-	fmt.Fprintf(io.Out, "\n%d articles · %d requests · about %d prompt + %d output tokens (estimates, before the cache)", n, reqs, in, out)
+	fmt.Fprintf(io.Out, "\n%d articles (%d cached) · %d requests · about %d prompt + %d output tokens (estimates)", n, cached, reqs, in, out)
 	if o.priceIn > 0 || o.priceOut > 0 {
 		fmt.Fprintf(io.Out, " · about $%.4f", float64(in)*o.priceIn/1e6+float64(out)*o.priceOut/1e6)
 	}

@@ -70,11 +70,14 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	for _, in := range inputs {
 		jobs = append(jobs, pipeline.Job{Source: in.Path, ID: in.ID, Skip: in.Skip})
 	}
+	var period string
 	if o.since != "" {
-		jobs, err = filterSince(jobs, o.since, load, time.Now())
+		var from time.Time
+		jobs, from, err = filterSince(jobs, o.since, load, time.Now())
 		if err != nil {
 			return exitWith(ExitFatal, err)
 		}
+		period = from.Format("2 January 2006") + " – " + time.Now().Format("2 January 2006")
 	}
 
 	ps, err := prompts.Load(o.promptsDir)
@@ -102,8 +105,23 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	})
 	sum := summarize.New(completer, ps, o.lang, o.contextSize)
 
+	cfg := pipeline.Config{
+		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: llm.RedactURL(o.baseURL),
+		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period,
+		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
+		Budget: pipeline.Budget{
+			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
+		},
+	}
+	if o.deadline > 0 {
+		cfg.Budget.Deadline = start.Add(o.deadline)
+	}
+
 	if o.dryRun {
-		return dryRun(io, o, jobs, load, tr)
+		if !o.noCache && !o.force {
+			cfg.Cache = cache.OpenExisting(o.cacheDir)
+		}
+		return dryRun(io, o, jobs, cfg)
 	}
 
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
@@ -119,25 +137,15 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	}
 	defer lock.Unlock()
 
-	var c *cache.Cache
 	if !o.noCache {
-		if c, err = cache.Open(o.cacheDir); err != nil {
+		c, err := cache.Open(o.cacheDir)
+		if err != nil {
 			return exitWith(ExitFatal, err)
 		}
-	}
-	cfg := pipeline.Config{
-		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: llm.RedactURL(o.baseURL),
-		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict,
-		Load: load, Translator: tr, Summarizer: sum, Cache: c, Progress: rep,
-		Budget: pipeline.Budget{
-			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
-		},
-	}
-	if o.force {
-		cfg.Cache = c.WriteOnly()
-	}
-	if o.deadline > 0 {
-		cfg.Budget.Deadline = start.Add(o.deadline)
+		cfg.Cache = c
+		if o.force {
+			cfg.Cache = c.WriteOnly()
+		}
 	}
 	outcome := pipeline.Run(ctx, cfg, jobs)
 	rep.Finish()
@@ -174,9 +182,13 @@ func (p *preflighted) Complete(ctx context.Context, req llm.Request) (llm.Respon
 }
 
 func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, error) {
+	retries := o.retries
+	if retries == 0 {
+		retries = -1 // the client reads 0 as "default"; the user means none
+	}
 	cfg := llm.Config{
 		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
-		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: o.retries,
+		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: retries,
 		RPM: o.rpm, TPM: o.tpm,
 		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
 	}

@@ -43,10 +43,10 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 // The wire header has only year and month, so an article dated in the
 // window's first month counts as inside it. Unreadable inputs are kept so
 // the run reports them.
-func filterSince(jobs []pipeline.Job, since string, load func(string) (article.Article, error), now time.Time) ([]pipeline.Job, error) {
+func filterSince(jobs []pipeline.Job, since string, load func(string) (article.Article, error), now time.Time) ([]pipeline.Job, time.Time, error) {
 	from, err := parseSince(since, now)
 	if err != nil {
-		return nil, err
+		return nil, from, err
 	}
 	month := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var kept []pipeline.Job
@@ -73,5 +73,5 @@ func filterSince(jobs []pipeline.Job, since string, load func(string) (article.A
 			kept = append(kept, j)
 		}
 	}
-	return kept, nil
+	return kept, from, nil
 }

@@ -41,15 +41,21 @@ type Entry struct {
 
 // Totals over all entries.
 type Totals struct {
-	Inputs   int       `json:"inputs"`
-	OK       int       `json:"ok"`
-	Cached   int       `json:"cached"`
-	Failed   int       `json:"failed"`
-	Skipped  int       `json:"skipped"`
-	Pending  int       `json:"pending"`
-	Usage    llm.Usage `json:"usage"`
-	Requests int       `json:"requests"`
-	CostUSD  *float64  `json:"cost_usd,omitempty"`
+	Inputs  int       `json:"inputs"`
+	OK      int       `json:"ok"`
+	Cached  int       `json:"cached"`
+	Failed  int       `json:"failed"`
+	Skipped int       `json:"skipped"`
+	Pending int       `json:"pending"`
+	Usage   llm.Usage `json:"usage"`
+	// Requests is model calls (translate, summarize, digest parts) as the
+	// steps counted them; HTTPRequests is every HTTP attempt the client
+	// sent, retries and the preflight included.
+	Requests     int      `json:"requests"`
+	HTTPRequests int      `json:"http_requests"`
+	Retries      int      `json:"retries"`
+	WallMS       int64    `json:"wall_ms"`
+	CostUSD      *float64 `json:"cost_usd,omitempty"`
 }
 
 // Manifest is OUT/manifest.json.
@@ -87,12 +93,18 @@ func (m *Manifest) Tally() {
 		t.Usage = t.Usage.Add(e.Usage)
 		t.Requests += e.Requests
 	}
-	t.CostUSD = m.Totals.CostUSD
+	t.CostUSD, t.HTTPRequests, t.Retries, t.WallMS = m.Totals.CostUSD, m.Totals.HTTPRequests, m.Totals.Retries, m.Totals.WallMS
 	m.Totals = t
 }
 
 // Write stores the manifest atomically.
 func (m *Manifest) Write(path string) error {
+	// Lists are written as [] rather than null: consumers iterate them
+	// (jq '.entries[]' fails on null), and a run whose inputs were all
+	// filtered out by --since has no entries.
+	if m.Entries == nil {
+		m.Entries = []Entry{}
+	}
 	for i := range m.Entries {
 		if m.Entries[i].Warnings == nil {
 			m.Entries[i].Warnings = []string{}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
@@ -45,7 +46,11 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		Problems: problems,
 		Run:      runFacts(cfg, stories),
 	}
-	b.Title = "Briefing: " + b.Period
+	if cfg.Period != "" {
+		b.Period = cfg.Period
+	}
+	b.Title = render.Title(b.Period)
+	b.Groups = briefing.Organize(stories)
 	b.Run.Interrupted = cutShort
 
 	var out Outcome
@@ -73,6 +78,11 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	m.Interrupted = cutShort
 	m.Finished = cfg.Now().UTC()
 	m.Tally()
+	m.Totals.WallMS = cfg.Now().Sub(started).Milliseconds()
+	if cfg.ClientStats != nil {
+		st := cfg.ClientStats()
+		m.Totals.HTTPRequests, m.Totals.Retries = st.Requests, st.Retries
+	}
 	if cfg.Budget.PriceIn > 0 || cfg.Budget.PriceOut > 0 {
 		c := Cost(m.Totals.Usage, cfg.Budget.PriceIn, cfg.Budget.PriceOut)
 		m.Totals.CostUSD = &c

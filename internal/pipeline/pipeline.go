@@ -52,6 +52,12 @@ type Config struct {
 	Cache      *cache.Cache // nil: no cache
 	Progress   progress.Reporter
 	Now        func() time.Time
+	// ClientStats, when set, gives the run's request and retry totals for
+	// the manifest.
+	ClientStats func() llm.Stats
+	// Period, when set, names the briefing's period (e.g. the --since
+	// window) instead of the span of the article dates.
+	Period string
 
 	Budget Budget
 }

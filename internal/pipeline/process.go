@@ -10,6 +10,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
@@ -94,12 +95,11 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	e.Warnings = append(e.Warnings, a.Warnings...)
 
 	cfg := r.cfg
-	identity := []string{cfg.Model, cfg.Endpoint, cfg.From, cfg.Lang}
 
 	// Translate, or reuse a stored translation of the same text made the
 	// same way. Stored as soon as it is made, so a failing summary does not
 	// cost the translation again next run.
-	tkey := cache.Key(append([]string{"translate", sourceText(a), cfg.Translator.PromptHash()}, identity...)...)
+	tkey := cfg.translationKey(a)
 	var ct cachedTranslation
 	fromCache := cfg.Cache.Get(tkey, &ct)
 	if fromCache {
@@ -124,7 +124,7 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 		return fail(fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; ")))
 	}
 
-	skey := cache.Key(append([]string{"summarize", tr.Text(), cfg.Summarizer.PromptHash()}, identity...)...)
+	skey := cfg.summaryKey(tr)
 	var cs cachedSummary
 	if cfg.Cache.Get(skey, &cs) {
 		cfg.Cache.Touch(skey, cfg.Now())
@@ -171,8 +171,36 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 		ID: a.ID, Headline: sum.Headline, Date: a.Date, Agency: a.Agency(), Summary: sum.Summary,
 		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: fromCache,
 		Usage: ct.Result.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
+		// the source's fingerprint, not its text, so wire resends can be
+		// folded without holding thousands of articles in memory
+		Fingerprint: briefing.Fingerprint(append([]string{a.Lede}, a.Paragraphs...)),
 	}
 	return nil
+}
+
+func (cfg Config) identity() []string { return []string{cfg.Model, cfg.Endpoint, cfg.From, cfg.Lang} }
+
+// translationKey covers everything that changes a translation: the text,
+// the prompts and glossary (PromptHash), model, endpoint and languages.
+func (cfg Config) translationKey(a article.Article) string {
+	return cache.Key(append([]string{"translate", sourceText(a), cfg.Translator.PromptHash()}, cfg.identity()...)...)
+}
+
+// summaryKey is keyed by the translation, so a new summary prompt does not
+// re-translate and a new translation re-summarises.
+func (cfg Config) summaryKey(tr translate.Result) string {
+	return cache.Key(append([]string{"summarize", tr.Text(), cfg.Summarizer.PromptHash()}, cfg.identity()...)...)
+}
+
+// Cached reports whether a run would take both the translation and the
+// summary of a from the cache (for --dry-run).
+func (cfg Config) Cached(a article.Article) bool {
+	var ct cachedTranslation
+	if !cfg.Cache.Get(cfg.translationKey(a), &ct) {
+		return false
+	}
+	var cs cachedSummary
+	return cfg.Cache.Get(cfg.summaryKey(ct.Result), &cs)
 }
 
 // sourceText is what the cache key sees of an article: the parsed text, so
