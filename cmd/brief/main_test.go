@@ -74,6 +74,7 @@ type fault struct {
 	stage, match string
 	status       int
 	times        int
+	answer       string // with status 200: answer this text
 }
 
 func (f *fake) start(setenv func(k, v string), cfg llmtest.Config) {
@@ -102,6 +103,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 			ft.times--
 		}
 		switch ft.status {
+		case 200:
+			return llmtest.Text(ft.answer)
 		case -1:
 			return llmtest.Reply{Hang: true}
 		case -2:
@@ -122,7 +125,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake start [key=K] [models=a,b] [nomodels]   restart it with these settings
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
-//	fake clear                                   drop every fault
+//	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
+//	fake clear                                   drop every fault and answer
 //	fake count STAGE N                           assert N chat requests of STAGE (any = all) were made
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
@@ -175,6 +179,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: atoi(args[3]), times: times})
+		f.mu.Unlock()
+	case "answer":
+		if len(args) < 4 {
+			ts.Fatalf("usage: fake answer STAGE MATCH TEXT")
+		}
+		f.mu.Lock()
+		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: 200, times: -1, answer: strings.Join(args[3:], " ")})
 		f.mu.Unlock()
 	case "clear":
 		f.mu.Lock()

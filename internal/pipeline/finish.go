@@ -54,7 +54,13 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	b.Run.Interrupted = cutShort
 
 	var out Outcome
-	b.Digest, out.DigestErr = r.digest(ctx, stories, b.Period, cutShort)
+	// The digest reads the stories as the briefing shows them: a folded
+	// wire resend once, in its latest version, in the briefing's order.
+	var shown []render.Story
+	for _, g := range b.Groups {
+		shown = append(shown, g.Stories...)
+	}
+	b.Digest, out.DigestErr = r.digest(ctx, shown, b.Period, cutShort)
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
