@@ -127,7 +127,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
 //	fake clear                                   drop every fault and answer
-//	fake count STAGE N                           assert N chat requests of STAGE (any = all) were made
+//	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
+//	fake sent STAGE USERMATCH SYSTEMREGEXP       assert the system prompt sent with such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
@@ -198,7 +199,31 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				n++
 			}
 		}
+		if want, ok := strings.CutPrefix(args[2], ">="); ok {
+			check(n >= atoi(want), "%d %s requests, want at least %s", n, args[1], want)
+			break
+		}
 		check(n == atoi(args[2]), "%d %s requests, want %s", n, args[1], args[2])
+	case "sent":
+		// fake sent STAGE USERMATCH SYSTEMREGEXP: some request of STAGE whose
+		// user message contains USERMATCH had a system prompt matching
+		// SYSTEMREGEXP (with !: none did).
+		if len(args) != 4 {
+			ts.Fatalf("usage: fake sent STAGE USERMATCH SYSTEMREGEXP")
+		}
+		re, err := regexp.Compile(args[3])
+		ts.Check(err)
+		found, seen := false, false
+		for _, r := range f.srv.Requests() {
+			if (args[1] == "any" || r.Stage == args[1]) && strings.Contains(r.User, args[2]) {
+				seen = true
+				found = found || re.MatchString(r.System)
+			}
+		}
+		if !seen {
+			ts.Fatalf("no %s request contained %q", args[1], args[2])
+		}
+		check(found, "%s requests containing %q: system prompt matching %q", args[1], args[2], args[3])
 	case "maxinflight":
 		got := f.srv.MaxInFlight()
 		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])
