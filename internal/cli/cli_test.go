@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+func TestParseSinceUnderstandsWindowsAndDates(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Time{
+		"7d":         now.AddDate(0, 0, -7),
+		"2w":         now.AddDate(0, 0, -14),
+		"36h":        now.Add(-36 * time.Hour),
+		"2026-11-01": time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		"2026-10":    time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for in, want := range cases {
+		got, err := parseSince(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseSince(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "soon", "-3d", "7x"} {
+		if _, err := parseSince(bad, now); err == nil || !strings.Contains(err.Error(), "7d") {
+			t.Errorf("parseSince(%q): error %v should show an example", bad, err)
+		}
+	}
+}
+
+func TestExitCodesComeFromOnePlace(t *testing.T) {
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{exitWith(ExitPartial, nil), ExitPartial},
+		{fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
+		{&llm.Error{Class: llm.ErrFatal, Msg: "model x not found"}, ExitFatal},
+		{errors.New("anything else"), ExitFatal},
+	}
+	for _, c := range cases {
+		io, _, _ := iostreams.Test()
+		if got := exitCode(io, c.err); got != c.want {
+			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}
+
+func TestUsageErrorsExitOneAndSayWhatToDo(t *testing.T) {
+	io, _, errOut := iostreams.Test()
+	code := Run(context.Background(), io, []string{"run", "x", "--concurrency", "0"})
+	if code != ExitFatal || !strings.Contains(errOut.String(), "--concurrency must be at least 1") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+	io, _, errOut = iostreams.Test()
+	code = Run(context.Background(), io, []string{"run", "x", "--no-such-flag"})
+	if code != ExitFatal || !strings.Contains(errOut.String(), "brief run --help") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
