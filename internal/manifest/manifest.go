@@ -68,10 +68,23 @@ type Manifest struct {
 	From        string    `json:"from"`
 	Lang        string    `json:"lang"`
 	Interrupted bool      `json:"interrupted,omitempty"`
+	// Stopped says why the run ended before every input was done: a fatal
+	// endpoint error or a budget (interruptions set Interrupted).
+	Stopped string `json:"stopped,omitempty"`
 	// Briefing is the relative path of the briefing written with this manifest.
-	Briefing string  `json:"briefing,omitempty"`
-	Entries  []Entry `json:"entries"`
-	Totals   Totals  `json:"totals"`
+	Briefing string `json:"briefing,omitempty"`
+	// Digest is the briefing's opening paragraph: what it cost this run
+	// (nothing when it came from the cache) and why it is missing, if it is.
+	Digest  Digest  `json:"digest"`
+	Entries []Entry `json:"entries"`
+	Totals  Totals  `json:"totals"`
+}
+
+// Digest records the model call(s) for the briefing's digest.
+type Digest struct {
+	Usage    llm.Usage `json:"usage"`
+	Requests int       `json:"requests"`
+	Error    string    `json:"error,omitempty"`
 }
 
 // Tally recomputes Totals from Entries.
@@ -93,6 +106,8 @@ func (m *Manifest) Tally() {
 		t.Usage = t.Usage.Add(e.Usage)
 		t.Requests += e.Requests
 	}
+	t.Usage = t.Usage.Add(m.Digest.Usage)
+	t.Requests += m.Digest.Requests
 	t.CostUSD, t.HTTPRequests, t.Retries, t.WallMS = m.Totals.CostUSD, m.Totals.HTTPRequests, m.Totals.Retries, m.Totals.WallMS
 	m.Totals = t
 }

@@ -51,7 +51,6 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	}
 	b.Title = render.Title(b.Period)
 	b.Groups = briefing.Organize(stories)
-	b.Run.Interrupted = cutShort
 
 	var out Outcome
 	// The digest reads the stories as the briefing shows them: a folded
@@ -60,7 +59,11 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	for _, g := range b.Groups {
 		shown = append(shown, g.Stories...)
 	}
-	b.Digest, out.DigestErr = r.digest(ctx, shown, b.Period, cutShort)
+	var digestRes summarize.Result
+	b.Digest, digestRes, out.DigestErr = r.digest(ctx, shown, b.Period, cutShort)
+	// Ctrl-C during the digest counts as an interruption like any other.
+	cutShort = cutShort || ctx.Err() != nil
+	b.Run.Interrupted = cutShort
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
@@ -81,8 +84,13 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		write("briefing.json", render.BriefingJSON(b))
 	}
 
-	m.Interrupted = cutShort
+	m.Interrupted = ctx.Err() != nil
+	m.Stopped = r.stopReason
 	m.Finished = cfg.Now().UTC()
+	m.Digest = manifest.Digest{Usage: digestRes.Usage, Requests: digestRes.Requests}
+	if out.DigestErr != nil {
+		m.Digest.Error = out.DigestErr.Error()
+	}
 	m.Tally()
 	m.Totals.WallMS = cfg.Now().Sub(started).Milliseconds()
 	if cfg.ClientStats != nil {
@@ -103,9 +111,10 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 // digest returns the briefing's opening paragraph: from the cache when the
 // same stories were digested the same way before, else from the model
 // unless the run was cut short.
-func (r *runner) digest(ctx context.Context, stories []render.Story, period string, cutShort bool) (string, error) {
+func (r *runner) digest(ctx context.Context, stories []render.Story, period string, cutShort bool) (string, summarize.Result, error) {
+	var none summarize.Result
 	if len(stories) == 0 {
-		return "", nil
+		return "", none, nil
 	}
 	cfg := r.cfg
 	in := make([]summarize.Story, len(stories))
@@ -120,21 +129,24 @@ func (r *runner) digest(ctx context.Context, stories []render.Story, period stri
 	}
 	if cfg.Cache.Get(key, &cached) {
 		cfg.Cache.Touch(key, cfg.Now())
-		return cached.Text, nil
+		return cached.Text, none, nil
 	}
 	if cutShort {
-		return "", fmt.Errorf("the run was cut short before the digest; the next run writes it")
+		return "", none, fmt.Errorf("the run was cut short before the digest; the next run writes it")
 	}
 	text, res, err := cfg.Summarizer.Digest(ctx, in, period)
 	r.account(res.Usage)
 	if err != nil {
-		return "", err
+		if ctx.Err() != nil {
+			err = fmt.Errorf("the run was interrupted during the digest; the next run writes it")
+		}
+		return "", res, err
 	}
 	cached.Text = text
 	if err := cfg.Cache.Put(key, cached); err != nil {
 		cfg.Progress.Logf("warning: cannot store the digest in the cache: %v", err)
 	}
-	return text, nil
+	return text, res, nil
 }
 
 // runFacts describe the briefing's content, not this run: tokens are what

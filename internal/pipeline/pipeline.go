@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
@@ -69,8 +70,7 @@ type Budget struct {
 	MaxCost   float64       // USD, 0 = no limit
 	PriceIn   float64       // USD per million prompt tokens
 	PriceOut  float64       // USD per million completion tokens
-	Deadline  time.Time     // zero = none
-	Reserve   time.Duration // stop starting articles this long before Deadline
+	Deadline  time.Time // zero = none; in-flight requests are cancelled when it passes
 }
 
 // Outcome is what a run did; the CLI maps it to an exit code.
@@ -101,7 +101,12 @@ type result struct {
 }
 
 type runner struct {
-	cfg     Config
+	cfg Config
+	// cacheOnly: the endpoint is gone (a fatal error); only articles the
+	// cache fully holds can still be finished.
+	cacheOnly bool
+	// stopReason goes into the manifest when the run ended early.
+	stopReason string
 	results []result
 	tokens  atomic.Int64
 	costMu  sync.Mutex
@@ -127,10 +132,19 @@ func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
 	removeTemps(cfg.OutDir)
 	removeTemps(filepath.Join(cfg.OutDir, "articles"))
 
+	// A --deadline bounds the whole run: requests still in flight when it
+	// passes are cancelled and their articles left for the next run.
+	workCtx := ctx
+	if !cfg.Budget.Deadline.IsZero() {
+		var cancel context.CancelFunc
+		workCtx, cancel = context.WithDeadline(ctx, cfg.Budget.Deadline)
+		defer cancel()
+	}
+
 	// The producer takes a slot before it looks at the budget, so the
 	// check sees what every finished article spent (restic's pattern:
 	// errgroup for errors, a channel for the -j limit).
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(workCtx)
 	slots := make(chan struct{}, cfg.Concurrency)
 	var stopped string
 dispatch:
@@ -155,40 +169,61 @@ dispatch:
 		})
 	}
 	fatal := g.Wait()
-	interrupted := ctx.Err() != nil
-	if fatal != nil && interrupted && errors.Is(fatal, context.Canceled) {
+	if errors.Is(fatal, context.Canceled) || errors.Is(fatal, context.DeadlineExceeded) {
 		fatal = nil
 	}
-	if stopped != "" {
-		for i := range r.results {
-			if r.results[i].entry.Status == manifest.StatusPending {
-				r.results[i].entry.Error = "not started: " + stopped + "; the next run does it"
-			}
-		}
+	interrupted := ctx.Err() != nil
+	if !interrupted && workCtx.Err() != nil && stopped == "" {
+		stopped = "the --deadline was reached"
 	}
-	if interrupted {
-		for i := range r.results {
+
+	// After a fatal endpoint error the model is out of reach but the cache
+	// is not: finish every article it fully holds, so one bad week does not
+	// replace a good briefing with an empty one.
+	if fatal != nil && !interrupted {
+		r.cacheOnly = true
+		for i, job := range jobs {
 			if r.results[i].entry.Status == manifest.StatusPending {
-				r.results[i].entry.Error = "not done: the run was interrupted; the next run does it"
+				r.process(ctx, i, job)
 			}
 		}
 	}
 
-	// The briefing and manifest are written even when the run was
-	// interrupted or stopped: what finished is not lost.
-	out := r.finish(context.WithoutCancel(ctx), started, interrupted || fatal != nil)
-	out.Interrupted = interrupted
-	out.Stopped = stopped
-	if fatal != nil {
-		out.Fatal = fatal
+	why := ""
+	switch {
+	case interrupted:
+		why = "not done: the run was interrupted; the next run does it"
+	case fatal != nil:
+		why = "not done: " + fatal.Error()
+	case stopped != "":
+		why = "not done: " + stopped + "; the next run does it"
 	}
+	for i := range r.results {
+		if e := &r.results[i].entry; e.Status == manifest.StatusPending && e.Error == "" {
+			e.Error = why
+		}
+	}
+
+	// The briefing and manifest are written even when the run was
+	// interrupted or stopped: what finished is not lost. The digest is
+	// asked for only when the run ended normally.
+	switch {
+	case fatal != nil:
+		r.stopReason = fatal.Error()
+	case stopped != "":
+		r.stopReason = stopped
+	}
+	out := r.finish(ctx, started, interrupted || fatal != nil || stopped != "")
+	out.Interrupted = ctx.Err() != nil
+	out.Stopped = stopped
+	out.Fatal = fatal
 	return out
 }
 
 // overBudget names the limit that the next article would pass, if any.
 func (r *runner) overBudget() string {
 	b := r.cfg.Budget
-	if !b.Deadline.IsZero() && r.cfg.Now().Add(b.Reserve).After(b.Deadline) {
+	if !b.Deadline.IsZero() && !r.cfg.Now().Before(b.Deadline) {
 		return "the --deadline was reached"
 	}
 	if b.MaxTokens > 0 && int(r.tokens.Load()) >= b.MaxTokens {
@@ -222,7 +257,7 @@ func Cost(u llm.Usage, priceIn, priceOut float64) float64 {
 func removeTemps(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if !e.IsDir() && isTemp(e.Name()) {
+		if !e.IsDir() && atomicfile.IsTemp(e.Name()) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}

@@ -243,3 +243,89 @@ func TestStrictFailsACachedTranslationWithWarnings(t *testing.T) {
 		t.Errorf("strict re-run over a cached translation with warnings: %+v", out.Manifest.Entries[0])
 	}
 }
+
+func TestFatalErrorStillFinishesWhatTheCacheHolds(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 4)
+	c, _ := cache.Open(t.TempDir())
+	cfg := newConfig(t, srv, c)
+	Run(context.Background(), cfg, jobs[:3]) // last week: three articles done
+
+	srv.SetHandler(func(openai.ChatCompletionRequest) llmtest.Reply {
+		return llmtest.Error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")
+	})
+	out := Run(context.Background(), cfg, jobs) // this week: one new article, and the key is gone
+	if out.Fatal == nil {
+		t.Fatal("no fatal error")
+	}
+	m := readManifest(t, cfg.OutDir)
+	if m.Totals.Cached != 3 || m.Totals.Pending != 1 {
+		t.Errorf("totals %+v, want the 3 cached articles kept and 1 pending", m.Totals)
+	}
+	if m.Interrupted || !strings.Contains(m.Stopped, "API key") {
+		t.Errorf("interrupted=%v stopped=%q: a fatal error is not an interruption, and must be named", m.Interrupted, m.Stopped)
+	}
+	for _, e := range m.Entries {
+		if e.Status == manifest.StatusPending && !strings.Contains(e.Error, "API key") {
+			t.Errorf("pending entry without the reason: %+v", e)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
+	for _, j := range jobs[:3] {
+		if !strings.Contains(string(b), "articles/"+j.ID+".md") {
+			t.Errorf("the briefing lost cached story %s after a fatal error", j.ID)
+		}
+	}
+}
+
+func TestCtrlCDuringTheDigestIsAnInterruption(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if llmtest.Stage(req) == "digest" {
+			cancel()
+			return llmtest.Reply{Hang: true}
+		}
+		return llmtest.Default(req)
+	}))
+	_, jobs := writeArticles(t, 2)
+	cfg := newConfig(t, srv, nil)
+	out := Run(ctx, cfg, jobs)
+	if !out.Interrupted {
+		t.Fatalf("Ctrl-C during the digest was not reported as an interruption: %+v", out)
+	}
+	m := readManifest(t, cfg.OutDir)
+	if !m.Interrupted || m.Totals.OK != 2 || m.Digest.Error == "" {
+		t.Errorf("manifest interrupted=%v totals %+v digest %+v", m.Interrupted, m.Totals, m.Digest)
+	}
+}
+
+func TestDeadlineCancelsRequestsInFlight(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if strings.Contains(req.Messages[len(req.Messages)-1].Content, "kommune 1 ") {
+			return llmtest.Reply{Hang: true}
+		}
+		return llmtest.Default(req)
+	}))
+	_, jobs := writeArticles(t, 2)
+	cfg := newConfig(t, srv, nil)
+	cfg.Budget.Deadline = time.Now().Add(500 * time.Millisecond)
+	out := Run(context.Background(), cfg, jobs)
+	m := readManifest(t, cfg.OutDir)
+	if m.Totals.OK != 1 || m.Totals.Pending != 1 || !strings.Contains(out.Stopped, "deadline") {
+		t.Errorf("totals %+v stopped %q: want the hung article left pending by the deadline", m.Totals, out.Stopped)
+	}
+	if out.Interrupted {
+		t.Error("a deadline is not an interruption")
+	}
+}
+
+func TestManifestTotalsIncludeTheDigest(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 2)
+	cfg := newConfig(t, srv, nil)
+	Run(context.Background(), cfg, jobs)
+	m := readManifest(t, cfg.OutDir)
+	if m.Digest.Requests != 1 || m.Totals.Requests != srv.Count() {
+		t.Errorf("digest %+v, total requests %d, the endpoint saw %d", m.Digest, m.Totals.Requests, srv.Count())
+	}
+}

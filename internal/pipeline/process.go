@@ -104,6 +104,9 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	fromCache := cfg.Cache.Get(tkey, &ct)
 	if fromCache {
 		cfg.Cache.Touch(tkey, cfg.Now())
+	} else if r.cacheOnly {
+		e.Status = manifest.StatusPending
+		return nil
 	} else {
 		tr, err := cfg.Translator.Translate(ctx, a)
 		r.account(tr.Usage)
@@ -128,6 +131,9 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	var cs cachedSummary
 	if cfg.Cache.Get(skey, &cs) {
 		cfg.Cache.Touch(skey, cfg.Now())
+	} else if r.cacheOnly {
+		e.Status = manifest.StatusPending
+		return nil
 	} else {
 		fromCache = false
 		sr, err := cfg.Summarizer.Summarize(ctx, tr.Text())
@@ -203,10 +209,12 @@ func (cfg Config) Cached(a article.Article) bool {
 	return cfg.Cache.Get(cfg.summaryKey(ct.Result), &cs)
 }
 
-// sourceText is what the cache key sees of an article: the parsed text, so
-// a file re-saved with CRLF or a BOM still hits the cache.
+// sourceText is what the cache key sees of an article: the parsed text
+// that is sent for translation (lede and paragraphs, not the date or the
+// agency), so a file re-saved with CRLF or a BOM, or a resend with only a
+// new date, still hits the cache.
 func sourceText(a article.Article) string {
-	return a.Date + "\n" + a.Lede + "\n\n" + strings.Join(a.Paragraphs, "\n\n") + "\n" + a.Agency()
+	return a.Lede + "\n\n" + strings.Join(a.Paragraphs, "\n\n")
 }
 
 func hasFormat(formats []string, f string) bool {
@@ -218,4 +226,3 @@ func hasFormat(formats []string, f string) bool {
 	return false
 }
 
-func isTemp(name string) bool { return atomicfile.IsTemp(name) }
