@@ -66,10 +66,10 @@ type Config struct {
 // Budget bounds an unattended run: when a limit would be passed no new
 // article starts; the ones done are written and the rest left pending.
 type Budget struct {
-	MaxTokens int           // total tokens, 0 = no limit
-	MaxCost   float64       // USD, 0 = no limit
-	PriceIn   float64       // USD per million prompt tokens
-	PriceOut  float64       // USD per million completion tokens
+	MaxTokens int       // total tokens, 0 = no limit
+	MaxCost   float64   // USD, 0 = no limit
+	PriceIn   float64   // USD per million prompt tokens
+	PriceOut  float64   // USD per million completion tokens
 	Deadline  time.Time // zero = none; in-flight requests are cancelled when it passes
 }
 
@@ -107,10 +107,10 @@ type runner struct {
 	cacheOnly bool
 	// stopReason goes into the manifest when the run ended early.
 	stopReason string
-	results []result
-	tokens  atomic.Int64
-	costMu  sync.Mutex
-	cost    float64
+	results    []result
+	tokens     atomic.Int64
+	costMu     sync.Mutex
+	cost       float64
 }
 
 // Run processes jobs and writes everything into cfg.OutDir.

@@ -225,4 +225,3 @@ func hasFormat(formats []string, f string) bool {
 	}
 	return false
 }
-
