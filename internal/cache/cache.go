@@ -9,11 +9,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
@@ -103,34 +102,59 @@ func (c *Cache) Put(key string, v any) error {
 }
 
 // Prune removes entries not used or written for longer than age, and any
-// temp files a killed run left. It returns how many files it removed.
+// temp files a killed run left. It returns how many files it removed. Only
+// files shaped like cache entries (<2 hex>/<64 hex>.json and their temp
+// files) are ever touched, so a mistyped --cache-dir cannot delete a home
+// folder's documents.
 func (c *Cache) Prune(age time.Duration, now time.Time) (int, error) {
 	if c == nil {
 		return 0, nil
 	}
+	shards, err := os.ReadDir(c.dir)
+	if err != nil {
+		return 0, err
+	}
 	removed := 0
-	err := filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+	for _, shard := range shards {
+		if !shard.IsDir() || !isHex(shard.Name(), 2) {
+			continue
+		}
+		dir := filepath.Join(c.dir, shard.Name())
+		files, err := os.ReadDir(dir)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
+			return removed, err
+		}
+		for _, f := range files {
+			name := f.Name()
+			entry := strings.HasSuffix(name, ".json") && isHex(strings.TrimSuffix(name, ".json"), 64) && name[:2] == shard.Name()
+			temp := atomicfile.IsTemp(name) && len(name) > 66 && isHex(name[1:65], 64)
+			if f.IsDir() || (!entry && !temp) {
+				continue
 			}
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil
-		}
-		if now.Sub(info.ModTime()) > age || atomicfile.IsTemp(d.Name()) && now.Sub(info.ModTime()) > time.Hour {
-			if os.Remove(path) == nil {
-				removed++
+			info, err := f.Info()
+			if err != nil {
+				continue
+			}
+			if old := now.Sub(info.ModTime()); (entry && old > age) || (temp && old > time.Hour) {
+				if os.Remove(filepath.Join(dir, name)) == nil {
+					removed++
+				}
 			}
 		}
-		return nil
-	})
-	return removed, err
+	}
+	return removed, nil
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Touch marks an entry as used now, so Prune keeps entries that weekly runs

@@ -88,3 +88,23 @@ func TestPruneRemovesOnlyOldEntries(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestPruneNeverTouchesFilesThatAreNotCacheEntries(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().AddDate(-1, 0, 0)
+	for _, p := range []string{"docs/thesis.txt", "ab/notes.json", "thesis.json", "ab/" + Key("x") + ".json"} {
+		path := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte("keep me"), 0o644)
+		os.Chtimes(path, old, old)
+	}
+	c, _ := Open(dir)
+	if n, err := c.Prune(time.Hour, time.Now()); err != nil || n != 0 {
+		t.Fatalf("pruned %d files, %v: a --cache-dir pointed at the wrong folder deleted its files", n, err)
+	}
+	for _, p := range []string{"docs/thesis.txt", "ab/notes.json", "thesis.json"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("%s was removed", p)
+		}
+	}
+}

@@ -62,10 +62,13 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// One config file serves every command: a key is valid when it names
+	// a flag of `brief run` (the superset); commands without that flag
+	// ignore it.
+	valid := runFlagNames()
 	for _, k := range keys {
-		f := flags.Lookup(strings.ReplaceAll(k, "_", "-"))
-		if f == nil || k == "config" {
-			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names, e.g. model, base-url, concurrency)", path, k)
+		if name := strings.ReplaceAll(k, "_", "-"); !valid[name] || name == "config" {
+			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
 		}
 	}
 	var err error
@@ -100,4 +103,12 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 		}
 	})
 	return path, err
+}
+
+func runFlagNames() map[string]bool {
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	(&runOptions{}).register(fs)
+	names := map[string]bool{}
+	fs.VisitAll(func(f *pflag.Flag) { names[f.Name] = true })
+	return names
 }

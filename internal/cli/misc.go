@@ -58,6 +58,9 @@ func newCacheCmd(io *iostreams.IOStreams) *cobra.Command {
 		Short: "Remove cache entries not used for a while",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := applyLayers(cmd.Flags()); err != nil {
+				return exitWith(ExitFatal, err)
+			}
 			c, err := cache.Open(dir)
 			if err != nil {
 				return exitWith(ExitFatal, err)

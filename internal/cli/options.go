@@ -44,7 +44,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: retries, cache hits, timings")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print only failures and the final line")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when every article is ok; otherwise only the failures and the final line (for cron)")
 }
 
 func (o *endpointOptions) validate() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,7 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	sum := summarize.New(completer, ps, o.lang, o.contextSize)
 
 	cfg := pipeline.Config{
-		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: llm.RedactURL(o.baseURL),
+		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),
 		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period,
 		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
 		Budget: pipeline.Budget{
@@ -149,8 +150,13 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	}
 	outcome := pipeline.Run(ctx, cfg, jobs)
 	rep.Finish()
-	printSummary(io, o, outcome, client.Stats(), time.Since(start))
-	if outcome.Manifest != nil && outcome.Manifest.Briefing != "" && outcome.Fatal == nil {
+	// -q is for cron, which mails whatever a job prints: a clean run
+	// prints nothing at all.
+	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed()
+	if !(o.quiet && clean) {
+		printSummary(io, o, outcome, client.Stats(), time.Since(start))
+	}
+	if !o.quiet && outcome.Manifest != nil && outcome.Manifest.Briefing != "" && outcome.Fatal == nil {
 		// stdout carries only the result, for scripts: where the briefing is.
 		fmt.Fprintln(io.Out, filepath.Join(o.out, outcome.Manifest.Briefing))
 	}
@@ -246,4 +252,17 @@ func (o *onceErr) Do(f func() error) error {
 	}
 	o.done, o.err = true, err
 	return err
+}
+
+// endpointIdentity is the endpoint as the manifest shows it and the cache
+// keys it: credentials removed, scheme and host lower-cased, no trailing
+// slash, so ".../v1/" and ".../v1" do not re-buy every translation.
+func endpointIdentity(baseURL string) string {
+	u, err := url.Parse(llm.RedactURL(baseURL))
+	if err != nil {
+		return llm.RedactURL(baseURL)
+	}
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u.String()
 }

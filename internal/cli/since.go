@@ -40,9 +40,9 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 
 // filterSince keeps the jobs whose article is dated within the window, or,
 // for an article without a header date, whose file was modified within it.
-// The wire header has only year and month, so an article dated in the
-// window's first month counts as inside it. Unreadable inputs are kept so
-// the run reports them.
+// The wire header has only year and month, so for an article dated in the
+// window's first month the file's modification time decides. Unreadable
+// inputs are kept so the run reports them.
 func filterSince(jobs []pipeline.Job, since string, load func(string) (article.Article, error), now time.Time) ([]pipeline.Job, time.Time, error) {
 	from, err := parseSince(since, now)
 	if err != nil {
@@ -63,10 +63,15 @@ func filterSince(jobs []pipeline.Job, since string, load func(string) (article.A
 		}
 		if a.Date != "" {
 			if d, err := time.Parse("2006-01", a.Date[:min(7, len(a.Date))]); err == nil {
-				if !d.Before(month) {
+				switch {
+				case d.After(month):
 					kept = append(kept, j)
+					continue
+				case d.Before(month):
+					continue
 				}
-				continue
+				// Dated in the window's first month: the header has no
+				// day, so the file's modification time decides.
 			}
 		}
 		if fi, err := os.Stat(j.Source); err == nil && !fi.ModTime().Before(from) {
