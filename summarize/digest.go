@@ -28,7 +28,7 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 	if len(stories) == 0 {
 		return "", total, nil
 	}
-	sysTokens := estimateTokens(s.prompts.Text(prompts.DigestSystem)) + 64
+	sysTokens := llm.EstimateTokens(s.prompts.Text(prompts.DigestSystem)) + 64
 	budget := s.contextTokens - digestOutputTokens - sysTokens
 	if budget < 200 {
 		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", s.contextTokens)
@@ -71,6 +71,9 @@ func (s *Summarizer) digestOnce(ctx context.Context, stories []Story, count int,
 	if err != nil {
 		return "", res, err
 	}
+	if resp.FinishReason == "length" {
+		return "", res, fmt.Errorf("the digest was cut off at %d tokens (finish_reason length); the next run tries again", digestOutputTokens)
+	}
 	text := strings.TrimSpace(fenceRE.ReplaceAllString(resp.Text, "$1"))
 	if text == "" {
 		return "", res, fmt.Errorf("the model returned an empty digest")
@@ -86,7 +89,7 @@ func batch(stories []Story, budget int) [][]Story {
 	var cur []Story
 	used := 0
 	for _, st := range stories {
-		n := estimateTokens(st.Date+st.Headline+st.Summary) + 8
+		n := llm.EstimateTokens(st.Date+st.Headline+st.Summary) + 8
 		if len(cur) > 0 && used+n > budget {
 			out = append(out, cur)
 			cur, used = nil, 0
@@ -99,7 +102,3 @@ func batch(stories []Story, budget int) [][]Story {
 	}
 	return out
 }
-
-// estimateTokens is deliberately pessimistic (about 3 bytes a token) so a
-// batch never overflows a window that silently truncates.
-func estimateTokens(s string) int { return len(s)/3 + 1 }

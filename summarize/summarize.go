@@ -18,6 +18,38 @@ import (
 // MaxKeyPoints is how many key points a summary keeps.
 const MaxKeyPoints = 5
 
+// summaryOutputTokens is the room for the JSON answer.
+const summaryOutputTokens = 600
+
+// fit shortens a translation that would not fit the context window with
+// the prompt and the answer: it keeps whole paragraphs from the top, since
+// a news article puts what matters first, and says that the rest was left
+// out. Servers that silently cut an oversized prompt (Ollama) would
+// otherwise summarise only the article's tail.
+func (s *Summarizer) fit(text string) string {
+	budget := s.contextTokens - summaryOutputTokens - llm.EstimateTokens(s.prompts.Text(prompts.SummarizeSystem)) - 64
+	if llm.EstimateTokens(text) <= budget {
+		return text
+	}
+	const note = "[The rest of the article is left out for length.]"
+	budget -= llm.EstimateTokens(note)
+	var kept []string
+	used := 0
+	for _, p := range strings.Split(text, "\n\n") {
+		n := llm.EstimateTokens(p) + 1
+		if used+n > budget {
+			break
+		}
+		kept = append(kept, p)
+		used += n
+	}
+	if len(kept) == 0 { // one huge paragraph: cut it on a rune boundary
+		r := []rune(text)
+		kept = []string{string(r[:min(len(r), max(budget, 0)*2)])}
+	}
+	return strings.Join(append(kept, note), "\n\n")
+}
+
 // Summary of one article.
 type Summary struct {
 	Headline  string   `json:"headline"`
@@ -62,6 +94,7 @@ func (s *Summarizer) DigestPromptHash() string {
 // Summarize asks for a JSON summary of text and accepts plain text from
 // small local models that ignore the JSON instruction.
 func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error) {
+	text = s.fit(text)
 	data := map[string]any{"To": prompts.LanguageName(s.lang), "Text": text}
 	sys, err := s.prompts.Render(prompts.SummarizeSystem, data)
 	if err != nil {
@@ -75,7 +108,7 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 	// A small model sometimes answers with something that is neither JSON
 	// nor a usable plain summary; one more try usually fixes that.
 	for try := 0; try < 2; try++ {
-		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: 600, JSON: true})
+		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: summaryOutputTokens, JSON: true})
 		if err != nil {
 			return res, err
 		}

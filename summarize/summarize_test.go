@@ -130,7 +130,7 @@ func TestDigestGoesMapReduceWhenStoriesDoNotFit(t *testing.T) {
 		t.Fatalf("%d digest requests for 60 long stories in a %d-token window, want batches plus a combining call", len(reqs), window)
 	}
 	for i, r := range reqs {
-		if est := estimateTokens(r.System) + estimateTokens(r.User) + r.MaxTokens; est > window {
+		if est := llm.EstimateTokens(r.System) + llm.EstimateTokens(r.User) + r.MaxTokens; est > window {
 			t.Errorf("request %d needs about %d tokens, over the %d window", i, est, window)
 		}
 	}
@@ -183,4 +183,37 @@ func mustClient(t *testing.T, srv *llmtest.Server) *llm.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func TestSummaryOfALongArticleFitsTheContextWindow(t *testing.T) {
+	srv := llmtest.New(t)
+	const window = 2048
+	s := newSummarizer(t, srv, window)
+	var ps []string
+	for i := 0; i < 200; i++ {
+		ps = append(ps, fmt.Sprintf("EN: Paragraph %d of a very long council report about budgets, schools and roads.", i))
+	}
+	if _, err := s.Summarize(context.Background(), strings.Join(ps, "\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.Requests()[0]
+	if used := llm.EstimateTokens(r.System) + llm.EstimateTokens(r.User) + r.MaxTokens; used > window {
+		t.Errorf("summary request needs about %d tokens, over the %d window", used, window)
+	}
+	if !strings.Contains(r.User, "Paragraph 0 of") || strings.Contains(r.User, "Paragraph 199 of") {
+		t.Errorf("the summary should read the article's top, not its tail")
+	}
+	if !strings.Contains(r.User, "left out for length") {
+		t.Errorf("the model is not told that the article was shortened")
+	}
+}
+
+func TestADigestCutAtTheOutputLimitIsNotAccepted(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(openai.ChatCompletionRequest) llmtest.Reply {
+		return llmtest.Reply{Content: "The week began with", FinishReason: "length"}
+	}))
+	s := newSummarizer(t, srv, 0)
+	if _, _, err := s.Digest(context.Background(), []Story{{Headline: "A", Summary: "a."}}, ""); err == nil || !strings.Contains(err.Error(), "cut off") {
+		t.Errorf("err %v, want a cut-off digest refused", err)
+	}
 }

@@ -194,7 +194,7 @@ type unit struct {
 }
 
 func (t *Translator) unit(para int, text string, piece bool) unit {
-	return unit{para: para, text: text, piece: piece, cost: cost(text), terms: t.opts.Glossary.matchIndexes(text)}
+	return unit{para: para, text: text, piece: piece, cost: llm.TokenCost(text), terms: t.opts.Glossary.matchIndexes(text)}
 }
 
 func (t *Translator) units(src []string) []unit {
@@ -251,8 +251,8 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	if c.user, err = t.prompts.Render(prompts.TranslateUser, data); err != nil {
 		return c, err
 	}
-	c.promptTokens = EstimateTokens(c.sys) + EstimateTokens(c.user) + messageOverhead
-	c.expectOut = int(float64(EstimateTokens(text))*outputFactor(t.opts.To)) + outputSlack
+	c.promptTokens = llm.EstimateTokens(c.sys) + llm.EstimateTokens(c.user) + messageOverhead
+	c.expectOut = int(float64(llm.EstimateTokens(text))*outputFactor(t.opts.To)) + outputSlack
 	// All the room the prompt leaves (never more, or the server would have
 	// to drop prompt tokens to make room for the answer), up to the cap.
 	c.maxTokens = min(t.opts.ContextTokens-c.promptTokens, t.opts.MaxOutputTokens)
@@ -264,14 +264,14 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 // eighth of the window.
 func (t *Translator) contextText(prev string) string {
 	limit := t.opts.ContextTokens / 8
-	if EstimateTokens(prev) <= limit {
+	if llm.EstimateTokens(prev) <= limit {
 		return prev
 	}
 	sents := splitSentences(prev)
 	out := ""
 	for i := len(sents) - 1; i >= 0; i-- {
 		cand := sents[i] + out
-		if EstimateTokens(cand) > limit {
+		if llm.EstimateTokens(cand) > limit {
 			break
 		}
 		out = cand
@@ -348,7 +348,7 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 			if !seen[k] {
 				fresh = append(fresh, k)
 				term := t.opts.Glossary.Terms[k]
-				add += cost(fmt.Sprintf("\n  - %q → %q", term.Source, term.Target))
+				add += llm.TokenCost(fmt.Sprintf("\n  - %q → %q", term.Source, term.Target))
 			}
 		}
 		if len(fresh) > 0 && len(seen) == 0 {
@@ -417,10 +417,10 @@ func (t *Translator) splitUnit(u unit) ([]unit, bool) {
 	if len(sents) < 2 {
 		return nil, false
 	}
-	total := EstimateTokens(u.text)
+	total := llm.EstimateTokens(u.text)
 	best, bestDiff, acc := 1, total, 0
 	for k := 1; k < len(sents); k++ {
-		acc += EstimateTokens(sents[k-1])
+		acc += llm.EstimateTokens(sents[k-1])
 		if d := abs(total - 2*acc); d < bestDiff {
 			best, bestDiff = k, d
 		}
@@ -442,11 +442,11 @@ func (t *Translator) splitChunk(us []unit) ([][]unit, bool) {
 	}
 	total := 0
 	for _, u := range us {
-		total += EstimateTokens(u.text)
+		total += llm.EstimateTokens(u.text)
 	}
 	best, bestDiff, acc := 1, total, 0
 	for k := 1; k < len(us); k++ {
-		acc += EstimateTokens(us[k-1].text)
+		acc += llm.EstimateTokens(us[k-1].text)
 		if d := abs(total - 2*acc); d < bestDiff {
 			best, bestDiff = k, d
 		}

@@ -183,7 +183,7 @@ func TestLongArticleIsTranslatedInChunksWithinTheBudget(t *testing.T) {
 	}
 	prevArticle := ""
 	for i, r := range reqs {
-		used := EstimateTokens(r.System) + EstimateTokens(r.User) + maxTokens(r)
+		used := llm.EstimateTokens(r.System) + llm.EstimateTokens(r.User) + maxTokens(r)
 		if used > window || maxTokens(r) <= 0 {
 			t.Errorf("request %d: prompt + max_tokens = %d tokens (max_tokens %d), window %d", i+1, used, maxTokens(r), window)
 		}
@@ -491,31 +491,6 @@ func TestEmptyArticleFails(t *testing.T) {
 	_, err := newTranslator(t, srv, Options{}).Translate(context.Background(), article.Article{ID: "e", Paragraphs: []string{" ", ""}})
 	if !errors.Is(err, llm.ErrArticle) || srv.Count() != 0 {
 		t.Fatalf("err = %v, requests %d", err, srv.Count())
-	}
-}
-
-func TestEstimateTokensIsConservative(t *testing.T) {
-	da := paragraph(0, 6)
-	en := fakeTranslate(da)
-	// Typical tokenizers need about 3 characters a token for Danish and 4
-	// for English; the estimate must not be below either.
-	if e := EstimateTokens(da); e < len([]rune(da))/3 {
-		t.Errorf("Danish: %d tokens for %d characters", e, len([]rune(da)))
-	}
-	if e := EstimateTokens(en); e < len(en)/4 {
-		t.Errorf("English: %d tokens for %d characters", e, len(en))
-	}
-	// Danish costs more per character than English.
-	perChar := func(s string) float64 { return float64(EstimateTokens(s)) / float64(len([]rune(s))) }
-	if perChar(da) <= perChar(en) {
-		t.Errorf("Danish %.3f ≤ English %.3f tokens per character", perChar(da), perChar(en))
-	}
-	// Digits are a token each.
-	if e := EstimateTokens("1234567890"); e < 10 {
-		t.Errorf("digits: %d", e)
-	}
-	if EstimateTokens("") != 0 || EstimateTokens("a") != 1 {
-		t.Error("empty/one-letter estimates")
 	}
 }
 

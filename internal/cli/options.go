@@ -43,7 +43,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: retries, cache hits, timings")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: requests, tokens and time per article")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when every article is ok; otherwise only the failures and the final line (for cron)")
 }
 

@@ -108,7 +108,7 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 
 	cfg := pipeline.Config{
 		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),
-		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period,
+		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
 		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
 		Budget: pipeline.Budget{
 			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
@@ -198,7 +198,9 @@ func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, erro
 		RPM: o.rpm, TPM: o.tpm,
 		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
 	}
-	if o.verbose {
+	// Retries, fallbacks and a slow model load are worth a line even in
+	// cron: they explain a slow or failed run. -q keeps it silent.
+	if !o.quiet {
 		cfg.Logf = logf
 	}
 	return llm.New(cfg)

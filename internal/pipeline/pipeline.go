@@ -46,6 +46,7 @@ type Config struct {
 	From, Lang  string
 	Formats     []string // "md", "html", "json"; md is always written
 	Strict      bool
+	Verbose     bool // progress lines also give requests, tokens and time
 
 	Load       func(path string) (article.Article, error)
 	Translator *translate.Translator

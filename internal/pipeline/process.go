@@ -47,6 +47,8 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 			detail := e.Headline
 			if e.Status == manifest.StatusFailed || e.Status == manifest.StatusSkipped {
 				detail = e.Error
+			} else if r.cfg.Verbose {
+				detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), time.Since(start).Round(time.Millisecond))
 			}
 			if e.Status != manifest.StatusPending {
 				r.cfg.Progress.Done(e.Status, e.Source, detail)
