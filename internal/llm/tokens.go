@@ -71,4 +71,3 @@ func runeCost(r rune) float64 {
 		return 1
 	}
 }
-
