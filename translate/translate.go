@@ -127,12 +127,6 @@ func (t *Translator) PromptHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// CacheKey is PromptHash; the name says what it is for.
-func (t *Translator) CacheKey() string { return t.PromptHash() }
-
-// Options returns the translator's settings (with defaults filled in).
-func (t *Translator) Options() Options { return t.opts }
-
 // Plan is what translating an article will cost, estimated without calling
 // the model (for --dry-run). Redone parts are not foreseen.
 type Plan struct {
@@ -474,14 +468,6 @@ func sourceParagraphs(a article.Article) []string {
 	return src
 }
 
-// contextLengthRe recognises an endpoint's "prompt too long" error text
-// (OpenAI, vLLM, llama.cpp, LM Studio and the llm client's own wording).
-var contextLengthRe = regexp.MustCompile(`(?i)context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model|maximum|available)|reduce the length`)
-
-func isContextLength(err error) bool {
-	return errors.Is(err, llm.ErrArticle) && contextLengthRe.MatchString(err.Error())
-}
-
 // promptCutMargin: a server that cut a prompt reports it as the whole window
 // (Ollama) or a few tokens less. A prompt this close to the window cannot be
 // one brief sent on purpose: it leaves no room for the answer.
@@ -527,7 +513,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		res.Requests += max(resp.Attempts, 1)
 		why := ""
 		switch {
-		case err != nil && isContextLength(err):
+		case errors.Is(err, llm.ErrContextLength):
 			why = "the endpoint rejected the prompt as too long for the context window"
 		case err != nil:
 			return res, fmt.Errorf("translating %s: %w", nm.span(c), err)

@@ -466,7 +466,7 @@ func TestGlossaryChangesThePromptHash(t *testing.T) {
 	if h0 == h1 || h1 == h2 || h0 == h2 {
 		t.Errorf("hashes %s %s %s should all differ", h0, h1, h2)
 	}
-	if again := New(c, prompts.MustEmbedded(), Options{Glossary: g1}).CacheKey(); again != h1 {
+	if again := New(c, prompts.MustEmbedded(), Options{Glossary: g1}).PromptHash(); again != h1 {
 		t.Error("the same glossary gave another key")
 	}
 }

@@ -60,9 +60,6 @@ func DefaultDir() string {
 	return filepath.Join(d, "brief")
 }
 
-// Dir is the cache's folder.
-func (c *Cache) Dir() string { return c.dir }
-
 // Key hashes its parts, in order, unambiguously.
 func Key(parts ...string) string {
 	h := sha256.New()

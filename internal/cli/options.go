@@ -16,8 +16,6 @@ import (
 // under Ollama and writes good English from Danish; see the README.
 const DefaultModel = "qwen2.5:7b"
 
-// DefaultBaseURL is a local Ollama's OpenAI-compatible endpoint.
-const DefaultBaseURL = "http://localhost:11434/v1"
 
 // endpointOptions are the flags every command that talks to the model has.
 type endpointOptions struct {
@@ -35,7 +33,7 @@ type endpointOptions struct {
 
 func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.config, "config", "", "config file (env BRIEF_CONFIG; default ./brief.yaml, then the user config folder's brief/brief.yaml)")
-	fs.StringVar(&o.baseURL, "base-url", DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+	fs.StringVar(&o.baseURL, "base-url", llm.DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
 	fs.StringVar(&o.model, "model", DefaultModel, "model name (env BRIEF_MODEL)")
 	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "longest time one model request may take, first byte included (a local model may need minutes to load)")

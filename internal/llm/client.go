@@ -168,9 +168,6 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Model is the configured model name.
-func (c *Client) Model() string { return c.cfg.Model }
-
 // Endpoint is the base URL without credentials, for manifests and logs.
 func (c *Client) Endpoint() string { return RedactURL(c.cfg.BaseURL) }
 

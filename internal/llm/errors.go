@@ -221,7 +221,9 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	case s == http.StatusTooManyRequests:
 		return e(ErrTransient, "%s is rate limiting requests (%s)", ep, what)
 	case f.contextLength():
-		return e(ErrArticle, "the text is too long for model %s's context window (%s): split the article or use a model with a larger context", model, what)
+		ce := e(ErrArticle, "the text is too long for model %s's context window (%s): split the article or use a model with a larger context", model, what)
+		ce.Err = errors.Join(ErrContextLength, err)
+		return ce
 	case f.midStream && f.quota():
 		return e(ErrFatal, "the account behind the API key at %s has no quota left (%s): add credit or use another key", ep, what)
 	case s == 0:

@@ -34,6 +34,9 @@ var (
 	ErrFatal     = errors.New("fatal endpoint error")
 	ErrTransient = errors.New("transient endpoint error")
 	ErrArticle   = errors.New("request cannot succeed")
+	// ErrContextLength marks an ErrArticle whose prompt did not fit the
+	// model's context window, so a caller can split the text and retry.
+	ErrContextLength = errors.New("prompt longer than the model's context window")
 )
 
 // Request is one chat completion: a system prompt with the instructions and a

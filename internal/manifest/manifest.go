@@ -1,5 +1,6 @@
 // Package manifest is the machine-readable record of a run: run facts and one
-// entry per input with its status. The next run reads it to know what failed.
+// entry per input with its status, for people and for other tools. (Which
+// articles to redo comes from the cache: failures are never stored.)
 package manifest
 
 import (
