@@ -16,7 +16,6 @@ import (
 // under Ollama and writes good English from Danish; see the README.
 const DefaultModel = "qwen2.5:7b"
 
-
 // endpointOptions are the flags every command that talks to the model has.
 type endpointOptions struct {
 	config      string
