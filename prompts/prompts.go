@@ -20,6 +20,9 @@ import (
 	"strings"
 	"text/template"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/brief-news/brief/internal/atomicfile"
 )
 
@@ -162,25 +165,17 @@ func (s *Set) WriteDir(dir string, force bool) ([]string, error) {
 	return written, nil
 }
 
-// LanguageName turns a BCP 47 code into an English language name for prompts
-// ("en" -> "English"); unknown codes are returned as given, which models
-// generally understand too.
+// LanguageName turns a BCP 47 code into an English language name for
+// prompts ("en" -> "English", "pt-BR" -> "Brazilian Portuguese"), using
+// CLDR's names from golang.org/x/text; a code it does not know is returned
+// as given, which models generally understand too.
 func LanguageName(code string) string {
-	base := strings.ToLower(strings.SplitN(strings.ReplaceAll(code, "_", "-"), "-", 2)[0])
-	if n, ok := languageNames[base]; ok {
-		if strings.Contains(code, "-") || strings.Contains(code, "_") {
-			return n + " (" + code + ")"
-		}
-		return n
+	tag, err := language.Parse(strings.ReplaceAll(code, "_", "-"))
+	if err != nil {
+		return code
+	}
+	if name := display.English.Tags().Name(tag); name != "" {
+		return name
 	}
 	return code
-}
-
-var languageNames = map[string]string{
-	"da": "Danish", "en": "English", "de": "German", "sv": "Swedish", "nb": "Norwegian Bokmål",
-	"no": "Norwegian", "nn": "Norwegian Nynorsk", "fr": "French", "es": "Spanish", "it": "Italian",
-	"nl": "Dutch", "fi": "Finnish", "is": "Icelandic", "pl": "Polish", "pt": "Portuguese",
-	"uk": "Ukrainian", "ru": "Russian", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese",
-	"ko": "Korean", "tr": "Turkish", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
-	"fo": "Faroese", "kl": "Greenlandic",
 }

@@ -424,11 +424,13 @@ func TestLanguageName(t *testing.T) {
 		"en":    "English",
 		"da":    "Danish",
 		"DE":    "German",
-		"pt-BR": "Portuguese (pt-BR)",
-		"en_GB": "English (en_GB)",
+		"pt-BR": "Brazilian Portuguese",
+		"en_GB": "British English",
+		"nb":    "Norwegian Bokmål",
+		"fo":    "Faroese",
 		"xx":    "xx",
-		"tlh":   "tlh",
 		"xx-YY": "xx-YY",
+		"!!":    "!!",
 	} {
 		if got := prompts.LanguageName(code); got != want {
 			t.Errorf("LanguageName(%q) = %q, want %q", code, got, want)

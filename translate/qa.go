@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/brief-news/brief/prompts"
 )
 
 // Finding is one QA observation about a translation, for an editor: it goes
@@ -143,20 +145,7 @@ func runeLen(ps []string) int {
 	return n
 }
 
-func langName(code string) string {
-	if n, ok := languageNames[baseLang(code)]; ok {
-		return n
-	}
-	return code
-}
-
-var languageNames = map[string]string{
-	"da": "Danish", "en": "English", "de": "German", "sv": "Swedish", "nb": "Norwegian",
-	"no": "Norwegian", "nn": "Norwegian", "fr": "French", "es": "Spanish", "it": "Italian",
-	"nl": "Dutch", "fi": "Finnish", "is": "Icelandic", "pl": "Polish", "pt": "Portuguese",
-	"uk": "Ukrainian", "ru": "Russian", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese",
-	"ko": "Korean", "tr": "Turkish", "el": "Greek", "he": "Hebrew",
-}
+func langName(code string) string { return prompts.LanguageName(baseLang(code)) }
 
 func scriptName(s script) string {
 	switch s {
