@@ -1,0 +1,149 @@
+// Command brief-bench measures brief against a fake endpoint and prints the
+// figures of BENCHMARKS.md as a Markdown table: wall time against the
+// endpoint's physical limit, brief's own CPU time per article, peak RSS, a
+// fully cached re-run, and the use of a rate-limited endpoint's ceiling.
+//
+// Run it from inside the brief module (it builds ./cmd/brief), or pass
+// -brief with a built binary:
+//
+//	go run ./cmd/brief-bench                  # everything, a few minutes
+//	go run ./cmd/brief-bench -only wall -sizes 50,500
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brief-news/brief/internal/bench"
+)
+
+func main() {
+	var (
+		bin     = flag.String("brief", "", "brief binary to measure (default: build ./cmd/brief)")
+		work    = flag.String("work", "", "scratch folder (default: a temp folder, removed afterwards)")
+		latency = flag.Duration("latency", 50*time.Millisecond, "endpoint latency per request")
+		tokLat  = flag.Duration("token-latency", 0, "endpoint latency per streamed output chunk (about a word)")
+		slots   = flag.Int("slots", 4, "requests the endpoint serves at once")
+		jobs    = flag.String("j", "", "brief's -j for the wall time figure, comma-separated (default: -slots and 2 × -slots)")
+		sizes   = flag.String("sizes", "50,500,5000", "article counts for the wall time figure")
+		cpuN    = flag.Int("cpu", 1000, "article count for the CPU time figure")
+		rssN    = flag.String("rss", "1000,10000", "article counts for the peak RSS figure")
+		cachedN = flag.Int("cached", 1000, "article count for the cached re-run")
+		only    = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate (comma-separated)")
+		seed    = flag.Uint64("seed", 1, "corpus seed")
+	)
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *only, *seed}); err != nil {
+		fmt.Fprintln(os.Stderr, "brief-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	bin, work       string
+	latency, tokLat time.Duration
+	slots           int
+	jobs, sizes     []int
+	cpuN            int
+	rssN            []int
+	cachedN         int
+	only            string
+	seed            uint64
+}
+
+func ints(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func run(ctx context.Context, o options) error {
+	work := o.work
+	if work == "" {
+		dir, err := os.MkdirTemp("", "brief-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		work = dir
+	}
+	bin := o.bin
+	if bin == "" {
+		var err error
+		if bin, err = bench.Build(ctx, work); err != nil {
+			return err
+		}
+	}
+	if len(o.jobs) == 0 {
+		o.jobs = []int{o.slots, 2 * o.slots}
+	}
+	s := &bench.Suite{Bin: bin, Work: work, Latency: o.latency, TokenLatency: o.tokLat, Slots: o.slots, Jobs: o.jobs[0], Seed: o.seed,
+		Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, "brief-bench: "+f+"\n", a...) }}
+	want := func(name string) bool {
+		return o.only == "" || strings.Contains(","+o.only+",", ","+name+",")
+	}
+	var rep bench.Report
+	rep.Setup = s
+	if want("wall") {
+		for _, j := range o.jobs {
+			for _, n := range o.sizes {
+				r, err := s.Wall(ctx, n, j)
+				if err != nil {
+					return err
+				}
+				rep.Wall = append(rep.Wall, r)
+				fmt.Fprintln(os.Stderr, "  ", bench.DescribeWall(r))
+			}
+		}
+	}
+	if want("cpu") {
+		r, err := s.CPU(ctx, o.cpuN)
+		if err != nil {
+			return err
+		}
+		rep.CPU = &r
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribeCPU(r))
+	}
+	if want("rss") {
+		for _, n := range o.rssN {
+			m, err := s.RSS(ctx, n)
+			if err != nil {
+				return err
+			}
+			rep.RSS = append(rep.RSS, bench.RSSResult{N: n, Run: m})
+			fmt.Fprintln(os.Stderr, "  ", bench.DescribeRSS(n, m))
+		}
+	}
+	if want("cached") {
+		r, err := s.Cached(ctx, o.cachedN)
+		if err != nil {
+			return err
+		}
+		rep.Cached = &r
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribeCached(r))
+	}
+	if want("rate") {
+		for _, sc := range bench.RateScenarios() {
+			r, err := s.Rate(ctx, sc)
+			if err != nil {
+				return err
+			}
+			rep.Rate = append(rep.Rate, r)
+			fmt.Fprintln(os.Stderr, "  ", bench.DescribeRate(r))
+		}
+	}
+	fmt.Print(rep.Markdown())
+	return nil
+}
