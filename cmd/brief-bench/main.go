@@ -24,6 +24,8 @@ import (
 )
 
 func main() {
+	// First: this binary also launches brief, to measure its own peak RSS.
+	bench.LauncherMain()
 	var (
 		bin     = flag.String("brief", "", "brief binary to measure (default: build ./cmd/brief)")
 		work    = flag.String("work", "", "scratch folder (default: a temp folder, removed afterwards)")

@@ -52,6 +52,7 @@ func suite(b *testing.B) *Suite {
 }
 
 func TestMain(m *testing.M) {
+	LauncherMain()
 	code := m.Run()
 	if builtDir != "" {
 		os.RemoveAll(builtDir)

@@ -3,11 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -71,6 +73,12 @@ func (m Measurement) CPU() time.Duration { return m.User + m.Sys }
 
 // Exec runs brief and measures it. A run that exits non-zero is an error
 // carrying brief's own stderr, since every figure assumes a clean run.
+//
+// brief is started through a launcher (this binary again, see
+// LauncherMain) that reports brief's own rusage: Linux gives a child
+// started straight from a big process that process's peak RSS as its own
+// (ru_maxrss survives the vfork+exec), and the fake endpoint here holds
+// every request it served.
 func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	home := r.Home
 	if home == "" {
@@ -81,19 +89,30 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	}
 	args := []string{"run", r.Inputs, "--out", r.Out, "--cache-dir", r.Cache, "-j", strconv.Itoa(max(r.Jobs, 1)), "--quiet"}
 	args = append(args, r.Args...)
-	cmd := exec.CommandContext(ctx, r.Bin, args...)
+	if !launcherInstalled {
+		return Measurement{}, errors.New("bench.LauncherMain was not called by this program's main (or TestMain): peak RSS cannot be measured")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return Measurement{}, err
+	}
+	report := filepath.Join(home, fmt.Sprintf("rusage-%d.json", time.Now().UnixNano()))
+	defer os.Remove(report)
+	cmd := exec.CommandContext(ctx, self, append([]string{r.Bin}, args...)...)
 	cmd.Dir = home
-	cmd.Env = childEnv(home, r.URL)
+	cmd.Env = append(childEnv(home, r.URL), launchEnv+"="+report)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	m := Measurement{Start: start, Wall: time.Since(start), Stderr: stderr.String()}
+	err = cmd.Run()
+	m := Measurement{Stderr: stderr.String(), ExitCode: -1}
 	if ps := cmd.ProcessState; ps != nil {
-		m.User, m.Sys, m.ExitCode = ps.UserTime(), ps.SystemTime(), ps.ExitCode()
-		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-			m.MaxRSS = ru.Maxrss * 1024 // kilobytes on Linux
-		}
+		m.ExitCode = ps.ExitCode()
+	}
+	var lr launchReport
+	if data, rerr := os.ReadFile(report); rerr == nil && json.Unmarshal(data, &lr) == nil {
+		m.Start, m.Wall, m.User, m.Sys, m.MaxRSS = time.Unix(0, lr.Start), lr.Wall, lr.User, lr.Sys, lr.MaxRSS
+	} else if err == nil {
+		return m, fmt.Errorf("the launcher left no report of brief's resource use: %v", rerr)
 	}
 	if mf, merr := manifest.Load(filepath.Join(r.Out, "manifest.json")); merr == nil && mf != nil {
 		m.Totals = mf.Totals
@@ -106,6 +125,64 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 		return m, fmt.Errorf("brief %s exited with %d:\n%s", strings.Join(args, " "), m.ExitCode, m.Stderr)
 	}
 	return m, err
+}
+
+// launchEnv names the file a launcher writes its report to.
+const launchEnv = "BRIEF_BENCH_LAUNCH_REPORT"
+
+var launcherInstalled bool
+
+// launchReport is brief's resource use as its launcher saw it.
+type launchReport struct {
+	Start     int64 // Unix nanoseconds
+	Wall      time.Duration
+	User, Sys time.Duration
+	MaxRSS    int64 // bytes
+}
+
+// LauncherMain must be the first call in main (or TestMain) of a program
+// that runs Suite figures. Run.Exec starts that same program with a report
+// file in the environment; it then runs the brief command line it was
+// given, waits for it and writes brief's own rusage to the file, then exits
+// with brief's exit code. Started from this small process, brief's peak
+// RSS is its own.
+func LauncherMain() {
+	launcherInstalled = true
+	report := os.Getenv(launchEnv)
+	if report == "" {
+		return
+	}
+	os.Exit(launch(report, os.Args[1:]))
+}
+
+func launch(report string, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "launcher: no command")
+		return 127
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, launchEnv+"=") })
+	// brief goes when the launcher goes (the benchmark was cancelled).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	ps := cmd.ProcessState
+	if ps == nil {
+		fmt.Fprintln(os.Stderr, "launcher:", err)
+		return 127
+	}
+	lr := launchReport{Start: start.UnixNano(), Wall: wall, User: ps.UserTime(), Sys: ps.SystemTime()}
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		lr.MaxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	data, _ := json.Marshal(lr)
+	if err := os.WriteFile(report, data, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "launcher:", err)
+		return 127
+	}
+	return ps.ExitCode()
 }
 
 // childEnv is the parent's environment without anything that configures
