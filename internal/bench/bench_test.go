@@ -359,6 +359,18 @@ func TestEndpointBusyCountsLatencies(t *testing.T) {
 	}
 }
 
+// A digest is as long as a model's paragraph, whatever the batch size.
+func TestEndpointDigestIsAParagraph(t *testing.T) {
+	long := llmtest.FakeDigest("- a: x\n- b: x\n- c: x\n- d: x\n- e: x\n- f: x\n- g: x\n- h: x")
+	if got := shortDigest(long); got != "Digest of 8 stories: a; b; c; d; e; f; and more." {
+		t.Errorf("shortDigest(%q) = %q", long, got)
+	}
+	short := llmtest.FakeDigest("- a: x\n- b: x")
+	if got := shortDigest(short); got != short {
+		t.Errorf("shortDigest(%q) = %q, want it unchanged", short, got)
+	}
+}
+
 // The timeline accounts for the whole run: its phases add up to the wall
 // time, and a pool that never leaves a slot idle is at 100 %.
 func TestTimelineAddsUp(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -161,6 +162,9 @@ func (e *Endpoint) handle(req llmtest.ChatRequest) llmtest.Reply {
 	if rep.Status != 0 && rep.Status != http.StatusOK {
 		return rep
 	}
+	if llmtest.Stage(req) == "digest" {
+		rep.Content = shortDigest(rep.Content)
+	}
 	sys, user := llmtest.Messages(req)
 	// The same estimate llmtest reports as usage, so charged and reported
 	// tokens agree.
@@ -199,6 +203,23 @@ func (e *Endpoint) handle(req llmtest.ChatRequest) llmtest.Reply {
 		e.rateHeaders(rep.Header, now)
 	}
 	return rep
+}
+
+// shortDigest cuts llmtest's digest, which names every story's headline
+// (thousands of words for a big batch), to the first few, the length of
+// the paragraph a model writes: the fake should cost what a model's answer
+// costs brief to read, not more.
+func shortDigest(s string) string {
+	const keep = 6
+	head, list, ok := strings.Cut(s, ": ")
+	if !ok {
+		return s
+	}
+	items := strings.Split(strings.TrimSuffix(list, "."), "; ")
+	if len(items) <= keep {
+		return s
+	}
+	return head + ": " + strings.Join(items[:keep], "; ") + "; and more."
 }
 
 // refusal is OpenAI's 429 for the budget that ran out, with the wait in
