@@ -92,7 +92,9 @@ func ArticleHTML(p ArticlePage) []byte {
 	if !p.Generated.IsZero() {
 		item("Generated", p.Generated.UTC().Truncate(time.Second).Format(time.RFC3339))
 	}
-	f.WriteString("</dl>\n</footer>\n")
+	f.WriteString("</dl>\n")
+	// Article pages sit in articles/ beside the briefing they belong to.
+	f.WriteString("<p><a href=\"../briefing.html\">← Back to the briefing</a></p>\n</footer>\n")
 	title := p.Headline
 	if oneLine(title) == "" {
 		title = "(no headline)"
