@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/prompts"
 )
@@ -43,14 +45,27 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 		if round > 8 {
 			return "", total, fmt.Errorf("the stories do not fit the context window even in batches: raise --context")
 		}
-		partials := make([]Story, 0, len(batches))
+		// The partial digests do not depend on each other: ask for them
+		// at once (up to parallel), so a long briefing's digest costs a
+		// few request latencies, not one per batch.
+		partials := make([]Story, len(batches))
+		results := make([]Result, len(batches))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(s.parallel)
 		for i, b := range batches {
-			text, r, err := s.digestOnce(ctx, b, len(b), period)
+			g.Go(func() error {
+				text, r, err := s.digestOnce(gctx, b, len(b), period)
+				results[i] = r
+				partials[i] = Story{Headline: fmt.Sprintf("Part %d of %d", i+1, len(batches)), Summary: text}
+				return err
+			})
+		}
+		err := g.Wait()
+		for _, r := range results {
 			total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
-			if err != nil {
-				return "", total, err
-			}
-			partials = append(partials, Story{Headline: fmt.Sprintf("Part %d of %d", i+1, len(batches)), Summary: text})
+		}
+		if err != nil {
+			return "", total, err
 		}
 		stories = partials
 	}

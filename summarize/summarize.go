@@ -70,6 +70,7 @@ type Summarizer struct {
 	prompts       *prompts.Set
 	lang          string
 	contextTokens int
+	parallel      int // digest requests at once
 }
 
 // New returns a Summarizer writing in lang (BCP 47) for a model with the
@@ -78,8 +79,12 @@ func New(c llm.Completer, p *prompts.Set, lang string, contextTokens int) *Summa
 	if contextTokens <= 0 {
 		contextTokens = 8192
 	}
-	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens}
+	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens, parallel: 4}
 }
+
+// SetParallel sets how many digest requests may run at once (the run's
+// -j): the partial digests of a long briefing do not wait for each other.
+func (s *Summarizer) SetParallel(n int) { s.parallel = max(n, 1) }
 
 // PromptHash identifies the summary prompts, for cache keys.
 func (s *Summarizer) PromptHash() string {

@@ -189,7 +189,9 @@ func agencyLine(s string) ([]string, bool) {
 		if !agencyName(p) {
 			return nil, false
 		}
-		parts = append(parts, p)
+		// A copy: p may be a slice of the whole decoded file, which the
+		// pipeline would otherwise keep alive for the briefing.
+		parts = append(parts, strings.Clone(p))
 	}
 	if len(parts) == 0 || len(parts) > 6 {
 		return nil, false

@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +11,26 @@ import (
 
 // Write writes data to path via a temp file in the same folder, synced and
 // renamed over path. On any error the temp file is removed.
-func Write(path string, data []byte, perm os.FileMode) (err error) {
+func Write(path string, data []byte, perm os.FileMode) error { return write(path, data, perm, true) }
+
+// WriteUnsynced is Write without waiting for the disk: a reader still never
+// sees half a file, but a power cut may lose the file. For files that are
+// redone when missing or unreadable, such as cache entries: the two syncs
+// are most of what storing one costs.
+func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
+	return write(path, data, perm, false)
+}
+
+// WriteIfChanged is Write, skipped when path already holds exactly data,
+// so an unchanged re-run does not rewrite (and sync) every output file.
+func WriteIfChanged(path string, data []byte, perm os.FileMode) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return Write(path, data, perm)
+}
+
+func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create folder %s: %w", dir, err)
@@ -32,8 +52,10 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	if err = f.Chmod(perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if sync {
+		if err = f.Sync(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
 	}
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -42,6 +64,9 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	// Sync the folder so the rename itself survives a crash.
+	if !sync {
+		return nil
+	}
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync()
 		d.Close()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
 )
@@ -172,5 +173,42 @@ func TestIsTemp(t *testing.T) {
 		if got := atomicfile.IsTemp(name); got != want {
 			t.Errorf("IsTemp(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+func TestWriteIfChangedLeavesAnUnchangedFileAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.md")
+	if err := atomicfile.WriteIfChanged(path, []byte("same"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	os.Chtimes(path, old, old)
+	if err := atomicfile.WriteIfChanged(path, []byte("same"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); !fi.ModTime().Equal(old) {
+		t.Errorf("an unchanged file was rewritten (mtime %v)", fi.ModTime())
+	}
+	if err := atomicfile.WriteIfChanged(path, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new" {
+		t.Errorf("a changed file was not written: %q", got)
+	}
+}
+
+func TestWriteUnsyncedStillReplacesWholeFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "e.json")
+	for _, v := range []string{"one", "two"} {
+		if err := atomicfile.WriteUnsynced(path, []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != "two" {
+		t.Errorf("got %q", got)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("temp files left: %v", entries)
 	}
 }

@@ -1,6 +1,7 @@
 package briefing
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/brief-news/brief/internal/render"
@@ -70,19 +71,59 @@ func later(a, b render.Story) bool {
 	return storyLess(b, a)
 }
 
+// sharedHashes returns the sketch hashes that from 2 to maxHolders stories
+// hold: at least 64, and 2 % of the stories in a big week, far more than
+// the versions of one story (a live story resent all week included) and
+// far fewer than the stories that use a stock phrase.
+func sharedHashes(ss []render.Story) map[uint64]struct{} {
+	maxHolders := max(64, len(ss)/50)
+	n := 0
+	for _, s := range ss {
+		n += len(s.Fingerprint.Sketch)
+	}
+	all := make([]uint64, 0, n)
+	for _, s := range ss {
+		// A sketch holds each hash once, so a repeat is another story.
+		all = append(all, s.Fingerprint.Sketch...)
+	}
+	slices.Sort(all)
+	shared := map[uint64]struct{}{}
+	for k := 0; k < len(all); {
+		run := 1
+		for k+run < len(all) && all[k+run] == all[k] {
+			run++
+		}
+		if run >= 2 && run <= maxHolders {
+			shared[all[k]] = struct{}{}
+		}
+		k += run
+	}
+	return shared
+}
+
 // fold joins versions of one story (ss in canonical order) and returns the
 // latest version of each, with the others as its EarlierVersions.
 func fold(ss []render.Story) []render.Story {
 	u := newUnionFind(len(ss))
 	// Inverted index: sketch hash → stories (earlier in ss) holding it.
 	// Two versions of a story share most of their sketch, so comparing
-	// only stories that share a hash misses none.
+	// only stories that share a hash misses none. Only hashes held by
+	// more than one story can pair stories, and nearly every hash is one
+	// story's own: indexing those too cost a map entry and a slice per
+	// hash, 128 per story, the largest allocation of a whole run. A hash
+	// held by very many stories is a stock phrase, not a resend: it is
+	// left out too, or every story using it would be compared with every
+	// other (quadratic; seconds at 5,000 stories).
+	shared := sharedHashes(ss)
 	index := map[uint64][]int{}
 	stamp := make([]int, len(ss)) // stamp[j] == i+1: j is a candidate for i
 	var cand []int
 	for i, s := range ss {
 		cand = cand[:0]
 		for _, h := range s.Fingerprint.Sketch {
+			if _, ok := shared[h]; !ok {
+				continue
+			}
 			for _, j := range index[h] {
 				if stamp[j] != i+1 {
 					stamp[j] = i + 1

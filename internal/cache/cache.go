@@ -95,7 +95,9 @@ func (c *Cache) Put(key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(c.path(key), data, 0o644)
+	// Unsynced: an entry lost in a crash is redone, and Get treats an
+	// unreadable one as a miss.
+	return atomicfile.WriteUnsynced(c.path(key), data, 0o644)
 }
 
 // Prune removes entries not used or written for longer than age, and any

@@ -105,6 +105,7 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 		From: o.from, To: o.lang, ContextTokens: o.contextSize, Glossary: glossary, Strict: o.strict,
 	})
 	sum := summarize.New(completer, ps, o.lang, o.contextSize)
+	sum.SetParallel(o.concurrency)
 
 	cfg := pipeline.Config{
 		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),

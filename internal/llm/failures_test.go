@@ -393,7 +393,7 @@ func TestTPMReservesEstimatedTokens(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	srv := llmtest.New(t)
 	c, h := newClient(t, srv, func(c *llm.Config) {
-		c.TPM = 600 // 10 tokens a second, a minute's worth at once
+		c.TPM = 600 // 10 tokens a second, one second's worth at once
 		c.Now = func() time.Time { return now }
 	})
 	// 299 characters ≈ 100 tokens, plus the 200 the answer may use.
@@ -403,8 +403,10 @@ func TestTPMReservesEstimatedTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if s := h.Sleeps(); len(s) != 1 || s[0] != 30*time.Second {
-		t.Fatalf("sleeps = %v, want the third request to wait 30s for 300 tokens", s)
+	// The clock stands still, so each wait is from the start: the budget
+	// is spent evenly, 300 tokens every 30s, less the first second's 10.
+	if s := h.Sleeps(); len(s) != 3 || s[0] != 29*time.Second || s[1] != 59*time.Second || s[2] != 89*time.Second {
+		t.Fatalf("sleeps = %v, want 29s, 59s, 89s: 300 tokens a request at 10 a second", s)
 	}
 }
 

@@ -35,7 +35,12 @@ func newLimiter(rpm, tpm int, maxPause time.Duration, now func() time.Time, slee
 		l.rpm = rate.NewLimiter(rate.Limit(float64(rpm)/60), 1)
 	}
 	if tpm > 0 {
-		l.tpm = rate.NewLimiter(rate.Limit(float64(tpm)/60), tpm)
+		// One second of the budget at most at once, for the same reason
+		// as burst 1 above: a minute's tokens sent in one burst are
+		// refused by an endpoint that enforces the limit per second or
+		// so, even below the per-minute rate. A request larger than that
+		// is charged in one-second parts (see wait).
+		l.tpm = rate.NewLimiter(rate.Limit(float64(tpm)/60), max(tpm/60, 1))
 	}
 	return l
 }
@@ -62,7 +67,33 @@ func (l *limiter) wait(ctx context.Context, tokens int) error {
 		return err
 	}
 	if l.tpm != nil {
-		return l.reserve(ctx, l.tpm, min(max(tokens, 1), l.tpm.Burst()))
+		return l.reserveTokens(ctx, max(tokens, 1))
+	}
+	return nil
+}
+
+// reserveTokens takes n tokens from the TPM budget, in burst-sized parts
+// reserved together when n is larger than the burst, and waits for the
+// last part.
+func (l *limiter) reserveTokens(ctx context.Context, n int) error {
+	now := l.now()
+	var parts []*rate.Reservation
+	var delay time.Duration
+	for n > 0 {
+		k := min(n, l.tpm.Burst())
+		r := l.tpm.ReserveN(now, k)
+		parts = append(parts, r)
+		delay = max(delay, r.DelayFrom(now))
+		n -= k
+	}
+	if delay <= 0 {
+		return nil
+	}
+	if err := l.sleep(ctx, delay); err != nil {
+		for i := len(parts) - 1; i >= 0; i-- {
+			parts[i].CancelAt(l.now())
+		}
+		return err
 	}
 	return nil
 }

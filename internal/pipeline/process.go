@@ -158,13 +158,13 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings,
 	}
 	e.Output = "articles/" + a.ID + ".md"
-	if err := atomicfile.Write(filepath.Join(cfg.OutDir, filepath.FromSlash(e.Output)), render.ArticleMarkdown(page), 0o644); err != nil {
+	if err := atomicfile.WriteIfChanged(filepath.Join(cfg.OutDir, filepath.FromSlash(e.Output)), render.ArticleMarkdown(page), 0o644); err != nil {
 		e.Status, e.Error = manifest.StatusFailed, err.Error()
 		return fmt.Errorf("cannot write output: %w", err)
 	}
 	if hasFormat(cfg.Formats, "html") {
 		path := filepath.Join(cfg.OutDir, "articles", a.ID+".html")
-		if err := atomicfile.Write(path, render.ArticleHTML(page), 0o644); err != nil {
+		if err := atomicfile.WriteIfChanged(path, render.ArticleHTML(page), 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
 			return fmt.Errorf("cannot write output: %w", err)
 		}
