@@ -385,11 +385,11 @@ func TestTimelineAddsUp(t *testing.T) {
 		{At: t0.Add(170 * ms), Stage: "digest", Busy: 50 * ms},
 	}}
 	tl := NewTimeline(Measurement{Start: t0, Wall: 230 * ms}, st, 2)
-	if tl.Startup != 10*ms || tl.Articles != 100*ms || tl.Utilisation != 1 || tl.Digest != 110*ms ||
+	if tl.Startup != 10*ms || tl.Articles != 100*ms || tl.Utilisation != 1 || tl.Organize != 10*ms || tl.Digest != 100*ms ||
 		tl.DigestRequests != 2 || tl.DigestRounds != 2 || tl.Finish != 10*ms {
 		t.Fatalf("timeline %+v", tl)
 	}
-	if sum := tl.Startup + tl.Articles + tl.Digest + tl.Finish; sum != 230*ms {
+	if sum := tl.Startup + tl.Articles + tl.Organize + tl.Digest + tl.Finish; sum != 230*ms {
 		t.Fatalf("phases add up to %v, want the wall time 230ms", sum)
 	}
 }

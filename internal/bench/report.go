@@ -107,8 +107,8 @@ func (r Report) Markdown() string {
 		if w.N == TargetWallN {
 			target, ok = fmt.Sprintf("≤ %.2f × ideal", TargetWallRatio), met(w.Ratio <= TargetWallRatio)
 		}
-		fmt.Fprintf(&b, "| wall / ideal, %d articles, -j %d | %s | %.3f (%v / %v, %d requests; endpoint floor %.3f) | %s |\n",
-			w.N, w.Jobs, target, w.Ratio, w.Wall.Round(time.Millisecond), w.Ideal.Round(time.Millisecond), w.Requests, w.Floor, ok)
+		fmt.Fprintf(&b, "| wall / ideal, %d articles, -j %d | %s | %.3f (%v / %v, %d requests; endpoint floor %.3f, brief × %.3f) | %s |\n",
+			w.N, w.Jobs, target, w.Ratio, w.Wall.Round(time.Millisecond), w.Ideal.Round(time.Millisecond), w.Requests, w.Floor, w.RatioToFloor, ok)
 	}
 	if c := r.CPU; c != nil {
 		fmt.Fprintf(&b, "| brief CPU per article (user+sys, latency 0), %d articles | — | %v | |\n",
@@ -130,9 +130,13 @@ func (r Report) Markdown() string {
 		if x.TokenShare > x.RequestShare {
 			what = "tokens"
 		}
-		fmt.Fprintf(&b, "| rate limit %s (%s) | ≥ 95 %%, ≤ %d × 429 | %.1f %% of the %s ceiling, %d × 429 | %s |\n",
-			x.Scenario.Name, limits(x.Scenario), TargetRefused, 100*x.Share, what, x.Stats.Refused,
-			met(x.Share >= TargetShare && x.Stats.Refused <= TargetRefused))
+		failed := ""
+		if f := x.Run.Totals.Failed; f > 0 {
+			failed = fmt.Sprintf(", %d articles failed", f)
+		}
+		fmt.Fprintf(&b, "| rate limit %s (%s) | ≥ 95 %%, ≤ %d × 429 | %.1f %% of the %s ceiling, %d × 429%s | %s |\n",
+			x.Scenario.Name, limits(x.Scenario), TargetRefused, 100*x.Share, what, x.Stats.Refused, failed,
+			met(x.Share >= TargetShare && x.Stats.Refused <= TargetRefused && x.Run.Totals.Failed == 0))
 	}
 	return b.String()
 }

@@ -17,9 +17,13 @@ type Timeline struct {
 	// slots' time busy in it.
 	Articles    time.Duration
 	Utilisation float64
-	// Digest is from the end of the last article request to the end of
-	// the last digest request; DigestRequests how many it made and
-	// DigestRounds how many of them had to wait for the one before.
+	// Organize is from the end of the last article request to the first
+	// digest request: brief's own work on the whole set of stories
+	// (grouping, folding resends, the digest's prompts).
+	Organize time.Duration
+	// Digest is from the first digest request to the end of the last;
+	// DigestRequests is how many it made and DigestRounds how many of
+	// them had to wait for the one before.
 	Digest         time.Duration
 	DigestRequests int
 	DigestRounds   int
@@ -29,9 +33,9 @@ type Timeline struct {
 }
 
 func (t Timeline) String() string {
-	return fmt.Sprintf("startup %v · articles %v at %.1f%% slot use · digest %v (%d requests in %d rounds) · finish %v",
+	return fmt.Sprintf("startup %v · articles %v at %.1f%% slot use · organize %v · digest %v (%d requests in %d rounds) · finish %v",
 		t.Startup.Round(time.Millisecond), t.Articles.Round(time.Millisecond), 100*t.Utilisation,
-		t.Digest.Round(time.Millisecond), t.DigestRequests, t.DigestRounds, t.Finish.Round(time.Millisecond))
+		t.Organize.Round(time.Millisecond), t.Digest.Round(time.Millisecond), t.DigestRequests, t.DigestRounds, t.Finish.Round(time.Millisecond))
 }
 
 // NewTimeline replays the served requests through slots first come, first
@@ -85,7 +89,8 @@ func NewTimeline(m Measurement, st EndpointStats, slots int) Timeline {
 		t.Utilisation = float64(busyArticles) / float64(t.Articles*time.Duration(max(slots, 1)))
 	}
 	if t.DigestRequests > 0 && digestStart.After(lastArticle) {
-		t.Digest = lastAny.Sub(lastArticle)
+		t.Organize = digestStart.Sub(lastArticle)
+		t.Digest = lastAny.Sub(digestStart)
 	}
 	t.Finish = m.Start.Add(m.Wall).Sub(lastAny)
 	return t
