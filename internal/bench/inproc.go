@@ -4,9 +4,6 @@ import (
 	"context"
 	"io"
 	"time"
-	"unicode/utf8"
-
-	"golang.org/x/time/rate"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
@@ -117,48 +114,4 @@ func (l *limited) Complete(ctx context.Context, req llm.Request) (llm.Response, 
 	}
 	defer func() { <-l.sem }()
 	return l.c.Complete(ctx, req)
-}
-
-// Pace returns a wrap for InProcess.Wrap that spreads requests and tokens
-// evenly over the minute: a token bucket holding one second of the TPM
-// budget (and one request of the RPM budget), with a request larger than
-// that charged in one-second parts. It is the limiter BENCHMARKS.md
-// proposes for internal/llm, to measure it before it is applied; run the
-// client itself without RPM/TPM when using it.
-func Pace(rpm, tpm int) func(llm.Completer) llm.Completer {
-	return func(c llm.Completer) llm.Completer {
-		p := &paced{c: c}
-		if rpm > 0 {
-			p.rpm = rate.NewLimiter(rate.Limit(float64(rpm)/60), 1)
-		}
-		if tpm > 0 {
-			p.tpm = rate.NewLimiter(rate.Limit(float64(tpm)/60), max(tpm/60, 1))
-		}
-		return p
-	}
-}
-
-type paced struct {
-	c        llm.Completer
-	rpm, tpm *rate.Limiter
-}
-
-func (p *paced) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	if p.rpm != nil {
-		if err := p.rpm.Wait(ctx); err != nil {
-			return llm.Response{}, err
-		}
-	}
-	if p.tpm != nil {
-		// The same estimate internal/llm charges its TPM limiter with.
-		n := utf8.RuneCountInString(req.System)/3 + 1 + utf8.RuneCountInString(req.User)/3 + 1 + req.MaxTokens
-		for n > 0 {
-			k := min(n, p.tpm.Burst())
-			if err := p.tpm.WaitN(ctx, k); err != nil {
-				return llm.Response{}, err
-			}
-			n -= k
-		}
-	}
-	return p.c.Complete(ctx, req)
 }
