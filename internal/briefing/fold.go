@@ -104,41 +104,25 @@ func sharedHashes(ss []render.Story) map[uint64]struct{} {
 // fold joins versions of one story (ss in canonical order) and returns the
 // latest version of each, with the others as its EarlierVersions.
 func fold(ss []render.Story) []render.Story {
-	u := newUnionFind(len(ss))
-	// Inverted index: sketch hash → stories (earlier in ss) holding it.
-	// Two versions of a story share most of their sketch, so comparing
-	// only stories that share a hash misses none. Only hashes held by
-	// more than one story can pair stories, and nearly every hash is one
-	// story's own: indexing those too cost a map entry and a slice per
-	// hash, 128 per story, the largest allocation of a whole run. A hash
-	// held by very many stories is a stock phrase, not a resend: it is
+	// Only stories that share a sketch hash are compared: two versions of a
+	// story share most of their sketch, so this misses none. Only hashes
+	// held by more than one story can pair stories, and nearly every hash
+	// is one story's own: indexing those too cost a map entry and a slice
+	// per hash, 128 per story, the largest allocation of a whole run. A
+	// hash held by very many stories is a stock phrase, not a resend: it is
 	// left out too, or every story using it would be compared with every
 	// other (quadratic; seconds at 5,000 stories).
 	shared := sharedHashes(ss)
-	index := map[uint64][]int{}
-	stamp := make([]int, len(ss)) // stamp[j] == i+1: j is a candidate for i
-	var cand []int
-	for i, s := range ss {
-		cand = cand[:0]
-		for _, h := range s.Fingerprint.Sketch {
-			if _, ok := shared[h]; !ok {
-				continue
-			}
-			for _, j := range index[h] {
-				if stamp[j] != i+1 {
-					stamp[j] = i + 1
-					cand = append(cand, j)
-				}
-			}
-			index[h] = append(index[h], i)
-		}
-		sort.Ints(cand)
-		for _, j := range cand {
-			if SameStory(s.Fingerprint, ss[j].Fingerprint) {
-				u.union(i, j)
+	var keys []uint64
+	u := joinMatching(len(ss), func(i int) []uint64 {
+		keys = keys[:0]
+		for _, h := range ss[i].Fingerprint.Sketch {
+			if _, ok := shared[h]; ok {
+				keys = append(keys, h)
 			}
 		}
-	}
+		return keys
+	}, func(i, j int) bool { return SameStory(ss[i].Fingerprint, ss[j].Fingerprint) })
 	var out []render.Story
 	for _, set := range u.sets() {
 		vs := make([]render.Story, len(set))

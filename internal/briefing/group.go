@@ -99,28 +99,8 @@ func group(shown []render.Story) []render.Group {
 		sets[i] = s
 	}
 
-	u := newUnionFind(n)
-	index := make([][]int, len(in.df)) // feature id → earlier stories with it
-	stamp := make([]int, n)            // stamp[j] == i+1: j is a candidate for i
-	var cand []int
-	for i, s := range sets {
-		cand = cand[:0]
-		for _, id := range s.all {
-			for _, j := range index[id] {
-				if stamp[j] != i+1 {
-					stamp[j] = i + 1
-					cand = append(cand, j)
-				}
-			}
-			index[id] = append(index[id], i)
-		}
-		sort.Ints(cand)
-		for _, j := range cand {
-			if related(s, sets[j], in) {
-				u.union(i, j)
-			}
-		}
-	}
+	u := joinMatching(n, func(i int) []int { return sets[i].all },
+		func(i, j int) bool { return related(sets[i], sets[j], in) })
 
 	var groups []render.Group
 	for _, set := range u.sets() {

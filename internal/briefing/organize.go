@@ -62,6 +62,38 @@ func newer(a, b render.Story) bool {
 	return storyLess(a, b)
 }
 
+// joinMatching unions items 0..n-1 that match, comparing only pairs that
+// share a key: keys(i) lists item i's keys (each at most once), match says
+// whether two candidates belong together. Items are compared with earlier
+// ones in ascending order, so the result does not depend on map order.
+// Both the fold (sketch hashes) and the grouping (feature ids) use it; an
+// inverted index keeps them far from quadratic.
+func joinMatching[K comparable](n int, keys func(i int) []K, match func(i, j int) bool) unionFind {
+	u := newUnionFind(n)
+	index := map[K][]int{}  // key → earlier items with it
+	stamp := make([]int, n) // stamp[j] == i+1: j is already a candidate for i
+	var cand []int
+	for i := 0; i < n; i++ {
+		cand = cand[:0]
+		for _, k := range keys(i) {
+			for _, j := range index[k] {
+				if stamp[j] != i+1 {
+					stamp[j] = i + 1
+					cand = append(cand, j)
+				}
+			}
+			index[k] = append(index[k], i)
+		}
+		sort.Ints(cand)
+		for _, j := range cand {
+			if match(i, j) {
+				u.union(i, j)
+			}
+		}
+	}
+	return u
+}
+
 // unionFind joins indexes into sets; find returns the smallest index of a
 // set, so the representative does not depend on the order of unions.
 type unionFind []int
