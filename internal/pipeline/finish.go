@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,10 +78,10 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		}
 	}
 	write("briefing.md", render.BriefingMarkdown(b))
-	if hasFormat(cfg.Formats, "html") {
+	if slices.Contains(cfg.Formats, "html") {
 		write("briefing.html", render.BriefingHTML(b))
 	}
-	if hasFormat(cfg.Formats, "json") {
+	if slices.Contains(cfg.Formats, "json") {
 		write("briefing.json", render.BriefingJSON(b))
 	}
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,7 +163,7 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 		e.Status, e.Error = manifest.StatusFailed, err.Error()
 		return fmt.Errorf("cannot write output: %w", err)
 	}
-	if hasFormat(cfg.Formats, "html") {
+	if slices.Contains(cfg.Formats, "html") {
 		path := filepath.Join(cfg.OutDir, "articles", a.ID+".html")
 		if err := atomicfile.WriteIfChanged(path, render.ArticleHTML(page), 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
@@ -217,13 +218,4 @@ func (cfg Config) Cached(a article.Article) bool {
 // new date, still hits the cache.
 func sourceText(a article.Article) string {
 	return a.Lede + "\n\n" + strings.Join(a.Paragraphs, "\n\n")
-}
-
-func hasFormat(formats []string, f string) bool {
-	for _, x := range formats {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
