@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
 
@@ -60,8 +61,8 @@ type Summary struct {
 // Result is a Summary with what it cost.
 type Result struct {
 	Summary
-	Usage    llm.Usage `json:"usage"`
-	Requests int       `json:"requests"`
+	Usage    tokens.Usage `json:"usage"`
+	Requests int          `json:"requests"`
 }
 
 // Summarizer is safe for concurrent use.

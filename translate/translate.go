@@ -14,6 +14,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
 
@@ -54,7 +55,7 @@ type Result struct {
 	// Paragraphs are the translated body paragraphs.
 	Paragraphs []string `json:"paragraphs"`
 	// Usage sums every request, including those redone in smaller parts.
-	Usage llm.Usage `json:"usage"`
+	Usage tokens.Usage `json:"usage"`
 	// Requests counts HTTP requests (client retries and redone parts included).
 	Requests int `json:"requests"`
 	// Chunks is how many parts the article was finally translated in.

@@ -15,7 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // The figures of BENCHMARKS.md, one benchmark each. They run only under
@@ -258,7 +258,7 @@ func TestCorpusIsValidDistinctAndReproducible(t *testing.T) {
 // real week produces.
 func TestCorpusHasNoResends(t *testing.T) {
 	const n = 400
-	fps := make([]render.Fingerprint, n)
+	fps := make([]story.Fingerprint, n)
 	for i, text := range Articles(3, n) {
 		a, err := article.Parse("x.txt", []byte(text), article.Options{})
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // wire reads a test article in the wire format (" date YYYY-MM lede",
@@ -27,7 +27,7 @@ func wire(t *testing.T, name string) (date string, paras []string) {
 	return head[1], append([]string{strings.Join(head[2:], " ")}, body...)
 }
 
-func fp(t *testing.T, name string) render.Fingerprint {
+func fp(t *testing.T, name string) story.Fingerprint {
 	t.Helper()
 	_, paras := wire(t, name)
 	return Fingerprint(paras)
@@ -71,10 +71,10 @@ func TestFingerprintStaysSmallForLongTexts(t *testing.T) {
 		paras = append(paras, strings.Repeat("ord ", i%7)+"afsnit nummer "+strings.Repeat("x", i%50)+" med en del tekst om emnet "+string(rune('a'+i%26)))
 	}
 	f := Fingerprint(paras)
-	if len(f.Sketch) > render.FingerprintSize {
-		t.Fatalf("sketch holds %d hashes, want at most %d", len(f.Sketch), render.FingerprintSize)
+	if len(f.Sketch) > story.FingerprintSize {
+		t.Fatalf("sketch holds %d hashes, want at most %d", len(f.Sketch), story.FingerprintSize)
 	}
-	if f.Shingles <= render.FingerprintSize {
+	if f.Shingles <= story.FingerprintSize {
 		t.Fatalf("Shingles = %d: the long text's shingles were not counted", f.Shingles)
 	}
 	// Still comparable: the text against itself with one paragraph added.
@@ -93,10 +93,10 @@ func TestCompare(t *testing.T) {
 	if j, c := Compare(a, fp(t, "fodbold.txt")); j != 0 || c != 0 {
 		t.Errorf("unrelated texts: jaccard %v containment %v, want 0 and 0", j, c)
 	}
-	if j, _ := Compare(a, render.Fingerprint{}); j != 0 {
+	if j, _ := Compare(a, story.Fingerprint{}); j != 0 {
 		t.Errorf("against an empty fingerprint: jaccard %v, want 0", j)
 	}
-	if SameStory(render.Fingerprint{}, render.Fingerprint{}) {
+	if SameStory(story.Fingerprint{}, story.Fingerprint{}) {
 		t.Error("two empty fingerprints (no source text) were folded")
 	}
 }

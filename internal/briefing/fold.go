@@ -4,7 +4,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // Fold thresholds. Wire services resend a story with a paragraph added, a
@@ -27,7 +27,7 @@ const (
 )
 
 // SameStory reports whether two source texts are versions of one story.
-func SameStory(a, b render.Fingerprint) bool {
+func SameStory(a, b story.Fingerprint) bool {
 	if a.Shingles == 0 || b.Shingles == 0 {
 		return false
 	}
@@ -46,7 +46,7 @@ func SameStory(a, b render.Fingerprint) bool {
 
 // versionRank: a marked update or correction is later than the unmarked
 // text; a text marked "Opdateres" (to be updated) is earlier.
-func versionRank(f render.Fingerprint) int {
+func versionRank(f story.Fingerprint) int {
 	switch {
 	case f.Corrected || f.Updated:
 		return 2
@@ -58,7 +58,7 @@ func versionRank(f render.Fingerprint) int {
 
 // later orders versions of one story latest first: header date, markers,
 // then the longer text (resends add), then the ID.
-func later(a, b render.Story) bool {
+func later(a, b story.Story) bool {
 	if a.Date != b.Date {
 		return a.Date > b.Date
 	}
@@ -75,7 +75,7 @@ func later(a, b render.Story) bool {
 // hold: at least 64, and 2 % of the stories in a big week, far more than
 // the versions of one story (a live story resent all week included) and
 // far fewer than the stories that use a stock phrase.
-func sharedHashes(ss []render.Story) map[uint64]struct{} {
+func sharedHashes(ss []story.Story) map[uint64]struct{} {
 	maxHolders := max(64, len(ss)/50)
 	n := 0
 	for _, s := range ss {
@@ -103,7 +103,7 @@ func sharedHashes(ss []render.Story) map[uint64]struct{} {
 
 // fold joins versions of one story (ss in canonical order) and returns the
 // latest version of each, with the others as its EarlierVersions.
-func fold(ss []render.Story) []render.Story {
+func fold(ss []story.Story) []story.Story {
 	// Only stories that share a sketch hash are compared: two versions of a
 	// story share most of their sketch, so this misses none. Only hashes
 	// held by more than one story can pair stories, and nearly every hash
@@ -123,9 +123,9 @@ func fold(ss []render.Story) []render.Story {
 		}
 		return keys
 	}, func(i, j int) bool { return SameStory(ss[i].Fingerprint, ss[j].Fingerprint) })
-	var out []render.Story
+	var out []story.Story
 	for _, set := range u.sets() {
-		vs := make([]render.Story, len(set))
+		vs := make([]story.Story, len(set))
 		for k, i := range set {
 			vs[k] = ss[i]
 		}

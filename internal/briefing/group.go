@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // Relatedness, in half points: a shared name is worth 4; a one-word name
@@ -63,7 +63,7 @@ func (in *interner) id(s string) int {
 	return id
 }
 
-func group(shown []render.Story) []render.Group {
+func group(shown []story.Story) []story.Group {
 	n := len(shown)
 	texts := make([]text, n)
 	for i, s := range shown {
@@ -102,9 +102,9 @@ func group(shown []render.Story) []render.Group {
 	u := joinMatching(n, func(i int) []int { return sets[i].all },
 		func(i, j int) bool { return related(sets[i], sets[j], in) })
 
-	var groups []render.Group
+	var groups []story.Group
 	for _, set := range u.sets() {
-		g := render.Group{}
+		g := story.Group{}
 		for _, i := range set {
 			g.Stories = append(g.Stories, shown[i])
 		}

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // Organize folds resends and groups related stories.
@@ -30,10 +30,10 @@ import (
 // inverted indexes; features in more than a tenth of the stories are not
 // indexed. A typical run is therefore close to O(n log n); the worst case
 // (every story sharing something with every other) is O(n²) comparisons of
-// at most render.FingerprintSize hashes or a few dozen interned feature
+// at most story.FingerprintSize hashes or a few dozen interned feature
 // ids each. BenchmarkOrganize3000 (3,300 stories) runs in about 0.3 s.
-func Organize(stories []render.Story) []render.Group {
-	ss := append([]render.Story(nil), stories...)
+func Organize(stories []story.Story) []story.Group {
+	ss := append([]story.Story(nil), stories...)
 	// A canonical order first, so the input order cannot matter.
 	sort.SliceStable(ss, func(i, j int) bool { return storyLess(ss[i], ss[j]) })
 	shown := fold(ss)
@@ -42,7 +42,7 @@ func Organize(stories []render.Story) []render.Group {
 
 // storyLess is the canonical order: by ID, which the pipeline makes
 // unique, then by the rest for inputs that repeat an ID.
-func storyLess(a, b render.Story) bool {
+func storyLess(a, b story.Story) bool {
 	ka := []string{a.ID, a.Date, a.Headline, a.Summary, a.Link, a.Source, a.Agency}
 	kb := []string{b.ID, b.Date, b.Headline, b.Summary, b.Link, b.Source, b.Agency}
 	for i := range ka {
@@ -55,7 +55,7 @@ func storyLess(a, b render.Story) bool {
 
 // newer orders stories newest first: by header date, then ID. Dates are
 // "YYYY-MM" or "YYYY-MM-DD", which sort as strings.
-func newer(a, b render.Story) bool {
+func newer(a, b story.Story) bool {
 	if a.Date != b.Date {
 		return a.Date > b.Date
 	}
@@ -155,12 +155,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-func link(s render.Story) render.Link {
+func link(s story.Story) story.Link {
 	l := s.Link
 	if l == "" {
 		l = "articles/" + s.ID + ".md"
 	}
-	return render.Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l,
+	return story.Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l,
 		Corrected: s.Fingerprint.Corrected, Updated: s.Fingerprint.Updated}
 }
 

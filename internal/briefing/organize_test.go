@@ -6,40 +6,40 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
-// story builds a render.Story the way the pipeline does: English headline
+// newStory builds a story.Story the way the pipeline does: English headline
 // and summary from the model, fingerprint from the Danish source file.
-func story(t *testing.T, file, headline, summary string) render.Story {
+func newStory(t *testing.T, file, headline, summary string) story.Story {
 	t.Helper()
 	date, paras := wire(t, file)
 	id := strings.TrimSuffix(file, ".txt")
-	return render.Story{
+	return story.Story{
 		ID: id, Headline: headline, Date: date, Agency: "ritzau", Summary: summary,
 		Link: "articles/" + id + ".md", Source: "in/" + file, Fingerprint: Fingerprint(paras),
 	}
 }
 
-func weekStories(t *testing.T) []render.Story {
+func weekStories(t *testing.T) []story.Story {
 	kontorSum := "North Korea and South Korea on Monday reopened their joint liaison office in the border town of Kaesong, closed since the autumn. South Korea's unification ministry said the office lets the two sides talk without intermediaries."
 	missilSum := "North Korea fired two short-range missiles into the sea between Korea and Japan on Thursday, South Korea's joint chiefs of staff said. The missiles flew about %s kilometres from near Wonsan."
-	return []render.Story{
-		story(t, "kontor.txt", "North and South Korea reopen liaison office in Kaesong", kontorSum),
-		story(t, "kontor-udvidet.txt", "North and South Korea reopen liaison office in Kaesong",
+	return []story.Story{
+		newStory(t, "kontor.txt", "North and South Korea reopen liaison office in Kaesong", kontorSum),
+		newStory(t, "kontor-udvidet.txt", "North and South Korea reopen liaison office in Kaesong",
 			kontorSum+" Yonhap says about 20 staff from each side will work there."),
-		story(t, "missiler.txt", "North Korea fires two short-range missiles", strings.Replace(missilSum, "%s", "400", 1)),
-		story(t, "missiler-rettet.txt", "North Korea fires two short-range missiles", strings.Replace(missilSum, "%s", "450", 1)),
-		story(t, "praesident.txt", "South Korean president to visit demilitarised zone",
+		newStory(t, "missiler.txt", "North Korea fires two short-range missiles", strings.Replace(missilSum, "%s", "400", 1)),
+		newStory(t, "missiler-rettet.txt", "North Korea fires two short-range missiles", strings.Replace(missilSum, "%s", "450", 1)),
+		newStory(t, "praesident.txt", "South Korean president to visit demilitarised zone",
 			"South Korea's president will visit the demilitarised zone on the border with North Korea on Friday, talking to soldiers at the Panmunjom crossing and laying a wreath at a memorial."),
-		story(t, "rente.txt", "Danish central bank raises key interest rate",
+		newStory(t, "rente.txt", "Danish central bank raises key interest rate",
 			"Danmarks Nationalbank raised its key interest rate by 0.15 percentage points to minus 0.50 percent from Friday, following the European Central Bank's first rate rise in years."),
-		story(t, "fodbold.txt", "FC Copenhagen beat Brøndby 3-1 in the derby",
+		newStory(t, "fodbold.txt", "FC Copenhagen beat Brøndby 3-1 in the derby",
 			"FC Copenhagen beat Brøndby IF 3-1 at Parken on Sunday in the first Superliga match after the winter break and now lead the league by six points."),
 	}
 }
 
-func ids(g render.Group) []string {
+func ids(g story.Group) []string {
 	var out []string
 	for _, s := range g.Stories {
 		out = append(out, s.ID)
@@ -99,7 +99,7 @@ func TestOrganizeIsDeterministic(t *testing.T) {
 	want := Organize(in)
 	r := rand.New(rand.NewSource(1))
 	for i := 0; i < 30; i++ {
-		shuffled := append([]render.Story(nil), in...)
+		shuffled := append([]story.Story(nil), in...)
 		r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 		if got := Organize(shuffled); !reflect.DeepEqual(got, want) {
 			t.Fatalf("input order %v changed the result", func() []string {
@@ -114,7 +114,7 @@ func TestOrganizeIsDeterministic(t *testing.T) {
 }
 
 func TestGroupTitleNamesWhatTheStoriesShare(t *testing.T) {
-	ss := []render.Story{
+	ss := []story.Story{
 		{ID: "a", Date: "2019-03", Headline: "North Korea fires two short-range missiles into the sea",
 			Summary: "North Korea fired two short-range missiles into the Sea of Japan on Thursday, South Korea's military said. The launch came days after Kim Jong-un warned the United States over joint military exercises with South Korea."},
 		{ID: "b", Date: "2019-02", Headline: "Koreas reopen liaison office at the border",
@@ -132,7 +132,7 @@ func TestGroupTitleNamesWhatTheStoriesShare(t *testing.T) {
 }
 
 func TestOneSharedNameDoesNotMakeAGroup(t *testing.T) {
-	ss := []render.Story{
+	ss := []story.Story{
 		{ID: "kim", Date: "2019-02", Headline: "Kim Jong-un ready to meet Trump again, says Seoul",
 			Summary: "South Korean President Moon Jae-in said on Sunday that North Korea's leader Kim Jong-un is ready for a third summit with President Donald Trump."},
 		{ID: "tariffs", Date: "2019-02", Headline: "Trump threatens tariffs on Mexican goods",

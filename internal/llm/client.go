@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/brief-news/brief/internal/tokens"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -96,11 +97,11 @@ type Client struct {
 
 // Stats are running totals of a client's requests.
 type Stats struct {
-	Requests  int   `json:"requests"`  // HTTP attempts sent
-	Completed int   `json:"completed"` // Complete calls that returned a Response
-	Failed    int   `json:"failed"`    // Complete calls that returned an error
-	Retries   int   `json:"retries"`   // attempts that were retries
-	Usage     Usage `json:"usage"`     // over completed calls
+	Requests  int          `json:"requests"`  // HTTP attempts sent
+	Completed int          `json:"completed"` // Complete calls that returned a Response
+	Failed    int          `json:"failed"`    // Complete calls that returned an error
+	Retries   int          `json:"retries"`   // attempts that were retries
+	Usage     tokens.Usage `json:"usage"`     // over completed calls
 }
 
 var _ Completer = (*Client)(nil)
@@ -398,8 +399,8 @@ func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool
 		}
 		return Response{}, info, err
 	}
-	if resp.Usage == (Usage{}) {
-		resp.Usage = Usage{PromptTokens: estimate(req.System) + estimate(req.User), CompletionTokens: estimate(resp.Text), Estimated: true}
+	if resp.Usage == (tokens.Usage{}) {
+		resp.Usage = tokens.Usage{PromptTokens: estimate(req.System) + estimate(req.User), CompletionTokens: estimate(resp.Text), Estimated: true}
 	}
 	return resp, info, checkAnswer(resp)
 }
@@ -475,7 +476,7 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 	}
 	resp := Response{Text: text.String(), FinishReason: finish}
 	if usage != nil {
-		resp.Usage = Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
+		resp.Usage = tokens.Usage{PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
 	}
 	return resp, nil
 }
@@ -499,7 +500,7 @@ func (c *Client) plainOnce(ctx context.Context, oreq openai.ChatCompletionReques
 	return Response{
 		Text:         r.Choices[0].Message.Content,
 		FinishReason: finish,
-		Usage:        Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens},
+		Usage:        tokens.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens},
 	}, nil
 }
 

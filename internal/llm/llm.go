@@ -27,6 +27,8 @@ package llm
 import (
 	"context"
 	"errors"
+
+	"github.com/brief-news/brief/internal/tokens"
 )
 
 // Error classes. Test with errors.Is(err, llm.ErrFatal) and so on.
@@ -53,26 +55,6 @@ type Request struct {
 	JSON bool
 }
 
-// Usage is token usage as reported by the endpoint, or estimated when the
-// endpoint reports none (Estimated is then true).
-type Usage struct {
-	PromptTokens     int  `json:"prompt_tokens"`
-	CompletionTokens int  `json:"completion_tokens"`
-	Estimated        bool `json:"estimated,omitempty"`
-}
-
-// Add returns the sum of two usages; the sum is estimated if either part was.
-func (u Usage) Add(o Usage) Usage {
-	return Usage{
-		PromptTokens:     u.PromptTokens + o.PromptTokens,
-		CompletionTokens: u.CompletionTokens + o.CompletionTokens,
-		Estimated:        u.Estimated || o.Estimated,
-	}
-}
-
-// Total is prompt plus completion tokens.
-func (u Usage) Total() int { return u.PromptTokens + u.CompletionTokens }
-
 // Response is a finished completion.
 type Response struct {
 	Text string
@@ -80,7 +62,7 @@ type Response struct {
 	// only returned when the endpoint said it finished: a stream cut before
 	// its finish_reason is an ErrTransient, never a Response.
 	FinishReason string
-	Usage        Usage
+	Usage        tokens.Usage
 	// Attempts is how many HTTP requests this response took (1 = no retry).
 	Attempts int
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/tokens"
 )
 
 // Status of one input.
@@ -26,29 +26,29 @@ const (
 
 // Entry is one input file.
 type Entry struct {
-	Source     string    `json:"source"`
-	ID         string    `json:"id,omitempty"`
-	SHA256     string    `json:"sha256,omitempty"`
-	Output     string    `json:"output,omitempty"`
-	Status     string    `json:"status"`
-	Headline   string    `json:"headline,omitempty"`
-	Date       string    `json:"date,omitempty"`
-	Error      string    `json:"error,omitempty"`
-	Warnings   []string  `json:"warnings"`
-	Usage      llm.Usage `json:"usage"`
-	Requests   int       `json:"requests"`
-	DurationMS int64     `json:"duration_ms"`
+	Source     string       `json:"source"`
+	ID         string       `json:"id,omitempty"`
+	SHA256     string       `json:"sha256,omitempty"`
+	Output     string       `json:"output,omitempty"`
+	Status     string       `json:"status"`
+	Headline   string       `json:"headline,omitempty"`
+	Date       string       `json:"date,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	Warnings   []string     `json:"warnings"`
+	Usage      tokens.Usage `json:"usage"`
+	Requests   int          `json:"requests"`
+	DurationMS int64        `json:"duration_ms"`
 }
 
 // Totals over all entries.
 type Totals struct {
-	Inputs  int       `json:"inputs"`
-	OK      int       `json:"ok"`
-	Cached  int       `json:"cached"`
-	Failed  int       `json:"failed"`
-	Skipped int       `json:"skipped"`
-	Pending int       `json:"pending"`
-	Usage   llm.Usage `json:"usage"`
+	Inputs  int          `json:"inputs"`
+	OK      int          `json:"ok"`
+	Cached  int          `json:"cached"`
+	Failed  int          `json:"failed"`
+	Skipped int          `json:"skipped"`
+	Pending int          `json:"pending"`
+	Usage   tokens.Usage `json:"usage"`
 	// Requests is model calls (translate, summarize, digest parts) as the
 	// steps counted them; HTTPRequests is every HTTP attempt the client
 	// sent, retries and the preflight included.
@@ -83,9 +83,9 @@ type Manifest struct {
 
 // Digest records the model call(s) for the briefing's digest.
 type Digest struct {
-	Usage    llm.Usage `json:"usage"`
-	Requests int       `json:"requests"`
-	Error    string    `json:"error,omitempty"`
+	Usage    tokens.Usage `json:"usage"`
+	Requests int          `json:"requests"`
+	Error    string       `json:"error,omitempty"`
 }
 
 // Tally recomputes Totals from Entries.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/tokens"
 )
 
 func sample() *manifest.Manifest {
@@ -28,12 +28,12 @@ func sample() *manifest.Manifest {
 			{Source: "in/elafgift.txt", ID: "elafgift", SHA256: "ab12", Output: "articles/elafgift.md",
 				Status: manifest.StatusOK, Headline: "Government cuts electricity tax", Date: "2024-05-03",
 				Warnings: []string{"paragraph count differs"},
-				Usage:    llm.Usage{PromptTokens: 900, CompletionTokens: 400}, Requests: 2, DurationMS: 5300},
+				Usage:    tokens.Usage{PromptTokens: 900, CompletionTokens: 400}, Requests: 2, DurationMS: 5300},
 			{Source: "in/faerge.txt", ID: "faerge", Status: manifest.StatusCached,
-				Usage: llm.Usage{PromptTokens: 10, CompletionTokens: 5, Estimated: true}, Requests: 0},
+				Usage: tokens.Usage{PromptTokens: 10, CompletionTokens: 5, Estimated: true}, Requests: 0},
 			{Source: "in/storm.txt", ID: "storm", Status: manifest.StatusFailed,
 				Error: "the model answered in Danish: try a larger model", Requests: 3,
-				Usage: llm.Usage{PromptTokens: 300, CompletionTokens: 20}},
+				Usage: tokens.Usage{PromptTokens: 300, CompletionTokens: 20}},
 			{Source: "in/tom.txt", Status: manifest.StatusSkipped, Error: "empty file"},
 			{Source: "in/sidste.txt", ID: "sidste", Status: manifest.StatusPending},
 		},
@@ -104,7 +104,7 @@ func TestTally(t *testing.T) {
 	m.Tally()
 	want := manifest.Totals{
 		Inputs: 5, OK: 1, Cached: 1, Failed: 1, Skipped: 1, Pending: 1,
-		Usage:        llm.Usage{PromptTokens: 1210, CompletionTokens: 425, Estimated: true},
+		Usage:        tokens.Usage{PromptTokens: 1210, CompletionTokens: 425, Estimated: true},
 		Requests:     5,
 		HTTPRequests: 7, Retries: 1, WallMS: 270000,
 		CostUSD: m.Totals.CostUSD, // set by the caller from prices

@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/summarize"
 )
 
@@ -26,7 +27,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		Version: 1, Started: started.UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
 		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md",
 	}
-	var stories []render.Story
+	var stories []story.Story
 	var problems []render.Problem
 	var dates []string
 	for _, res := range r.results {
@@ -56,7 +57,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	var out Outcome
 	// The digest reads the stories as the briefing shows them: a folded
 	// wire resend once, in its latest version, in the briefing's order.
-	var shown []render.Story
+	var shown []story.Story
 	for _, g := range b.Groups {
 		shown = append(shown, g.Stories...)
 	}
@@ -112,7 +113,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 // digest returns the briefing's opening paragraph: from the cache when the
 // same stories were digested the same way before, else from the model
 // unless the run was cut short.
-func (r *runner) digest(ctx context.Context, stories []render.Story, period string, cutShort bool) (string, summarize.Result, error) {
+func (r *runner) digest(ctx context.Context, stories []story.Story, period string, cutShort bool) (string, summarize.Result, error) {
 	var none summarize.Result
 	if len(stories) == 0 {
 		return "", none, nil
@@ -153,7 +154,7 @@ func (r *runner) digest(ctx context.Context, stories []render.Story, period stri
 // runFacts describe the briefing's content, not this run: tokens are what
 // the stories cost when they were made (cached or not) and the time is when
 // the newest of them was made, so an unchanged re-run writes the same bytes.
-func runFacts(cfg Config, stories []render.Story) render.RunFacts {
+func runFacts(cfg Config, stories []story.Story) render.RunFacts {
 	f := render.RunFacts{Model: cfg.Model, EndpointHost: endpointHost(cfg.Endpoint), Lang: cfg.Lang}
 	for _, s := range stories {
 		f.PromptTokens += s.Usage.PromptTokens

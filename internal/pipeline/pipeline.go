@@ -22,7 +22,8 @@ import (
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/progress"
-	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
 )
@@ -98,7 +99,7 @@ func (o Outcome) Failed() bool {
 // translation text), so a run over 10,000 articles holds little.
 type result struct {
 	entry manifest.Entry
-	story *render.Story
+	story *story.Story
 }
 
 type runner struct {
@@ -241,7 +242,7 @@ func (r *runner) overBudget() string {
 	return ""
 }
 
-func (r *runner) account(u llm.Usage) {
+func (r *runner) account(u tokens.Usage) {
 	r.tokens.Add(int64(u.Total()))
 	b := r.cfg.Budget
 	r.costMu.Lock()
@@ -250,7 +251,7 @@ func (r *runner) account(u llm.Usage) {
 }
 
 // Cost of usage at prices per million tokens.
-func Cost(u llm.Usage, priceIn, priceOut float64) float64 {
+func Cost(u tokens.Usage, priceIn, priceOut float64) float64 {
 	return float64(u.PromptTokens)*priceIn/1e6 + float64(u.CompletionTokens)*priceOut/1e6
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
 )
@@ -176,7 +177,7 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	if fromCache {
 		e.Status = manifest.StatusCached
 	}
-	res.story = &render.Story{
+	res.story = &story.Story{
 		ID: a.ID, Headline: sum.Headline, Date: a.Date, Agency: a.Agency(), Summary: sum.Summary,
 		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: fromCache,
 		Usage: ct.Result.Usage.Add(cs.Result.Usage), Generated: cs.Generated,

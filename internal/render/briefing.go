@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/brief-news/brief/internal/story"
 )
 
 // BriefingMarkdown is OUT/briefing.md: the title naming the period, a line
@@ -27,7 +29,7 @@ type tally struct {
 
 // layout is what every format of the briefing shows, computed once.
 type layout struct {
-	groups   []Group
+	groups   []story.Group
 	problems []Problem
 	counts   tally
 }
@@ -36,7 +38,7 @@ func layoutOf(b Briefing) layout {
 	l := layout{groups: b.Groups}
 	if l.groups == nil {
 		// Not organised by internal/briefing: each story on its own.
-		ss := append([]Story(nil), b.Stories...)
+		ss := append([]story.Story(nil), b.Stories...)
 		sort.SliceStable(ss, func(i, j int) bool {
 			if ss[i].Date != ss[j].Date {
 				return ss[i].Date > ss[j].Date
@@ -44,7 +46,7 @@ func layoutOf(b Briefing) layout {
 			return ss[i].ID < ss[j].ID
 		})
 		for _, s := range ss {
-			l.groups = append(l.groups, Group{Stories: []Story{s}})
+			l.groups = append(l.groups, story.Group{Stories: []story.Story{s}})
 		}
 	}
 	for _, g := range l.groups {
@@ -154,7 +156,7 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 		body.para("*The opening digest could not be written.*")
 	}
 
-	var singles []Story
+	var singles []story.Story
 	multi := 0
 	for _, g := range l.groups {
 		if len(g.Stories) > 1 || g.Title != "" {
@@ -259,7 +261,7 @@ func thousands(n int) string {
 
 // storyBlock writes one story: headline, date and agency, its flags and
 // link, the summary, the QA note and the earlier versions folded into it.
-func storyBlock(d *mdDoc, s Story, ext string) {
+func storyBlock(d *mdDoc, s story.Story, ext string) {
 	h := oneLine(s.Headline)
 	if h == "" {
 		h = "(no headline)"

@@ -3,7 +3,8 @@ package render
 import (
 	"time"
 
-	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/tokens"
 )
 
 // Fixtures are invented news in the shape the pipeline produces: English
@@ -43,23 +44,23 @@ func sampleArticle() ArticlePage {
 	}
 }
 
-func sampleStory(id, date, headline string) Story {
-	return Story{
+func sampleStory(id, date, headline string) story.Story {
+	return story.Story{
 		ID: id, Date: date, Headline: headline, Agency: "ritzau",
 		Summary: "A summary of " + id + ".",
 		Link:    "articles/" + id + ".md", Source: "in/" + id + ".txt",
-		Usage: llm.Usage{PromptTokens: 100, CompletionTokens: 50}, Generated: generated,
+		Usage: tokens.Usage{PromptTokens: 100, CompletionTokens: 50}, Generated: generated,
 	}
 }
 
 func sampleBriefing() Briefing {
 	kontor := sampleStory("kontor-2", "2019-02", "North and South Korea reopen liaison office in Kaesong")
 	kontor.Summary = "North Korea and South Korea reopened their joint liaison office in Kaesong on Monday.\n- Officials called it a small step."
-	kontor.EarlierVersions = []Link{{ID: "kontor-1", Headline: "Koreas reopen liaison office", Date: "2019-02", Link: "articles/kontor-1.md"}}
+	kontor.EarlierVersions = []story.Link{{ID: "kontor-1", Headline: "Koreas reopen liaison office", Date: "2019-02", Link: "articles/kontor-1.md"}}
 	missiles := sampleStory("missiler-rettet", "2019-02", "North Korea fires two short-range missiles")
 	missiles.Corrected = true
 	missiles.Warnings = []string{"Paragraph 2: 450 became 400", "Paragraph 5: untranslated Danish word \"generalstab\""}
-	missiles.EarlierVersions = []Link{
+	missiles.EarlierVersions = []story.Link{
 		{ID: "missiler-opdateret", Headline: "North Korea fires missiles", Date: "2019-02", Link: "articles/missiler-opdateret.md", Updated: true},
 		{ID: "missiler", Headline: "North Korea fires two missiles", Date: "2019-02", Link: "articles/missiler.md"},
 	}
@@ -67,16 +68,16 @@ func sampleBriefing() Briefing {
 	rate := sampleStory("rente", "2019-01", "Danish central bank raises key interest rate")
 	football := sampleStory("fodbold", "2018-10", "FC Copenhagen beat Brøndby 3-1 in the derby")
 	football.Agency = ""
-	stories := []Story{kontor, missiles, visit, rate, football}
+	stories := []story.Story{kontor, missiles, visit, rate, football}
 	return Briefing{
 		Title:   "Briefing: October 2018 – March 2019",
 		Period:  "October 2018 – March 2019",
 		Digest:  "- Korea dominated the period: the two Koreas reopened their liaison office while the North fired missiles.\n\nIn Denmark the central bank raised its key rate after the ECB.",
 		Stories: stories,
-		Groups: []Group{
-			{Title: "North Korea · South Korea", Stories: []Story{visit, kontor, missiles}},
-			{Stories: []Story{rate}},
-			{Stories: []Story{football}},
+		Groups: []story.Group{
+			{Title: "North Korea · South Korea", Stories: []story.Story{visit, kontor, missiles}},
+			{Stories: []story.Story{rate}},
+			{Stories: []story.Story{football}},
 		},
 		Problems: []Problem{
 			{Source: "in/tom.txt", Status: "skipped", Reason: "the file is empty"},

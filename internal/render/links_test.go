@@ -12,6 +12,7 @@ import (
 
 	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // These tests run the briefing as the pipeline builds it: stories with
@@ -24,7 +25,7 @@ var background = []string{
 
 func source(paras ...string) []string { return append(paras, background...) }
 
-func pipelineStories() []render.Story {
+func pipelineStories() []story.Story {
 	topmoede := source(
 		"Nordkoreas leder er klar til et nyt topmøde med USA's præsident, siger Sydkoreas regering.",
 		"Ifølge den sydkoreanske præsident har Kim Jong-un sagt ja til at mødes med Donald Trump igen inden sommeren.",
@@ -44,11 +45,11 @@ func pipelineStories() []render.Story {
 		"Beslutningen følger, efter at Den Europæiske Centralbank torsdag hævede sine renter for første gang i flere år.",
 	}
 	renteRettet := append([]string{"RETTELSE: " + rente[0], strings.Replace(rente[1], "0,15", "0,10", 1)}, rente[2:]...)
-	mk := func(id, date, headline, summary string, src []string) render.Story {
-		return render.Story{ID: id, Date: date, Headline: headline, Summary: summary, Agency: "ritzau",
+	mk := func(id, date, headline, summary string, src []string) story.Story {
+		return story.Story{ID: id, Date: date, Headline: headline, Summary: summary, Agency: "ritzau",
 			Link: "articles/" + id + ".md", Source: "in/" + id + ".txt", Fingerprint: briefing.Fingerprint(src)}
 	}
-	return []render.Story{
+	return []story.Story{
 		mk("topmoede", "2019-02", "Kim Jong-un ready for new summit with Trump, says Seoul",
 			"South Korea says North Korea's leader Kim Jong-un has agreed to meet President Donald Trump again before the summer. Vietnam and Singapore are named as possible hosts.", topmoede),
 		mk("topmoede opdateret", "2019-02", "Kim Jong-un ready for new summit with Trump; Seoul minister to visit Washington",
@@ -62,7 +63,7 @@ func pipelineStories() []render.Story {
 	}
 }
 
-func organised(stories []render.Story) render.Briefing {
+func organised(stories []story.Story) render.Briefing {
 	var dates []string
 	for _, s := range stories {
 		dates = append(dates, s.Date)
@@ -177,7 +178,7 @@ func TestOrganisedBriefingFoldsAndIsDeterministic(t *testing.T) {
 	}
 	r := rand.New(rand.NewSource(3))
 	for i := 0; i < 20; i++ {
-		s := append([]render.Story(nil), stories...)
+		s := append([]story.Story(nil), stories...)
 		r.Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
 		for _, f := range []func(render.Briefing) []byte{render.BriefingMarkdown, render.BriefingHTML, render.BriefingJSON} {
 			if !bytes.Equal(f(organised(s)), f(organised(stories))) {

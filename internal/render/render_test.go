@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brief-news/brief/internal/story"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -241,7 +242,7 @@ func TestBriefingIsDeterministic(t *testing.T) {
 		r := rand.New(rand.NewSource(7))
 		for i := 0; i < 20; i++ {
 			s := b
-			s.Stories = append([]Story(nil), b.Stories...)
+			s.Stories = append([]story.Story(nil), b.Stories...)
 			s.Problems = append([]Problem(nil), b.Problems...)
 			r.Shuffle(len(s.Stories), func(i, j int) { s.Stories[i], s.Stories[j] = s.Stories[j], s.Stories[i] })
 			r.Shuffle(len(s.Problems), func(i, j int) { s.Problems[i], s.Problems[j] = s.Problems[j], s.Problems[i] })

@@ -7,7 +7,7 @@ package render
 import (
 	"time"
 
-	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/story"
 )
 
 // ArticlePage is everything OUT/articles/<slug>.md shows.
@@ -25,77 +25,6 @@ type ArticlePage struct {
 	Lede       string   // translated lede, or ""
 	Paragraphs []string // translated body
 	Warnings   []string // QA findings, shown as a visible note
-}
-
-// Story is one article as the briefing shows it. It is deliberately small
-// (no translation text) so a run over thousands of articles holds little.
-type Story struct {
-	ID       string
-	Headline string
-	Date     string
-	Agency   string
-	Summary  string
-	Link     string // relative to the briefing, e.g. "articles/<slug>.md"
-	Source   string
-	Warnings []string
-	Cached   bool
-	// Usage is what the story cost to make (translation and summary).
-	Usage llm.Usage
-	// Generated is when the story's summary was made.
-	Generated time.Time
-
-	// Fingerprint of the SOURCE text (lede first, then the body paragraphs),
-	// from briefing.Fingerprint. The pipeline fills it; briefing.Organize
-	// uses it to fold wire resends. A zero Fingerprint never folds.
-	Fingerprint Fingerprint
-
-	// The fields below are set by briefing.Organize on the version it shows.
-
-	// EarlierVersions are the resends folded into this story, newest first.
-	EarlierVersions []Link
-	// Corrected: this version is marked as a correction ("Rettet",
-	// "Rettelse"); the briefing says "Corrected version".
-	Corrected bool
-	// Updated: this version is marked as an update ("Opdateret").
-	Updated bool
-}
-
-// Fingerprint is a compact, fixed-size summary of an article's source text:
-// enough to tell a wire resend from a different story without keeping the
-// text. It is at most FingerprintSize hashes (1 KiB) plus flags.
-type Fingerprint struct {
-	// Sketch holds the smallest 64-bit hashes of the text's word shingles,
-	// ascending, at most FingerprintSize of them (a bottom-k sketch).
-	Sketch []uint64 `json:"sketch,omitempty"`
-	// Shingles is the number of distinct shingles in the whole text.
-	Shingles int `json:"shingles,omitempty"`
-	// Updated: the lede or first line carries "Opdateret" (an update).
-	Updated bool `json:"updated,omitempty"`
-	// Corrected: the lede or first line carries "Rettet"/"Rettelse".
-	Corrected bool `json:"corrected,omitempty"`
-	// Preliminary: the lede or first line carries "Opdateres" (a first
-	// version that the agency says it will resend).
-	Preliminary bool `json:"preliminary,omitempty"`
-}
-
-// FingerprintSize bounds Fingerprint.Sketch.
-const FingerprintSize = 128
-
-// Link points from a story to another article file, e.g. an earlier version.
-type Link struct {
-	ID        string
-	Headline  string
-	Date      string
-	Link      string // relative to the briefing, e.g. "articles/<slug>.md"
-	Corrected bool
-	Updated   bool
-}
-
-// Group is related stories under one heading. A Group with one story and no
-// Title is just that story.
-type Group struct {
-	Title   string  // e.g. "Kim Jong-un · North Korea"; "" for a single story
-	Stories []Story // the versions shown, newest first
 }
 
 // Problem is an input that produced no story: failed or skipped.
@@ -127,10 +56,10 @@ type Briefing struct {
 	// opening digest could not be written: the endpoint timed out".
 	DigestNote string
 	// Stories are all stories of the run, in any order.
-	Stories []Story
+	Stories []story.Story
 	// Groups is the briefing's structure, from briefing.Organize(Stories).
 	// When nil, every story is shown on its own, newest first, unfolded.
-	Groups   []Group
+	Groups   []story.Group
 	Problems []Problem
 	Run      RunFacts
 }
