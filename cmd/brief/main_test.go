@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -131,6 +132,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake sent STAGE USERMATCH SYSTEMREGEXP       assert the system prompt sent with such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
+//	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	f := ts.Value(fakeKey{}).(*fake)
 	if len(args) == 0 {
@@ -227,6 +229,14 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	case "maxinflight":
 		got := f.srv.MaxInFlight()
 		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])
+	case "url":
+		if len(args) != 3 {
+			ts.Fatalf("usage: fake url VAR HOST")
+		}
+		u, err := url.Parse(f.srv.URL())
+		ts.Check(err)
+		u.Host = args[2] + ":" + u.Port()
+		ts.Setenv(args[1], u.String())
 	case "models":
 		got := f.srv.ModelsCalls()
 		check(got == atoi(args[1]), "%d GET /models calls, want %s", got, args[1])

@@ -75,6 +75,7 @@ type runOptions struct {
 	strict      bool
 	maxSize     int64
 	cacheDir    string
+	cacheTag    string
 	noCache     bool
 	force       bool
 	since       string
@@ -99,6 +100,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
 	fs.Int64Var(&o.maxSize, "max-size", 1<<20, "skip input files larger than this many bytes")
 	fs.StringVar(&o.cacheDir, "cache-dir", cache.DefaultDir(), "where finished translations and summaries are kept between runs")
+	fs.StringVar(&o.cacheTag, "cache-tag", "", "keep these results apart in the cache from others of the same model name (e.g. q4 for a quantised copy); the endpoint URL is not part of the cache key")
 	fs.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the cache")
 	fs.BoolVar(&o.force, "force", false, "redo everything, ignoring the cache (results are still stored)")
 	fs.StringVar(&o.since, "since", "", "only articles dated (or modified) within this window: 7d, 36h, or a date 2026-11-01")

@@ -109,7 +109,8 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 
 	cfg := pipeline.Config{
 		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),
-		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
+		CacheTag: o.cacheTag,
+		From:     o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
 		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
 		Budget: pipeline.Budget{
 			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,

@@ -120,7 +120,8 @@ func (r *runner) digest(ctx context.Context, stories []story.Story, period strin
 	}
 	cfg := r.cfg
 	in := make([]summarize.Story, len(stories))
-	parts := []string{"digest", cfg.Summarizer.DigestPromptHash(), cfg.Model, cfg.Endpoint, cfg.Lang, period}
+	parts := append([]string{"digest", cfg.Summarizer.DigestPromptHash()}, cfg.identity()...)
+	parts = append(parts, period)
 	for i, s := range stories {
 		in[i] = summarize.Story{Date: s.Date, Headline: s.Headline, Summary: s.Summary}
 		parts = append(parts, s.Date, s.Headline, s.Summary)

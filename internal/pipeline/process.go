@@ -188,10 +188,17 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 	return nil
 }
 
-func (cfg Config) identity() []string { return []string{cfg.Model, cfg.Endpoint, cfg.From, cfg.Lang} }
+// identity is what, besides the text and the prompts, decides an answer:
+// the model (and --cache-tag) and the languages. Not the endpoint's URL: the
+// same model behind another host, port or proxy gives the same answers, so
+// moving a server does not redo last week's work and several servers share
+// one cache.
+func (cfg Config) identity() []string {
+	return []string{cfg.Model, "tag=" + cfg.CacheTag, cfg.From, cfg.Lang}
+}
 
 // translationKey covers everything that changes a translation: the text,
-// the prompts and glossary (PromptHash), model, endpoint and languages.
+// the prompts and glossary (PromptHash), the model identity and languages.
 func (cfg Config) translationKey(a article.Article) string {
 	return cache.Key(append([]string{"translate", sourceText(a), cfg.Translator.PromptHash()}, cfg.identity()...)...)
 }
