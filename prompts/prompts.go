@@ -20,9 +20,6 @@ import (
 	"strings"
 	"text/template"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/brief-news/brief/internal/atomicfile"
 )
 
@@ -163,19 +160,4 @@ func (s *Set) WriteDir(dir string, force bool) ([]string, error) {
 		written = append(written, path)
 	}
 	return written, nil
-}
-
-// LanguageName turns a BCP 47 code into an English language name for
-// prompts ("en" -> "English", "pt-BR" -> "Brazilian Portuguese"), using
-// CLDR's names from golang.org/x/text; a code it does not know is returned
-// as given, which models generally understand too.
-func LanguageName(code string) string {
-	tag, err := language.Parse(strings.ReplaceAll(code, "_", "-"))
-	if err != nil {
-		return code
-	}
-	if name := display.English.Tags().Name(tag); name != "" {
-		return name
-	}
-	return code
 }

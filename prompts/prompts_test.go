@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/prompts"
 )
 
@@ -30,8 +31,8 @@ var used = []string{
 // translateData is the map translate.Translator.build passes.
 func translateData(paragraphs int, glossary []term, context, text string) map[string]any {
 	return map[string]any{
-		"From":       prompts.LanguageName("da"),
-		"To":         prompts.LanguageName("en"),
+		"From":       lang.Name("da"),
+		"To":         lang.Name("en"),
 		"Paragraphs": paragraphs,
 		"Glossary":   glossary,
 		"Context":    context,
@@ -41,12 +42,12 @@ func translateData(paragraphs int, glossary []term, context, text string) map[st
 
 // summarizeData is the map summarize.Summarizer passes for an article.
 func summarizeData(text string) map[string]any {
-	return map[string]any{"To": prompts.LanguageName("en"), "Text": text}
+	return map[string]any{"To": lang.Name("en"), "Text": text}
 }
 
 // digestData is the map summarize.Summarizer.digestOnce passes.
 func digestData(period string, stories []story) map[string]any {
-	return map[string]any{"To": prompts.LanguageName("en"), "Count": len(stories), "Period": period, "Stories": stories}
+	return map[string]any{"To": lang.Name("en"), "Count": len(stories), "Period": period, "Stories": stories}
 }
 
 const article = "Regeringen vil sænke afgiften på el.\n\n- Det er en god dag, siger ministeren."
@@ -177,7 +178,7 @@ func TestTranslateSystemPrompt(t *testing.T) {
 
 func TestTranslateLanguageNamesFollowTheOptions(t *testing.T) {
 	data := translateData(2, nil, "", article)
-	data["From"], data["To"] = prompts.LanguageName("sv"), prompts.LanguageName("de")
+	data["From"], data["To"] = lang.Name("sv"), lang.Name("de")
 	out := render(t, prompts.MustEmbedded(), prompts.TranslateSystem, data)
 	// The template's fixed example ("North Korea" in English) may remain;
 	// the languages the model is told to translate from and into must not.
@@ -416,24 +417,5 @@ func TestWriteDirKeepsEditsUnlessForced(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != embedded.Text(prompts.TranslateSystem) {
 		t.Fatalf("--force did not restore the embedded prompt: %q", data)
-	}
-}
-
-func TestLanguageName(t *testing.T) {
-	for code, want := range map[string]string{
-		"en":    "English",
-		"da":    "Danish",
-		"DE":    "German",
-		"pt-BR": "Brazilian Portuguese",
-		"en_GB": "British English",
-		"nb":    "Norwegian Bokmål",
-		"fo":    "Faroese",
-		"xx":    "xx",
-		"xx-YY": "xx-YY",
-		"!!":    "!!",
-	} {
-		if got := prompts.LanguageName(code); got != want {
-			t.Errorf("LanguageName(%q) = %q, want %q", code, got, want)
-		}
 	}
 }

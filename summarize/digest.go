@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/prompts"
 )
@@ -72,7 +73,7 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 }
 
 func (s *Summarizer) digestOnce(ctx context.Context, stories []Story, count int, period string) (string, Result, error) {
-	data := map[string]any{"To": prompts.LanguageName(s.lang), "Count": count, "Period": period, "Stories": stories}
+	data := map[string]any{"To": lang.Name(s.lang), "Count": count, "Period": period, "Stories": stories}
 	sys, err := s.prompts.Render(prompts.DigestSystem, data)
 	if err != nil {
 		return "", Result{}, err

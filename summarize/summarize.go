@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
@@ -101,7 +102,7 @@ func (s *Summarizer) DigestPromptHash() string {
 // small local models that ignore the JSON instruction.
 func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error) {
 	text = s.fit(text)
-	data := map[string]any{"To": prompts.LanguageName(s.lang), "Text": text}
+	data := map[string]any{"To": lang.Name(s.lang), "Text": text}
 	sys, err := s.prompts.Render(prompts.SummarizeSystem, data)
 	if err != nil {
 		return Result{}, err

@@ -1,9 +1,6 @@
 package translate
 
-import (
-	"strings"
-	"unicode"
-)
+import "github.com/brief-news/brief/internal/lang"
 
 // messageOverhead is what the chat template adds around the system and user
 // messages and the start of the answer (role markers, special tokens).
@@ -19,89 +16,14 @@ const outputSlack = 16
 // text; the factors carry a margin because a reply cut at max_tokens has to be
 // redone in smaller parts.
 func outputFactor(to string) float64 {
-	switch scriptOf(to) {
-	case scriptLatin:
+	switch lang.ScriptOf(to) {
+	case lang.ScriptLatin:
 		return 1.2
-	case scriptCJK:
+	case lang.ScriptCJK:
 		return 1.5
-	case scriptUnknown:
+	case lang.ScriptUnknown:
 		return 2.2
 	default: // Cyrillic, Greek, Arabic, Hebrew...
 		return 2.2
 	}
-}
-
-// expectedLengthRatio is the usual length of a translation from Danish into
-// the target language, in characters per source character.
-func expectedLengthRatio(to string) float64 {
-	switch baseLang(to) {
-	case "zh":
-		return 0.35
-	case "ja":
-		return 0.5
-	case "ko":
-		return 0.45
-	}
-	return 1.0
-}
-
-type script int
-
-const (
-	scriptUnknown script = iota
-	scriptLatin
-	scriptCyrillic
-	scriptGreek
-	scriptArabic
-	scriptHebrew
-	scriptCJK
-)
-
-func baseLang(code string) string {
-	code = strings.ToLower(strings.ReplaceAll(code, "_", "-"))
-	if i := strings.IndexByte(code, '-'); i >= 0 {
-		code = code[:i]
-	}
-	return code
-}
-
-var langScript = map[string]script{}
-
-func init() {
-	for _, l := range strings.Fields("da en de sv nb no nn fr es it nl fi is pl pt et lv lt fo kl tr cs sk sl hr ro hu sq eu ca gl ga cy mt af sw id ms vi az uz bs") {
-		langScript[l] = scriptLatin
-	}
-	for _, l := range strings.Fields("ru uk bg be mk sr kk ky mn tg") {
-		langScript[l] = scriptCyrillic
-	}
-	langScript["el"] = scriptGreek
-	for _, l := range strings.Fields("ar fa ur ps") {
-		langScript[l] = scriptArabic
-	}
-	langScript["he"] = scriptHebrew
-	langScript["yi"] = scriptHebrew
-	for _, l := range strings.Fields("zh ja ko") {
-		langScript[l] = scriptCJK
-	}
-}
-
-func scriptOf(code string) script { return langScript[baseLang(code)] }
-
-// inScript reports whether letter r belongs to the writing system sc.
-func inScript(r rune, sc script) bool {
-	switch sc {
-	case scriptLatin:
-		return unicode.In(r, unicode.Latin)
-	case scriptCyrillic:
-		return unicode.In(r, unicode.Cyrillic)
-	case scriptGreek:
-		return unicode.In(r, unicode.Greek)
-	case scriptArabic:
-		return unicode.In(r, unicode.Arabic)
-	case scriptHebrew:
-		return unicode.In(r, unicode.Hebrew)
-	case scriptCJK:
-		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
-	}
-	return true
 }

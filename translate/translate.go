@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
@@ -232,8 +233,8 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	terms := t.opts.Glossary.Match(text)
 	c.terms = len(terms)
 	data := map[string]any{
-		"From":       prompts.LanguageName(t.opts.From),
-		"To":         prompts.LanguageName(t.opts.To),
+		"From":       lang.Name(t.opts.From),
+		"To":         lang.Name(t.opts.To),
 		"Paragraphs": len(us),
 		"Glossary":   terms,
 		"Context":    ctxText,

@@ -1,0 +1,48 @@
+package lang
+
+import "testing"
+
+func TestName(t *testing.T) {
+	for code, want := range map[string]string{
+		"en":    "English",
+		"da":    "Danish",
+		"DE":    "German",
+		"pt-BR": "Brazilian Portuguese",
+		"en_GB": "British English",
+		"nb":    "Norwegian Bokmål",
+		"fo":    "Faroese",
+		"xx":    "xx",
+		"xx-YY": "xx-YY",
+		"!!":    "!!",
+	} {
+		if got := Name(code); got != want {
+			t.Errorf("Name(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestScriptOfFollowsTheBaseLanguage(t *testing.T) {
+	for code, want := range map[string]Script{
+		"en": ScriptLatin, "pt-BR": ScriptLatin, "ru": ScriptCyrillic, "el": ScriptGreek,
+		"ar": ScriptArabic, "he": ScriptHebrew, "zh_TW": ScriptCJK, "ja": ScriptCJK, "xx": ScriptUnknown,
+	} {
+		if got := ScriptOf(code); got != want {
+			t.Errorf("ScriptOf(%q) = %v, want %v", code, got, want)
+		}
+	}
+	if !ScriptCyrillic.Contains('Ж') || ScriptCyrillic.Contains('Z') || !ScriptUnknown.Contains('Z') {
+		t.Error("Script.Contains does not follow the writing system")
+	}
+}
+
+func TestDanishDistinctWordsDependOnTheTarget(t *testing.T) {
+	if list, letters := DanishDistinctWords("sv"); list["og"] != true || letters {
+		t.Errorf("against Swedish: og in list = %v, letters = %v", list["og"], letters)
+	}
+	if list, letters := DanishDistinctWords("nb-NO"); list["og"] || letters {
+		t.Errorf("against Norwegian: og in list = %v (Norwegian writes og too), letters = %v", list["og"], letters)
+	}
+	if list, letters := DanishDistinctWords("en"); !list["ikke"] || !letters {
+		t.Errorf("against English: ikke in list = %v, letters = %v", list["ikke"], letters)
+	}
+}

@@ -1,0 +1,77 @@
+package translate
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCleanStripsChatter(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Sure! Here is the translation:\n\nThe mayor resigned.\n\nShe was 42.\n\nLet me know if you need anything else!",
+			"The mayor resigned.\n\nShe was 42."},
+		{"Here's the English translation of the article:\nThe mayor resigned.", "The mayor resigned."},
+		{"```\nThe mayor resigned.\n\nShe was 42.\n```", "The mayor resigned.\n\nShe was 42."},
+		{"```text\nThe mayor resigned.\n```\n\nI hope this helps.", "The mayor resigned."},
+		{"Translation: The mayor resigned.", "The mayor resigned."},
+		{"**English translation:**\n\nThe mayor resigned.", "The mayor resigned."},
+		{"The mayor resigned. Let me know if you would like any changes!", "The mayor resigned."},
+		{"The mayor resigned.\n\n(Translator's note: \"byråd\" was rendered as city council.)", "The mayor resigned."},
+		{"<article>\nThe mayor resigned.\n</article>", "The mayor resigned."},
+		{"<context>\nThe council met.\n</context>\n\nThe mayor resigned.", "The mayor resigned."},
+	}
+	for _, tc := range cases {
+		got, fs := Clean(tc.in)
+		if got != tc.want {
+			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !hasCode(fs, CodeChatter) {
+			t.Errorf("Clean(%q) removed chatter without saying so: %q", tc.in, Messages(fs))
+		}
+	}
+}
+
+func TestCleanLeavesTheTranslationAlone(t *testing.T) {
+	for _, in := range []string{
+		"Certainly, the council did not agree.\n\nHere is the list of winners: Anna, Bo and Carl.",
+		"- No, no, no, said the mayor.\n\nThe translation of the law into practice will take time.",
+		"She said: \"I hope the weather holds.\"",
+		"Okay, said the coach after the 2-1 defeat.",
+		"This is the version of events the police gave: the car was stolen.",
+		"The coach was pleased.\n\n- We played well. I hope we win on Sunday, says the coach.",
+		"- It was hard. Let me know if I can help next time, he told the mayor.",
+		"The mayor has kept the original plan. I have kept my promise to the voters.",
+	} {
+		got, fs := Clean(in)
+		if got != in || len(fs) != 0 {
+			t.Errorf("Clean(%q) = %q, %q; want it unchanged", in, got, Messages(fs))
+		}
+	}
+}
+
+func TestCleanRemovesBrokenOutput(t *testing.T) {
+	cases := []struct {
+		in, want, code string
+	}{
+		{"The mayor\x00 resigned.\x07", "The mayor resigned.", CodeControl},
+		{"The\u200b mayor\u202e resigned.", "The mayor resigned.", CodeControl},
+		{"The mayor resigned\xc3.", "The mayor resigned.", CodeInvalidUTF8},
+		{"The mayor \ufffdresigned.", "The mayor resigned.", CodeInvalidUTF8},
+		{"The the the the the mayor resigned.", "The mayor resigned.", CodeRepetition},
+		{"The mayor resigned and and and and and and and left.", "The mayor resigned and left.", CodeRepetition},
+		{"He said it was over. It was over. It was over. It was over. It was over.", "He said it was over. It was over.", CodeRepetition},
+		{"The mayor resigned. She was very very tired of it, very very tired of it, very very tired of it, very very tired of it.",
+			"The mayor resigned. She was very very tired of it,", CodeRepetition},
+		{"The mayor resigned.\n\nThe council will meet on Monday.\n\nThe council will meet on Monday.\n\nThe council will meet on Monday.",
+			"The mayor resigned.\n\nThe council will meet on Monday.", CodeRepetition},
+		{"The mayor resigned" + strings.Repeat("!", 50), "The mayor resigned!!!", CodeRepetition},
+	}
+	for _, tc := range cases {
+		got, fs := Clean(tc.in)
+		if got != tc.want {
+			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !hasCode(fs, tc.code) {
+			t.Errorf("Clean(%q) findings = %q, want %s", tc.in, codes(fs), tc.code)
+		}
+	}
+}
