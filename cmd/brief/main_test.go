@@ -83,6 +83,8 @@ func (f *fake) start(setenv func(k, v string), cfg llmtest.Config) {
 	cfg.Handler = f.handle
 	f.srv = llmtest.NewServer(cfg)
 	setenv("OPENAI_BASE_URL", f.srv.URL())
+	// host:port alone, as OLLAMA_HOST is written
+	setenv("FAKE_HOST", strings.TrimSuffix(strings.TrimPrefix(f.srv.URL(), "http://"), "/v1"))
 }
 
 func (f *fake) close() {

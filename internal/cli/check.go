@@ -12,23 +12,24 @@ import (
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 	o := &endpointOptions{}
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the endpoint and model: reachable, model present, streaming, JSON mode, latency",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
-			}
-			if err := o.validate(); err != nil {
-				return exitWith(ExitFatal, err)
-			}
-			client, err := newClient(o, func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) })
+			client, err := o.setUp(cmd, io)
 			if err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			rep := client.Check(cmd.Context())
-			printCheck(io, rep)
+			if asJSON {
+				if err := writeJSON(io, rep); err != nil {
+					return err
+				}
+			} else {
+				printCheck(io, rep, o.quiet, o.verbose)
+			}
 			if !rep.OK() {
 				return exitWith(ExitFatal, fmt.Errorf("the endpoint is not ready: see the problems above"))
 			}
@@ -36,10 +37,20 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 		},
 	}
 	o.register(cmd.Flags())
+	// -q and -v mean something of their own here, not what they mean to run.
+	cmd.Flags().Lookup("quiet").Usage = "print only the problems (for scripts and cron)"
+	cmd.Flags().Lookup("verbose").Usage = "also list every model the endpoint serves"
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON for scripts (exit code as without it)")
 	return cmd
 }
 
-func printCheck(io *iostreams.IOStreams, r llm.CheckReport) {
+func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool) {
+	if quiet {
+		for _, p := range r.Problems {
+			fmt.Fprintf(io.Out, "problem:   %s\n", p)
+		}
+		return
+	}
 	mark := func(ok bool) string {
 		if ok {
 			return "ok"
@@ -52,6 +63,11 @@ func printCheck(io *iostreams.IOStreams, r llm.CheckReport) {
 	fmt.Fprintf(io.Out, "json mode  %s\n", mark(r.JSONMode))
 	if r.Latency > 0 {
 		fmt.Fprintf(io.Out, "latency    %s\n", r.Latency.Round(time.Millisecond))
+	}
+	if verbose {
+		for _, m := range r.Models {
+			fmt.Fprintf(io.Out, "serves     %s\n", m)
+		}
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(io.Out, "problem:   %s\n", p)

@@ -25,9 +25,6 @@ const (
 	ExitInterrupted = 130 // Ctrl-C / SIGTERM; what finished was written
 )
 
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
-var Version = "dev"
-
 // exitError carries an exit code through cobra together with a message that
 // is meant for the user (the message may be empty when it was printed).
 type exitError struct {
@@ -124,22 +121,13 @@ default), OpenAI, vLLM or llama.cpp.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newRunCmd(io), newCheckCmd(io), newPromptsCmd(io), newCacheCmd(io), newVersionCmd(io))
+	// `brief --version` is what people type first; `brief version` says more.
+	root.Version = versionString()
+	root.SetVersionTemplate("brief {{.Version}}\n")
+	root.AddCommand(newRunCmd(io), newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io),
+		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitWith(ExitFatal, fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath()))
 	})
 	return root
-}
-
-func newVersionCmd(io *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print brief's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(io.Out, "brief %s\n", Version)
-			return nil
-		},
-	}
 }

@@ -2,12 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/brief-news/brief/internal/llm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -18,6 +22,9 @@ var envFor = map[string]string{
 	"model":    "BRIEF_MODEL",
 	"api-key":  "OPENAI_API_KEY",
 }
+
+// llmRedact hides credentials in an address shown in an error.
+var llmRedact = llm.RedactURL
 
 // configFile finds the config file: --config, else $BRIEF_CONFIG, else
 // brief.yaml in the working folder, else brief.yaml in the user config
@@ -71,6 +78,9 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
 		}
 	}
+	if err := ollamaHostFallback(flags, values); err != nil {
+		return path, err
+	}
 	var err error
 	flags.VisitAll(func(f *pflag.Flag) {
 		if err != nil || f.Changed {
@@ -111,4 +121,55 @@ func runFlagNames() map[string]bool {
 	names := map[string]bool{}
 	fs.VisitAll(func(f *pflag.Flag) { names[f.Name] = true })
 	return names
+}
+
+// ollamaHostFallback points brief at $OLLAMA_HOST, as the ollama CLI does,
+// when nothing else names the endpoint (no --base-url, no $OPENAI_BASE_URL,
+// no base-url in the config file).
+func ollamaHostFallback(flags *pflag.FlagSet, config map[string]any) error {
+	f := flags.Lookup("base-url")
+	host := strings.TrimSpace(os.Getenv("OLLAMA_HOST"))
+	if f == nil || f.Changed || host == "" || os.Getenv(envFor["base-url"]) != "" {
+		return nil
+	}
+	if _, ok := config["base-url"]; ok {
+		return nil
+	}
+	if _, ok := config["base_url"]; ok {
+		return nil
+	}
+	u, err := ollamaBaseURL(host)
+	if err != nil {
+		return fmt.Errorf("$OLLAMA_HOST: %v", err)
+	}
+	f.Changed = true
+	return f.Value.Set(u)
+}
+
+// ollamaBaseURL turns OLLAMA_HOST's forms ("127.0.0.1", ":11435",
+// "0.0.0.0:11434", "http://gpu-box:11434", "https://ollama.example/x") into
+// the OpenAI-compatible base URL. A listen-everywhere address (0.0.0.0,
+// [::]) is reached on loopback.
+func ollamaBaseURL(host string) (string, error) {
+	scheme := "http"
+	if i := strings.Index(host, "://"); i >= 0 {
+		scheme, host = strings.ToLower(host[:i]), host[i+3:]
+	}
+	if scheme != "http" && scheme != "https" {
+		return "", fmt.Errorf("%q is not an http(s) address: set it like 127.0.0.1:11434", llm.RedactURL(scheme+"://"+host))
+	}
+	hostport, path, _ := strings.Cut(host, "/")
+	h, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		h, port = hostport, "11434"
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	switch strings.Trim(h, "[]") {
+	case "", "0.0.0.0", "::":
+		h = "127.0.0.1"
+	}
+	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(strings.Trim(h, "[]"), port), Path: strings.TrimRight("/"+path, "/") + "/v1"}
+	return u.String(), nil
 }

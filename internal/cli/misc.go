@@ -69,12 +69,12 @@ func newCacheCmd(io *iostreams.IOStreams) *cobra.Command {
 			if err != nil {
 				return exitWith(ExitFatal, fmt.Errorf("prune %s: %v", dir, err))
 			}
-			fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, age, dir)
+			fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, (&durationValue{&age}).String(), dir)
 			return nil
 		},
 	}
 	prune.Flags().StringVar(&dir, "cache-dir", cache.DefaultDir(), "the cache folder")
-	prune.Flags().DurationVar(&age, "older-than", 90*24*time.Hour, "remove entries not used for this long")
+	prune.Flags().Var(newDurationValue(&age, 90*24*time.Hour), "older-than", "remove entries not used for this long (e.g. 90d, 2w, 36h)")
 	cmd.AddCommand(prune)
 	return cmd
 }

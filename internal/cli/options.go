@@ -35,8 +35,8 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.baseURL, "base-url", llm.DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
 	fs.StringVar(&o.model, "model", DefaultModel, "model name (env BRIEF_MODEL)")
 	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "longest time one model request may take, first byte included (a local model may need minutes to load)")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no token arrived for this long")
+	fs.Var(newDurationValue(&o.timeout, 10*time.Minute), "timeout", "longest time one model request may take, first byte included (a local model may need minutes to load)")
+	fs.Var(newDurationValue(&o.idleTimeout, 60*time.Second), "idle-timeout", "give up on a request when no token arrived for this long")
 	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
@@ -109,7 +109,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.priceOut, "price-out", 0, "USD per million completion tokens")
 	fs.Float64Var(&o.maxCost, "max-cost", 0, "start no new article once this many USD are spent (needs --price-in/--price-out)")
 	fs.IntVar(&o.maxTokens, "max-tokens", 0, "start no new article once this many tokens are spent")
-	fs.DurationVar(&o.deadline, "deadline", 0, "start no new article after this long (e.g. 45m); the briefing is still written")
+	fs.Var(newDurationValue(&o.deadline, 0), "deadline", "start no new article after this long (e.g. 45m); the briefing is still written")
 }
 
 func (o *runOptions) validate() error {

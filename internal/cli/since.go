@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,17 +21,7 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse("2006-01", s); err == nil {
 		return t, nil
 	}
-	if n := len(s); n > 1 {
-		if v, err := strconv.Atoi(s[:n-1]); err == nil && v >= 0 {
-			switch s[n-1] {
-			case 'd':
-				return now.AddDate(0, 0, -v), nil
-			case 'w':
-				return now.AddDate(0, 0, -7*v), nil
-			}
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+	if d, err := parseDuration(s); err == nil {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("--since %q: give a window like 7d, 2w, 36h or a date like 2026-11-01", s)

@@ -146,11 +146,14 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 		problem("check interrupted: %v", ctx.Err())
 		return r
 	default:
-		if e := c.endpointDown(err, info); e != nil {
+		e := c.endpointDown(err, info)
+		// An HTTP status is an answer: a server that says 401 is
+		// reachable, its key is the problem.
+		r.Reachable = e == nil || e.Status != 0
+		if e != nil {
 			problem("%s", e.Msg)
 			return r
 		}
-		r.Reachable = true // it answered, just not /models
 	}
 
 	ask := Request{Stage: "check", User: "Reply with the single word OK.", MaxTokens: 16}
@@ -177,12 +180,16 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 		return r
 	}
 
+	// Room for a model that pads or thinks first: a probe cut short by
+	// its own max_tokens said "json mode NO" of a model that runs fine.
 	jreq := Request{Stage: "check", System: "Answer with one JSON object and nothing else.",
-		User: `Return {"ok": true}.`, MaxTokens: 32, JSON: true}
+		User: `Return {"ok": true}.`, MaxTokens: 256, JSON: true}
 	resp, jinfo, err := c.attempt(ctx, jreq, stream, true)
 	switch {
 	case err == nil && json.Valid([]byte(strings.TrimSpace(resp.Text))):
 		r.JSONMode = true
+	case err == nil && resp.FinishReason == "length":
+		r.JSONMode = true // JSON mode was accepted; the answer was long, not wrong
 	case err == nil:
 		problem("model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
 	case jsonRejected(err, jinfo):

@@ -8,6 +8,7 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
+	openai "github.com/sashabaranov/go-openai"
 )
 
 func TestPreflight(t *testing.T) {
@@ -86,6 +87,32 @@ func TestPreflight(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Run("a wrong key: the endpoint answered, the key is the problem", func(t *testing.T) {
+		srv := llmtest.New(t, llmtest.WithAPIKey("sk-right-key"))
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key"; c.KeyHint = "set OPENAI_API_KEY" })
+		r := c.Check(context.Background())
+		if r.OK() || !r.Reachable || len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "set OPENAI_API_KEY") {
+			t.Fatalf("report = %+v, want reachable with one problem about the key", r)
+		}
+	})
+	t.Run("a JSON answer longer than the probe allows is not a JSON-mode failure", func(t *testing.T) {
+		var maxTokens int
+		srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+			if req.ResponseFormat == nil {
+				return llmtest.Text("OK")
+			}
+			maxTokens = req.MaxTokens
+			if req.MaxTokens < 100 { // a thinking model pads its answer
+				return llmtest.Reply{Content: `{"ok": tr`, FinishReason: "length"}
+			}
+			return llmtest.Text(`{"ok": true}`)
+		}))
+		c, _ := newClient(t, srv)
+		r := c.Check(context.Background())
+		if !r.OK() || !r.JSONMode {
+			t.Fatalf("report = %+v (probe max_tokens %d), want json mode ok", r, maxTokens)
+		}
+	})
 	t.Run("all good", func(t *testing.T) {
 		srv := llmtest.New(t)
 		c, _ := newClient(t, srv)

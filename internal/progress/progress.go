@@ -30,8 +30,9 @@ func New(w io.Writer, total int, tty, quiet bool) Reporter {
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription("translating"),
 			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("articles"),
+			// No rate: cached articles finish in microseconds and made
+			// it read "216967 articles/s". Done, failed and the time left
+			// are what a person waiting wants to know.
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
@@ -44,9 +45,10 @@ func New(w io.Writer, total int, tty, quiet bool) Reporter {
 }
 
 type barReporter struct {
-	mu  sync.Mutex
-	w   io.Writer
-	bar *progressbar.ProgressBar
+	mu     sync.Mutex
+	w      io.Writer
+	bar    *progressbar.ProgressBar
+	failed int
 }
 
 func (b *barReporter) Done(status, source, detail string) {
@@ -55,6 +57,10 @@ func (b *barReporter) Done(status, source, detail string) {
 	if status == "failed" || status == "skipped" {
 		b.bar.Clear()
 		fmt.Fprintf(b.w, "%s %s: %s\n", status, source, detail)
+	}
+	if status == "failed" {
+		b.failed++
+		b.bar.Describe(fmt.Sprintf("translating, %d failed", b.failed))
 	}
 	b.bar.Add(1)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func lines(s string) []string {
@@ -145,4 +146,27 @@ func TestNothingToDo(t *testing.T) {
 			t.Errorf("tty=%v: log line missing: %q", tty, out.String())
 		}
 	}
+}
+
+func TestBarShowsDoneFailedAndTimeLeftNotARate(t *testing.T) {
+	var out bytes.Buffer
+	r := New(&out, 5, true, false)
+	for i := 0; i < 3; i++ {
+		r.Done("cached", "a.txt", "")
+	}
+	time.Sleep(150 * time.Millisecond) // past the bar's redraw throttle
+	r.Done("failed", "b.txt", "timeout")
+	got := out.String()
+	// What is on screen last (after the final carriage return).
+	last := strings.TrimRight(got, "\r")
+	last = last[strings.LastIndex(last, "\r")+1:]
+	for _, want := range []string{"/5)", "1 failed", "s]"} { // "[0s:0s]": elapsed and left
+		if !strings.Contains(last, want) {
+			t.Errorf("bar %q lacks %q", last, want)
+		}
+	}
+	if strings.Contains(got, "/s") {
+		t.Errorf("bar shows a rate, meaningless when cached articles finish at once: %q", got)
+	}
+	r.Finish()
 }

@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// setUp is what every command that only talks to the endpoint (check,
+// models) does first: config layers, validation, the client. Errors are
+// already exit errors.
+func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*llm.Client, error) {
+	if _, err := applyLayers(cmd.Flags()); err != nil {
+		return nil, exitWith(ExitFatal, err)
+	}
+	if err := o.validate(); err != nil {
+		return nil, exitWith(ExitFatal, err)
+	}
+	client, err := newClient(o, func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) })
+	if err != nil {
+		return nil, exitWith(ExitFatal, err)
+	}
+	return client, nil
+}

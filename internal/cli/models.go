@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
+	o := &endpointOptions{}
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "models",
+		Short: "List the models the endpoint serves; the one brief would use is marked *",
+		Example: `  brief models
+  brief models --base-url http://gpu-box:8000/v1 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			client, err := o.setUp(cmd, io)
+			if err != nil {
+				return err
+			}
+			models, err := client.Models(cmd.Context())
+			if err != nil {
+				return exitWith(ExitFatal, err)
+			}
+			if asJSON {
+				return writeJSON(io, struct {
+					Endpoint string   `json:"endpoint"`
+					Model    string   `json:"model"`
+					Models   []string `json:"models"`
+				}{client.Endpoint(), o.model, append([]string{}, models...)})
+			}
+			for _, m := range models {
+				mark := " "
+				if llm.SameModel(m, o.model) {
+					mark = "*"
+				}
+				fmt.Fprintf(io.Out, "%s %s\n", mark, m)
+			}
+			return nil
+		},
+	}
+	o.register(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return cmd
+}
+
+// writeJSON prints v indented, for the --json flags.
+func writeJSON(io *iostreams.IOStreams, v any) error {
+	enc := json.NewEncoder(io.Out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return exitWith(ExitFatal, fmt.Errorf("write JSON: %v", err))
+	}
+	return nil
+}
