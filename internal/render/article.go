@@ -50,12 +50,40 @@ func ArticleMarkdown(p ArticlePage) []byte {
 	}
 	enc.Close()
 	out.WriteString("---\n\n")
-	out.Write(articleBody(p))
+	out.Write(articleBody(p, p.ReviewInMarkdown))
 	return out.Bytes()
 }
 
-// articleBody is the Markdown an article page shows, without front matter.
-func articleBody(p ArticlePage) []byte {
+// articleBody is the Markdown an article page shows, without front matter;
+// with review, the source-beside-translation section closes it.
+func articleBody(p ArticlePage, review bool) []byte {
+	d := articleHead(p)
+	d.heading(2, "Translation")
+	if l := inline(p.Lede); l != "" {
+		// Bold from the first character, so a dash-quote lede is no list.
+		d.para("**" + l + "**")
+	}
+	for _, para := range p.Paragraphs {
+		if para = block(para); para != "" {
+			d.para(para)
+		}
+	}
+	agencyCredit(d, p)
+	if review && len(p.Original) > 0 {
+		reviewMarkdown(d, p)
+	}
+	return d.bytes()
+}
+
+func agencyCredit(d *mdDoc, p ArticlePage) {
+	if a := inline(p.Agency); a != "" {
+		d.para("*Source: " + a + "*")
+	}
+}
+
+// articleHead is what comes before the translation: headline, summary, key
+// points and the QA note.
+func articleHead(p ArticlePage) *mdDoc {
 	d := newDoc()
 	head := oneLine(p.Headline)
 	if head == "" {
@@ -75,20 +103,7 @@ func articleBody(p ArticlePage) []byte {
 		d.end()
 	}
 	qaNote(d, p.Warnings)
-	d.heading(2, "Translation")
-	if l := inline(p.Lede); l != "" {
-		// Bold from the first character, so a dash-quote lede is no list.
-		d.para("**" + l + "**")
-	}
-	for _, para := range p.Paragraphs {
-		if para = block(para); para != "" {
-			d.para(para)
-		}
-	}
-	if a := inline(p.Agency); a != "" {
-		d.para("*Source: " + a + "*")
-	}
-	return d.bytes()
+	return d
 }
 
 // qaNote writes the visible "check this" note for QA warnings.

@@ -3,6 +3,7 @@ package render
 import (
 	"time"
 
+	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
 )
@@ -90,4 +91,37 @@ func sampleBriefing() Briefing {
 			PromptTokens: 12345, OutputTokens: 2345, Requests: 21,
 		},
 	}
+}
+
+// reviewArticle is an article whose translation dropped a paragraph,
+// changed a name and lost a score, with one finding from the model's
+// review: what the review page must pin in place.
+func reviewArticle() ArticlePage {
+	p := ArticlePage{
+		Headline: "Denmark through to the semi-final", Date: "2019-01", Source: "in/haandbold.txt",
+		Agency: "ritzau", Model: "llama3.1:8b", Lang: "en", From: "da", Generated: generated,
+		Summary: "Denmark beat Egypt and meet France in the semi-final.",
+		Original: []string{
+			"Danmark er i semifinalen ved VM i håndbold efter sejr over Egypten.",
+			"Danmark vandt kvartfinalen 38-30 i Herning onsdag aften.",
+			"- Vi spillede vores bedste kamp, siger landstræner Nikolaj Jacobsen.",
+			"Semifinalen spilles fredag i Hamborg mod Frankrig.",
+			"USA's udenrigsminister, Mike Pompeo, så kampen fra tribunen.",
+		},
+		Lede: "Denmark are in the semi-finals of the World Handball Championship after beating Egypt.",
+		Paragraphs: []string{
+			"Denmark won the quarter-final in Herning on Wednesday evening.",
+			"- We played our best game, says national coach Nikolaj Jacobsen.",
+			"US Secretary of State Mike Pompei watched the match from the stands.",
+		},
+		Pairs: []Pair{{1, 1}, {2, 2}, {3, 3}, {4, 0}, {5, 4}},
+		Findings: []finding.Finding{
+			{Code: "paragraph-count", Message: `paragraph 4 of the source ("Semifinalen spilles fredag i Hamborg…") is missing in the translation`, SourceParagraph: 4, Evidence: "Semifinalen spilles fredag i Hamborg mod Frankrig."},
+			{Code: "missing-number", Message: "number 38-30 from the source (paragraph 2) is missing in the translation", SourceParagraph: 2, Paragraph: 2, Evidence: "38-30"},
+			{Code: "name", Message: `the name "Pompeo" (paragraph 5) is "Pompei" in the translation`, SourceParagraph: 5, Paragraph: 4, Evidence: "Pompeo", TranslationEvidence: "Pompei"},
+			{Code: "mistranslation", Message: `the model's review (minor): "best game" should be "best match"`, Paragraph: 3, TranslationEvidence: "best game", By: finding.ByModel, Severity: "minor"},
+		},
+	}
+	p.Warnings = finding.Messages(p.Findings)
+	return p
 }

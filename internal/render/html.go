@@ -28,12 +28,35 @@ footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #ccc}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.meta dt{font-weight:bold}
 dl.meta dd{margin:0;overflow-wrap:anywhere}
+body.review-page{max-width:72rem}
+.review-key{font-size:.9rem;color:#555}
+.pair{display:grid;grid-template-columns:3rem 1fr 1fr;gap:0 1.2rem;padding:.5rem .4rem;border-top:1px solid #e3e3e3;break-inside:avoid}
+.pair.head{font:bold .75rem system-ui,sans-serif;color:#555;text-transform:uppercase;letter-spacing:.05em;border-top:none}
+.pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right}
+.pair .num .lede{display:block;font-weight:normal;font-size:.75rem}
+.pair .src{color:#3a3a3a}
+.pair.flagged{background:#fff6e8;border-left:4px solid #d9822b}
+.pair .notes{grid-column:2/4;margin:.4rem 0 0;padding-left:1.2rem;font:.9rem system-ui,sans-serif;color:#8a4500}
+.pair .notes .model{color:#5a3d99}
+.pair em.none{color:#a00}
+mark{background:#ffd54a;color:inherit;padding:0 .1em;border-bottom:2px solid #c77800}
+@media (max-width:40rem){
+.pair{grid-template-columns:1fr;gap:.3rem}
+.pair.head{display:none}
+.pair .num{text-align:left}
+.pair .notes{grid-column:1}
+.pair .src::before,.pair .tr::before{display:block;font:bold .7rem system-ui,sans-serif;color:#777;text-transform:uppercase}
+.pair .src::before{content:"Source"}
+.pair .tr::before{content:"Translation"}
+}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:11pt;color:#000}
 a{color:#000;text-decoration:none}
 h2#contents,h2#contents+ul{display:none}
 h2,h3{break-after:avoid}
 blockquote{break-inside:avoid;background:none}
+body.review-page{max-width:none}
+.pair,mark{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 `
 
@@ -50,6 +73,12 @@ func toHTML(src []byte) []byte {
 }
 
 func page(lang, title string, main []byte, footer string) []byte {
+	return pageClass(lang, title, "", main, footer)
+}
+
+// pageClass is page with a class on the body ("review-page" widens the
+// page for the source-beside-translation pairs).
+func pageClass(lang, title, class string, main []byte, footer string) []byte {
 	if lang == "" {
 		lang = "en"
 	}
@@ -57,7 +86,12 @@ func page(lang, title string, main []byte, footer string) []byte {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"" + html.EscapeString(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<title>" + html.EscapeString(oneLine(title)) + "</title>\n")
-	b.WriteString("<style>\n" + stylesheet + "</style>\n</head>\n<body>\n<main>\n")
+	b.WriteString("<style>\n" + stylesheet + "</style>\n</head>\n")
+	if class != "" {
+		b.WriteString("<body class=\"" + class + "\">\n<main>\n")
+	} else {
+		b.WriteString("<body>\n<main>\n")
+	}
 	b.Write(main)
 	b.WriteString("</main>\n")
 	b.WriteString(footer)
@@ -99,5 +133,19 @@ func ArticleHTML(p ArticlePage) []byte {
 	if oneLine(title) == "" {
 		title = "(no headline)"
 	}
-	return page(p.Lang, title, toHTML(articleBody(p)), f.String())
+	var main []byte
+	class := ""
+	if len(p.Original) == 0 {
+		main = toHTML(articleBody(p, false))
+	} else {
+		// The review replaces the plain translation: the pairs hold it.
+		head := articleHead(p)
+		main = toHTML(head.bytes())
+		main = append(main, reviewHTML(p)...)
+		credit := &mdDoc{ids: head.ids}
+		agencyCredit(credit, p)
+		main = append(main, toHTML(credit.bytes())...)
+		class = "review-page"
+	}
+	return pageClass(p.Lang, title, class, main, f.String())
 }

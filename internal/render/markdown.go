@@ -55,8 +55,11 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // block escapes s as one paragraph (or list item content): inline escapes,
 // plus whatever at the start of a line would make a list, heading, quote,
 // rule or code fence.
-func block(s string) string {
-	s = inline(s)
+func block(s string) string { return blockStart(inline(s)) }
+
+// blockStart escapes what at the start of an already inline-escaped line
+// would make a list, heading, quote, rule or code fence.
+func blockStart(s string) string {
 	if s == "-" || strings.HasPrefix(s, "- ") {
 		// A Danish news quote ("- Vi vil mødes, siger han"). The en dash is
 		// how Danish typography writes it, and it is never a list marker.

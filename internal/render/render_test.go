@@ -122,7 +122,7 @@ func TestTranslatedTextStaysText(t *testing.T) {
 		"https://example.com/not-a-link",
 	}
 	p := ArticlePage{Headline: "H", Paragraphs: paras}
-	els := blocksOf(t, articleBody(p))
+	els := blocksOf(t, articleBody(p, false))
 	for _, bad := range []string{"li", "ul", "ol", "blockquote", "pre", "code", "hr", "a", "img", "em", "strong", "script", "div", "del", "table", "br"} {
 		for _, e := range elements(els, bad) {
 			if bad == "div" && len(e.stack) == 0 {
@@ -151,7 +151,7 @@ func TestTranslatedTextStaysText(t *testing.T) {
 
 func TestDashQuotesAreNotListItems(t *testing.T) {
 	p := sampleArticle()
-	for _, md := range [][]byte{articleBody(p), BriefingMarkdown(sampleBriefing())} {
+	for _, md := range [][]byte{articleBody(p, false), BriefingMarkdown(sampleBriefing())} {
 		for _, li := range elements(blocksOf(t, md), "li") {
 			for _, quote := range []string{"It is a small step", "Korea dominated the period", "Officials called it"} {
 				if strings.Contains(li.text, quote) {
@@ -162,7 +162,7 @@ func TestDashQuotesAreNotListItems(t *testing.T) {
 	}
 	// ... and the key point that starts with a dash is one item, not a
 	// list inside an item.
-	for _, li := range elements(blocksOf(t, articleBody(p)), "li") {
+	for _, li := range elements(blocksOf(t, articleBody(p, false)), "li") {
 		for _, s := range li.stack {
 			if s == "li" {
 				t.Errorf("a key point starting with a dash became a nested list: %q", li.text)

@@ -7,6 +7,7 @@ package render
 import (
 	"time"
 
+	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/story"
 )
 
@@ -25,6 +26,29 @@ type ArticlePage struct {
 	Lede       string   // translated lede, or ""
 	Paragraphs []string // translated body
 	Warnings   []string // QA findings, shown as a visible note
+
+	// The review: the source beside the translation.
+
+	From string // source language code, e.g. "da"
+	// Original is the source text, lede first (the review's paragraph
+	// numbers count the lede as 1, on both sides).
+	Original []string
+	// Pairs lines source and translation paragraphs up; nil means index by
+	// index. A pair with Translation 0 is a paragraph the translation
+	// dropped.
+	Pairs []Pair
+	// Findings pin QA findings to paragraphs on the review.
+	Findings []finding.Finding
+	// ReviewInMarkdown adds the review as the Markdown page's last section,
+	// for runs that write no HTML page.
+	ReviewInMarkdown bool
+}
+
+// Pair is one line of the review: 1-based paragraph numbers (lede first)
+// of a source paragraph and its translation, 0 for a side that has none.
+type Pair struct {
+	Source      int `json:"source"`
+	Translation int `json:"translation"`
 }
 
 // Problem is an input that produced no story: failed or skipped.

@@ -1,0 +1,236 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The review page is checked in a real browser: headless Chromium from the
+// distribution (apt-get install chromium; .ci/run installs it). It loads
+// the page exactly as brief writes it, plus a script that measures where
+// the browser put each paragraph, at a desktop and at a phone width, takes
+// screenshots and prints the page to PDF.
+
+// browser is the Chromium binary, or the test is skipped.
+func browser(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium on PATH (apt-get install chromium): the review page's layout is not checked in a browser")
+	return ""
+}
+
+// measure is appended to the page under test: after load it writes, into
+// an attribute of <body>, where each pair's source and translation are and
+// what is highlighted, so --dump-dom carries the layout out.
+const measure = `<script>
+addEventListener("load", () => {
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const pairs = [...document.querySelectorAll(".pair:not(.head)")].map(p => ({
+    id: p.id, flagged: p.classList.contains("flagged"),
+    src: box(p.querySelector(".src")), tr: box(p.querySelector(".tr")),
+    srcMarks: [...p.querySelectorAll(".src mark")].map(m => m.textContent),
+    trMarks: [...p.querySelectorAll(".tr mark")].map(m => m.textContent),
+    notes: [...p.querySelectorAll(".notes li")].map(n => n.textContent),
+    markBackground: [...p.querySelectorAll("mark")].map(m => getComputedStyle(m).backgroundColor),
+  }));
+  document.body.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth, pairs}));
+});
+</script>`
+
+type rect struct{ Left, Top, Right, Bottom float64 }
+
+type pairLayout struct {
+	ID             string
+	Flagged        bool
+	Src, Tr        rect
+	SrcMarks       []string
+	TrMarks        []string
+	Notes          []string
+	MarkBackground []string
+}
+
+type pageLayout struct {
+	Width       float64
+	ScrollWidth float64
+	Pairs       []pairLayout
+}
+
+// chromium runs the browser headless, isolated (fresh profile, no network
+// services) with the given window size and extra arguments.
+func chromium(t *testing.T, bin, dir string, width, height int, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	all := append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+		"--user-data-dir=" + filepath.Join(dir, "profile"),
+		"--window-size=" + strconv.Itoa(width) + "," + strconv.Itoa(height),
+	}, args...)
+	cmd := exec.CommandContext(ctx, bin, all...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.String())
+	}
+	return out
+}
+
+var layoutAttr = regexp.MustCompile(`data-layout="([^"]*)"`)
+
+func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout {
+	t.Helper()
+	dom := chromium(t, bin, dir, width, height, "--dump-dom", "file://"+page)
+	m := layoutAttr.FindSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the measuring script did not run at %dx%d; DOM:\n%s", width, height, dom)
+	}
+	var l pageLayout
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Pairs) == 0 {
+		t.Fatalf("no paragraph pairs on the page at %dx%d", width, height)
+	}
+	return l
+}
+
+func TestReviewPageInBrowser(t *testing.T) {
+	bin := browser(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "review.html")
+	doc := strings.Replace(string(ArticleHTML(reviewArticle())), "</body>", measure+"\n</body>", 1)
+	if err := os.WriteFile(page, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("desktop: source beside translation", func(t *testing.T) {
+		l := layoutAt(t, bin, dir, page, 1280, 900)
+		for _, p := range l.Pairs {
+			if p.Tr.Left < p.Src.Right || absf(p.Tr.Top-p.Src.Top) > 1 {
+				t.Errorf("pair %s: translation is not beside the source (source %+v, translation %+v)", p.ID, p.Src, p.Tr)
+			}
+		}
+		checkMarks(t, l)
+		if l.ScrollWidth > l.Width+1 {
+			t.Errorf("the page scrolls sideways at %v px: %v px wide", l.Width, l.ScrollWidth)
+		}
+	})
+	t.Run("phone: the pairs stack", func(t *testing.T) {
+		l := layoutAt(t, bin, dir, page, 390, 844)
+		for _, p := range l.Pairs {
+			if p.Tr.Top < p.Src.Bottom-1 {
+				t.Errorf("pair %s: translation is not below the source on a phone (source %+v, translation %+v)", p.ID, p.Src, p.Tr)
+			}
+		}
+		checkMarks(t, l)
+		if l.ScrollWidth > l.Width+1 {
+			t.Errorf("the page scrolls sideways on a phone: %v px wide in a %v px screen", l.ScrollWidth, l.Width)
+		}
+	})
+	t.Run("screenshots show the highlighted evidence", func(t *testing.T) {
+		for _, size := range [][2]int{{1280, 2000}, {390, 3000}} {
+			shot := filepath.Join(dir, "shot.png")
+			chromium(t, bin, dir, size[0], size[1], "--screenshot="+shot, "file://"+page)
+			if n := markPixels(t, shot); n < 200 {
+				t.Errorf("%dx%d screenshot: %d pixels in the highlight colour, want the evidence visibly marked", size[0], size[1], n)
+			}
+			if os.Getenv("BRIEF_KEEP_SCREENSHOTS") != "" {
+				keep := filepath.Join(os.Getenv("BRIEF_KEEP_SCREENSHOTS"), "review-"+strconv.Itoa(size[0])+".png")
+				data, _ := os.ReadFile(shot)
+				_ = os.WriteFile(keep, data, 0o644)
+			}
+		}
+	})
+	t.Run("print", func(t *testing.T) {
+		pdf := filepath.Join(dir, "review.pdf")
+		chromium(t, bin, dir, 1280, 900, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+page)
+		data, err := os.ReadFile(pdf)
+		if err != nil || !bytes.HasPrefix(data, []byte("%PDF")) {
+			t.Fatalf("printing the page gave no PDF: %v", err)
+		}
+	})
+}
+
+// checkMarks asserts what the editor must see highlighted, in place: the
+// dropped paragraph's source, the lost score, both forms of the name.
+func checkMarks(t *testing.T, l pageLayout) {
+	t.Helper()
+	want := map[string][2]string{
+		"p2": {"38-30", ""},
+		"p4": {"Semifinalen spilles fredag i Hamborg mod Frankrig.", ""},
+		"p5": {"Pompeo", "Pompei"},
+	}
+	for _, p := range l.Pairs {
+		w, ok := want[p.ID]
+		if !ok {
+			continue
+		}
+		delete(want, p.ID)
+		if !p.Flagged || len(p.Notes) == 0 {
+			t.Errorf("pair %s is not marked with its finding", p.ID)
+		}
+		if strings.Join(p.SrcMarks, "|") != w[0] || strings.Join(p.TrMarks, "|") != w[1] {
+			t.Errorf("pair %s highlights source %q, translation %q; want %q, %q", p.ID, p.SrcMarks, p.TrMarks, w[0], w[1])
+		}
+		for _, bg := range p.MarkBackground {
+			if bg == "rgba(0, 0, 0, 0)" || bg == "transparent" {
+				t.Errorf("pair %s: a highlight has no background colour", p.ID)
+			}
+		}
+	}
+	for id := range want {
+		t.Errorf("pair %s is not on the page", id)
+	}
+}
+
+// markPixels counts pixels in the highlight colour (#ffd54a).
+func markPixels(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, 0xff) && near(g>>8, 0xd5) && near(bl>>8, 0x4a) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(a uint32, b uint32) bool { return a+6 >= b && a <= b+6 }
+
+func absf(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,331 @@
+package render
+
+import (
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/brief-news/brief/internal/finding"
+)
+
+// The review shows an article as numbered paragraph pairs, source beside
+// translation, the lede first, so an editor can check a translation where a
+// finding points instead of counting paragraphs by hand. The HTML page shows
+// it in place of the plain translation; the Markdown page adds it as a last
+// section when no HTML page is written (ArticlePage.ReviewInMarkdown).
+
+// row is one line of the review: a source paragraph and its translation,
+// either of which may be missing, with the findings pinned to it.
+type row struct {
+	src, tr   int // 1-based numbers, 0 = none
+	srcText   string
+	trText    string
+	findings  []finding.Finding
+	srcMarks  []string // evidence to highlight in the source
+	trMarks   []string // evidence to highlight in the translation
+	isLede    bool
+	dropped   bool // a source paragraph with no translation
+	unmatched bool // a translation paragraph with no source
+}
+
+// translationParagraphs is the translation lede first, as the review
+// numbers it.
+func (p ArticlePage) translationParagraphs() []string {
+	var out []string
+	if strings.TrimSpace(p.Lede) != "" {
+		out = append(out, p.Lede)
+	}
+	return append(out, p.Paragraphs...)
+}
+
+// reviewRows lines the source and translation up by p.Pairs (index by index
+// when the pipeline gave none) and pins every finding that names a
+// paragraph to its row.
+func reviewRows(p ArticlePage) []row {
+	trs := p.translationParagraphs()
+	pairs := p.Pairs
+	if pairs == nil {
+		for i := 0; i < max(len(p.Original), len(trs)); i++ {
+			var pr Pair
+			if i < len(p.Original) {
+				pr.Source = i + 1
+			}
+			if i < len(trs) {
+				pr.Translation = i + 1
+			}
+			pairs = append(pairs, pr)
+		}
+	}
+	var rows []row
+	bySrc, byTr := map[int]int{}, map[int]int{}
+	for _, pr := range pairs {
+		r := row{src: pr.Source, tr: pr.Translation}
+		if pr.Source > 0 && pr.Source <= len(p.Original) {
+			r.srcText = oneLine(p.Original[pr.Source-1])
+			bySrc[pr.Source] = len(rows)
+		} else {
+			r.src = 0
+		}
+		if pr.Translation > 0 && pr.Translation <= len(trs) {
+			r.trText = oneLine(trs[pr.Translation-1])
+			byTr[pr.Translation] = len(rows)
+		} else {
+			r.tr = 0
+		}
+		if r.src == 0 && r.tr == 0 {
+			continue
+		}
+		r.isLede = strings.TrimSpace(p.Lede) != "" && (r.src == 1 || (r.src == 0 && r.tr == 1))
+		r.dropped = r.src > 0 && r.tr == 0
+		r.unmatched = r.tr > 0 && r.src == 0
+		rows = append(rows, r)
+	}
+	for _, f := range p.Findings {
+		i, ok := bySrc[f.SourceParagraph]
+		if j, ok2 := byTr[f.Paragraph]; f.Paragraph > 0 && ok2 && (!ok || f.SourceParagraph == 0) {
+			i, ok = j, true
+		}
+		if f.SourceParagraph == 0 && f.Paragraph == 0 || !ok {
+			continue
+		}
+		rows[i].findings = append(rows[i].findings, f)
+		if f.Evidence != "" {
+			rows[i].srcMarks = append(rows[i].srcMarks, f.Evidence)
+		}
+		if f.TranslationEvidence != "" {
+			rows[i].trMarks = append(rows[i].trMarks, f.TranslationEvidence)
+		}
+	}
+	return rows
+}
+
+// rowLabel is the number an editor sees: "1" or "1 · lede"; a translation
+// paragraph with no source counts as the translation's number.
+func (r row) label() string {
+	n := r.src
+	if n == 0 {
+		n = r.tr
+	}
+	return strconv.Itoa(n)
+}
+
+// spans finds where the evidence texts occur in text: every occurrence, as
+// whole words where the evidence starts or ends with a letter or digit (so
+// "30" does not light up inside "1930"), case-insensitively when there is
+// no exact match. Overlapping spans are merged; the result is sorted.
+func spans(text string, evidence []string) [][2]int {
+	var out [][2]int
+	for _, ev := range evidence {
+		ev = oneLine(ev)
+		if ev == "" {
+			continue
+		}
+		found := occurrences(text, ev)
+		if len(found) == 0 {
+			found = occurrences(strings.ToLower(text), strings.ToLower(ev))
+			if len(strings.ToLower(text)) != len(text) {
+				found = nil // lower-casing changed byte offsets
+			}
+		}
+		out = append(out, found...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	var merged [][2]int
+	for _, s := range out {
+		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+func occurrences(text, ev string) [][2]int {
+	var out [][2]int
+	for from := 0; from < len(text); {
+		i := strings.Index(text[from:], ev)
+		if i < 0 {
+			break
+		}
+		start, end := from+i, from+i+len(ev)
+		if wordEdge(text, start, true, ev) && wordEdge(text, end, false, ev) {
+			out = append(out, [2]int{start, end})
+		}
+		from = start + max(1, len(ev))
+	}
+	return out
+}
+
+// wordEdge reports whether position i in text is a word boundary on the
+// evidence's side, when the evidence begins (start) or ends with a word
+// character.
+func wordEdge(text string, i int, start bool, ev string) bool {
+	if start {
+		first, _ := utf8.DecodeRuneInString(ev)
+		if !isWordRune(first) || i == 0 {
+			return true
+		}
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		return !isWordRune(prev)
+	}
+	last, _ := utf8.DecodeLastRuneInString(ev)
+	if !isWordRune(last) || i >= len(text) {
+		return true
+	}
+	next, _ := utf8.DecodeRuneInString(text[i:])
+	return !isWordRune(next)
+}
+
+// marked writes text with the spans wrapped by open and close; esc escapes
+// the text between them.
+func marked(text string, ss [][2]int, esc func(string) string, open, close string) string {
+	var b strings.Builder
+	at := 0
+	for _, s := range ss {
+		b.WriteString(esc(text[at:s[0]]))
+		b.WriteString(open + esc(text[s[0]:s[1]]) + close)
+		at = s[1]
+	}
+	b.WriteString(esc(text[at:]))
+	return b.String()
+}
+
+// findingNote is how a pinned finding reads on the page (a model review's
+// finding says so in its message).
+func findingNote(f finding.Finding) string {
+	return oneLine(f.Message)
+}
+
+// reviewHTML is the review as HTML: an ordered run of pairs, each a grid
+// of number, source and translation that stacks on a narrow screen.
+func reviewHTML(p ArticlePage) string {
+	rows := reviewRows(p)
+	if len(rows) == 0 {
+		return ""
+	}
+	from, to := p.From, p.Lang
+	if from == "" {
+		from = "da"
+	}
+	if to == "" {
+		to = "en"
+	}
+	var b strings.Builder
+	b.WriteString("<h2 id=\"source-and-translation\">Source and translation</h2>\n")
+	b.WriteString("<p class=\"review-key\">Each paragraph of the source beside its translation, numbered from the lede. Paragraphs to check are marked, with what a check found highlighted.</p>\n")
+	b.WriteString("<div class=\"review\">\n<div class=\"pair head\" aria-hidden=\"true\"><div class=\"num\">¶</div><div class=\"src\">Source</div><div class=\"tr\">Translation</div></div>\n")
+	for _, r := range rows {
+		cls := "pair"
+		if len(r.findings) > 0 {
+			cls += " flagged"
+		}
+		if r.dropped {
+			cls += " dropped"
+		}
+		id := "p" + r.label()
+		if r.unmatched {
+			id = "t" + strconv.Itoa(r.tr)
+		}
+		b.WriteString("<div class=\"" + cls + "\" id=\"" + id + "\">\n<div class=\"num\">" + r.label())
+		if r.isLede {
+			b.WriteString("<span class=\"lede\">lede</span>")
+		}
+		b.WriteString("</div>\n")
+		src := marked(r.srcText, spans(r.srcText, r.srcMarks), html.EscapeString, "<mark>", "</mark>")
+		if r.src == 0 {
+			src = "<em class=\"none\">(no matching source paragraph)</em>"
+		}
+		b.WriteString("<div class=\"src\" lang=\"" + html.EscapeString(from) + "\">" + src + "</div>\n")
+		tr := marked(r.trText, spans(r.trText, r.trMarks), html.EscapeString, "<mark>", "</mark>")
+		if r.tr == 0 {
+			tr = "<em class=\"none\">(missing in the translation)</em>"
+		}
+		b.WriteString("<div class=\"tr\" lang=\"" + html.EscapeString(to) + "\">" + tr + "</div>\n")
+		if len(r.findings) > 0 {
+			b.WriteString("<ul class=\"notes\">\n")
+			for _, f := range r.findings {
+				cls := "note"
+				if f.By == finding.ByModel {
+					cls += " model"
+				}
+				b.WriteString("<li class=\"" + cls + "\" data-code=\"" + html.EscapeString(f.Code) + "\">" + html.EscapeString(findingNote(f)) + "</li>\n")
+			}
+			b.WriteString("</ul>\n")
+		}
+		b.WriteString("</div>\n")
+	}
+	b.WriteString("</div>\n")
+	return b.String()
+}
+
+// reviewMarkdown writes the review as the last section of a Markdown page:
+// per pair a heading with its number, the source as a quote with the
+// evidence in bold, the translation, and the findings.
+func reviewMarkdown(d *mdDoc, p ArticlePage) {
+	rows := reviewRows(p)
+	if len(rows) == 0 {
+		return
+	}
+	d.heading(2, "Source and translation")
+	d.para("*Each paragraph of the source beside its translation, numbered from the lede; what a check found is in bold.*")
+	for _, r := range rows {
+		title := "¶ " + r.label()
+		if r.isLede {
+			title += " · lede"
+		}
+		if len(r.findings) > 0 {
+			title += " · check"
+		}
+		d.heading(3, title)
+		src := "*(no matching source paragraph)*"
+		if r.src > 0 {
+			src = mdMarked(r.srcText, r.srcMarks)
+		}
+		d.para("> " + src)
+		tr := "*(missing in the translation)*"
+		if r.tr > 0 {
+			tr = mdMarked(r.trText, r.trMarks)
+		}
+		d.para(tr)
+		for _, f := range r.findings {
+			d.line("- **Check:** " + inline(findingNote(f)))
+		}
+		if len(r.findings) > 0 {
+			d.end()
+		}
+	}
+}
+
+// mdMarked is text with the evidence in bold, escaped for Markdown.
+func mdMarked(text string, evidence []string) string {
+	ss := spans(text, evidence)
+	out := marked(text, ss, escapeInline, "**", "**")
+	if len(ss) > 0 && ss[0][0] == 0 {
+		return out // starts with bold, which no block syntax can be
+	}
+	return blockStart(out)
+}
+
+// escapeInline is inline's escaping without folding whitespace, for parts
+// of a line.
+func escapeInline(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		switch r {
+		case '\\', '*', '`', '[', ']', '<', '~', '|':
+			b.WriteByte('\\')
+		case '_':
+			prevWord := i > 0 && isWordRune(rs[i-1])
+			nextWord := i+1 < len(rs) && isWordRune(rs[i+1])
+			if !prevWord || !nextWord {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(r)
+	}
+	return entityRef.ReplaceAllString(b.String(), `\&$1`)
+}
