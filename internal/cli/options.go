@@ -16,6 +16,11 @@ import (
 // under Ollama and writes good English from Danish; see the README.
 const DefaultModel = "qwen2.5:7b"
 
+// DefaultTemperature is low: a translation should say what the source says,
+// not vary from run to run; a little above 0 avoids the loops small models
+// fall into when decoding greedily.
+const DefaultTemperature = 0.2
+
 // endpointOptions are the flags every command that talks to the model has.
 type endpointOptions struct {
 	config      string
@@ -26,6 +31,7 @@ type endpointOptions struct {
 	idleTimeout time.Duration
 	retries     int
 	rpm, tpm    int
+	temperature float64
 	verbose     bool
 	quiet       bool
 }
@@ -40,6 +46,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
+	fs.Float64Var(&o.temperature, "temperature", DefaultTemperature, "sampling temperature sent with every request; low keeps a translation faithful (-1: the server's own)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: requests, tokens and time per article")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when every article is ok; otherwise only the failures and the final line (for cron)")
 }
@@ -54,6 +61,9 @@ func (o *endpointOptions) validate() error {
 	}
 	if o.retries < 0 {
 		return fmt.Errorf("--retries must be 0 or more")
+	}
+	if o.temperature > 2 || (o.temperature < 0 && o.temperature != -1) {
+		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.temperature)
 	}
 	if o.verbose && o.quiet {
 		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")

@@ -109,8 +109,8 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 
 	cfg := pipeline.Config{
 		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),
-		CacheTag: o.cacheTag,
-		From:     o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
+		CacheTag: o.cacheTag, Temperature: o.temperature,
+		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
 		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
 		Budget: pipeline.Budget{
 			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
@@ -197,7 +197,7 @@ func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, erro
 	cfg := llm.Config{
 		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
 		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: retries,
-		RPM: o.rpm, TPM: o.tpm,
+		RPM: o.rpm, TPM: o.tpm, Temperature: o.temperature,
 		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
 	}
 	// Retries, fallbacks and a slow model load are worth a line even in

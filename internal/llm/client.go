@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -57,6 +58,9 @@ type Config struct {
 	// RPM and TPM are requests and tokens per minute shared by every
 	// request of this client; 0 means no limit.
 	RPM, TPM int
+	// Temperature is sent with every request; negative leaves it to the
+	// server (for models that accept only their own, like OpenAI's o-series).
+	Temperature float64
 
 	// HTTPClient is the transport; nil means a plain http.Client (timeouts
 	// are applied per request through contexts, not here).
@@ -372,7 +376,7 @@ func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool
 	})
 	defer notice.Stop()
 
-	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens}
+	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens, Temperature: c.temperature()}
 	if req.System != "" {
 		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: req.System})
 	}
@@ -513,4 +517,18 @@ func checkAnswer(r Response) error {
 		return errEmpty
 	}
 	return nil
+}
+
+// temperature as go-openai sends it: it leaves a zero out of the request
+// (omitempty), so an asked-for 0 goes as the smallest positive value, which
+// every server treats as greedy decoding, and "server's choice" as 0.
+func (c *Client) temperature() float32 {
+	switch t := c.cfg.Temperature; {
+	case t < 0:
+		return 0
+	case t == 0:
+		return math.SmallestNonzeroFloat32
+	default:
+		return float32(t)
+	}
 }

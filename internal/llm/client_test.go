@@ -11,6 +11,7 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
+	openai "github.com/sashabaranov/go-openai"
 )
 
 // harness records what the client logged and how long it chose to sleep,
@@ -226,5 +227,30 @@ func TestNewRequiresModelAndHTTPURL(t *testing.T) {
 	}
 	if _, err := llm.New(llm.Config{BaseURL: "localhost:11434", Model: "m"}); !errors.Is(err, llm.ErrFatal) {
 		t.Errorf("bad URL: %v", err)
+	}
+}
+
+func TestTemperatureGoesWithEveryRequest(t *testing.T) {
+	for _, c := range []struct {
+		set  float64
+		want func(float32) bool
+		what string
+	}{
+		{0.2, func(t float32) bool { return t == 0.2 }, "0.2"},
+		{0, func(t float32) bool { return t > 0 && t < 1e-6 }, "greedy (as near 0 as JSON allows)"},
+		{-1, func(t float32) bool { return t == 0 }, "left out (the server's own)"},
+	} {
+		var got float32 = -99
+		srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+			got = req.Temperature
+			return llmtest.Text("ok")
+		}))
+		cl, _ := newClient(t, srv, func(cfg *llm.Config) { cfg.Temperature = c.set })
+		if _, err := cl.Complete(context.Background(), llm.Request{User: "hej"}); err != nil {
+			t.Fatal(err)
+		}
+		if !c.want(got) {
+			t.Errorf("temperature %v sent as %v, want %s", c.set, got, c.what)
+		}
 	}
 }

@@ -46,11 +46,14 @@ type Config struct {
 	Endpoint    string // redacted; shown, never part of a cache key
 	// CacheTag keeps apart results a user wants apart although the model
 	// name is the same (a quantised copy, a fine-tune sharing a name).
-	CacheTag   string
-	From, Lang string
-	Formats    []string // "md", "html", "json"; md is always written
-	Strict     bool
-	Verbose    bool // progress lines also give requests, tokens and time
+	CacheTag string
+	// Temperature is part of the cache key: an answer sampled hotter is
+	// another answer.
+	Temperature float64
+	From, Lang  string
+	Formats     []string // "md", "html", "json"; md is always written
+	Strict      bool
+	Verbose     bool // progress lines also give requests, tokens and time
 
 	Load       func(path string) (article.Article, error)
 	Translator *translate.Translator

@@ -189,12 +189,12 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 }
 
 // identity is what, besides the text and the prompts, decides an answer:
-// the model (and --cache-tag) and the languages. Not the endpoint's URL: the
+// the model (and --cache-tag), the languages and the temperature. Not the endpoint's URL: the
 // same model behind another host, port or proxy gives the same answers, so
 // moving a server does not redo last week's work and several servers share
 // one cache.
 func (cfg Config) identity() []string {
-	return []string{cfg.Model, "tag=" + cfg.CacheTag, cfg.From, cfg.Lang}
+	return []string{cfg.Model, "tag=" + cfg.CacheTag, cfg.From, cfg.Lang, fmt.Sprintf("temperature=%g", cfg.Temperature)}
 }
 
 // translationKey covers everything that changes a translation: the text,
