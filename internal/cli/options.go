@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"net/url"
 	"strings"
 	"time"
@@ -27,6 +29,7 @@ type endpointOptions struct {
 	baseURL     string
 	model       string
 	apiKey      string
+	apiKeyFile  string
 	timeout     time.Duration
 	idleTimeout time.Duration
 	retries     int
@@ -41,6 +44,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.baseURL, "base-url", llm.DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
 	fs.StringVar(&o.model, "model", DefaultModel, "model name (env BRIEF_MODEL)")
 	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
+	fs.StringVar(&o.apiKeyFile, "api-key-file", "", "read the API key from this file (for cron and brief.yaml: the key stays out of the config and the process list)")
 	fs.Var(newDurationValue(&o.timeout, 10*time.Minute), "timeout", "longest time one model request may take, first byte included (a local model may need minutes to load)")
 	fs.Var(newDurationValue(&o.idleTimeout, 60*time.Second), "idle-timeout", "give up on a request when no token arrived for this long")
 	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
@@ -64,6 +68,9 @@ func (o *endpointOptions) validate() error {
 	}
 	if o.temperature > 2 || (o.temperature < 0 && o.temperature != -1) {
 		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.temperature)
+	}
+	if err := o.readKeyFile(); err != nil {
+		return err
 	}
 	if o.verbose && o.quiet {
 		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")
@@ -148,5 +155,37 @@ func (o *runOptions) validate() error {
 	if o.maxSize <= 0 {
 		return fmt.Errorf("--max-size must be positive")
 	}
+	return nil
+}
+
+// maxKeyFile bounds what --api-key-file reads: a key is a line, and a
+// misnamed file (a log, an image) must not be sent as a header.
+const maxKeyFile = 4 << 10
+
+// readKeyFile fills apiKey from --api-key-file unless a key was given
+// directly. The file's content never appears in an error.
+func (o *endpointOptions) readKeyFile() error {
+	if o.apiKeyFile == "" || o.apiKey != "" {
+		return nil
+	}
+	f, err := os.Open(o.apiKeyFile)
+	if err != nil {
+		return fmt.Errorf("--api-key-file: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return fmt.Errorf("--api-key-file %s: %v", o.apiKeyFile, err)
+	}
+	key := strings.TrimSpace(string(data))
+	switch {
+	case len(data) > maxKeyFile:
+		return fmt.Errorf("--api-key-file %s is larger than %d bytes: it should hold the key alone", o.apiKeyFile, maxKeyFile)
+	case key == "":
+		return fmt.Errorf("--api-key-file %s is empty: put the API key in it", o.apiKeyFile)
+	case strings.ContainsAny(key, "\r\n\x00"):
+		return fmt.Errorf("--api-key-file %s has more than one line: it should hold the key alone", o.apiKeyFile)
+	}
+	o.apiKey = key
 	return nil
 }
