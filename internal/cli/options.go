@@ -3,8 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
