@@ -95,6 +95,12 @@ type Client struct {
 	noJSON     atomic.Bool
 	loadNotice sync.Once
 
+	// The window requests are fitted into (SetWindow), which a cut
+	// revealing a smaller one lowers; and the server's own number.
+	winMu     sync.Mutex
+	window    Window
+	announced int
+
 	statsMu sync.Mutex
 	stats   Stats
 }
@@ -219,6 +225,7 @@ func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
 	c.count(func(s *Stats) {
 		if err != nil {
 			s.Failed++
+			s.Usage = s.Usage.Add(resp.Usage) // a cut prompt was still paid for
 			return
 		}
 		s.Completed++
@@ -250,6 +257,9 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		if err == nil {
 			resp.Attempts = attempts
+			if cut, ok := c.promptCut(req, resp); ok {
+				return resp, c.cutError(cut)
+			}
 			return resp, nil
 		}
 		if ctx.Err() != nil {

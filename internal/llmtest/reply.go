@@ -83,7 +83,7 @@ func (r Reply) usage(req openai.ChatCompletionRequest) openai.Usage {
 		return *r.Usage
 	}
 	sys, user := Messages(req)
-	u := openai.Usage{PromptTokens: (len(sys)+len(user))/4 + 8, CompletionTokens: len(r.Content)/4 + 1}
+	u := openai.Usage{PromptTokens: PromptTokens(sys, user), CompletionTokens: len(r.Content)/4 + 1}
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	return u
 }

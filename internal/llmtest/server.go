@@ -62,6 +62,22 @@ type Config struct {
 	// Slots caps requests served at once (like a local server's parallel
 	// slots); requests beyond it wait for a free slot. 0 means no cap.
 	Slots int
+
+	// Kind makes the server answer like Ollama, vLLM, llama.cpp or LM
+	// Studio (see kinds.go); "" is a plain OpenAI-compatible endpoint.
+	Kind Kind
+	// Window is the context window in tokens (PromptTokens) the server
+	// applies to chat requests, the Kind's way; 0 applies none.
+	Window int
+	// AnnouncedWindow is the window the server says it has, when it lies;
+	// 0 means Window.
+	AnnouncedWindow int
+	// OldOllama leaves context_length out of /api/ps, as Ollama before
+	// 0.6 did. ModelfileNumCtx puts num_ctx in /api/show's parameters;
+	// TrainedContext is model_info's <arch>.context_length (0: 32768).
+	OldOllama       bool
+	ModelfileNumCtx int
+	TrainedContext  int
 }
 
 // Request is one logged chat request.
@@ -77,7 +93,11 @@ type Request struct {
 	IncludeUsage   bool   // stream_options.include_usage
 	ResponseFormat string // "" or the response_format type, e.g. "json_object"
 	Status         int    // HTTP status answered
-	Raw            openai.ChatCompletionRequest
+	// PromptTokens is the server's token count of the prompt sent
+	// (PromptTokens); CutTo is the window it was cut to, 0 if it was not.
+	PromptTokens int
+	CutTo        int
+	Raw          openai.ChatCompletionRequest
 }
 
 // Server is a running fake endpoint. Its methods are safe for concurrent use.
@@ -96,6 +116,7 @@ type Server struct {
 	maxInFlight int
 	serving     int
 	maxServing  int
+	loaded      bool // an Ollama-kind server has loaded the model
 	closeOnce   sync.Once
 }
 
@@ -114,6 +135,7 @@ func NewServer(cfg Config) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	mux.HandleFunc("GET /v1/models", s.models)
+	s.registerKind(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Ollama answers unknown paths with a plain-text 404.
 		http.Error(w, "404 page not found", http.StatusNotFound)
@@ -258,18 +280,16 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "404 page not found", http.StatusNotFound)
 		return
 	}
-	type model struct {
-		ID      string `json:"id"`
-		Object  string `json:"object"`
-		Created int64  `json:"created"`
-		OwnedBy string `json:"owned_by"`
-	}
 	list := struct {
-		Object string  `json:"object"`
-		Data   []model `json:"data"`
-	}{Object: "list", Data: []model{}}
+		Object string           `json:"object"`
+		Data   []map[string]any `json:"data"`
+	}{Object: "list", Data: []map[string]any{}}
 	for _, m := range s.cfg.Models {
-		list.Data = append(list.Data, model{ID: m, Object: "model", Created: 1700000000, OwnedBy: "llmtest"})
+		e := map[string]any{"id": m, "object": "model", "created": 1700000000, "owned_by": "llmtest"}
+		for k, v := range s.modelExtras() {
+			e[k] = v
+		}
+		list.Data = append(list.Data, e)
 	}
 	writeJSON(w, http.StatusOK, list)
 }
@@ -323,16 +343,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	case !s.acceptsModel(req.Model):
 		reply = OllamaModelNotFound(req.Model)
 	default:
-		s.mu.Lock()
-		if len(s.queue) > 0 {
-			reply = s.queue[0]
-			s.queue = s.queue[1:]
-			s.mu.Unlock()
-		} else {
-			h := s.handler
-			s.mu.Unlock()
-			reply = h(req)
-		}
+		reply = s.answer(req, &entry)
 	}
 	entry.Status = reply.status()
 	s.record(entry)
@@ -357,6 +368,31 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 	s.serve(w, r, req, reply)
+}
+
+// answer is the reply to an accepted chat request: the next queued reply,
+// else the window's refusal, else the handler's answer to what the model
+// reads (a cut prompt, with prompt_tokens the window, on an Ollama).
+func (s *Server) answer(req openai.ChatCompletionRequest, e *Request) Reply {
+	read, reported, refusal := s.overWindow(req, e)
+	s.mu.Lock()
+	if len(s.queue) > 0 {
+		reply := s.queue[0]
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		return reply
+	}
+	h := s.handler
+	s.mu.Unlock()
+	if refusal != nil {
+		return *refusal
+	}
+	reply := h(read)
+	if reported > 0 && reply.Usage == nil {
+		reply.Usage = &openai.Usage{PromptTokens: reported, CompletionTokens: len(reply.Content)/4 + 1}
+		reply.Usage.TotalTokens = reply.Usage.PromptTokens + reply.Usage.CompletionTokens
+	}
+	return reply
 }
 
 func (s *Server) record(e Request) {

@@ -1,0 +1,123 @@
+package llm
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Window is the context window a run fits its requests into, and where the
+// number came from.
+type Window struct {
+	Tokens int `json:"tokens"`
+	// Source says where Tokens came from: a server's answer ("Ollama
+	// /api/ps"), "--context", a known model, or a guess.
+	Source string `json:"source"`
+	// Guess is set when nothing the server said backs the number.
+	Guess bool `json:"guess,omitempty"`
+	// Lowered is the one line to show when the user's --context was larger
+	// than the server's window and the server's was used; "" otherwise.
+	Lowered string `json:"-"`
+}
+
+// String is the window and its source for people: "4096 tokens (Ollama /api/ps)".
+func (w Window) String() string {
+	return fmt.Sprintf("%d tokens (%s)", w.Tokens, w.Source)
+}
+
+// GuessedWindow is the window assumed when neither the server nor the
+// model's name tells: small, because a window guessed too large lets a
+// silent server cut prompts, while one too small only costs more requests.
+const GuessedWindow = 4096
+
+// knownWindows are the context windows of models that hosted APIs serve,
+// by name prefix (the longest matching prefix wins). They are used only when
+// the server does not say.
+var knownWindows = []struct {
+	prefix string
+	tokens int
+}{
+	{"gpt-3.5-turbo", 16385},
+	{"gpt-4", 8192},
+	{"gpt-4-turbo", 128000},
+	{"gpt-4o", 128000},
+	{"gpt-4.1", 1047576},
+	{"gpt-4.5", 128000},
+	{"gpt-5", 400000},
+	{"o1", 200000},
+	{"o3", 200000},
+	{"o4-mini", 200000},
+	{"claude-", 200000},
+	{"gemini-1.5", 1048576},
+	{"gemini-2", 1048576},
+	{"mistral-large", 128000},
+	{"mistral-small", 32000},
+	{"deepseek-chat", 65536},
+	{"deepseek-reasoner", 65536},
+}
+
+// KnownWindow is the window of a model known by name, 0 when unknown. A
+// provider prefix ("openai/gpt-4o") is ignored.
+func KnownWindow(model string) int {
+	name := strings.ToLower(model)
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	best, tokens := 0, 0
+	for _, k := range knownWindows {
+		if strings.HasPrefix(name, k.prefix) && len(k.prefix) > best {
+			best, tokens = len(k.prefix), k.tokens
+		}
+	}
+	return tokens
+}
+
+// ChooseWindow decides the window a run uses. given is --context (0 for
+// auto). The server's own number wins over a larger given one (with a
+// Lowered line saying so and how to give the model more); a smaller given
+// one is the user's choice. Without a number from the server, a given
+// --context is trusted, else a known model's window, else GuessedWindow.
+func ChooseWindow(given int, s Server, model string) Window {
+	switch {
+	case s.Window > 0 && given > s.Window:
+		return Window{Tokens: s.Window, Source: s.WindowSource, Lowered: lowered(given, s, model)}
+	case given > 0:
+		return Window{Tokens: given, Source: "--context"}
+	case s.Window > 0:
+		return Window{Tokens: s.Window, Source: s.WindowSource}
+	}
+	server := "the server does not say"
+	if s.Kind != "" {
+		server = s.Kind + " does not say"
+	}
+	if n := KnownWindow(model); n > 0 {
+		return Window{Tokens: n, Source: fmt.Sprintf("a guess: %s; the known window of %s", server, model), Guess: true}
+	}
+	return Window{Tokens: GuessedWindow, Source: fmt.Sprintf("a guess: %s; pass --context with the model's window", server), Guess: true}
+}
+
+// lowered is the line telling the user their --context was more than the
+// server gives, and how to give the model more.
+func lowered(given int, s Server, model string) string {
+	line := fmt.Sprintf("--context %d, but %s gives %s %d tokens: using %d", given, s.Kind, model, s.Window, s.Window)
+	if fix := moreWindow(s, given); fix != "" {
+		line += "; " + fix + " for fewer, longer requests"
+	}
+	return line
+}
+
+// moreWindow says how to give the model a window of n tokens on this kind
+// of server.
+func moreWindow(s Server, n int) string {
+	switch s.Kind {
+	case KindOllama:
+		return fmt.Sprintf("start Ollama with OLLAMA_CONTEXT_LENGTH=%d", n)
+	case KindVLLM:
+		return fmt.Sprintf("start vLLM with --max-model-len %d", n)
+	case KindLlamaCpp:
+		slots := max(s.Slots, 1)
+		return fmt.Sprintf("start llama-server with -c %d (the window is shared by its %d slots)", n*slots, slots)
+	case KindLMStudio:
+		return fmt.Sprintf("load the model in LM Studio with a context length of %d", n)
+	}
+	return ""
+}
