@@ -8,88 +8,227 @@ import (
 	"github.com/brief-news/brief/internal/lang"
 )
 
-// Check compares a translation with its source, paragraph by paragraph
-// (source[i] is expected to correspond to translation[i]), and returns what
-// an editor should know. It is deterministic and calls no model. from and to
-// are language codes ("da", "en"); checks that need knowledge of a language
-// the package lacks are skipped, except the "still in the source language"
-// check, which works for every target but Danish.
+// Check compares a translation with its source and returns what an editor
+// should know, each finding pinned to its paragraphs (numbered from 1 on
+// both sides) with its evidence. Paragraphs are lined up by Align, so a
+// dropped paragraph is named. It is deterministic and calls no model. from
+// and to are language codes ("da", "en"); checks that need knowledge of a
+// language the package lacks are skipped, except the "still in the source
+// language" check, which works for every target but Danish.
 func Check(source, translation []string, from, to string) []Finding {
-	return check(source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) })
+	return check(source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
+}
+
+// checker holds one check's inputs and the alignment of the paragraphs.
+type checker struct {
+	source, translation []string
+	from, to            string
+	label               func(int) string // names a 0-based source paragraph
+	srcOf, trOf         []int            // 0-based partner, -1 for none
+	fs                  []Finding
 }
 
 // check is Check with paragraph labels chosen by the caller (Translate calls
-// the first one "the lede" when the article has one).
-func check(source, translation []string, from, to string, label func(int) string) []Finding {
-	var fs []Finding
-	add := func(par int, code, format string, args ...any) {
-		fs = append(fs, Finding{Code: code, Paragraph: par, Message: fmt.Sprintf(format, args...)})
-	}
+// the first one "paragraph 1 (the lede)" when the article has one) and the
+// glossary, whose names must appear in their fixed form.
+func check(source, translation []string, from, to string, label func(int) string, g *Glossary) []Finding {
+	c := &checker{source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")
 	if strings.TrimSpace(whole) == "" {
-		add(0, CodeEmpty, "the model returned no translation")
-		return fs
+		c.add(Finding{Code: CodeEmpty, Message: "the model returned no translation"})
+		return c.fs
 	}
-	aligned := len(source) == len(translation)
-	if !aligned {
-		add(0, CodeParagraphs, "the translation has %d paragraphs but the source has %d: the model merged, split or dropped paragraphs", len(translation), len(source))
+	c.align()
+	c.paragraphCount()
+	c.language(whole)
+	for _, f := range missingNumbers(source, whole, to, label) {
+		if f.SourceParagraph > 0 && c.trOf[f.SourceParagraph-1] < 0 {
+			continue // the whole paragraph is missing, and reported as such
+		}
+		if f.SourceParagraph > 0 {
+			f.Paragraph = c.trOf[f.SourceParagraph-1] + 1
+		}
+		c.add(f)
 	}
+	c.add(nameFindings(source, translation, g, func(i int) int { return c.trOf[i] }, label)...)
+	c.length()
+	return c.fs
+}
 
-	// Language: the whole text first; paragraphs only when the whole is
-	// fine, so a Danish answer gives one finding instead of dozens.
-	fromName, toName := lang.Name(lang.Base(from)), lang.Name(lang.Base(to))
-	srcLang := lang.Base(from) == "da" && lang.Base(to) != "da"
-	switch {
-	case srcLang && stillDanish(whole, to, true):
-		add(0, CodeSourceLanguage, "the translation seems to be still in %s", fromName)
-	case wrongScript(whole, to, 20):
-		add(0, CodeTargetLanguage, "the translation does not look like %s: most of its letters are not in the %s alphabet", toName, lang.ScriptOf(to))
-	case lang.Base(to) == "en" && !looksEnglish(whole, 20, 0.1):
-		add(0, CodeTargetLanguage, "the translation does not look like English")
-	default:
-		for i, p := range translation {
-			switch {
-			case srcLang && stillDanish(p, to, false):
-				add(i+1, CodeSourceLanguage, "%s seems to be still in %s", label(i), fromName)
-			case wrongScript(p, to, 12):
-				add(i+1, CodeTargetLanguage, "%s does not look like %s", label(i), toName)
-			case lang.Base(to) == "en" && !looksEnglish(p, 12, 0.04):
-				add(i+1, CodeTargetLanguage, "%s does not look like English", label(i))
-			}
+func (c *checker) add(fs ...Finding) { c.fs = append(c.fs, fs...) }
+
+func (c *checker) align() {
+	c.srcOf = make([]int, len(c.translation))
+	c.trOf = make([]int, len(c.source))
+	for i := range c.srcOf {
+		c.srcOf[i] = -1
+	}
+	for i := range c.trOf {
+		c.trOf[i] = -1
+	}
+	for _, p := range Align(c.source, c.translation, c.to) {
+		if p.Source > 0 && p.Translation > 0 {
+			c.trOf[p.Source-1], c.srcOf[p.Translation-1] = p.Translation-1, p.Source-1
 		}
 	}
+}
 
-	fs = append(fs, missingNumbers(source, whole, to, label)...)
+// paragraphCount names each source paragraph the translation lacks, by its
+// opening words, telling a paragraph merged into its neighbour from one
+// dropped, and each translation paragraph with no source.
+func (c *checker) paragraphCount() {
+	if len(c.source) == len(c.translation) {
+		return
+	}
+	before := len(c.fs)
+	for i, t := range c.trOf {
+		if t >= 0 {
+			continue
+		}
+		f := Finding{Code: CodeParagraphs, SourceParagraph: i + 1, Evidence: strings.TrimSpace(c.source[i])}
+		if j, n := c.mergedInto(i); j >= 0 {
+			f.Paragraph = j + 1
+			f.Message = fmt.Sprintf("%s of the source (%q) is merged into %s in the translation", c.label(i), openingWords(c.source[i], 6), c.label(n))
+		} else {
+			f.Message = fmt.Sprintf("%s of the source (%q) is missing in the translation", c.label(i), openingWords(c.source[i], 6))
+		}
+		c.add(f)
+	}
+	for j, s := range c.srcOf {
+		if s >= 0 {
+			continue
+		}
+		c.add(Finding{Code: CodeParagraphs, Paragraph: j + 1, TranslationEvidence: strings.TrimSpace(c.translation[j]),
+			Message: fmt.Sprintf("paragraph %d of the translation (%q) has no paragraph of its own in the source: the model split a paragraph or added text", j+1, openingWords(c.translation[j], 6))})
+	}
+	if len(c.fs) == before {
+		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: the model merged, split or dropped paragraphs", len(c.translation), len(c.source))})
+	}
+}
 
-	// Length: a much shorter translation has usually lost text; a much
-	// longer one has gained commentary.
-	want := lang.LengthRatio(to)
-	srcLen, trLen := runeLen(source), runeLen(translation)
+// mergedInto reports whether unpaired source paragraph i was merged into a
+// neighbour's translation: that translation is as long as both source
+// paragraphs together and carries i's numbers and names. It returns the
+// 0-based translation paragraph and the neighbour, or -1.
+func (c *checker) mergedInto(i int) (int, int) {
+	want := lang.LengthRatio(c.to)
+	a := anchorsOf(c.source[i])
+	for _, n := range []int{i - 1, i + 1} {
+		if n < 0 || n >= len(c.source) || c.trOf[n] < 0 {
+			continue
+		}
+		j := c.trOf[n]
+		t := c.translation[j]
+		r := float64(utf8.RuneCountInString(t)) / (float64(utf8.RuneCountInString(c.source[i])+utf8.RuneCountInString(c.source[n])) * want)
+		if r < 0.7 || r > 1.4 {
+			continue
+		}
+		if pairCost(c.source[i], t, a, translationNumbers(t, c.to), " "+normName(t)+" ", want) < 2.1 {
+			return j, n
+		}
+	}
+	return -1, -1
+}
+
+// openingWords is the first n words of s, with "…" when there are more.
+func openingWords(s string, n int) string {
+	ws := strings.Fields(s)
+	if len(ws) <= n {
+		return strings.Join(ws, " ")
+	}
+	return strings.Join(ws[:n], " ") + "…"
+}
+
+// source is the 1-based source paragraph of 0-based translation paragraph j.
+func (c *checker) source1(j int) int { return c.srcOf[j] + 1 }
+
+// trLabel names a translation paragraph by its source paragraph when it
+// has one, so the message matches the review page's numbers.
+func (c *checker) trLabel(j int) string {
+	if s := c.srcOf[j]; s >= 0 {
+		return c.label(s)
+	}
+	return fmt.Sprintf("paragraph %d of the translation", j+1)
+}
+
+// language: the whole text first; paragraphs only when the whole is fine,
+// so a Danish answer gives one finding instead of dozens.
+func (c *checker) language(whole string) {
+	fromName, toName := lang.Name(lang.Base(c.from)), lang.Name(lang.Base(c.to))
+	srcLang := lang.Base(c.from) == "da" && lang.Base(c.to) != "da"
+	switch {
+	case srcLang && stillDanish(whole, c.to, true):
+		c.add(Finding{Code: CodeSourceLanguage, Message: fmt.Sprintf("the translation seems to be still in %s", fromName)})
+		return
+	case wrongScript(whole, c.to, 20):
+		c.add(Finding{Code: CodeTargetLanguage, Message: fmt.Sprintf("the translation does not look like %s: most of its letters are not in the %s alphabet", toName, lang.ScriptOf(c.to))})
+		return
+	case lang.Base(c.to) == "en" && !looksEnglish(whole, 20, 0.1):
+		c.add(Finding{Code: CodeTargetLanguage, Message: "the translation does not look like English"})
+		return
+	}
+	for j, p := range c.translation {
+		f := Finding{Paragraph: j + 1, SourceParagraph: c.source1(j)}
+		switch {
+		case srcLang && stillDanish(p, c.to, false):
+			f.Code, f.Message = CodeSourceLanguage, fmt.Sprintf("%s seems to be still in %s", c.trLabel(j), fromName)
+			f.TranslationEvidence = danishSentences(p, c.to)
+			f.Evidence = f.TranslationEvidence
+		case wrongScript(p, c.to, 12):
+			f.Code, f.Message = CodeTargetLanguage, fmt.Sprintf("%s does not look like %s", c.trLabel(j), toName)
+		case lang.Base(c.to) == "en" && !looksEnglish(p, 12, 0.04):
+			f.Code, f.Message = CodeTargetLanguage, fmt.Sprintf("%s does not look like English", c.trLabel(j))
+		default:
+			continue
+		}
+		c.add(f)
+	}
+}
+
+// danishSentences is the longest run of p's sentences that reads as
+// Danish (the sentence left untranslated), or all of p.
+func danishSentences(p, to string) string {
+	for _, s := range splitSentences(p) {
+		if stillDanish(s, to, false) {
+			return strings.TrimSpace(s)
+		}
+	}
+	return strings.TrimSpace(p)
+}
+
+// length: a much shorter translation has usually lost text; a much longer
+// one has gained commentary.
+func (c *checker) length() {
+	want := lang.LengthRatio(c.to)
+	srcLen, trLen := runeLen(c.source), runeLen(c.translation)
 	if srcLen >= 300 {
 		r := float64(trLen) / float64(srcLen) / want
 		switch {
 		case r < 0.55:
-			add(0, CodeLength, "the translation is much shorter than the source (%d%% of the usual length): text may be missing", int(r*100))
+			c.add(Finding{Code: CodeLength, Message: fmt.Sprintf("the translation is much shorter than the source (%d%% of the usual length): text may be missing", int(r*100))})
 		case r > 1.8:
-			add(0, CodeLength, "the translation is much longer than the source (%.1f times the usual length): the model may have added text", r)
+			c.add(Finding{Code: CodeLength, Message: fmt.Sprintf("the translation is much longer than the source (%.1f times the usual length): the model may have added text", r)})
 		}
 	}
-	if aligned {
-		for i := range source {
-			s, t := utf8.RuneCountInString(source[i]), utf8.RuneCountInString(translation[i])
-			if s < 150 {
-				continue
-			}
-			r := float64(t) / float64(s) / want
-			switch {
-			case r < 0.4:
-				add(i+1, CodeLength, "%s is much shorter than in the source: text may be missing", label(i))
-			case r > 2.5:
-				add(i+1, CodeLength, "%s is much longer than in the source: the model may have added text", label(i))
-			}
+	for i, j := range c.trOf {
+		if j < 0 {
+			continue
 		}
+		s, t := utf8.RuneCountInString(c.source[i]), utf8.RuneCountInString(c.translation[j])
+		if s < 150 {
+			continue
+		}
+		f := Finding{Code: CodeLength, SourceParagraph: i + 1, Paragraph: j + 1}
+		switch r := float64(t) / float64(s) / want; {
+		case r < 0.4:
+			f.Message = fmt.Sprintf("%s is much shorter than in the source: text may be missing", c.label(i))
+		case r > 2.5:
+			f.Message = fmt.Sprintf("%s is much longer than in the source: the model may have added text", c.label(i))
+		default:
+			continue
+		}
+		c.add(f)
 	}
-	return fs
 }
 
 func runeLen(ps []string) int {

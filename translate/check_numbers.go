@@ -216,7 +216,7 @@ func missingNumbers(source []string, translation, to string, label func(int) str
 	}
 	var fs []Finding
 	for _, m := range missing {
-		fs = append(fs, Finding{Code: CodeMissingNumber, Paragraph: m.par + 1,
+		fs = append(fs, Finding{Code: CodeMissingNumber, SourceParagraph: m.par + 1, Evidence: m.tok,
 			Message: fmt.Sprintf("number %s from the source (%s) is missing in the translation", m.tok, label(m.par))})
 	}
 	return fs

@@ -160,7 +160,8 @@ func TestCheckGarbageIsNotEnglish(t *testing.T) {
 func TestCheckParagraphCountAndLength(t *testing.T) {
 	merged := []string{qaEnglish[0] + " " + qaEnglish[1], qaEnglish[2], qaEnglish[3]}
 	fs := Check(qaSource, merged, "da", "en")
-	if len(fs) != 1 || fs[0].Code != CodeParagraphs || !strings.Contains(fs[0].Message, "3 paragraphs but the source has 4") {
+	if len(fs) != 1 || fs[0].Code != CodeParagraphs || fs[0].SourceParagraph != 1 || fs[0].Paragraph != 1 ||
+		!strings.Contains(fs[0].Message, "paragraph 1 of the source (\"Byrådet i Vejle har vedtaget et…\") is merged into paragraph 2") {
 		t.Fatalf("merged: findings = %q", Messages(fs))
 	}
 

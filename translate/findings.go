@@ -1,23 +1,17 @@
 package translate
 
+import "github.com/brief-news/brief/internal/finding"
+
 // The findings QA reports: the checks (check*.go) compare a translation
 // with its source, Clean (clean.go, repetition.go) removes what does not
 // belong in a translation; both say what they found as Findings.
 
 // Finding is one QA observation about a translation, for an editor: it goes
-// to the manifest as a warning, into the article file as a visible note and
-// onto the story in the briefing.
-type Finding struct {
-	// Code names the kind of finding (one of the Code* constants), for
-	// programs; Message is the sentence for people.
-	Code string `json:"code"`
-	// Paragraph is the 1-based paragraph the finding is about, 0 for the
-	// text as a whole.
-	Paragraph int    `json:"paragraph,omitempty"`
-	Message   string `json:"message"`
-}
-
-func (f Finding) String() string { return f.Message }
+// to the manifest, into the article file as a visible note pinned to its
+// paragraph on the review, and onto the story in the briefing. The type
+// lives in internal/finding so the manifest and the renderer need not
+// import the translator.
+type Finding = finding.Finding
 
 // Finding codes.
 const (
@@ -31,16 +25,9 @@ const (
 	CodeInvalidUTF8    = "invalid-utf8"        // broken characters removed
 	CodeRepetition     = "repetition"          // runaway repetition removed
 	CodeEmpty          = "empty"               // no translation at all
+	CodeName           = "name"                // a name of the source is missing or changed
+	CodeNameSpelling   = "source-name-spelling" // the source spells one name two ways
 )
 
 // Messages returns the findings' messages, for Result.Warnings and the like.
-func Messages(fs []Finding) []string {
-	if len(fs) == 0 {
-		return nil
-	}
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Message
-	}
-	return out
-}
+func Messages(fs []Finding) []string { return finding.Messages(fs) }

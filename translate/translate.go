@@ -378,28 +378,20 @@ func articleError(format string, args ...any) error {
 var errNothing = articleError("nothing to translate: the article has no text")
 
 // names labels source paragraphs (indexes into the lede-first list) the way
-// an editor sees the article: the lede, then paragraphs numbered from 1.
+// the review page numbers them: from 1, the lede (when there is one) first.
 type names struct{ lede bool }
 
 func (n names) para(i int) string {
-	switch {
-	case !n.lede:
-		return fmt.Sprintf("paragraph %d", i+1)
-	case i == 0:
-		return "the lede"
+	if n.lede && i == 0 {
+		return "paragraph 1 (the lede)"
 	}
-	return fmt.Sprintf("paragraph %d", i)
+	return fmt.Sprintf("paragraph %d", i+1)
 }
 
 func (n names) span(c chunk) string {
 	first, last := c.units[0].para, c.units[len(c.units)-1].para
-	switch {
-	case first == last:
+	if first == last {
 		return n.para(first)
-	case n.lede && first == 0:
-		return fmt.Sprintf("the lede to paragraph %d", last)
-	case n.lede:
-		return fmt.Sprintf("paragraphs %d–%d", first, last)
 	}
 	return fmt.Sprintf("paragraphs %d–%d", first+1, last+1)
 }
@@ -579,7 +571,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		res.Paragraphs = []string{}
 	}
 
-	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, nm.para)...)
+	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, nm.para, t.opts.Glossary)...)
 	res.Findings = findings
 	res.Warnings = Messages(findings)
 	if len(texts) == 0 {
