@@ -119,7 +119,7 @@ var exonyms = map[string][]string{
 	"den europaeiske centralbank": {"european central bank", "ecb"}, "den koreanske halvoe": {"korean peninsula"},
 	"de forenede nationer": {"united nations", "un"}, "forenede nationer": {"united nations", "un"},
 	"danmarks nationalbank": {"danmarks nationalbank", "national bank of denmark", "danish central bank"},
-	"det europaeiske raad": {"european council"}, "europa parlamentet": {"european parliament"},
+	"det europaeiske raad":  {"european council"}, "europa parlamentet": {"european parliament"},
 	"fc koebenhavn": {"fc copenhagen", "fc koebenhavn"}, "islands brygge": {"islands brygge"},
 }
 

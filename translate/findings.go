@@ -15,17 +15,17 @@ type Finding = finding.Finding
 
 // Finding codes.
 const (
-	CodeSourceLanguage = "source-language"     // still (partly) in the source language
-	CodeTargetLanguage = "not-target-language" // does not look like the target language
-	CodeMissingNumber  = "missing-number"      // a number of the source is not in the translation
-	CodeParagraphs     = "paragraph-count"     // paragraphs merged, split or dropped
-	CodeLength         = "length-ratio"        // far shorter or longer than expected
-	CodeChatter        = "chatter"             // preface, closing remark or code fence removed
-	CodeControl        = "control-characters"  // control or invisible characters removed
-	CodeInvalidUTF8    = "invalid-utf8"        // broken characters removed
-	CodeRepetition     = "repetition"          // runaway repetition removed
-	CodeEmpty          = "empty"               // no translation at all
-	CodeName           = "name"                // a name of the source is missing or changed
+	CodeSourceLanguage = "source-language"      // still (partly) in the source language
+	CodeTargetLanguage = "not-target-language"  // does not look like the target language
+	CodeMissingNumber  = "missing-number"       // a number of the source is not in the translation
+	CodeParagraphs     = "paragraph-count"      // paragraphs merged, split or dropped
+	CodeLength         = "length-ratio"         // far shorter or longer than expected
+	CodeChatter        = "chatter"              // preface, closing remark or code fence removed
+	CodeControl        = "control-characters"   // control or invisible characters removed
+	CodeInvalidUTF8    = "invalid-utf8"         // broken characters removed
+	CodeRepetition     = "repetition"           // runaway repetition removed
+	CodeEmpty          = "empty"                // no translation at all
+	CodeName           = "name"                 // a name of the source is missing or changed
 	CodeNameSpelling   = "source-name-spelling" // the source spells one name two ways
 )
 
