@@ -19,29 +19,29 @@ const (
 
 // dryRun parses every input and prints what a run would send, without
 // calling the model or writing a file.
-func dryRun(io *iostreams.IOStreams, o *runOptions, jobs []pipeline.Job, cfg pipeline.Config) error {
+func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg pipeline.Config) error {
 	load, tr := cfg.Load, cfg.Translator
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "FILE\tDATE\tPARAGRAPHS\tCACHED\tREQUESTS\tPROMPT TOKENS\tOUTPUT TOKENS\tNOTE")
 	var reqs, in, out, n, cached int
-	for _, j := range jobs {
+	for _, j := range inputs {
 		if j.Skip != "" {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, j.Skip)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, j.Skip)
 			continue
 		}
-		a, err := load(j.Source)
+		a, err := load(j.Path)
 		var skip *article.SkipError
 		if errors.As(err, &skip) {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Source, skip.Reason)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, skip.Reason)
 			continue
 		}
 		if err != nil {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tfailed: %v\n", j.Source, err)
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tfailed: %v\n", j.Path, err)
 			continue
 		}
 		p, err := tr.Plan(a)
 		if err != nil {
-			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\t-\twould fail: %v\n", j.Source, a.Date, len(a.Paragraphs), err)
+			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\t-\twould fail: %v\n", j.Path, a.Date, len(a.Paragraphs), err)
 			continue
 		}
 		// the summary reads the translation: about the translation's size in, a short JSON out
@@ -53,12 +53,12 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, jobs []pipeline.Job, cfg pip
 			date = "-"
 		}
 		if cfg.Cached(a) {
-			fmt.Fprintf(w, "%s\t%s\t%d\tyes\t0\t0\t0\t\n", j.Source, date, len(a.Paragraphs))
+			fmt.Fprintf(w, "%s\t%s\t%d\tyes\t0\t0\t0\t\n", j.Path, date, len(a.Paragraphs))
 			cached++
 			n++
 			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\tno\t%d\t%d\t%d\t\n", j.Source, date, len(a.Paragraphs), r, pin, pout)
+		fmt.Fprintf(w, "%s\t%s\t%d\tno\t%d\t%d\t%d\t\n", j.Path, date, len(a.Paragraphs), r, pin, pout)
 		reqs, in, out, n = reqs+r, in+pin, out+pout, n+1
 	}
 	if n > cached {

@@ -19,7 +19,7 @@ func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*l
 	if err := o.validate(); err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}
-	client, err := newClient(o, func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) })
+	client, err := llm.New(o.clientConfig(func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) }))
 	if err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}

@@ -10,18 +10,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/wiring"
 )
-
-// DefaultModel is a multilingual model that runs on an ordinary laptop
-// under Ollama and writes good English from Danish; see the README.
-const DefaultModel = "qwen2.5:7b"
-
-// DefaultTemperature is low: a translation should say what the source says,
-// not vary from run to run; a little above 0 avoids the loops small models
-// fall into when decoding greedily.
-const DefaultTemperature = 0.2
 
 // endpointOptions are the flags every command that talks to the model has.
 type endpointOptions struct {
@@ -40,17 +31,18 @@ type endpointOptions struct {
 }
 
 func (o *endpointOptions) register(fs *pflag.FlagSet) {
+	d := wiring.Defaults()
 	fs.StringVar(&o.config, "config", "", "config file (env BRIEF_CONFIG; default ./brief.yaml, then the user config folder's brief/brief.yaml)")
-	fs.StringVar(&o.baseURL, "base-url", llm.DefaultBaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-	fs.StringVar(&o.model, "model", DefaultModel, "model name (env BRIEF_MODEL)")
+	fs.StringVar(&o.baseURL, "base-url", d.Client.BaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+	fs.StringVar(&o.model, "model", d.Client.Model, "model name (env BRIEF_MODEL)")
 	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
 	fs.StringVar(&o.apiKeyFile, "api-key-file", "", "read the API key from this file (for cron and brief.yaml: the key stays out of the config and the process list)")
-	fs.Var(newDurationValue(&o.timeout, 10*time.Minute), "timeout", "longest time one model request may take, first byte included (a local model may need minutes to load)")
-	fs.Var(newDurationValue(&o.idleTimeout, 60*time.Second), "idle-timeout", "give up on a request when no token arrived for this long")
-	fs.IntVar(&o.retries, "retries", 5, "retries of a failed request (rate limits, server errors, cut streams)")
+	fs.Var(newDurationValue(&o.timeout, d.Client.Timeout), "timeout", "longest time one model request may take, first byte included (a local model may need minutes to load)")
+	fs.Var(newDurationValue(&o.idleTimeout, d.Client.IdleTimeout), "idle-timeout", "give up on a request when no token arrived for this long")
+	fs.IntVar(&o.retries, "retries", d.Client.Retries, "retries of a failed request (rate limits, server errors, cut streams)")
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
-	fs.Float64Var(&o.temperature, "temperature", DefaultTemperature, "sampling temperature sent with every request; low keeps a translation faithful (-1: the server's own)")
+	fs.Float64Var(&o.temperature, "temperature", d.Client.Temperature, "sampling temperature sent with every request; low keeps a translation faithful (-1: the server's own)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say more: requests, tokens and time per article")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when every article is ok; otherwise only the failures and the final line (for cron)")
 }
@@ -106,17 +98,18 @@ type runOptions struct {
 
 func (o *runOptions) register(fs *pflag.FlagSet) {
 	o.endpointOptions.register(fs)
-	fs.StringVarP(&o.out, "out", "o", "./briefing", "output folder")
-	fs.StringVar(&o.lang, "lang", "en", "target language (BCP 47: en, de, sv, ...)")
-	fs.StringVar(&o.from, "from", "da", "source language")
-	fs.IntVarP(&o.concurrency, "concurrency", "j", 4, "articles in flight at once")
-	fs.IntVar(&o.contextSize, "context", 8192, "the model's context window in tokens; long articles are split to fit")
-	fs.StringSliceVar(&o.formats, "format", []string{"md"}, "briefing formats: md, html, json (comma-separated)")
+	d := wiring.Defaults()
+	fs.StringVarP(&o.out, "out", "o", d.Out, "output folder")
+	fs.StringVar(&o.lang, "lang", d.Lang, "target language (BCP 47: en, de, sv, ...)")
+	fs.StringVar(&o.from, "from", d.From, "source language")
+	fs.IntVarP(&o.concurrency, "concurrency", "j", d.Concurrency, "articles in flight at once")
+	fs.IntVar(&o.contextSize, "context", d.ContextTokens, "the model's context window in tokens; long articles are split to fit")
+	fs.StringSliceVar(&o.formats, "format", d.Formats, "briefing formats: md, html, json (comma-separated)")
 	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write them with: brief prompts --write DIR)")
 	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
 	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
-	fs.Int64Var(&o.maxSize, "max-size", 1<<20, "skip input files larger than this many bytes")
-	fs.StringVar(&o.cacheDir, "cache-dir", cache.DefaultDir(), "where finished translations and summaries are kept between runs")
+	fs.Int64Var(&o.maxSize, "max-size", d.MaxSize, "skip input files larger than this many bytes")
+	fs.StringVar(&o.cacheDir, "cache-dir", d.CacheDir, "where finished translations and summaries are kept between runs")
 	fs.StringVar(&o.cacheTag, "cache-tag", "", "keep these results apart in the cache from others of the same model name (e.g. q4 for a quantised copy); the endpoint URL is not part of the cache key")
 	fs.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the cache")
 	fs.BoolVar(&o.force, "force", false, "redo everything, ignoring the cache (results are still stored)")

@@ -2,27 +2,20 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
 	"github.com/spf13/cobra"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
-	"github.com/brief-news/brief/prompts"
-	"github.com/brief-news/brief/summarize"
-	"github.com/brief-news/brief/translate"
+	"github.com/brief-news/brief/internal/wiring"
 )
 
 func newRunCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -57,112 +50,105 @@ run, the briefing was written; 130 interrupted.`,
 
 func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
 	start := time.Now()
-	outAbs, _ := filepath.Abs(o.out)
-	inputs, err := article.Discover(paths, article.DiscoverOptions{Exclude: []string{outAbs}})
+	inputs, period, err := o.inputs(paths, start)
 	if err != nil {
 		return exitWith(ExitFatal, err)
 	}
-	if len(inputs) == 0 {
-		return exitWith(ExitFatal, fmt.Errorf("no *.txt articles found in %s", strings.Join(paths, ", ")))
-	}
-	parse := article.Options{MaxBytes: o.maxSize}
-	load := func(path string) (article.Article, error) { return article.ReadFile(path, parse) }
-	jobs := make([]pipeline.Job, 0, len(inputs))
-	for _, in := range inputs {
-		jobs = append(jobs, pipeline.Job{Source: in.Path, ID: in.ID, Skip: in.Skip})
-	}
-	var period string
-	if o.since != "" {
-		var from time.Time
-		jobs, from, err = filterSince(jobs, o.since, load, time.Now())
-		if err != nil {
-			return exitWith(ExitFatal, err)
-		}
-		period = from.Format("2 January 2006") + " – " + time.Now().Format("2 January 2006")
-	}
-
-	ps, err := prompts.Load(o.promptsDir)
+	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.quiet)
+	run, err := wiring.New(o.settings(start, period, rep))
 	if err != nil {
 		return exitWith(ExitFatal, err)
 	}
-	var glossary *translate.Glossary
-	if o.glossary != "" {
-		if glossary, err = translate.LoadGlossary(o.glossary); err != nil {
-			return exitWith(ExitFatal, err)
-		}
+	if o.dryRun {
+		run.PeekCache()
+		return dryRun(io, o, inputs, run.Config)
 	}
-
-	rep := progress.New(io.ErrOut, len(jobs), io.IsStderrTTY(), o.quiet)
-	client, err := newClient(&o.endpointOptions, rep.Logf)
+	unlock, err := lockOutDir(o.out)
 	if err != nil {
 		return exitWith(ExitFatal, err)
 	}
-	// The preflight runs before the first model call, not before the run:
-	// a fully cached re-run then needs no endpoint at all, and a dead
-	// endpoint is still found once, before a pool of doomed requests.
-	completer := &preflighted{client: client}
-	tr := translate.New(completer, ps, translate.Options{
-		From: o.from, To: o.lang, ContextTokens: o.contextSize, Glossary: glossary, Strict: o.strict,
-	})
-	sum := summarize.New(completer, ps, o.lang, o.contextSize)
-	sum.SetParallel(o.concurrency)
+	defer unlock()
+	if err := run.OpenCache(); err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	outcome := pipeline.Run(ctx, run.Config, inputs)
+	rep.Finish()
+	reportOutcome(io, o, outcome, run.Client.Stats(), time.Since(start))
+	return outcomeError(outcome)
+}
 
-	cfg := pipeline.Config{
-		OutDir: o.out, Concurrency: o.concurrency, Model: o.model, Endpoint: endpointIdentity(o.baseURL),
-		CacheTag: o.cacheTag, Temperature: o.temperature,
-		From: o.from, Lang: o.lang, Formats: o.formats, Strict: o.strict, Period: period, Verbose: o.verbose,
-		Load: load, Translator: tr, Summarizer: sum, Progress: rep, ClientStats: client.Stats,
+// inputs finds the articles to run over and, with --since, keeps those in
+// the window and names the briefing's period after it.
+func (o *runOptions) inputs(paths []string, now time.Time) ([]article.Input, string, error) {
+	inputs, err := wiring.Discover(paths, o.out)
+	if err != nil || o.since == "" {
+		return inputs, "", err
+	}
+	inputs, from, err := filterSince(inputs, o.since, o.settings(now, "", nil).Loader(), now)
+	if err != nil {
+		return nil, "", err
+	}
+	return inputs, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
+}
+
+// settings are the flags as wiring takes them.
+func (o *runOptions) settings(start time.Time, period string, rep progress.Reporter) wiring.Settings {
+	var logf func(string, ...any)
+	if rep != nil {
+		logf = rep.Logf
+	}
+	s := wiring.Settings{
+		Client: o.endpointOptions.clientConfig(logf),
+		Out:    o.out, From: o.from, Lang: o.lang, Concurrency: o.concurrency, ContextTokens: o.contextSize,
+		Formats: o.formats, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
+		MaxSize: o.maxSize, Verbose: o.verbose, Period: period, Progress: rep,
 		Budget: pipeline.Budget{
 			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
 		},
+		CacheDir: o.cacheDir, CacheTag: o.cacheTag, Force: o.force,
+	}
+	if o.noCache {
+		s.CacheDir = ""
 	}
 	if o.deadline > 0 {
-		cfg.Budget.Deadline = start.Add(o.deadline)
+		s.Budget.Deadline = start.Add(o.deadline)
 	}
+	return s
+}
 
-	if o.dryRun {
-		if !o.noCache && !o.force {
-			cfg.Cache = cache.OpenExisting(o.cacheDir)
-		}
-		return dryRun(io, o, jobs, cfg)
+// lockOutDir creates the output folder and takes its lock, so a second run
+// on the same folder refuses instead of interleaving writes.
+func lockOutDir(out string) (unlock func(), err error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", out, err)
 	}
-
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return exitWith(ExitFatal, fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", o.out, err))
-	}
-	lock := flock.New(filepath.Join(o.out, ".brief.lock"))
+	lock := flock.New(filepath.Join(out, ".brief.lock"))
 	locked, err := lock.TryLock()
 	if err != nil {
-		return exitWith(ExitFatal, fmt.Errorf("cannot lock output folder %s: %v", o.out, err))
+		return nil, fmt.Errorf("cannot lock output folder %s: %v", out, err)
 	}
 	if !locked {
-		return exitWith(ExitFatal, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", o.out))
+		return nil, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", out)
 	}
-	defer lock.Unlock()
+	return func() { lock.Unlock() }, nil
+}
 
-	if !o.noCache {
-		c, err := cache.Open(o.cacheDir)
-		if err != nil {
-			return exitWith(ExitFatal, err)
-		}
-		cfg.Cache = c
-		if o.force {
-			cfg.Cache = c.WriteOnly()
-		}
-	}
-	outcome := pipeline.Run(ctx, cfg, jobs)
-	rep.Finish()
-	// -q is for cron, which mails whatever a job prints: a clean run
-	// prints nothing at all.
+// reportOutcome prints the final line to stderr and the briefing's path to
+// stdout. -q is for cron, which mails whatever a job prints: a clean run
+// prints nothing at all.
+func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
 	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed()
 	if !(o.quiet && clean) {
-		printSummary(io, o, outcome, client.Stats(), time.Since(start))
+		printSummary(io, o, outcome, st, took)
 	}
 	if !o.quiet && outcome.Manifest != nil && outcome.Manifest.Briefing != "" && outcome.Fatal == nil {
 		// stdout carries only the result, for scripts: where the briefing is.
 		fmt.Fprintln(io.Out, filepath.Join(o.out, outcome.Manifest.Briefing))
 	}
+}
 
+// outcomeError carries the run's outcome to exitCode.
+func outcomeError(outcome pipeline.Outcome) error {
 	switch {
 	case outcome.Fatal != nil:
 		return exitWith(ExitFatal, outcome.Fatal)
@@ -174,22 +160,9 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	return nil
 }
 
-// preflighted runs the client's preflight once, before the first request
-// goes out; every caller waits for it and a fatal answer is shared by all,
-// so a wrong key or model is reported once, not once per article.
-type preflighted struct {
-	client *llm.Client
-	once   onceErr
-}
-
-func (p *preflighted) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	if err := p.once.Do(func() error { return p.client.Preflight(ctx) }); err != nil {
-		return llm.Response{}, err
-	}
-	return p.client.Complete(ctx, req)
-}
-
-func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, error) {
+// clientConfig is the endpoint flags as the client takes them; its log
+// lines go to logf unless -q.
+func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
 	retries := o.retries
 	if retries == 0 {
 		retries = -1 // the client reads 0 as "default"; the user means none
@@ -205,7 +178,7 @@ func newClient(o *endpointOptions, logf func(string, ...any)) (*llm.Client, erro
 	if !o.quiet {
 		cfg.Logf = logf
 	}
-	return llm.New(cfg)
+	return cfg
 }
 
 func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, st llm.Stats, took time.Duration) {
@@ -233,40 +206,4 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 	if out.DigestErr != nil {
 		fmt.Fprintln(io.ErrOut, "brief: the briefing has no digest: "+out.DigestErr.Error())
 	}
-}
-
-// onceErr is sync.Once for a function that can fail: the first caller runs
-// it, the others wait for its result; a context cancellation is not
-// remembered, so a later caller can try again.
-type onceErr struct {
-	mu   sync.Mutex
-	done bool
-	err  error
-}
-
-func (o *onceErr) Do(f func() error) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.done {
-		return o.err
-	}
-	err := f()
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	o.done, o.err = true, err
-	return err
-}
-
-// endpointIdentity is the endpoint as the manifest shows it and the cache
-// keys it: credentials removed, scheme and host lower-cased, no trailing
-// slash, so ".../v1/" and ".../v1" do not re-buy every translation.
-func endpointIdentity(baseURL string) string {
-	u, err := url.Parse(llm.RedactURL(baseURL))
-	if err != nil {
-		return llm.RedactURL(baseURL)
-	}
-	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
-	u.Path = strings.TrimRight(u.Path, "/")
-	return u.String()
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/pipeline"
 )
 
 // parseSince turns "7d", "36h", "2w" or a date "2026-11-01" into the start of
@@ -27,24 +26,24 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--since %q: give a window like 7d, 2w, 36h or a date like 2026-11-01", s)
 }
 
-// filterSince keeps the jobs whose article is dated within the window, or,
+// filterSince keeps the inputs whose article is dated within the window, or,
 // for an article without a header date, whose file was modified within it.
 // The wire header has only year and month, so for an article dated in the
 // window's first month the file's modification time decides. Unreadable
 // inputs are kept so the run reports them.
-func filterSince(jobs []pipeline.Job, since string, load func(string) (article.Article, error), now time.Time) ([]pipeline.Job, time.Time, error) {
+func filterSince(jobs []article.Input, since string, load func(string) (article.Article, error), now time.Time) ([]article.Input, time.Time, error) {
 	from, err := parseSince(since, now)
 	if err != nil {
 		return nil, from, err
 	}
 	month := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	var kept []pipeline.Job
+	var kept []article.Input
 	for _, j := range jobs {
 		if j.Skip != "" {
 			kept = append(kept, j)
 			continue
 		}
-		a, err := load(j.Source)
+		a, err := load(j.Path)
 		var skip *article.SkipError
 		if err != nil || errors.As(err, &skip) {
 			kept = append(kept, j)
@@ -63,7 +62,7 @@ func filterSince(jobs []pipeline.Job, since string, load func(string) (article.A
 				// day, so the file's modification time decides.
 			}
 		}
-		if fi, err := os.Stat(j.Source); err == nil && !fi.ModTime().Before(from) {
+		if fi, err := os.Stat(j.Path); err == nil && !fi.ModTime().Before(from) {
 			kept = append(kept, j)
 		}
 	}

@@ -22,16 +22,31 @@ import (
 // When the run was cut short it makes no model call (the digest comes from
 // the cache or is left out), so Ctrl-C still exits in seconds.
 func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
-	cfg := r.cfg
-	m := &manifest.Manifest{
-		Version: 1, Started: started.UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
-		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md",
+	var out Outcome
+	b := r.briefing()
+	var digestRes summarize.Result
+	b.Digest, digestRes, out.DigestErr = r.digest(ctx, shownStories(b), b.Period, cutShort)
+	// Ctrl-C during the digest counts as an interruption like any other.
+	b.Run.Interrupted = cutShort || ctx.Err() != nil
+	if out.DigestErr != nil {
+		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
+	out.Fatal = r.writeBriefing(b)
+	out.Manifest = r.manifest(ctx, started, digestRes, out.DigestErr)
+	if err := out.Manifest.Write(filepath.Join(r.cfg.OutDir, "manifest.json")); err != nil && out.Fatal == nil {
+		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
+	}
+	return out
+}
+
+// briefing assembles the briefing from the results, without its digest:
+// the finished stories, grouped and folded, and the inputs that did not
+// make it.
+func (r *runner) briefing() render.Briefing {
 	var stories []story.Story
 	var problems []render.Problem
 	var dates []string
 	for _, res := range r.results {
-		m.Entries = append(m.Entries, res.entry)
 		if res.story != nil {
 			stories = append(stories, *res.story)
 			if res.story.Date != "" {
@@ -41,57 +56,66 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		}
 		problems = append(problems, render.Problem{Source: res.entry.Source, Status: res.entry.Status, Reason: res.entry.Error})
 	}
-
 	b := render.Briefing{
-		Period:   render.Period(dates, cfg.Now()),
+		Period:   render.Period(dates, r.cfg.Now()),
 		Stories:  stories,
 		Problems: problems,
-		Run:      runFacts(cfg, stories),
+		Run:      runFacts(r.cfg, stories),
 	}
-	if cfg.Period != "" {
-		b.Period = cfg.Period
+	if r.cfg.Period != "" {
+		b.Period = r.cfg.Period
 	}
 	b.Title = render.Title(b.Period)
 	b.Groups = briefing.Organize(stories)
+	return b
+}
 
-	var out Outcome
-	// The digest reads the stories as the briefing shows them: a folded
-	// wire resend once, in its latest version, in the briefing's order.
+// shownStories are the stories as the briefing shows them, which is what
+// the digest reads: a folded wire resend once, in its latest version, in
+// the briefing's order.
+func shownStories(b render.Briefing) []story.Story {
 	var shown []story.Story
 	for _, g := range b.Groups {
 		shown = append(shown, g.Stories...)
 	}
-	var digestRes summarize.Result
-	b.Digest, digestRes, out.DigestErr = r.digest(ctx, shown, b.Period, cutShort)
-	// Ctrl-C during the digest counts as an interruption like any other.
-	cutShort = cutShort || ctx.Err() != nil
-	b.Run.Interrupted = cutShort
-	if out.DigestErr != nil {
-		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
-	}
+	return shown
+}
 
-	write := func(name string, data []byte) {
-		if out.Fatal != nil {
-			return
+// writeBriefing writes briefing.md and the other asked-for formats; the
+// first write that fails stops it.
+func (r *runner) writeBriefing(b render.Briefing) error {
+	files := []outFile{{"briefing.md", render.BriefingMarkdown(b)}}
+	if slices.Contains(r.cfg.Formats, "html") {
+		files = append(files, outFile{"briefing.html", render.BriefingHTML(b)})
+	}
+	if slices.Contains(r.cfg.Formats, "json") {
+		files = append(files, outFile{"briefing.json", render.BriefingJSON(b)})
+	}
+	for _, f := range files {
+		if err := atomicfile.Write(filepath.Join(r.cfg.OutDir, f.name), f.data, 0o644); err != nil {
+			return fmt.Errorf("cannot write output: %w", err)
 		}
-		if err := atomicfile.Write(filepath.Join(cfg.OutDir, name), data, 0o644); err != nil {
-			out.Fatal = fmt.Errorf("cannot write output: %w", err)
-		}
 	}
-	write("briefing.md", render.BriefingMarkdown(b))
-	if slices.Contains(cfg.Formats, "html") {
-		write("briefing.html", render.BriefingHTML(b))
-	}
-	if slices.Contains(cfg.Formats, "json") {
-		write("briefing.json", render.BriefingJSON(b))
-	}
+	return nil
+}
 
+// manifest records the run: every entry in input order, the digest, and
+// this run's own totals (requests, retries, time, cost).
+func (r *runner) manifest(ctx context.Context, started time.Time, digest summarize.Result, digestErr error) *manifest.Manifest {
+	cfg := r.cfg
+	m := &manifest.Manifest{
+		Version: 1, Started: started.UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
+		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md",
+	}
+	for _, res := range r.results {
+		m.Entries = append(m.Entries, res.entry)
+	}
 	m.Interrupted = ctx.Err() != nil
 	m.Stopped = r.stopReason
 	m.Finished = cfg.Now().UTC()
-	m.Digest = manifest.Digest{Usage: digestRes.Usage, Requests: digestRes.Requests}
-	if out.DigestErr != nil {
-		m.Digest.Error = out.DigestErr.Error()
+	m.Digest = manifest.Digest{Usage: digest.Usage, Requests: digest.Requests}
+	if digestErr != nil {
+		m.Digest.Error = digestErr.Error()
 	}
 	m.Tally()
 	m.Totals.WallMS = cfg.Now().Sub(started).Milliseconds()
@@ -103,11 +127,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		c := Cost(m.Totals.Usage, cfg.Budget.PriceIn, cfg.Budget.PriceOut)
 		m.Totals.CostUSD = &c
 	}
-	if err := m.Write(filepath.Join(cfg.OutDir, "manifest.json")); err != nil && out.Fatal == nil {
-		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
-	}
-	out.Manifest = m
-	return out
+	return m
 }
 
 // digest returns the briefing's opening paragraph: from the cache when the

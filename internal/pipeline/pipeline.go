@@ -28,15 +28,6 @@ import (
 	"github.com/brief-news/brief/translate"
 )
 
-// Job is one input to process.
-type Job struct {
-	Source string // path as given or found
-	ID     string // unique slug: the article file is articles/<ID>.md
-	// Skip, when set, records the input as skipped with this reason
-	// without loading it (e.g. a symlink pointing outside the folder).
-	Skip string
-}
-
 // Config wires a run. Everything a step needs comes in as a value so tests
 // and benchmarks can build any of it.
 type Config struct {
@@ -121,8 +112,11 @@ type runner struct {
 	cost       float64
 }
 
-// Run processes jobs and writes everything into cfg.OutDir.
-func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
+// Run processes the inputs and writes everything into cfg.OutDir: a pool
+// of workers takes each input through its steps, what the cache holds is
+// finished after a fatal error, and the briefing and manifest are written
+// whatever happened, so what finished is not lost.
+func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 1
 	}
@@ -130,15 +124,13 @@ func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
 		cfg.Now = time.Now
 	}
 	started := cfg.Now()
-	r := &runner{cfg: cfg, results: make([]result, len(jobs))}
-	for i, j := range jobs {
-		r.results[i].entry = manifest.Entry{Source: j.Source, ID: j.ID, Status: manifest.StatusPending}
+	r := &runner{cfg: cfg, results: make([]result, len(inputs))}
+	for i, in := range inputs {
+		r.results[i].entry = manifest.Entry{Source: in.Path, ID: in.ID, Status: manifest.StatusPending}
 	}
-	if err := os.MkdirAll(filepath.Join(cfg.OutDir, "articles"), 0o755); err != nil {
-		return Outcome{Fatal: fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err), Manifest: &manifest.Manifest{}}
+	if err := prepareOutDir(cfg.OutDir); err != nil {
+		return Outcome{Fatal: err, Manifest: &manifest.Manifest{}}
 	}
-	removeTemps(cfg.OutDir)
-	removeTemps(filepath.Join(cfg.OutDir, "articles"))
 
 	// A --deadline bounds the whole run: requests still in flight when it
 	// passes are cancelled and their articles left for the next run.
@@ -148,15 +140,58 @@ func Run(ctx context.Context, cfg Config, jobs []Job) Outcome {
 		workCtx, cancel = context.WithDeadline(ctx, cfg.Budget.Deadline)
 		defer cancel()
 	}
+	fatal, stopped := r.dispatch(workCtx, inputs)
+	interrupted := ctx.Err() != nil
+	if !interrupted && workCtx.Err() != nil && stopped == "" {
+		stopped = "the --deadline was reached"
+	}
+	// After a fatal endpoint error the model is out of reach but the cache
+	// is not: finish every article it fully holds, so one bad week does not
+	// replace a good briefing with an empty one.
+	if fatal != nil && !interrupted {
+		r.finishFromCache(ctx, inputs)
+	}
+	r.explainPending(interrupted, fatal, stopped)
 
-	// The producer takes a slot before it looks at the budget, so the
-	// check sees what every finished article spent (restic's pattern:
-	// errgroup for errors, a channel for the -j limit).
-	g, gctx := errgroup.WithContext(workCtx)
-	slots := make(chan struct{}, cfg.Concurrency)
-	var stopped string
+	// The briefing and manifest are written even when the run was
+	// interrupted or stopped: what finished is not lost. The digest is
+	// asked for only when the run ended normally.
+	switch {
+	case fatal != nil:
+		r.stopReason = fatal.Error()
+	case stopped != "":
+		r.stopReason = stopped
+	}
+	out := r.finish(ctx, started, interrupted || fatal != nil || stopped != "")
+	out.Interrupted = ctx.Err() != nil
+	out.Stopped = stopped
+	out.Fatal = fatal
+	return out
+}
+
+// prepareOutDir creates the output folders and removes the temp files a
+// killed run left behind.
+func prepareOutDir(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "articles"), 0o755); err != nil {
+		return fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err)
+	}
+	removeTemps(dir)
+	removeTemps(filepath.Join(dir, "articles"))
+	return nil
+}
+
+// dispatch runs the worker pool over the inputs until they are all done,
+// a budget stops it (stopped names which), ctx ends, or an article hits an
+// error that dooms the run (returned as fatal; cancellations are not).
+//
+// The producer takes a slot before it looks at the budget, so the check
+// sees what every finished article spent (restic's pattern: errgroup for
+// errors, a channel for the -j limit).
+func (r *runner) dispatch(ctx context.Context, inputs []article.Input) (fatal error, stopped string) {
+	g, gctx := errgroup.WithContext(ctx)
+	slots := make(chan struct{}, r.cfg.Concurrency)
 dispatch:
-	for i, job := range jobs {
+	for i, in := range inputs {
 		select {
 		case slots <- struct{}{}:
 		case <-gctx.Done():
@@ -173,30 +208,30 @@ dispatch:
 		}
 		g.Go(func() error {
 			defer func() { <-slots }()
-			return r.process(gctx, i, job)
+			return r.process(gctx, i, in)
 		})
 	}
-	fatal := g.Wait()
+	fatal = g.Wait()
 	if errors.Is(fatal, context.Canceled) || errors.Is(fatal, context.DeadlineExceeded) {
 		fatal = nil
 	}
-	interrupted := ctx.Err() != nil
-	if !interrupted && workCtx.Err() != nil && stopped == "" {
-		stopped = "the --deadline was reached"
-	}
+	return fatal, stopped
+}
 
-	// After a fatal endpoint error the model is out of reach but the cache
-	// is not: finish every article it fully holds, so one bad week does not
-	// replace a good briefing with an empty one.
-	if fatal != nil && !interrupted {
-		r.cacheOnly = true
-		for i, job := range jobs {
-			if r.results[i].entry.Status == manifest.StatusPending {
-				r.process(ctx, i, job)
-			}
+// finishFromCache finishes the pending articles the cache fully holds,
+// calling no model.
+func (r *runner) finishFromCache(ctx context.Context, inputs []article.Input) {
+	r.cacheOnly = true
+	for i, in := range inputs {
+		if r.results[i].entry.Status == manifest.StatusPending {
+			r.process(ctx, i, in)
 		}
 	}
+}
 
+// explainPending gives every article left pending the reason it was not
+// done, unless its worker already gave one.
+func (r *runner) explainPending(interrupted bool, fatal error, stopped string) {
 	why := ""
 	switch {
 	case interrupted:
@@ -211,21 +246,6 @@ dispatch:
 			e.Error = why
 		}
 	}
-
-	// The briefing and manifest are written even when the run was
-	// interrupted or stopped: what finished is not lost. The digest is
-	// asked for only when the run ended normally.
-	switch {
-	case fatal != nil:
-		r.stopReason = fatal.Error()
-	case stopped != "":
-		r.stopReason = stopped
-	}
-	out := r.finish(ctx, started, interrupted || fatal != nil || stopped != "")
-	out.Interrupted = ctx.Err() != nil
-	out.Stopped = stopped
-	out.Fatal = fatal
-	return out
 }
 
 // overBudget names the limit that the next article would pass, if any.

@@ -1,4 +1,4 @@
-package pipeline
+package pipeline_test
 
 import (
 	"context"
@@ -15,17 +15,14 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
-	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/manifest"
-	"github.com/brief-news/brief/internal/progress"
-	"github.com/brief-news/brief/prompts"
-	"github.com/brief-news/brief/summarize"
-	"github.com/brief-news/brief/translate"
+	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/wiring"
 )
 
 // writeArticles writes n small wire-format articles and returns their jobs.
-func writeArticles(t *testing.T, n int) (string, []Job) {
+func writeArticles(t *testing.T, n int) (string, []article.Input) {
 	t.Helper()
 	dir := t.TempDir()
 	var paths []string
@@ -38,30 +35,27 @@ func writeArticles(t *testing.T, n int) (string, []Job) {
 		paths = append(paths, p)
 	}
 	ids := article.UniqueIDs(paths)
-	jobs := make([]Job, n)
+	jobs := make([]article.Input, n)
 	for i := range paths {
-		jobs[i] = Job{Source: paths[i], ID: ids[i]}
+		jobs[i] = article.Input{Path: paths[i], ID: ids[i]}
 	}
 	return dir, jobs
 }
 
-func newConfig(t *testing.T, srv *llmtest.Server, c *cache.Cache) Config {
+// newConfig wires a run the way `brief run` does, against the fake
+// endpoint, with fast retries.
+func newConfig(t *testing.T, srv *llmtest.Server, c *cache.Cache) pipeline.Config {
 	t.Helper()
-	client, err := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Retries: 1, Backoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	s := wiring.Defaults()
+	s.Client.BaseURL, s.Client.Model = srv.URL(), llmtest.Model
+	s.Client.Retries, s.Client.Backoff, s.Client.MaxBackoff = 1, time.Millisecond, time.Millisecond
+	s.Out, s.Concurrency, s.CacheDir = filepath.Join(t.TempDir(), "out"), 3, ""
+	run, err := wiring.New(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := prompts.MustEmbedded()
-	var devnull strings.Builder
-	return Config{
-		OutDir: filepath.Join(t.TempDir(), "out"), Concurrency: 3, Model: llmtest.Model, Endpoint: srv.URL(),
-		From: "da", Lang: "en", Formats: []string{"md"},
-		Load:       func(p string) (article.Article, error) { return article.ReadFile(p, article.Options{}) },
-		Translator: translate.New(client, ps, translate.Options{From: "da", To: "en"}),
-		Summarizer: summarize.New(client, ps, "en", 0),
-		Cache:      c,
-		Progress:   progress.New(&devnull, 0, false, true),
-	}
+	run.Config.Cache = c
+	return run.Config
 }
 
 func readManifest(t *testing.T, dir string) manifest.Manifest {
@@ -81,7 +75,7 @@ func TestNeverMoreRequestsInFlightThanConcurrency(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithLatency(5*time.Millisecond, 0))
 	_, jobs := writeArticles(t, 30)
 	cfg := newConfig(t, srv, nil)
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	if out.Fatal != nil || out.Failed() {
 		t.Fatalf("run failed: %+v %v", out.Manifest.Totals, out.Fatal)
 	}
@@ -100,11 +94,11 @@ func TestManifestEntriesFollowInputOrderWhateverFinishesFirst(t *testing.T) {
 	srv := llmtest.New(t)
 	_, jobs := writeArticles(t, 12)
 	cfg := newConfig(t, srv, nil)
-	Run(context.Background(), cfg, jobs)
+	pipeline.Run(context.Background(), cfg, jobs)
 	m := readManifest(t, cfg.OutDir)
 	for i, e := range m.Entries {
-		if e.Source != jobs[i].Source || e.Output != "articles/"+jobs[i].ID+".md" {
-			t.Fatalf("entry %d is %s -> %s, want %s", i, e.Source, e.Output, jobs[i].Source)
+		if e.Source != jobs[i].Path || e.Output != "articles/"+jobs[i].ID+".md" {
+			t.Fatalf("entry %d is %s -> %s, want %s", i, e.Source, e.Output, jobs[i].Path)
 		}
 	}
 }
@@ -121,7 +115,7 @@ func TestFatalErrorStopsTheRunOnceAndKeepsWhatFinished(t *testing.T) {
 	_, jobs := writeArticles(t, 10)
 	cfg := newConfig(t, srv, nil)
 	cfg.Concurrency = 1
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	if out.Fatal == nil || !strings.Contains(out.Fatal.Error(), "API key") {
 		t.Fatalf("fatal error %v, want the API key message", out.Fatal)
 	}
@@ -150,7 +144,7 @@ func TestDigestFailureStillWritesTheBriefing(t *testing.T) {
 	}))
 	_, jobs := writeArticles(t, 2)
 	cfg := newConfig(t, srv, nil)
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	if out.DigestErr == nil || !out.Failed() {
 		t.Fatalf("digest error not reported: %+v", out)
 	}
@@ -171,11 +165,11 @@ func TestCachedRerunMakesNoCallsAndWritesTheSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := newConfig(t, srv, c)
-	Run(context.Background(), cfg, jobs)
+	pipeline.Run(context.Background(), cfg, jobs)
 	first, _ := os.ReadFile(filepath.Join(cfg.OutDir, "briefing.md"))
 	calls := srv.Count()
 
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	if srv.Count() != calls {
 		t.Errorf("re-run made %d model calls", srv.Count()-calls)
 	}
@@ -195,7 +189,7 @@ func TestLeftoverTempFilesOfAKilledRunAreRemoved(t *testing.T) {
 	os.MkdirAll(filepath.Join(cfg.OutDir, "articles"), 0o755)
 	stale := filepath.Join(cfg.OutDir, "articles", ".x.md.tmp-123")
 	os.WriteFile(stale, []byte("half"), 0o644)
-	Run(context.Background(), cfg, jobs)
+	pipeline.Run(context.Background(), cfg, jobs)
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("stale temp file survived the run")
 	}
@@ -214,7 +208,7 @@ func TestCancelledRunMarksTheRestPendingAndMakesNoDigestCall(t *testing.T) {
 	_, jobs := writeArticles(t, 6)
 	cfg := newConfig(t, srv, nil)
 	cfg.Concurrency = 1
-	out := Run(ctx, cfg, jobs)
+	out := pipeline.Run(ctx, cfg, jobs)
 	if !out.Interrupted || out.Fatal != nil {
 		t.Fatalf("outcome %+v", out)
 	}
@@ -234,11 +228,11 @@ func TestStrictFailsACachedTranslationWithWarnings(t *testing.T) {
 	_, jobs := writeArticles(t, 1)
 	c, _ := cache.Open(t.TempDir())
 	cfg := newConfig(t, srv, c)
-	if out := Run(context.Background(), cfg, jobs); out.Manifest.Totals.OK != 1 || len(out.Manifest.Entries[0].Warnings) == 0 {
+	if out := pipeline.Run(context.Background(), cfg, jobs); out.Manifest.Totals.OK != 1 || len(out.Manifest.Entries[0].Warnings) == 0 {
 		t.Fatalf("lenient run: %+v", out.Manifest.Entries)
 	}
 	cfg.Strict = true
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	if out.Manifest.Totals.Failed != 1 || !strings.Contains(out.Manifest.Entries[0].Error, "--strict") {
 		t.Errorf("strict re-run over a cached translation with warnings: %+v", out.Manifest.Entries[0])
 	}
@@ -249,12 +243,12 @@ func TestFatalErrorStillFinishesWhatTheCacheHolds(t *testing.T) {
 	_, jobs := writeArticles(t, 4)
 	c, _ := cache.Open(t.TempDir())
 	cfg := newConfig(t, srv, c)
-	Run(context.Background(), cfg, jobs[:3]) // last week: three articles done
+	pipeline.Run(context.Background(), cfg, jobs[:3]) // last week: three articles done
 
 	srv.SetHandler(func(openai.ChatCompletionRequest) llmtest.Reply {
 		return llmtest.Error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided")
 	})
-	out := Run(context.Background(), cfg, jobs) // this week: one new article, and the key is gone
+	out := pipeline.Run(context.Background(), cfg, jobs) // this week: one new article, and the key is gone
 	if out.Fatal == nil {
 		t.Fatal("no fatal error")
 	}
@@ -289,7 +283,7 @@ func TestCtrlCDuringTheDigestIsAnInterruption(t *testing.T) {
 	}))
 	_, jobs := writeArticles(t, 2)
 	cfg := newConfig(t, srv, nil)
-	out := Run(ctx, cfg, jobs)
+	out := pipeline.Run(ctx, cfg, jobs)
 	if !out.Interrupted {
 		t.Fatalf("Ctrl-C during the digest was not reported as an interruption: %+v", out)
 	}
@@ -309,7 +303,7 @@ func TestDeadlineCancelsRequestsInFlight(t *testing.T) {
 	_, jobs := writeArticles(t, 2)
 	cfg := newConfig(t, srv, nil)
 	cfg.Budget.Deadline = time.Now().Add(500 * time.Millisecond)
-	out := Run(context.Background(), cfg, jobs)
+	out := pipeline.Run(context.Background(), cfg, jobs)
 	m := readManifest(t, cfg.OutDir)
 	if m.Totals.OK != 1 || m.Totals.Pending != 1 || !strings.Contains(out.Stopped, "deadline") {
 		t.Errorf("totals %+v stopped %q: want the hung article left pending by the deadline", m.Totals, out.Stopped)
@@ -323,7 +317,7 @@ func TestManifestTotalsIncludeTheDigest(t *testing.T) {
 	srv := llmtest.New(t)
 	_, jobs := writeArticles(t, 2)
 	cfg := newConfig(t, srv, nil)
-	Run(context.Background(), cfg, jobs)
+	pipeline.Run(context.Background(), cfg, jobs)
 	m := readManifest(t, cfg.OutDir)
 	if m.Digest.Requests != 1 || m.Totals.Requests != srv.Count() {
 		t.Errorf("digest %+v, total requests %d, the endpoint saw %d", m.Digest, m.Totals.Requests, srv.Count())

@@ -17,6 +17,7 @@ import (
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
 )
@@ -35,124 +36,175 @@ type cachedSummary struct {
 	Generated time.Time        `json:"generated"`
 }
 
-// process takes one job through every step. It returns an error only for
-// failures that doom the whole run (llm.ErrFatal, an unwritable output
-// folder); anything else is recorded in the job's entry.
-func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
+// errNotCached marks a step that a cache-only pass (after a fatal error)
+// cannot do: the article stays pending for the next run.
+var errNotCached = errors.New("not in the cache")
+
+// process takes one input through every step and reports it. It returns an
+// error only for failures that doom the whole run (llm.ErrFatal, an
+// unwritable output folder); anything else is recorded in the entry.
+func (r *runner) process(ctx context.Context, i int, in article.Input) error {
 	start := time.Now()
 	res := &r.results[i] // each worker owns its own slot: no lock needed
-	e := &res.entry
-	fatal := false
-	defer func() {
-		e.DurationMS = time.Since(start).Milliseconds()
-		if r.cfg.Progress != nil && !fatal {
-			detail := e.Headline
-			if e.Status == manifest.StatusFailed || e.Status == manifest.StatusSkipped {
-				detail = e.Error
-			} else if r.cfg.Verbose {
-				detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), time.Since(start).Round(time.Millisecond))
-			}
-			if e.Status != manifest.StatusPending {
-				r.cfg.Progress.Done(e.Status, e.Source, detail)
-			}
-		}
-	}()
-	fail := func(err error) error {
-		switch {
-		case errors.Is(err, llm.ErrFatal):
-			// The endpoint's own sentence says it all; the step it hit
-			// first is noise, and it is reported once, by the caller.
-			var le *llm.Error
-			if errors.As(err, &le) {
-				err = le
-			}
-			e.Status, e.Error = manifest.StatusPending, "not done: "+err.Error()
-			fatal = true
-			return err
-		case ctx.Err() != nil:
-			// Interrupted or stopped by another worker's fatal error:
-			// not this article's fault, the next run does it.
-			e.Status = manifest.StatusPending
-			return nil
-		default:
-			e.Status, e.Error = manifest.StatusFailed, err.Error()
-			return nil
-		}
+	err := r.work(ctx, res, in)
+	res.entry.DurationMS = time.Since(start).Milliseconds()
+	// A fatal error is reported once, by the caller, not per article.
+	if !errors.Is(err, llm.ErrFatal) {
+		r.report(&res.entry, time.Since(start))
 	}
+	return err
+}
 
-	if job.Skip != "" {
-		e.Status, e.Error = manifest.StatusSkipped, job.Skip
+// work is process without the reporting: load, translate, summarize,
+// write the article file, and keep the story for the briefing.
+func (r *runner) work(ctx context.Context, res *result, in article.Input) error {
+	e := &res.entry
+	a, ok := r.load(e, in)
+	if !ok {
 		return nil
 	}
-	a, err := r.cfg.Load(job.Source)
-	var skip *article.SkipError
-	if errors.As(err, &skip) {
-		e.Status, e.Error = manifest.StatusSkipped, skip.Reason
-		return nil
+	tr, trCached, err := r.translation(ctx, e, a)
+	if err == nil {
+		e.Warnings = append(e.Warnings, tr.Warnings...)
+		if r.cfg.Strict && trCached && len(tr.Warnings) > 0 {
+			// A translation stored by an earlier, lenient run is held to
+			// --strict as well; the fresh path fails inside translate.
+			err = fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; "))
+		}
+	}
+	var sum cachedSummary
+	sumCached := false
+	if err == nil {
+		sum, sumCached, err = r.summary(ctx, e, tr)
 	}
 	if err != nil {
+		return r.fail(ctx, e, err)
+	}
+	if err := r.writeArticle(e, a, tr, sum); err != nil {
+		return err
+	}
+	fromCache := trCached && sumCached
+	e.Headline = sum.Result.Summary.Headline
+	e.Status = manifest.StatusOK
+	if fromCache {
+		e.Status = manifest.StatusCached
+	}
+	res.story = newStory(a, e, tr, sum, fromCache)
+	return nil
+}
+
+// load reads the input into an article, or records why it cannot be.
+func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, bool) {
+	if in.Skip != "" {
+		e.Status, e.Error = manifest.StatusSkipped, in.Skip
+		return article.Article{}, false
+	}
+	a, err := r.cfg.Load(in.Path)
+	var skip *article.SkipError
+	switch {
+	case errors.As(err, &skip):
+		e.Status, e.Error = manifest.StatusSkipped, skip.Reason
+		return a, false
+	case err != nil:
+		e.Status, e.Error = manifest.StatusFailed, err.Error()
+		return a, false
+	}
+	a.ID = in.ID
+	e.SHA256, e.Date = a.SHA256, a.Date
+	e.Warnings = append(e.Warnings, a.Warnings...)
+	return a, true
+}
+
+// translation returns the article's translation and whether it came from
+// the cache: a stored translation of the same text made the same way, or
+// a fresh one, stored as soon as it is made so a failing summary does not
+// cost the translation again next run.
+func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.Article) (translate.Result, bool, error) {
+	cfg := r.cfg
+	key := cfg.translationKey(a)
+	var ct cachedTranslation
+	if cfg.Cache.Get(key, &ct) {
+		cfg.Cache.Touch(key, cfg.Now())
+		return ct.Result, true, nil
+	}
+	if r.cacheOnly {
+		return ct.Result, false, errNotCached
+	}
+	tr, err := cfg.Translator.Translate(ctx, a)
+	r.charge(e, tr.Usage, tr.Requests)
+	if err != nil {
+		return tr, false, fmt.Errorf("translate: %w", err)
+	}
+	if err := cfg.Cache.Put(key, cachedTranslation{Result: tr}); err != nil {
+		cfg.Progress.Logf("warning: cannot store translation in the cache: %v", err)
+	}
+	return tr, false, nil
+}
+
+// summary returns the translation's summary and whether it came from the
+// cache.
+func (r *runner) summary(ctx context.Context, e *manifest.Entry, tr translate.Result) (cachedSummary, bool, error) {
+	cfg := r.cfg
+	key := cfg.summaryKey(tr)
+	var cs cachedSummary
+	if cfg.Cache.Get(key, &cs) {
+		cfg.Cache.Touch(key, cfg.Now())
+		return cs, true, nil
+	}
+	if r.cacheOnly {
+		return cs, false, errNotCached
+	}
+	sr, err := cfg.Summarizer.Summarize(ctx, tr.Text())
+	r.charge(e, sr.Usage, sr.Requests)
+	if err != nil {
+		return cs, false, fmt.Errorf("summarize: %w", err)
+	}
+	cs = cachedSummary{Result: sr, Generated: cfg.Now().UTC().Truncate(time.Second)}
+	if err := cfg.Cache.Put(key, cs); err != nil {
+		cfg.Progress.Logf("warning: cannot store summary in the cache: %v", err)
+	}
+	return cs, false, nil
+}
+
+// charge adds a step's cost to the article's entry and the run's budget.
+func (r *runner) charge(e *manifest.Entry, u tokens.Usage, requests int) {
+	r.account(u)
+	e.Usage, e.Requests = e.Usage.Add(u), e.Requests+requests
+}
+
+// fail records a failed step in the entry and returns the error only when
+// it dooms the whole run.
+func (r *runner) fail(ctx context.Context, e *manifest.Entry, err error) error {
+	switch {
+	case errors.Is(err, errNotCached):
+		e.Status = manifest.StatusPending
+		return nil
+	case errors.Is(err, llm.ErrFatal):
+		// The endpoint's own sentence says it all; the step it hit
+		// first is noise, and it is reported once, by the caller.
+		var le *llm.Error
+		if errors.As(err, &le) {
+			err = le
+		}
+		e.Status, e.Error = manifest.StatusPending, "not done: "+err.Error()
+		return err
+	case ctx.Err() != nil:
+		// Interrupted or stopped by another worker's fatal error:
+		// not this article's fault, the next run does it.
+		e.Status = manifest.StatusPending
+		return nil
+	default:
 		e.Status, e.Error = manifest.StatusFailed, err.Error()
 		return nil
 	}
-	a.ID = job.ID
-	e.SHA256, e.Date = a.SHA256, a.Date
-	e.Warnings = append(e.Warnings, a.Warnings...)
+}
 
+// writeArticle writes the article's Markdown file (and HTML, when asked
+// for); a write error dooms the run, since every other article would fail
+// the same way.
+func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate.Result, cs cachedSummary) error {
 	cfg := r.cfg
-
-	// Translate, or reuse a stored translation of the same text made the
-	// same way. Stored as soon as it is made, so a failing summary does not
-	// cost the translation again next run.
-	tkey := cfg.translationKey(a)
-	var ct cachedTranslation
-	fromCache := cfg.Cache.Get(tkey, &ct)
-	if fromCache {
-		cfg.Cache.Touch(tkey, cfg.Now())
-	} else if r.cacheOnly {
-		e.Status = manifest.StatusPending
-		return nil
-	} else {
-		tr, err := cfg.Translator.Translate(ctx, a)
-		r.account(tr.Usage)
-		e.Usage, e.Requests = e.Usage.Add(tr.Usage), e.Requests+tr.Requests
-		if err != nil {
-			return fail(fmt.Errorf("translate: %w", err))
-		}
-		ct.Result = tr
-		if err := cfg.Cache.Put(tkey, ct); err != nil {
-			cfg.Progress.Logf("warning: cannot store translation in the cache: %v", err)
-		}
-	}
-	tr := ct.Result
-	e.Warnings = append(e.Warnings, tr.Warnings...)
-	if cfg.Strict && fromCache && len(tr.Warnings) > 0 {
-		// A translation stored by an earlier, lenient run is held to
-		// --strict as well; the fresh path fails inside translate.
-		return fail(fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; ")))
-	}
-
-	skey := cfg.summaryKey(tr)
-	var cs cachedSummary
-	if cfg.Cache.Get(skey, &cs) {
-		cfg.Cache.Touch(skey, cfg.Now())
-	} else if r.cacheOnly {
-		e.Status = manifest.StatusPending
-		return nil
-	} else {
-		fromCache = false
-		sr, err := cfg.Summarizer.Summarize(ctx, tr.Text())
-		r.account(sr.Usage)
-		e.Usage, e.Requests = e.Usage.Add(sr.Usage), e.Requests+sr.Requests
-		if err != nil {
-			return fail(fmt.Errorf("summarize: %w", err))
-		}
-		cs = cachedSummary{Result: sr, Generated: cfg.Now().UTC().Truncate(time.Second)}
-		if err := cfg.Cache.Put(skey, cs); err != nil {
-			cfg.Progress.Logf("warning: cannot store summary in the cache: %v", err)
-		}
-	}
 	sum := cs.Result.Summary
-
 	page := render.ArticlePage{
 		Headline: sum.Headline, Date: a.Date, Source: a.Path, Agency: a.Agency(), SHA256: a.SHA256,
 		Model: cfg.Model, Lang: cfg.Lang, Generated: cs.Generated,
@@ -160,32 +212,52 @@ func (r *runner) process(ctx context.Context, i int, job Job) (err error) {
 		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings,
 	}
 	e.Output = "articles/" + a.ID + ".md"
-	if err := atomicfile.WriteIfChanged(filepath.Join(cfg.OutDir, filepath.FromSlash(e.Output)), render.ArticleMarkdown(page), 0o644); err != nil {
-		e.Status, e.Error = manifest.StatusFailed, err.Error()
-		return fmt.Errorf("cannot write output: %w", err)
-	}
+	files := []outFile{{e.Output, render.ArticleMarkdown(page)}}
 	if slices.Contains(cfg.Formats, "html") {
-		path := filepath.Join(cfg.OutDir, "articles", a.ID+".html")
-		if err := atomicfile.WriteIfChanged(path, render.ArticleHTML(page), 0o644); err != nil {
+		files = append(files, outFile{"articles/" + a.ID + ".html", render.ArticleHTML(page)})
+	}
+	for _, f := range files {
+		if err := atomicfile.WriteIfChanged(filepath.Join(cfg.OutDir, filepath.FromSlash(f.name)), f.data, 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
 			return fmt.Errorf("cannot write output: %w", err)
 		}
 	}
+	return nil
+}
 
-	e.Headline = sum.Headline
-	e.Status = manifest.StatusOK
-	if fromCache {
-		e.Status = manifest.StatusCached
-	}
-	res.story = &story.Story{
+// outFile is one file of an article's output, named relative to OutDir.
+type outFile struct {
+	name string
+	data []byte
+}
+
+// newStory is what the briefing keeps of a finished article: small by
+// design, no translation text.
+func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cachedSummary, cached bool) *story.Story {
+	sum := cs.Result.Summary
+	return &story.Story{
 		ID: a.ID, Headline: sum.Headline, Date: a.Date, Agency: a.Agency(), Summary: sum.Summary,
-		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: fromCache,
-		Usage: ct.Result.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
+		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: cached,
+		Usage: tr.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
 		// the source's fingerprint, not its text, so wire resends can be
 		// folded without holding thousands of articles in memory
 		Fingerprint: briefing.Fingerprint(append([]string{a.Lede}, a.Paragraphs...)),
 	}
-	return nil
+}
+
+// report tells the progress reporter how the article ended; a pending
+// article is not reported, the run's end says why.
+func (r *runner) report(e *manifest.Entry, took time.Duration) {
+	if r.cfg.Progress == nil || e.Status == manifest.StatusPending {
+		return
+	}
+	detail := e.Headline
+	if e.Status == manifest.StatusFailed || e.Status == manifest.StatusSkipped {
+		detail = e.Error
+	} else if r.cfg.Verbose {
+		detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), took.Round(time.Millisecond))
+	}
+	r.cfg.Progress.Done(e.Status, e.Source, detail)
 }
 
 // identity is what, besides the text and the prompts, decides an answer:

@@ -1,0 +1,232 @@
+// Package wiring builds a run the one way brief builds it: discover the
+// inputs, make the client, load the prompts and glossary, make the
+// translator and summarizer, and fill a pipeline.Config. `brief run`, the
+// in-process benchmark and the pipeline tests all call it, so what is
+// tested and measured is wired exactly as users run it (cli/cli's Factory
+// is the model). It holds the defaults every caller starts from.
+package wiring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/summarize"
+	"github.com/brief-news/brief/translate"
+)
+
+// Settings are what a run is built from: `brief run`'s flags after the
+// config layers, or a test's or benchmark's choice starting from Defaults.
+type Settings struct {
+	// Client configures the one endpoint client; Logf, when set, gets its
+	// retry and slow-load lines.
+	Client        llm.Config
+	Out           string // output folder
+	From, Lang    string
+	Concurrency   int // articles in flight at once
+	ContextTokens int // the model's context window
+	Formats       []string
+	PromptsDir    string // "" = the embedded prompts
+	GlossaryPath  string // "" = no glossary
+	Strict        bool
+	MaxSize       int64 // input files larger than this are skipped
+	Verbose       bool
+	Period        string // the briefing's period, when a --since window names it
+	Budget        pipeline.Budget
+	// CacheDir is the cache folder, "" for none; with Force it is written
+	// but not read.
+	CacheDir string
+	Force    bool
+	// CacheTag keeps results apart in the cache from others of the same
+	// model name (--cache-tag).
+	CacheTag string
+	// Progress reports each article; nil reports nothing.
+	Progress progress.Reporter
+}
+
+// Defaults are the settings of `brief run` with no flags: the flags take
+// their defaults from here, so tests and benchmarks that start from it
+// run what a user runs.
+func Defaults() Settings {
+	return Settings{
+		Client: llm.Config{
+			BaseURL:     llm.DefaultBaseURL,
+			Model:       DefaultModel,
+			Timeout:     llm.DefaultTimeout,
+			IdleTimeout: 60 * time.Second,
+			Retries:     llm.DefaultRetries,
+			Temperature: DefaultTemperature,
+		},
+		Out:           "./briefing",
+		From:          "da",
+		Lang:          "en",
+		Concurrency:   4,
+		ContextTokens: 8192,
+		Formats:       []string{"md"},
+		MaxSize:       1 << 20,
+		CacheDir:      cache.DefaultDir(),
+	}
+}
+
+// DefaultModel is a multilingual model that runs on an ordinary laptop
+// under Ollama and writes good English from Danish; see the README.
+const DefaultModel = "qwen2.5:7b"
+
+// DefaultTemperature is low: a translation should say what the source says,
+// not vary from run to run; a little above 0 avoids the loops small models
+// fall into when decoding greedily.
+const DefaultTemperature = 0.2
+
+// Discover finds the inputs below paths, leaving out the output folder
+// when it sits inside an input folder.
+func Discover(paths []string, out string) ([]article.Input, error) {
+	outAbs, _ := filepath.Abs(out)
+	inputs, err := article.Discover(paths, article.DiscoverOptions{Exclude: []string{outAbs}})
+	if err != nil {
+		return nil, err
+	}
+	if len(inputs) == 0 {
+		return nil, fmt.Errorf("no *.txt articles found in %s", strings.Join(paths, ", "))
+	}
+	return inputs, nil
+}
+
+// Loader reads one input the way the run reads it.
+func (s Settings) Loader() func(path string) (article.Article, error) {
+	opts := article.Options{MaxBytes: s.MaxSize}
+	return func(path string) (article.Article, error) { return article.ReadFile(path, opts) }
+}
+
+// Run is a wired run: the pipeline's Config and the client behind it.
+type Run struct {
+	Config pipeline.Config
+	Client *llm.Client
+	s      Settings
+}
+
+// New wires a run from s. It opens no cache and calls no endpoint: the
+// preflight runs before the first model call (see preflighted), and the
+// caller opens the cache with OpenCache or PeekCache once it holds the
+// output folder.
+func New(s Settings) (*Run, error) {
+	ps, err := prompts.Load(s.PromptsDir)
+	if err != nil {
+		return nil, err
+	}
+	var glossary *translate.Glossary
+	if s.GlossaryPath != "" {
+		if glossary, err = translate.LoadGlossary(s.GlossaryPath); err != nil {
+			return nil, err
+		}
+	}
+	client, err := llm.New(s.Client)
+	if err != nil {
+		return nil, err
+	}
+	completer := &preflighted{client: client}
+	tr := translate.New(completer, ps, translate.Options{
+		From: s.From, To: s.Lang, ContextTokens: s.ContextTokens, Glossary: glossary, Strict: s.Strict,
+	})
+	sum := summarize.New(completer, ps, s.Lang, s.ContextTokens)
+	sum.SetParallel(s.Concurrency)
+	if s.Progress == nil {
+		s.Progress = progress.New(io.Discard, 0, false, true)
+	}
+	cfg := pipeline.Config{
+		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: EndpointIdentity(s.Client.BaseURL),
+		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
+		From: s.From, Lang: s.Lang, Formats: s.Formats, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
+		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: client.Stats,
+		Budget: s.Budget,
+	}
+	return &Run{Config: cfg, Client: client, s: s}, nil
+}
+
+// OpenCache opens the cache for the run, creating it when missing; with
+// Force the run writes results but reads none.
+func (r *Run) OpenCache() error {
+	if r.s.CacheDir == "" {
+		return nil
+	}
+	c, err := cache.Open(r.s.CacheDir)
+	if err != nil {
+		return err
+	}
+	r.Config.Cache = c
+	if r.s.Force {
+		r.Config.Cache = c.WriteOnly()
+	}
+	return nil
+}
+
+// PeekCache opens an existing cache for reading only, creating nothing
+// (for --dry-run); with Force nothing would be read, so it opens none.
+func (r *Run) PeekCache() {
+	if r.s.CacheDir != "" && !r.s.Force {
+		r.Config.Cache = cache.OpenExisting(r.s.CacheDir)
+	}
+}
+
+// preflighted runs the client's preflight once, before the first request
+// goes out; every caller waits for it and a fatal answer is shared by all,
+// so a wrong key or model is reported once, not once per article. A fully
+// cached re-run makes no request, so it needs no endpoint at all.
+type preflighted struct {
+	client *llm.Client
+	once   onceErr
+}
+
+func (p *preflighted) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	if err := p.once.Do(func() error { return p.client.Preflight(ctx) }); err != nil {
+		return llm.Response{}, err
+	}
+	return p.client.Complete(ctx, req)
+}
+
+// onceErr is sync.Once for a function that can fail: the first caller runs
+// it, the others wait for its result; a context cancellation is not
+// remembered, so a later caller can try again.
+type onceErr struct {
+	mu   sync.Mutex
+	done bool
+	err  error
+}
+
+func (o *onceErr) Do(f func() error) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done {
+		return o.err
+	}
+	err := f()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	o.done, o.err = true, err
+	return err
+}
+
+// EndpointIdentity is the endpoint as the manifest shows it and the cache
+// keys it: credentials removed, scheme and host lower-cased, no trailing
+// slash, so ".../v1/" and ".../v1" do not re-buy every translation.
+func EndpointIdentity(baseURL string) string {
+	u, err := url.Parse(llm.RedactURL(baseURL))
+	if err != nil {
+		return llm.RedactURL(baseURL)
+	}
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u.String()
+}
