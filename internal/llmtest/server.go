@@ -16,6 +16,7 @@
 package llmtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -311,11 +312,17 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	s.inFlight++
 	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	s.mu.Unlock()
-	defer func() {
+	// The request stops counting as in flight just before its last byte
+	// goes out: once the client has read it, it may send the next one
+	// while this handler is still returning, and MaxInFlight must not
+	// count that as one request too many.
+	done := sync.OnceFunc(func() {
 		s.mu.Lock()
 		s.inFlight--
 		s.mu.Unlock()
-	}()
+	})
+	defer done()
+	r = r.WithContext(context.WithValue(r.Context(), lastByteKey{}, done))
 
 	var req openai.ChatCompletionRequest
 	body, err := io.ReadAll(r.Body)
@@ -477,7 +484,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, req openai.ChatCo
 		}
 		return
 	}
+	beforeLastByte(r)
 	writeRaw(w, http.StatusOK, "application/json", body)
+}
+
+type lastByteKey struct{}
+
+// beforeLastByte ends the request's in-flight count (see chat).
+func beforeLastByte(r *http.Request) {
+	if done, ok := r.Context().Value(lastByteKey{}).(func()); ok {
+		done()
+	}
 }
 
 // reset closes the connection abruptly with a TCP RST, as a crashed or
@@ -563,6 +580,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req openai.ChatC
 		u := rep.usage(req)
 		chunk(nil, "", &u, true)
 	}
+	beforeLastByte(r)
 	fmt.Fprint(w, "data: [DONE]\n\n")
 	_ = rc.Flush()
 }
