@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -48,9 +47,8 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 }
 
 func (o *endpointOptions) validate() error {
-	u, err := url.Parse(o.baseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--base-url %q is not an http(s) URL: pass e.g. http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1", llm.RedactURL(o.baseURL))
+	if _, err := llm.ParseBaseURL(o.baseURL); err != nil {
+		return err
 	}
 	if strings.TrimSpace(o.model) == "" {
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")

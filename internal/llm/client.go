@@ -63,7 +63,8 @@ type Config struct {
 	Temperature float64
 
 	// HTTPClient is the transport; nil means a plain http.Client (timeouts
-	// are applied per request through contexts, not here).
+	// are applied per request through contexts, not here). The client
+	// uses a copy whose CheckRedirect refuses redirects to another origin.
 	HTTPClient *http.Client
 	// Logf receives one line per retry, fallback and slow start; nil
 	// discards them. Lines never contain the API key.
@@ -124,10 +125,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
-		return nil, &Error{Class: ErrFatal, Msg: fmt.Sprintf("endpoint %q is not an http(s) URL: pass one like %s", RedactURL(cfg.BaseURL), DefaultBaseURL)}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
 	}
+	cfg.BaseURL = base.String()
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -152,9 +154,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.LoadNotice <= 0 {
 		cfg.LoadNotice = DefaultLoadNotice
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
-	}
+	// API calls carry the key and the articles: they never follow a
+	// redirect to another origin, whatever client the caller passed.
+	cfg.HTTPClient = withRedirectPolicy(cfg.HTTPClient)
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
 	}
@@ -165,8 +167,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.KeyHint = "set the API key for this endpoint"
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
-	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = recordingDoer{cfg.HTTPClient}
+	query := base.RawQuery
+	base.RawQuery, base.ForceQuery = "", false
+	oc.BaseURL = base.String()
+	oc.HTTPClient = recordingDoer{c: cfg.HTTPClient, query: query}
 	// Some gateways send SSE comment lines (": processing") while a model
 	// thinks; go-openai counts them and fails a stream after 300.
 	oc.EmptyMessagesLimit = 1 << 20
@@ -368,7 +372,7 @@ func estimate(s string) int {
 
 // attempt sends one HTTP request and reads the whole answer.
 func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool) (Response, *respInfo, error) {
-	info := &respInfo{}
+	info := &respInfo{caps: capsFor(req.MaxTokens)}
 	actx, cancel := context.WithCancelCause(context.WithValue(ctx, infoKey{}, info))
 	defer cancel(nil)
 	actx, cancelT := context.WithTimeoutCause(actx, c.cfg.Timeout, errAttemptTimeout)
@@ -478,6 +482,10 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 				continue
 			}
 			text.WriteString(ch.Delta.Content)
+			if text.Len() > info.caps.text {
+				info.overCap.Store(true)
+				return Response{}, errTooLong
+			}
 			if ch.FinishReason != "" {
 				finish = string(ch.FinishReason)
 			}
@@ -504,6 +512,10 @@ func (c *Client) plainOnce(ctx context.Context, oreq openai.ChatCompletionReques
 	}
 	if len(r.Choices) == 0 {
 		return Response{}, errNoChoices
+	}
+	if len(r.Choices[0].Message.Content) > info.caps.text {
+		info.overCap.Store(true)
+		return Response{}, errTooLong
 	}
 	finish := string(r.Choices[0].FinishReason)
 	if finish == "" {

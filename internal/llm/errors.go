@@ -158,7 +158,14 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	e := func(class error, status int, format string, args ...any) *Error {
 		return &Error{Class: class, Status: status, Msg: c.scrub(fmt.Sprintf(format, args...)), Err: err}
 	}
+	var redir *redirectError
 	switch {
+	case errors.Is(err, errTooLong) || (info != nil && info.overCap.Load()):
+		return e(ErrTransient, 0, "%s", c.tooLongMsg(info))
+	case errors.As(err, &redir):
+		return e(ErrFatal, redir.status, "%s redirected the request (HTTP %d) to %s: brief does not follow redirects to another server, since they would carry the API key and the articles there; if that is the right server, pass it as --base-url", ep, redir.status, redir.to)
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return e(ErrFatal, 0, "cannot reach %s: the server answered in plain HTTP, not HTTPS: use --base-url %s", ep, RedactURL(httpURL(c.cfg.BaseURL)))
 	case errors.Is(err, errIdle):
 		return e(ErrTransient, 0, "%s sent no token for %s in the middle of an answer (the stream stalled)", ep, c.cfg.IdleTimeout)
 	case errors.Is(err, errAttemptTimeout):
@@ -178,12 +185,15 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	}
 
 	var dnsErr *net.DNSError
+	var recErr tls.RecordHeaderError
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	switch {
 	case errors.As(err, &dnsErr):
 		return e(ErrFatal, 0, "cannot reach %s: host %s not found: check --base-url", ep, dnsErr.Name)
+	case errors.As(err, &recErr):
+		return e(ErrFatal, 0, "cannot reach %s: the server does not speak TLS (HTTPS) on that port: check --base-url (http:// for a local server)", ep)
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
 		return e(ErrFatal, 0, "cannot reach %s: its TLS certificate is not trusted: check --base-url (http:// for a local server)", ep)
 	case isRefused(err):
@@ -359,4 +369,21 @@ func jsonRejected(err error, info *respInfo) bool {
 			strings.Contains(m, "json mode") || strings.Contains(m, "response format")
 	}
 	return false
+}
+
+// httpURL is base with the scheme http, the fix for https:// pointed at a
+// plain-HTTP port.
+func httpURL(base string) string {
+	if rest, ok := strings.CutPrefix(base, "https://"); ok {
+		return "http://" + rest
+	}
+	return base
+}
+
+func (c *Client) tooLongMsg(info *respInfo) string {
+	if info == nil || info.caps.raw == 0 {
+		return fmt.Sprintf("the answer from %s was larger than brief accepts (%d MB)", c.Endpoint(), capListBytes>>20)
+	}
+	return fmt.Sprintf("the answer from %s was longer than brief accepts for at most %d tokens (the server ignored max_tokens, or the stream did not end): it was cut off, like a broken answer",
+		c.Endpoint(), info.maxTokens())
 }

@@ -2,22 +2,21 @@ package llm
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
 
 // RedactURL returns the endpoint URL without user:password and with the
 // values of query parameters that look like credentials replaced, so it
-// can go into manifests and logs. A string that does not parse as a URL
-// has anything between "://" and "@" removed.
+// can go into manifests and logs. A string that is not a URL with a host
+// has everything between its scheme and its last "@" replaced.
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
-	if err != nil {
-		if i := strings.Index(u, "://"); i >= 0 {
-			if j := strings.LastIndex(u, "@"); j > i {
-				return u[:i+3] + u[j+1:]
-			}
-		}
-		return u
+	if err != nil || p.Host == "" || p.Opaque != "" {
+		// Not a URL with a host ("alice:secret@host/v1" parses as scheme
+		// alice, "http:/\alice:secret@h" as a path): whatever precedes
+		// the last @ may be a password.
+		return redactUnparsed(u)
 	}
 	p.User = nil
 	if p.RawQuery != "" {
@@ -32,4 +31,24 @@ func RedactURL(u string) string {
 		p.RawQuery = q.Encode()
 	}
 	return p.String()
+}
+
+var schemePrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[/\\]+`)
+
+// redactUnparsed hides what may be credentials in a string that is not a
+// proper URL: everything between the scheme and the last "@", and any
+// query string.
+func redactUnparsed(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i] + "?[REDACTED]"
+	}
+	j := strings.LastIndex(u, "@")
+	if j < 0 {
+		return u
+	}
+	prefix := schemePrefix.FindString(u)
+	if j < len(prefix) {
+		prefix = ""
+	}
+	return prefix + "[REDACTED]@" + u[j+1:]
 }

@@ -19,6 +19,8 @@ type respInfo struct {
 	status  int
 	header  http.Header
 	started atomic.Bool // response headers arrived
+	caps    answerCaps  // limits of the answer; zero for other requests
+	overCap atomic.Bool // the body went over a limit
 }
 
 func (i *respInfo) set(resp *http.Response) {
@@ -27,6 +29,11 @@ func (i *respInfo) set(resp *http.Response) {
 	i.status = resp.StatusCode
 	i.header = resp.Header.Clone()
 	i.started.Store(true)
+}
+
+// maxTokens is the request's max_tokens the caps were made for.
+func (i *respInfo) maxTokens() int {
+	return (i.caps.text - capTextSlack) / capTextPerToken
 }
 
 func (i *respInfo) headers() http.Header {
@@ -41,14 +48,30 @@ func (i *respInfo) contentType() string {
 	return i.header.Get("Content-Type")
 }
 
-type recordingDoer struct{ c *http.Client }
+// recordingDoer also adds the base URL's query string to every request
+// (go-openai appends paths to the base URL as text, which would put them
+// after the query) and caps what is read of each response body.
+type recordingDoer struct {
+	c     *http.Client
+	query string
+}
 
 func (d recordingDoer) Do(req *http.Request) (*http.Response, error) {
+	if d.query != "" {
+		if req.URL.RawQuery == "" {
+			req.URL.RawQuery = d.query
+		} else {
+			req.URL.RawQuery = d.query + "&" + req.URL.RawQuery
+		}
+	}
 	resp, err := d.c.Do(req)
 	if err == nil {
-		if info, ok := req.Context().Value(infoKey{}).(*respInfo); ok {
-			info.set(resp)
+		info, ok := req.Context().Value(infoKey{}).(*respInfo)
+		if !ok {
+			info = &respInfo{}
 		}
+		info.set(resp)
+		capBody(resp, info)
 	}
 	return resp, err
 }

@@ -62,6 +62,14 @@ type Reply struct {
 	// as a `data:` event after ErrorAfter content chunks of a 200 stream.
 	MidStreamError string
 	ErrorAfter     int
+
+	// Flood sends this many bytes of answer text after Content (negative:
+	// without end), in 4 KiB chunks; FloodLine sends them inside one SSE
+	// data line that never ends. A non-streaming answer gets them as its
+	// content. What a server that ignores max_tokens, or a hostile one,
+	// sends.
+	Flood     int64
+	FloodLine bool
 }
 
 func (r Reply) status() int {

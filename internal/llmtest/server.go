@@ -18,11 +18,13 @@ package llmtest
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +81,14 @@ type Config struct {
 	OldOllama       bool
 	ModelfileNumCtx int
 	TrainedContext  int
+	// TLS serves HTTPS with httptest's self-signed certificate; trust it
+	// through HTTPClient or WriteCert.
+	TLS bool
+	// Redirect, when set, answers every request with RedirectStatus
+	// (default 307) and a Location of Redirect plus the request's path and
+	// query, as a misconfigured proxy or a hostile server does.
+	Redirect       string
+	RedirectStatus int
 }
 
 // Request is one logged chat request.
@@ -99,6 +109,7 @@ type Request struct {
 	PromptTokens int
 	CutTo        int
 	Raw          openai.ChatCompletionRequest
+	Query        string // the URL's raw query
 }
 
 // Server is a running fake endpoint. Its methods are safe for concurrent use.
@@ -113,6 +124,7 @@ type Server struct {
 	queue       []Reply
 	log         []Request
 	modelsCalls int
+	hits        int
 	inFlight    int
 	maxInFlight int
 	serving     int
@@ -141,8 +153,63 @@ func NewServer(cfg Config) *Server {
 		// Ollama answers unknown paths with a plain-text 404.
 		http.Error(w, "404 page not found", http.StatusNotFound)
 	})
-	s.ts = httptest.NewServer(mux)
+	var h http.Handler = mux
+	if cfg.Redirect != "" {
+		h = http.HandlerFunc(s.redirect)
+	}
+	h = s.counting(h)
+	if cfg.TLS {
+		s.ts = httptest.NewTLSServer(h)
+	} else {
+		s.ts = httptest.NewServer(h)
+	}
 	return s
+}
+
+// counting counts every HTTP request, whatever its path.
+func (s *Server) counting(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hits++
+		s.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
+	status := s.cfg.RedirectStatus
+	if status == 0 {
+		status = http.StatusTemporaryRedirect
+	}
+	to := strings.TrimRight(s.cfg.Redirect, "/") + r.URL.Path
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", to)
+	w.WriteHeader(status)
+}
+
+// Hits is the number of HTTP requests received, of any method and path.
+func (s *Server) Hits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits
+}
+
+// Root is the server's URL without "/v1", e.g. for Config.Redirect.
+func (s *Server) Root() string { return s.ts.URL }
+
+// HTTPClient is a client that trusts the server's TLS certificate.
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+
+// WriteCert writes the server's TLS certificate as PEM to path, for a
+// process told to trust it through SSL_CERT_FILE.
+func (s *Server) WriteCert(path string) error {
+	if s.ts.Certificate() == nil {
+		return fmt.Errorf("llmtest: not a TLS server")
+	}
+	b := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
+	return os.WriteFile(path, b, 0o644)
 }
 
 // TB is the part of testing.TB that New needs.
@@ -330,7 +397,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		err = json.Unmarshal(body, &req)
 	}
 	entry := Request{Time: time.Now(), Raw: req, Model: req.Model, MaxTokens: req.MaxTokens,
-		MaxCompletion: req.MaxCompletionTokens, Stream: req.Stream, Stage: Stage(req)}
+		MaxCompletion: req.MaxCompletionTokens, Stream: req.Stream, Stage: Stage(req), Query: r.URL.RawQuery}
 	entry.System, entry.User = Messages(req)
 	if req.StreamOptions != nil {
 		entry.IncludeUsage = req.StreamOptions.IncludeUsage
@@ -466,6 +533,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, req openai.ChatCo
 		s.stream(w, r, req, rep, tokLatency)
 		return
 	}
+	if rep.Flood != 0 {
+		s.floodJSON(w, r, rep)
+		return
+	}
 	body := completionJSON(req, rep)
 	if rep.MidStreamError != "" {
 		body = []byte(rep.MidStreamError)
@@ -569,6 +640,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req openai.ChatC
 		_ = rc.Flush()
 		return
 	}
+	if rep.Flood != 0 && !s.flood(w, r, rep, chunk) {
+		return
+	}
 	if rep.Cut {
 		// The connection closes cleanly after the content but before any
 		// finish_reason or [DONE]: what a crashed or restarted model
@@ -583,6 +657,57 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req openai.ChatC
 	beforeLastByte(r)
 	fmt.Fprint(w, "data: [DONE]\n\n")
 	_ = rc.Flush()
+}
+
+// floodBlock is what a flood repeats: 4 KiB of answer text.
+var floodBlock = strings.Repeat("flood ", 4096/6)
+
+// flood streams rep.Flood bytes of text after the content (without end
+// when negative), as content chunks or, with FloodLine, as one data line
+// without a newline. It says whether the stream may go on to finish.
+func (s *Server) flood(w http.ResponseWriter, r *http.Request, rep Reply, chunk func(map[string]any, string, *openai.Usage, bool)) bool {
+	rc := http.NewResponseController(w)
+	if rep.FloodLine {
+		fmt.Fprint(w, `data: {"id":"chatcmpl-llmtest","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"`)
+	}
+	for sent := int64(0); rep.Flood < 0 || sent < rep.Flood; sent += int64(len(floodBlock)) {
+		select {
+		case <-r.Context().Done():
+			return false
+		case <-s.done:
+			return false
+		default:
+		}
+		if !rep.FloodLine {
+			chunk(map[string]any{"content": floodBlock}, "", nil, false)
+			continue
+		}
+		if _, err := io.WriteString(w, floodBlock); err != nil {
+			return false
+		}
+		_ = rc.Flush()
+	}
+	if rep.FloodLine {
+		fmt.Fprint(w, `"},"finish_reason":null}]}`+"\n\n")
+	}
+	return true
+}
+
+// floodJSON answers a non-streaming request with a completion whose
+// content is rep.Flood bytes long (without end when negative).
+func (s *Server) floodJSON(w http.ResponseWriter, r *http.Request, rep Reply) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, `{"id":"chatcmpl-llmtest","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"`)
+	for sent := int64(0); rep.Flood < 0 || sent < rep.Flood; sent += int64(len(floodBlock)) {
+		if r.Context().Err() != nil {
+			return
+		}
+		if _, err := io.WriteString(w, floodBlock); err != nil {
+			return
+		}
+	}
+	fmt.Fprint(w, `"},"finish_reason":"stop"}]}`)
 }
 
 // Tokens splits text into stream chunks of about one word each, keeping
