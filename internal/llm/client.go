@@ -89,6 +89,8 @@ type Client struct {
 	oc      *openai.Client
 	limiter *limiter
 	rand    func(n int64) int64
+	// http sends every request: base URL query, redirect policy, caps.
+	http recordingDoer
 
 	// Capabilities learnt at run time, shared by every request: once the
 	// endpoint rejects streaming or JSON mode it is not asked again.
@@ -129,6 +131,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The query goes with every request (recordingDoer); BaseURL is
+	// what paths are appended to.
+	query := base.RawQuery
+	base.RawQuery, base.ForceQuery = "", false
 	cfg.BaseURL = base.String()
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -167,15 +173,15 @@ func New(cfg Config) (*Client, error) {
 		cfg.KeyHint = "set the API key for this endpoint"
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
-	query := base.RawQuery
-	base.RawQuery, base.ForceQuery = "", false
-	oc.BaseURL = base.String()
-	oc.HTTPClient = recordingDoer{c: cfg.HTTPClient, query: query}
+	oc.BaseURL = cfg.BaseURL
+	doer := recordingDoer{c: cfg.HTTPClient, query: query}
+	oc.HTTPClient = doer
 	// Some gateways send SSE comment lines (": processing") while a model
 	// thinks; go-openai counts them and fails a stream after 300.
 	oc.EmptyMessagesLimit = 1 << 20
 	c := &Client{
 		cfg:     cfg,
+		http:    doer,
 		oc:      openai.NewClientWithConfig(oc),
 		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
 		rand:    rand.Int64N,
@@ -184,7 +190,12 @@ func New(cfg Config) (*Client, error) {
 }
 
 // Endpoint is the base URL without credentials, for manifests and logs.
-func (c *Client) Endpoint() string { return RedactURL(c.cfg.BaseURL) }
+func (c *Client) Endpoint() string {
+	if c.http.query != "" {
+		return RedactURL(c.cfg.BaseURL + "?" + c.http.query)
+	}
+	return RedactURL(c.cfg.BaseURL)
+}
 
 // Stats returns the running totals.
 func (c *Client) Stats() Stats {

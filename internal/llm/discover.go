@@ -268,7 +268,7 @@ func (c *Client) doJSON(ctx context.Context, method, u string, body []byte, time
 		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	}
 	c.count(func(s *Stats) { s.Requests++ })
-	resp, err := c.cfg.HTTPClient.Do(req)
+	resp, err := c.http.Do(req)
 	if err != nil {
 		return err
 	}

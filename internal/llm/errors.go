@@ -163,7 +163,9 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	case errors.Is(err, errTooLong) || (info != nil && info.overCap.Load()):
 		return e(ErrTransient, 0, "%s", c.tooLongMsg(info))
 	case errors.As(err, &redir):
-		return e(ErrFatal, redir.status, "%s redirected the request (HTTP %d) to %s: brief does not follow redirects to another server, since they would carry the API key and the articles there; if that is the right server, pass it as --base-url", ep, redir.status, redir.to)
+		// Status 0: the endpoint is not usable as named, so brief check
+		// must not call it reachable.
+		return e(ErrFatal, 0, "%s redirected the request (HTTP %d) to %s: brief does not follow redirects to another server, since they would carry the API key and the articles there; if that is the right server, pass it as --base-url", ep, redir.status, redir.to)
 	case errors.Is(err, http.ErrSchemeMismatch):
 		return e(ErrFatal, 0, "cannot reach %s: the server answered in plain HTTP, not HTTPS: use --base-url %s", ep, RedactURL(httpURL(c.cfg.BaseURL)))
 	case errors.Is(err, errIdle):
