@@ -31,10 +31,14 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 	if len(stories) == 0 {
 		return "", total, nil
 	}
+	window, err := llm.WindowOf(ctx, s.client, s.contextTokens)
+	if err != nil {
+		return "", total, err
+	}
 	sysTokens := llm.EstimateTokens(s.prompts.Text(prompts.DigestSystem)) + 64
-	budget := s.contextTokens - digestOutputTokens - sysTokens
+	budget := window - digestOutputTokens - sysTokens
 	if budget < 200 {
-		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", s.contextTokens)
+		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", window)
 	}
 	for round := 0; ; round++ {
 		batches := batch(stories, budget)

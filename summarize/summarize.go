@@ -7,6 +7,7 @@ package summarize
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -28,8 +29,8 @@ const summaryOutputTokens = 600
 // a news article puts what matters first, and says that the rest was left
 // out. Servers that silently cut an oversized prompt (Ollama) would
 // otherwise summarise only the article's tail.
-func (s *Summarizer) fit(text string) string {
-	budget := s.contextTokens - summaryOutputTokens - llm.EstimateTokens(s.prompts.Text(prompts.SummarizeSystem)) - 64
+func (s *Summarizer) fit(text string, window int) string {
+	budget := window - summaryOutputTokens - llm.EstimateTokens(s.prompts.Text(prompts.SummarizeSystem)) - 64
 	if llm.EstimateTokens(text) <= budget {
 		return text
 	}
@@ -101,26 +102,25 @@ func (s *Summarizer) DigestPromptHash() string {
 // Summarize asks for a JSON summary of text and accepts plain text from
 // small local models that ignore the JSON instruction.
 func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error) {
-	text = s.fit(text)
-	data := map[string]any{"To": lang.Name(s.lang), "Text": text}
-	sys, err := s.prompts.Render(prompts.SummarizeSystem, data)
-	if err != nil {
-		return Result{}, err
-	}
-	user, err := s.prompts.Render(prompts.SummarizeUser, data)
-	if err != nil {
-		return Result{}, err
-	}
 	var res Result
 	// A small model sometimes answers with something that is neither JSON
-	// nor a usable plain summary; one more try usually fixes that.
+	// nor a usable plain summary; one more try usually fixes that. A
+	// prompt the server cut is tried once more too, fitted to the window
+	// the client learnt from the cut.
 	for try := 0; try < 2; try++ {
-		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: summaryOutputTokens, JSON: true})
+		sys, user, err := s.prompt(ctx, text)
 		if err != nil {
 			return res, err
 		}
+		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: summaryOutputTokens, JSON: true})
 		res.Usage = res.Usage.Add(resp.Usage)
 		res.Requests += resp.Attempts
+		if errors.Is(err, llm.ErrPromptCut) && try == 0 {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
 		var sum Summary
 		if sum, err = Parse(resp.Text); err == nil {
 			res.Summary = sum
@@ -130,6 +130,20 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 		}
 	}
 	return res, nil
+}
+
+// prompt renders the summary prompts for text, shortened to the window.
+func (s *Summarizer) prompt(ctx context.Context, text string) (sys, user string, err error) {
+	window, err := llm.WindowOf(ctx, s.client, s.contextTokens)
+	if err != nil {
+		return "", "", err
+	}
+	data := map[string]any{"To": lang.Name(s.lang), "Text": s.fit(text, window)}
+	if sys, err = s.prompts.Render(prompts.SummarizeSystem, data); err != nil {
+		return "", "", err
+	}
+	user, err = s.prompts.Render(prompts.SummarizeUser, data)
+	return sys, user, err
 }
 
 var (

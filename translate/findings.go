@@ -27,6 +27,11 @@ const (
 	CodeEmpty          = "empty"                // no translation at all
 	CodeName           = "name"                 // a name of the source is missing or changed
 	CodeNameSpelling   = "source-name-spelling" // the source spells one name two ways
+	// CodePromptCut: the server cut a prompt without an error; the part
+	// was redone in smaller parts, so the text is whole, but the editor
+	// (and whoever runs the server) should know its window is smaller
+	// than it said.
+	CodePromptCut = "prompt-cut"
 )
 
 // Messages returns the findings' messages, for Result.Warnings and the like.

@@ -462,11 +462,6 @@ func sourceParagraphs(a article.Article) []string {
 	return src
 }
 
-// promptCutMargin: a server that cut a prompt reports it as the whole window
-// (Ollama) or a few tokens less. A prompt this close to the window cannot be
-// one brief sent on purpose: it leaves no room for the answer.
-const promptCutMargin = 8
-
 // outPara is one paragraph of the joined translation; para is the source
 // paragraph it translates, -1 when the model's paragraphs did not line up.
 type outPara struct {
@@ -474,12 +469,39 @@ type outPara struct {
 	text string
 }
 
+// sized is t fitted to the client's context window when the client knows
+// it (the --context auto case: the server was asked), else t.
+func (t *Translator) sized(ctx context.Context) (*Translator, error) {
+	n, err := llm.WindowOf(ctx, t.client, t.opts.ContextTokens)
+	if err != nil || n == t.opts.ContextTokens {
+		return t, err
+	}
+	sized := *t
+	sized.opts.ContextTokens = n
+	return &sized, nil
+}
+
+// promptCut is the error for an answer to a prompt the server cut without
+// saying so (llm.DetectPromptCut against this chunk's window), nil when the
+// prompt arrived whole. The client catches most cuts itself; this also
+// covers a Completer that is not brief's client.
+func (t *Translator) promptCut(c chunk, resp llm.Response) error {
+	if resp.Usage.Estimated {
+		return nil
+	}
+	cut, ok := llm.DetectPromptCut(resp.Usage.PromptTokens, llm.EstimatePrompt(c.sys, c.user), t.opts.ContextTokens)
+	if !ok {
+		return nil
+	}
+	return &llm.Error{Class: llm.ErrArticle, Msg: cut.String(), Err: errors.Join(llm.ErrContextLength, llm.ErrPromptCut)}
+}
+
 // Translate translates the lede and every paragraph of a. The agency credit
 // is metadata and is not sent. Long articles go in chunks that fit
 // Options.ContextTokens; a chunk whose answer was cut (finish_reason
-// "length"), whose prompt the server cut (usage.prompt_tokens reaching the
-// window) or that the endpoint rejected as too long is split smaller and
-// redone. The joined translation is cleaned (Clean) and checked (Check);
+// "length"), whose prompt the server cut (llm.DetectPromptCut; noted as a
+// CodePromptCut finding, which --strict does not fail) or that the endpoint
+// rejected as too long is split smaller and redone. The joined translation is cleaned (Clean) and checked (Check);
 // the findings are Result.Warnings. Errors: llm errors pass through with
 // their class; an article that cannot fit, that comes back empty or that
 // has findings under Options.Strict fails with an error matching
@@ -488,6 +510,10 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	src := sourceParagraphs(a)
 	if len(src) == 0 {
 		return Result{}, errNothing
+	}
+	t, err := t.sized(ctx)
+	if err != nil {
+		return Result{}, err
 	}
 	nm := names{lede: hasLede(a)}
 	queue, err := t.plan(t.units(src), "", nm)
@@ -498,7 +524,8 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		res       Result
 		out       []outPara
 		cleanings []Finding
-		lastText  string // source text of the last unit translated, for context
+		cuts      []Finding // prompts the server cut, redone smaller
+		lastText  string    // source text of the last unit translated, for context
 	)
 	for len(queue) > 0 {
 		c := queue[0]
@@ -506,15 +533,19 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		res.Usage = res.Usage.Add(resp.Usage)
 		res.Requests += max(resp.Attempts, 1)
 		why := ""
+		if err == nil {
+			err = t.promptCut(c, resp)
+		}
 		switch {
+		case errors.Is(err, llm.ErrPromptCut):
+			why = err.Error()
+			cuts = append(cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, nm.span(c))})
 		case errors.Is(err, llm.ErrContextLength):
 			why = "the endpoint rejected the prompt as too long for the context window"
 		case err != nil:
 			return res, fmt.Errorf("translating %s: %w", nm.span(c), err)
 		case resp.FinishReason == "length":
 			why = "the answer was cut off at the length limit (finish_reason length)"
-		case !resp.Usage.Estimated && resp.Usage.PromptTokens >= t.opts.ContextTokens-promptCutMargin:
-			why = fmt.Sprintf("the server reported a prompt of %d tokens, the whole context window, so it cut the prompt", resp.Usage.PromptTokens)
 		case resp.FinishReason == "content_filter":
 			return res, articleError("the endpoint's content filter stopped the translation of %s", nm.span(c))
 		}
@@ -572,15 +603,27 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	}
 
 	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, nm.para, t.opts.Glossary)...)
+	quality := len(findings)
+	findings = append(summarizeCuts(cuts), findings...)
 	res.Findings = findings
 	res.Warnings = Messages(findings)
 	if len(texts) == 0 {
 		return res, &QAError{Findings: findings}
 	}
-	if t.opts.Strict && len(findings) > 0 {
+	if t.opts.Strict && quality > 0 {
 		return res, &QAError{Findings: findings, Strict: true}
 	}
 	return res, nil
+}
+
+// summarizeCuts makes the cut prompts of an article one finding.
+func summarizeCuts(cuts []Finding) []Finding {
+	if len(cuts) <= 1 {
+		return cuts
+	}
+	f := cuts[0]
+	f.Message += fmt.Sprintf(" (%d prompts of this article were cut in all)", len(cuts))
+	return []Finding{f}
 }
 
 // summarizeCleanings keeps one finding per kind of cleaning, so a chatty

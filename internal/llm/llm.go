@@ -84,3 +84,25 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 
 func (e *Error) Unwrap() []error { return []error{e.Class, e.Err} }
+
+// Windowed is a Completer that knows the context window its requests must
+// fit. ContextWindow may have to ask the server first (once), so it takes a
+// context and can fail as a request can.
+type Windowed interface {
+	Completer
+	ContextWindow(ctx context.Context) (int, error)
+}
+
+// WindowOf is the window to fit c's requests into: c's own when it is
+// Windowed, else fallback (the window a caller was configured with).
+func WindowOf(ctx context.Context, c Completer, fallback int) (int, error) {
+	w, ok := c.(Windowed)
+	if !ok {
+		return fallback, nil
+	}
+	n, err := w.ContextWindow(ctx)
+	if err != nil || n <= 0 {
+		return fallback, err
+	}
+	return n, nil
+}

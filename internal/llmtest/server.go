@@ -462,6 +462,12 @@ func (s *Server) answer(req openai.ChatCompletionRequest, e *Request) Reply {
 		return *refusal
 	}
 	reply := h(read)
+	if reported > 0 && reply.Content == "" && reply.status() == http.StatusOK {
+		// A model that lost its instructions still answers: it carries
+		// on with the text it was left.
+		_, kept := Messages(read)
+		reply.Content = FakeTranslation(strings.TrimSpace(strings.ReplaceAll(kept, "</article>", "")))
+	}
 	if reported > 0 && reply.Usage == nil {
 		reply.Usage = &openai.Usage{PromptTokens: reported, CompletionTokens: len(reply.Content)/4 + 1}
 		reply.Usage.TotalTokens = reply.Usage.PromptTokens + reply.Usage.CompletionTokens

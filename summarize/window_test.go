@@ -1,0 +1,49 @@
+package summarize
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/prompts"
+)
+
+type windowed struct {
+	llm.Completer
+	n int
+}
+
+func (w windowed) ContextWindow(context.Context) (int, error) { return w.n, nil }
+
+// A summary and a digest are fitted to the window the client learnt from
+// the server, not to the one configured: an Ollama with 2,048 tokens cuts
+// neither.
+func TestSummaryAndDigestFitTheClientsWindow(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 2048}))
+	s := New(windowed{mustClient(t, srv), 2048}, prompts.MustEmbedded(), "en", 32768)
+	var ps []string
+	for i := 0; i < 200; i++ {
+		ps = append(ps, fmt.Sprintf("EN: Paragraph %d of a very long council report about budgets, schools and roads.", i))
+	}
+	if _, err := s.Summarize(context.Background(), strings.Join(ps, "\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	var stories []Story
+	for i := 0; i < 60; i++ {
+		stories = append(stories, Story{Headline: fmt.Sprintf("Story %d about the council", i), Summary: strings.Repeat("The council met and decided many things about roads. ", 6)})
+	}
+	if _, _, err := s.Digest(context.Background(), stories, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests() {
+		if r.CutTo != 0 {
+			t.Errorf("a %s request of %d tokens was cut to %d", r.Stage, r.PromptTokens, r.CutTo)
+		}
+	}
+	if !strings.Contains(srv.Requests()[0].User, "left out for length") {
+		t.Error("the summary prompt was not shortened to the client's window")
+	}
+}
