@@ -128,51 +128,62 @@ func TestRenderWithMissingKeyFails(t *testing.T) {
 	// "<no value>" sent to the model.
 	data := translateData(2, nil, "", article)
 	delete(data, "Paragraphs")
-	_, err := prompts.MustEmbedded().Render(prompts.TranslateSystem, data)
+	_, err := prompts.MustEmbedded().Render(prompts.TranslateUser, data)
 	if err == nil || !strings.Contains(err.Error(), "Paragraphs") {
 		t.Fatalf("err = %v, want an error naming the missing key", err)
 	}
 }
 
-func TestTranslateSystemPrompt(t *testing.T) {
+func TestTranslateSystemPromptIsTheSameForEveryPart(t *testing.T) {
 	s := prompts.MustEmbedded()
-
+	glossary := []term{{"Folketinget", "the Danish Parliament"}, {"afgift", "duty"}}
 	plain := render(t, s, prompts.TranslateSystem, translateData(3, nil, "", article))
-	for _, want := range []string{"Danish", "English", "3 paragraphs"} {
+	for _, want := range []string{"Danish", "English", "<glossary>", "<context>", "<article>"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("system prompt lacks %q:\n%s", want, plain)
 		}
 	}
-	if strings.Contains(plain, "fixed translations") || strings.Contains(plain, "→") {
-		t.Errorf("system prompt has glossary lines without a glossary:\n%s", plain)
+	// What varies between parts (paragraph count, glossary terms, context,
+	// text) must not reach the system prompt: servers reuse a shared prefix
+	// between requests only up to the first byte that differs.
+	for _, data := range []map[string]any{
+		translateData(1, nil, "", article),
+		translateData(7, glossary, "", article),
+		translateData(2, []term{}, "Forrige afsnit.", "Andet."),
+	} {
+		if got := render(t, s, prompts.TranslateSystem, data); got != plain {
+			t.Errorf("system prompt changed with the part's data %v:\n%s\nwant\n%s", data, got, plain)
+		}
 	}
-	if strings.Contains(plain, "<context>") {
-		t.Errorf("system prompt mentions <context> without a context:\n%s", plain)
-	}
+}
 
-	one := render(t, s, prompts.TranslateSystem, translateData(1, nil, "", article))
+func TestTranslateUserMessageCarriesWhatVaries(t *testing.T) {
+	s := prompts.MustEmbedded()
+	plain := render(t, s, prompts.TranslateUser, translateData(3, nil, "", article))
+	if !strings.Contains(plain, "exactly 3 paragraphs") {
+		t.Errorf("user message lacks the paragraph count:\n%s", plain)
+	}
+	if strings.Contains(plain, "<glossary>") || strings.Contains(plain, "→") || strings.Contains(plain, "<context>") {
+		t.Errorf("user message has glossary or context without either:\n%s", plain)
+	}
+	one := render(t, s, prompts.TranslateUser, translateData(1, nil, "", article))
 	if !strings.Contains(one, "one paragraph") || strings.Contains(one, "1 paragraphs") {
-		t.Errorf("one-paragraph prompt should say one paragraph:\n%s", one)
+		t.Errorf("one-paragraph message should say one paragraph:\n%s", one)
 	}
-
 	// An empty (non-nil) glossary is what Match returns when no term
-	// occurs; it must not leave a dangling "use these translations" line.
-	empty := render(t, s, prompts.TranslateSystem, translateData(3, []term{}, "", article))
-	if empty != plain {
-		t.Errorf("an empty glossary changed the prompt:\n%s", empty)
+	// occurs; it must not leave an empty <glossary> block.
+	if empty := render(t, s, prompts.TranslateUser, translateData(3, []term{}, "", article)); empty != plain {
+		t.Errorf("an empty glossary changed the message:\n%s", empty)
 	}
-
 	glossary := []term{{"Folketinget", "the Danish Parliament"}, {"afgift", "duty"}}
-	withGlossary := render(t, s, prompts.TranslateSystem, translateData(3, glossary, "", article))
+	withGlossary := render(t, s, prompts.TranslateUser, translateData(3, glossary, "", article))
 	for _, want := range []string{`"Folketinget" → "the Danish Parliament"`, `"afgift" → "duty"`} {
 		if !strings.Contains(withGlossary, want) {
 			t.Errorf("glossary line %q missing:\n%s", want, withGlossary)
 		}
 	}
-
-	withContext := render(t, s, prompts.TranslateSystem, translateData(3, nil, "Forrige afsnit.", article))
-	if !strings.Contains(withContext, "<context>") {
-		t.Errorf("context instruction missing when Context is set:\n%s", withContext)
+	if strings.Index(withGlossary, "</glossary>") > strings.Index(withGlossary, "<article>") {
+		t.Errorf("glossary should come before the article:\n%s", withGlossary)
 	}
 }
 
@@ -191,7 +202,7 @@ func TestTranslateUserMessageFencesTheArticle(t *testing.T) {
 	s := prompts.MustEmbedded()
 
 	out := render(t, s, prompts.TranslateUser, translateData(2, nil, "", article))
-	if want := "<article>\n" + article + "\n</article>"; out != want {
+	if want := "<article>\n" + article + "\n</article>"; !strings.HasSuffix(out, want) || strings.Count(out, "<article>") != 1 {
 		t.Errorf("user message =\n%q\nwant\n%q", out, want)
 	}
 

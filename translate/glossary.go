@@ -15,7 +15,7 @@ import (
 )
 
 // Term is one glossary entry: the source-language term and the translation
-// the model must use for it. The field names are what translate.system.tmpl
+// the model must use for it. The field names are what translate.user.tmpl
 // uses ({{.Source}}, {{.Target}}).
 type Term struct {
 	Source string `json:"source"`

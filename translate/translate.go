@@ -248,11 +248,23 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 		return c, err
 	}
 	c.promptTokens = llm.EstimateTokens(c.sys) + llm.EstimateTokens(c.user) + messageOverhead
-	c.expectOut = int(float64(llm.EstimateTokens(text))*outputFactor(t.opts.To)) + outputSlack
-	// All the room the prompt leaves (never more, or the server would have
-	// to drop prompt tokens to make room for the answer), up to the cap.
-	c.maxTokens = min(t.opts.ContextTokens-c.promptTokens, t.opts.MaxOutputTokens)
+	srcTokens := llm.EstimateTokens(text)
+	c.expectOut = int(float64(srcTokens)*outputFactor(t.opts.To)) + outputSlack
+	c.maxTokens = maxTokensFor(srcTokens, c.expectOut, c.promptTokens, t.opts)
 	return c, nil
+}
+
+// maxTokensFor is the max_tokens of a part: about twice the source's
+// (already high) token estimate, and at least the expected answer, but
+// never more than the room the prompt leaves in the window (or the server
+// would drop prompt tokens to make room) nor the output cap. Not all the
+// room the prompt leaves: a TPM budget reserves max_tokens for every
+// request in flight, and asking 4,096 for a 300-token answer reserved it
+// many times over. A part that does hit the limit (finish_reason length)
+// is split and redone, so a low guess costs a retry, never text.
+func maxTokensFor(srcTokens, expectOut, promptTokens int, o Options) int {
+	want := max(2*srcTokens+outputSlack, expectOut)
+	return min(want, o.ContextTokens-promptTokens, o.MaxOutputTokens)
 }
 
 // contextText is the context paragraph for a chunk starting after prev:
@@ -344,7 +356,7 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 			if !seen[k] {
 				fresh = append(fresh, k)
 				term := t.opts.Glossary.Terms[k]
-				add += llm.TokenCost(fmt.Sprintf("\n  - %q → %q", term.Source, term.Target))
+				add += llm.TokenCost(fmt.Sprintf("\n%q → %q", term.Source, term.Target))
 			}
 		}
 		if len(fresh) > 0 && len(seen) == 0 {

@@ -190,8 +190,8 @@ func TestLongArticleIsTranslatedInChunksWithinTheBudget(t *testing.T) {
 		body := llmtest.Between(r.User, "<article>", "</article>")
 		ctxPar := llmtest.Between(r.User, "<context>", "</context>")
 		n := len(llmtest.Paragraphs(body))
-		if !strings.Contains(r.System, fmt.Sprintf("answer with exactly %d paragraphs", n)) && !(n == 1 && strings.Contains(r.System, "answer with exactly one paragraph")) {
-			t.Errorf("request %d has %d paragraphs but its system prompt says otherwise:\n%s", i+1, n, r.System)
+		if !strings.Contains(r.User, fmt.Sprintf("answer with exactly %d paragraphs", n)) && !(n == 1 && strings.Contains(r.User, "answer with exactly one paragraph")) {
+			t.Errorf("request %d has %d paragraphs but its user message says otherwise:\n%s", i+1, n, r.User)
 		}
 		if i == 0 {
 			if ctxPar != "" {
@@ -441,7 +441,7 @@ func TestGlossaryTermsGoOnlyToChunksContainingThem(t *testing.T) {
 		body := strings.ToLower(llmtest.Between(r.User, "<article>", "</article>"))
 		for _, term := range g.Terms {
 			inText := containsWord(body, strings.ToLower(term.Source))
-			inPrompt := strings.Contains(r.System, fmt.Sprintf("%q → %q", term.Source, term.Target))
+			inPrompt := strings.Contains(r.User, fmt.Sprintf("%q → %q", term.Source, term.Target))
 			if inText != inPrompt {
 				t.Errorf("request %d: term %q in text %v, in prompt %v", i+1, term.Source, inText, inPrompt)
 			}

@@ -37,13 +37,14 @@ func main() {
 		cpuN    = flag.Int("cpu", 1000, "article count for the CPU time figure")
 		rssN    = flag.String("rss", "1000,10000", "article counts for the peak RSS figure")
 		cachedN = flag.Int("cached", 1000, "article count for the cached re-run")
-		only    = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate (comma-separated)")
+		prefixN = flag.Int("prefix", 200, "article count for the shared-prefix figure")
+		only    = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix (comma-separated)")
 		seed    = flag.Uint64("seed", 1, "corpus seed")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *only, *seed}); err != nil {
+	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *only, *seed}); err != nil {
 		fmt.Fprintln(os.Stderr, "brief-bench:", err)
 		os.Exit(1)
 	}
@@ -57,6 +58,7 @@ type options struct {
 	cpuN            int
 	rssN            []int
 	cachedN         int
+	prefixN         int
 	only            string
 	seed            uint64
 }
@@ -145,6 +147,14 @@ func run(ctx context.Context, o options) error {
 			rep.Rate = append(rep.Rate, r)
 			fmt.Fprintln(os.Stderr, "  ", bench.DescribeRate(r))
 		}
+	}
+	if want("prefix") {
+		r, err := s.Prefix(ctx, o.prefixN)
+		if err != nil {
+			return err
+		}
+		rep.Prefix = &r
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribePrefix(r))
 	}
 	fmt.Print(rep.Markdown())
 	return nil

@@ -131,7 +131,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
 //	fake clear                                   drop every fault and answer
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
-//	fake sent STAGE USERMATCH SYSTEMREGEXP       assert the system prompt sent with such a request matched
+//	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
 //	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
@@ -209,11 +209,11 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		check(n == atoi(args[2]), "%d %s requests, want %s", n, args[1], args[2])
 	case "sent":
-		// fake sent STAGE USERMATCH SYSTEMREGEXP: some request of STAGE whose
-		// user message contains USERMATCH had a system prompt matching
-		// SYSTEMREGEXP (with !: none did).
+		// fake sent STAGE USERMATCH REGEXP: some request of STAGE whose
+		// user message contains USERMATCH had a prompt (system prompt, a
+		// newline, user message) matching REGEXP (with !: none did).
 		if len(args) != 4 {
-			ts.Fatalf("usage: fake sent STAGE USERMATCH SYSTEMREGEXP")
+			ts.Fatalf("usage: fake sent STAGE USERMATCH REGEXP")
 		}
 		re, err := regexp.Compile(args[3])
 		ts.Check(err)
@@ -221,13 +221,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		for _, r := range f.srv.Requests() {
 			if (args[1] == "any" || r.Stage == args[1]) && strings.Contains(r.User, args[2]) {
 				seen = true
-				found = found || re.MatchString(r.System)
+				found = found || re.MatchString(r.System+"\n"+r.User)
 			}
 		}
 		if !seen {
 			ts.Fatalf("no %s request contained %q", args[1], args[2])
 		}
-		check(found, "%s requests containing %q: system prompt matching %q", args[1], args[2], args[3])
+		check(found, "%s requests containing %q: prompt matching %q", args[1], args[2], args[3])
 	case "maxinflight":
 		got := f.srv.MaxInFlight()
 		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])

@@ -45,6 +45,9 @@ type EndpointConfig struct {
 	// RateHeaders sends OpenAI's x-ratelimit-{limit,remaining,reset}-
 	// {requests,tokens} headers on every answer.
 	RateHeaders bool
+	// MeasurePrefix records the translate prompts' shared prefixes
+	// (EndpointStats.PrefixShared and PrefixTotal).
+	MeasurePrefix bool
 }
 
 // Endpoint is a running fake endpoint with the figures a benchmark needs:
@@ -58,6 +61,7 @@ type Endpoint struct {
 	reqs  bucket
 	toks  bucket
 	clock func() time.Time
+	pfx   prefixLog
 }
 
 // EndpointStats are an endpoint's counters.
@@ -81,6 +85,9 @@ type EndpointStats struct {
 	// Arrivals are the served requests in arrival order, for a timeline
 	// of the run.
 	Arrivals []Arrival
+	// PrefixShared and PrefixTotal: with MeasurePrefix, the bytes of the
+	// translate prompts shared with an earlier one, and all of them.
+	PrefixShared, PrefixTotal int
 }
 
 // Arrival is when a served request arrived, its stage and how long it
@@ -197,6 +204,10 @@ func (e *Endpoint) handle(req llmtest.ChatRequest) llmtest.Reply {
 	e.stats.Busy += busy
 	e.stats.Arrivals = append(e.stats.Arrivals, Arrival{At: now, Stage: stage, Busy: busy})
 	e.stats.Charged += charge
+	if e.cfg.MeasurePrefix && stage == "translate" {
+		e.pfx.add(sys + "\x00" + user)
+		e.stats.PrefixShared, e.stats.PrefixTotal = e.pfx.shared, e.pfx.total
+	}
 	e.stats.Used += prompt + answer
 	if e.cfg.RateHeaders {
 		rep.Header = http.Header{}

@@ -52,6 +52,7 @@ type Report struct {
 	RSS    []RSSResult
 	Cached *CachedResult
 	Rate   []RateResult
+	Prefix *PrefixResult
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
@@ -90,8 +91,8 @@ func DescribeCached(r CachedResult) string {
 
 // DescribeRate is one line about a rate-limited run.
 func DescribeRate(r RateResult) string {
-	return fmt.Sprintf("%s: %d articles in %v (%d failed), %d requests, %d tokens charged; %.1f%% of the request ceiling, %.1f%% of the token ceiling; %d × 429",
-		r.Scenario.Name, r.Scenario.N, r.Run.Wall.Round(time.Millisecond), r.Run.Totals.Failed, r.Stats.Total(), r.Stats.Charged,
+	return fmt.Sprintf("%s: %d articles in %v (%d failed, %.0f articles/minute), %d requests, %d tokens charged; %.1f%% of the request ceiling, %.1f%% of the token ceiling; %d × 429",
+		r.Scenario.Name, r.Scenario.N, r.Run.Wall.Round(time.Millisecond), r.Run.Totals.Failed, r.ArticlesPerMinute(), r.Stats.Total(), r.Stats.Charged,
 		100*r.RequestShare, 100*r.TokenShare, r.Stats.Refused)
 }
 
@@ -134,9 +135,13 @@ func (r Report) Markdown() string {
 		if f := x.Run.Totals.Failed; f > 0 {
 			failed = fmt.Sprintf(", %d articles failed", f)
 		}
-		fmt.Fprintf(&b, "| rate limit %s (%s) | ≥ 95 %%, ≤ %d × 429 | %.1f %% of the %s ceiling, %d × 429%s | %s |\n",
-			x.Scenario.Name, limits(x.Scenario), TargetRefused, 100*x.Share, what, x.Stats.Refused, failed,
+		fmt.Fprintf(&b, "| rate limit %s (%s) | ≥ 95 %%, ≤ %d × 429 | %.1f %% of the %s ceiling, %d × 429%s; %.0f articles/minute | %s |\n",
+			x.Scenario.Name, limits(x.Scenario), TargetRefused, 100*x.Share, what, x.Stats.Refused, failed, x.ArticlesPerMinute(),
 			met(x.Share >= TargetShare && x.Stats.Refused <= TargetRefused && x.Run.Totals.Failed == 0))
+	}
+	if p := r.Prefix; p != nil {
+		fmt.Fprintf(&b, "| shared prefix of translate prompts, %d articles with a glossary | — | %.1f %% (%d requests) | |\n",
+			p.N, 100*p.Share(), p.Requests)
 	}
 	return b.String()
 }

@@ -76,9 +76,8 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 		return out
 	}
 
-	tr := chatReq(
-		render(prompts.TranslateSystem, map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "Context": ""}),
-		render(prompts.TranslateUser, map[string]any{"Text": danish, "Context": ""}))
+	data := map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "Context": "", "Text": danish}
+	tr := chatReq(render(prompts.TranslateSystem, data), render(prompts.TranslateUser, data))
 	tr.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	text, finish, usage, err := streamAll(t, c, tr)
 	if err != nil {
