@@ -46,7 +46,7 @@ type EndpointConfig struct {
 	// {requests,tokens} headers on every answer.
 	RateHeaders bool
 	// MeasurePrefix records the translate prompts' shared prefixes
-	// (EndpointStats.PrefixShared and PrefixTotal).
+	// (EndpointStats.Prefix).
 	MeasurePrefix bool
 }
 
@@ -85,9 +85,9 @@ type EndpointStats struct {
 	// Arrivals are the served requests in arrival order, for a timeline
 	// of the run.
 	Arrivals []Arrival
-	// PrefixShared and PrefixTotal: with MeasurePrefix, the bytes of the
-	// translate prompts shared with an earlier one, and all of them.
-	PrefixShared, PrefixTotal int
+	// Prefix: with MeasurePrefix, how the translate prompts shared
+	// prefixes (a snapshot of the totals).
+	Prefix prefixLog
 }
 
 // Arrival is when a served request arrived, its stage and how long it
@@ -205,8 +205,8 @@ func (e *Endpoint) handle(req llmtest.ChatRequest) llmtest.Reply {
 	e.stats.Arrivals = append(e.stats.Arrivals, Arrival{At: now, Stage: stage, Busy: busy})
 	e.stats.Charged += charge
 	if e.cfg.MeasurePrefix && stage == "translate" {
-		e.pfx.add(sys + "\x00" + user)
-		e.stats.PrefixShared, e.stats.PrefixTotal = e.pfx.shared, e.pfx.total
+		e.pfx.add(sys, user)
+		e.stats.Prefix = prefixLog{systems: e.pfx.systems, shared: e.pfx.shared, sharedLast: e.pfx.sharedLast, total: e.pfx.total}
 	}
 	e.stats.Used += prompt + answer
 	if e.cfg.RateHeaders {

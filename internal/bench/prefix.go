@@ -13,20 +13,33 @@ import (
 // OpenAI all reuse the computed prefix two requests share) could have
 // reused from an earlier one.
 type prefixLog struct {
-	prompts       []string
-	shared, total int
+	prompts []string
+	systems map[string]bool
+	// shared: with the best earlier prompt (a cache that keeps every
+	// prefix, like vLLM's or OpenAI's); sharedLast: with the one just
+	// before (a server slot that keeps only its last prompt).
+	shared, sharedLast, total int
 }
 
-// add records prompt (the system prompt, a NUL, the user message: the
-// order a chat template lays them out) and its longest common prefix with
-// any earlier prompt. Quadratic, so only on when a benchmark asks.
-func (p *prefixLog) add(prompt string) {
-	best := 0
+// add records a request's system prompt and user message and their longest
+// common prefix (system, NUL, user: the order a chat template lays them
+// out) with earlier ones. Quadratic, so only on when a benchmark asks.
+func (p *prefixLog) add(system, user string) {
+	prompt := system + "\x00" + user
+	best, last := 0, 0
 	for _, q := range p.prompts {
 		best = max(best, commonPrefix(q, prompt))
 	}
+	if n := len(p.prompts); n > 0 {
+		last = commonPrefix(p.prompts[n-1], prompt)
+	}
+	if p.systems == nil {
+		p.systems = map[string]bool{}
+	}
+	p.systems[system] = true
 	p.prompts = append(p.prompts, prompt)
 	p.shared += best
+	p.sharedLast += last
 	p.total += len(prompt)
 }
 
@@ -45,13 +58,20 @@ type PrefixResult struct {
 	N        int
 	Requests int
 	// Shared and Total are bytes of translate prompts: the part each
-	// shared with an earlier one, and all of them.
-	Shared, Total int
-	Run           Measurement
+	// shared with any earlier one, and all of them; SharedLast is the part
+	// shared with the request just before. Systems counts distinct system
+	// prompts.
+	Shared, SharedLast, Total, Systems int
+	Run                                Measurement
 }
 
 // Share is Shared / Total.
 func (r PrefixResult) Share() float64 { return float64(r.Shared) / float64(max(r.Total, 1)) }
+
+// ShareLast is SharedLast / Total.
+func (r PrefixResult) ShareLast() float64 {
+	return float64(r.SharedLast) / float64(max(r.Total, 1))
+}
 
 // benchGlossary holds terms the corpus uses (its organisations), so some
 // parts carry glossary lines and others do not, as in a newsroom's runs.
@@ -84,13 +104,14 @@ func (s *Suite) Prefix(ctx context.Context, n int) (PrefixResult, error) {
 		return PrefixResult{}, err
 	}
 	st := e.Stats()
-	return PrefixResult{N: n, Requests: st.Served["translate"], Shared: st.PrefixShared, Total: st.PrefixTotal, Run: m}, nil
+	return PrefixResult{N: n, Requests: st.Served["translate"], Shared: st.Prefix.shared, SharedLast: st.Prefix.sharedLast,
+		Total: st.Prefix.total, Systems: len(st.Prefix.systems), Run: m}, nil
 }
 
 // DescribePrefix is one line about a shared-prefix run.
 func DescribePrefix(r PrefixResult) string {
-	return fmt.Sprintf("%d articles, %d translate requests: %.1f%% of their prompt bytes shared with an earlier request (%d of %d), wall %v",
-		r.N, r.Requests, 100*r.Share(), r.Shared, r.Total, r.Run.Wall.Round(time.Millisecond))
+	return fmt.Sprintf("%d articles, %d translate requests, %d distinct system prompts: %.1f%% of their prompt bytes shared with some earlier request, %.1f%% with the one just before (%d, %d of %d bytes), wall %v",
+		r.N, r.Requests, r.Systems, 100*r.Share(), 100*r.ShareLast(), r.Shared, r.SharedLast, r.Total, r.Run.Wall.Round(time.Millisecond))
 }
 
 // ArticlesPerMinute is a rate-limited run's throughput.

@@ -140,8 +140,8 @@ func (r Report) Markdown() string {
 			met(x.Share >= TargetShare && x.Stats.Refused <= TargetRefused && x.Run.Totals.Failed == 0))
 	}
 	if p := r.Prefix; p != nil {
-		fmt.Fprintf(&b, "| shared prefix of translate prompts, %d articles with a glossary | — | %.1f %% (%d requests) | |\n",
-			p.N, 100*p.Share(), p.Requests)
+		fmt.Fprintf(&b, "| shared prefix of translate prompts, %d articles with a glossary | — | %d system prompts; %.1f %% of prompt bytes shared with some earlier request, %.1f %% with the one before (%d requests) | |\n",
+			p.N, p.Systems, 100*p.Share(), 100*p.ShareLast(), p.Requests)
 	}
 	return b.String()
 }

@@ -1,0 +1,252 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Server is one endpoint of a Pool: its client (with its own base URL, key,
+// model name, retries and rate limits) and how many requests it serves at
+// once.
+type Server struct {
+	Client *Client
+	// Slots is how many requests go to this server at once (at least 1).
+	Slots int
+}
+
+// Pool spreads requests over several servers: each request goes to a live
+// server with a free slot, so a fast server, freeing its slots sooner, does
+// more of the work. A server that goes down (unreachable, a fatal answer
+// such as a rejected key or an unknown model, or failing every retry) is
+// taken out of the run with one line to Logf, and the request is sent again
+// to another; the error only reaches the caller when no server is left (or,
+// for a request that fails on every try, when it was the last one).
+//
+// Rate limits and Retry-After stay per server: each Client has its own
+// limiter. Each server's preflight runs before its first request.
+type Pool struct {
+	servers []*poolServer
+	logf    func(format string, args ...any)
+
+	mu      sync.Mutex
+	changed chan struct{} // closed (and replaced) when a slot frees or a server goes down
+}
+
+type poolServer struct {
+	c     *Client
+	slots int
+	pre   onceError
+
+	busy int   // guarded by Pool.mu
+	down error // guarded by Pool.mu; set once
+}
+
+var _ Completer = (*Pool)(nil)
+
+// NewPool returns a pool over servers; logf (may be nil) gets the line of a
+// server taken out.
+func NewPool(servers []Server, logf func(format string, args ...any)) *Pool {
+	p := &Pool{logf: logf, changed: make(chan struct{})}
+	for _, s := range servers {
+		p.servers = append(p.servers, &poolServer{c: s.Client, slots: max(s.Slots, 1)})
+	}
+	return p
+}
+
+// Slots is the total of the servers' slots.
+func (p *Pool) Slots() int {
+	n := 0
+	for _, s := range p.servers {
+		n += s.slots
+	}
+	return n
+}
+
+// Complete sends req to a live server with a free slot, waiting for one
+// when all are busy, and sends it again elsewhere when its server goes down.
+func (p *Pool) Complete(ctx context.Context, req Request) (Response, error) {
+	attempts := 0
+	for {
+		s, err := p.acquire(ctx)
+		if err != nil {
+			return Response{}, err
+		}
+		resp, err := s.complete(ctx, req)
+		p.release(s)
+		attempts += max(resp.Attempts, 0)
+		if err == nil {
+			resp.Attempts = max(attempts, 1)
+			return resp, nil
+		}
+		if ctx.Err() != nil || !p.takeOut(s, err) {
+			return resp, err
+		}
+	}
+}
+
+func (s *poolServer) complete(ctx context.Context, req Request) (Response, error) {
+	if err := s.pre.Do(func() error { return s.c.Preflight(ctx) }); err != nil {
+		return Response{}, err
+	}
+	return s.c.Complete(ctx, req)
+}
+
+// acquire takes a free slot of a live server, the one with the most free
+// slots, waiting while all are busy. With every server down it returns the
+// error that took the last one out.
+func (p *Pool) acquire(ctx context.Context) (*poolServer, error) {
+	for {
+		p.mu.Lock()
+		var best *poolServer
+		var lastDown error
+		live := 0
+		for _, s := range p.servers {
+			if s.down != nil {
+				lastDown = s.down
+				continue
+			}
+			live++
+			if free := s.slots - s.busy; free > 0 && (best == nil || free > best.slots-best.busy) {
+				best = s
+			}
+		}
+		if best != nil {
+			best.busy++
+			p.mu.Unlock()
+			return best, nil
+		}
+		wait := p.changed
+		p.mu.Unlock()
+		if live == 0 {
+			return nil, lastDown
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+	}
+}
+
+func (p *Pool) release(s *poolServer) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s.busy--
+	p.signal()
+}
+
+// signal wakes every waiter; callers hold p.mu.
+func (p *Pool) signal() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// takeOut decides whether err means s is down, takes it out if so, and
+// reports whether the request should go to another server. A fatal error
+// takes the server out even when it is the last one (the run then fails
+// with that error); a request that failed every retry only does when
+// another server is left, since a lone server's transient trouble fails the
+// article, not the run. Errors about the request itself (ErrArticle) are
+// the caller's.
+func (p *Pool) takeOut(s *poolServer, err error) bool {
+	fatal := errors.Is(err, ErrFatal)
+	if !fatal && !errors.Is(err, ErrTransient) {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s.down != nil {
+		// Another request already took it out: go elsewhere if anyone is left.
+		return p.liveLocked() > 0
+	}
+	others := p.liveLocked() - 1
+	if !fatal && others == 0 {
+		return false
+	}
+	s.down = err
+	p.signal()
+	if len(p.servers) > 1 && p.logf != nil {
+		p.logf("%s is taken out of this run: %s; %s", s.c.Endpoint(), strings.TrimSuffix(err.Error(), "."), p.remainingLocked(others))
+	}
+	return others > 0
+}
+
+func (p *Pool) liveLocked() int {
+	n := 0
+	for _, s := range p.servers {
+		if s.down == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *Pool) remainingLocked(others int) string {
+	if others == 0 {
+		return "no server is left"
+	}
+	var names []string
+	for _, s := range p.servers {
+		if s.down == nil {
+			names = append(names, s.c.Endpoint())
+		}
+	}
+	return fmt.Sprintf("its requests go to %s", strings.Join(names, ", "))
+}
+
+// Stats sums the servers' totals.
+func (p *Pool) Stats() Stats {
+	var st Stats
+	for _, s := range p.servers {
+		x := s.c.Stats()
+		st.Requests += x.Requests
+		st.Completed += x.Completed
+		st.Failed += x.Failed
+		st.Retries += x.Retries
+		st.Usage = st.Usage.Add(x.Usage)
+	}
+	return st
+}
+
+// ServerStats are the totals of each server, in the pool's order.
+func (p *Pool) ServerStats() []ServerStats {
+	out := make([]ServerStats, len(p.servers))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, s := range p.servers {
+		out[i] = ServerStats{Endpoint: s.c.Endpoint(), Stats: s.c.Stats(), Down: s.down != nil}
+	}
+	return out
+}
+
+// ServerStats is one server's share of a pool's work.
+type ServerStats struct {
+	Endpoint string
+	Stats    Stats
+	Down     bool
+}
+
+// onceError runs a function that can fail once; the others wait for its
+// result. A context's end is not remembered, so a later caller tries again.
+type onceError struct {
+	mu   sync.Mutex
+	done bool
+	err  error
+}
+
+func (o *onceError) Do(f func() error) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done {
+		return o.err
+	}
+	err := f()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	o.done, o.err = true, err
+	return err
+}
