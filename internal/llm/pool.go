@@ -8,10 +8,10 @@ import (
 	"sync"
 )
 
-// Server is one endpoint of a Pool: its client (with its own base URL, key,
+// Member is one server of a Pool: its client (with its own base URL, key,
 // model name, retries and rate limits) and how many requests it serves at
 // once.
-type Server struct {
+type Member struct {
 	Client *Client
 	// Slots is how many requests go to this server at once (at least 1).
 	Slots int
@@ -48,7 +48,7 @@ var _ Completer = (*Pool)(nil)
 
 // NewPool returns a pool over servers; logf (may be nil) gets the line of a
 // server taken out.
-func NewPool(servers []Server, logf func(format string, args ...any)) *Pool {
+func NewPool(servers []Member, logf func(format string, args ...any)) *Pool {
 	p := &Pool{logf: logf, changed: make(chan struct{})}
 	for _, s := range servers {
 		p.servers = append(p.servers, &poolServer{c: s.Client, slots: max(s.Slots, 1)})

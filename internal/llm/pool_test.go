@@ -89,7 +89,7 @@ func TestPoolSendsEachRequestToAServerWithAFreeSlot(t *testing.T) {
 	var slowOpen, fastOpen openCounter
 	cs, _ := newClient(t, slow, func(c *llm.Config) { c.HTTPClient = &http.Client{Transport: &slowOpen} })
 	cf, _ := newClient(t, fast, func(c *llm.Config) { c.HTTPClient = &http.Client{Transport: &fastOpen} })
-	p := llm.NewPool([]llm.Server{{Client: cs, Slots: 2}, {Client: cf, Slots: 6}}, nil)
+	p := llm.NewPool([]llm.Member{{Client: cs, Slots: 2}, {Client: cf, Slots: 6}}, nil)
 	if p.Slots() != 8 {
 		t.Fatalf("Slots = %d, want 8", p.Slots())
 	}
@@ -119,7 +119,7 @@ func TestPoolTakesADeadServerOutWithOneLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl, _ := newClient(t, live)
-	p := llm.NewPool([]llm.Server{{Client: dead, Slots: 4}, {Client: cl, Slots: 1}}, h.logf)
+	p := llm.NewPool([]llm.Member{{Client: dead, Slots: 4}, {Client: cl, Slots: 1}}, h.logf)
 	if errs := sendAll(p, 20, 4); len(errs) > 0 {
 		t.Fatalf("errors with one server left: %v", errs)
 	}
@@ -136,13 +136,13 @@ func TestPoolTakesADeadServerOutWithOneLine(t *testing.T) {
 
 func TestPoolFailsOnlyWhenEveryServerIsDown(t *testing.T) {
 	h := &harness{}
-	var servers []llm.Server
+	var servers []llm.Member
 	for i := 0; i < 2; i++ {
 		c, err := llm.New(llm.Config{BaseURL: deadURL(t), Model: llmtest.Model, Sleep: h.sleep})
 		if err != nil {
 			t.Fatal(err)
 		}
-		servers = append(servers, llm.Server{Client: c, Slots: 2})
+		servers = append(servers, llm.Member{Client: c, Slots: 2})
 	}
 	p := llm.NewPool(servers, h.logf)
 	_, err := p.Complete(context.Background(), translateReq())
@@ -160,7 +160,7 @@ func TestPoolTakesOutAServerThatRejectsTheKey(t *testing.T) {
 	cb, _ := newClient(t, locked, func(c *llm.Config) { c.APIKey = "wrong" })
 	co, _ := newClient(t, open)
 	h := &harness{}
-	p := llm.NewPool([]llm.Server{{Client: cb, Slots: 8}, {Client: co, Slots: 1}}, h.logf)
+	p := llm.NewPool([]llm.Member{{Client: cb, Slots: 8}, {Client: co, Slots: 1}}, h.logf)
 	if errs := sendAll(p, 10, 3); len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
@@ -180,7 +180,7 @@ func TestPoolKeepsItsLastServerOnTransientFailures(t *testing.T) {
 	}))
 	c, _ := newClient(t, srv, func(c *llm.Config) { c.Retries = 1 })
 	h := &harness{}
-	p := llm.NewPool([]llm.Server{{Client: c, Slots: 1}}, h.logf)
+	p := llm.NewPool([]llm.Member{{Client: c, Slots: 1}}, h.logf)
 	for i := 0; i < 2; i++ {
 		_, err := p.Complete(context.Background(), translateReq())
 		if !errors.Is(err, llm.ErrTransient) {
@@ -198,7 +198,7 @@ func TestPoolMovesWorkOffAServerKilledMidRun(t *testing.T) {
 	ca, _ := newClient(t, a)
 	cb, _ := newClient(t, b)
 	h := &harness{}
-	p := llm.NewPool([]llm.Server{{Client: ca, Slots: 2}, {Client: cb, Slots: 2}}, h.logf)
+	p := llm.NewPool([]llm.Member{{Client: ca, Slots: 2}, {Client: cb, Slots: 2}}, h.logf)
 	go func() {
 		for b.Count() < 5 {
 			time.Sleep(time.Millisecond)
