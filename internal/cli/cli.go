@@ -124,7 +124,8 @@ default), OpenAI, vLLM or llama.cpp.`,
 	// `brief --version` is what people type first; `brief version` says more.
 	root.Version = versionString()
 	root.SetVersionTemplate("brief {{.Version}}\n")
-	root.AddCommand(newRunCmd(io), newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io),
+	root.AddCommand(newRunCmd(io), newSingleCmd(io, "translate", false), newSingleCmd(io, "summarize", true),
+		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io),
 		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitWith(ExitFatal, fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath()))

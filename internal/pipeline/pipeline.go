@@ -112,17 +112,23 @@ type runner struct {
 	cost       float64
 }
 
-// Run processes the inputs and writes everything into cfg.OutDir: a pool
-// of workers takes each input through its steps, what the cache holds is
-// finished after a fatal error, and the briefing and manifest are written
-// whatever happened, so what finished is not lost.
-func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
+// withDefaults fills what a caller may leave zero.
+func (cfg Config) withDefaults() Config {
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 1
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	return cfg
+}
+
+// Run processes the inputs and writes everything into cfg.OutDir: a pool
+// of workers takes each input through its steps, what the cache holds is
+// finished after a fatal error, and the briefing and manifest are written
+// whatever happened, so what finished is not lost.
+func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
+	cfg = cfg.withDefaults()
 	started := cfg.Now()
 	r := &runner{cfg: cfg, results: make([]result, len(inputs))}
 	for i, in := range inputs {

@@ -66,11 +66,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	tr, trCached, err := r.translation(ctx, e, a)
 	if err == nil {
 		e.Warnings = append(e.Warnings, tr.Warnings...)
-		if r.cfg.Strict && trCached && len(tr.Warnings) > 0 {
-			// A translation stored by an earlier, lenient run is held to
-			// --strict as well; the fresh path fails inside translate.
-			err = fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; "))
-		}
+		err = r.cfg.holdToStrict(tr, trCached)
 	}
 	var sum cachedSummary
 	sumCached := false
@@ -90,6 +86,15 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		e.Status = manifest.StatusCached
 	}
 	res.story = newStory(a, e, tr, sum, fromCache)
+	return nil
+}
+
+// holdToStrict fails a translation stored by an earlier, lenient run that
+// has findings when --strict is on; a fresh one fails inside translate.
+func (cfg Config) holdToStrict(tr translate.Result, cached bool) error {
+	if cfg.Strict && cached && len(tr.Warnings) > 0 {
+		return fmt.Errorf("translate: --strict: %s", strings.Join(tr.Warnings, "; "))
+	}
 	return nil
 }
 

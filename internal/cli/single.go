@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/wiring"
+	"github.com/brief-news/brief/translate"
+)
+
+// runOnlyFlags are `brief run` flags that mean nothing for one article on
+// stdout; the single-article commands hide them (a config file may still
+// set them for run).
+var runOnlyFlags = []string{"out", "concurrency", "format", "since", "dry-run", "deadline", "max-cost", "max-tokens"}
+
+// newSingleCmd builds `brief translate` and `brief summarize`: one article
+// from a file or stdin, through the same cache and checks as a run, the
+// result on stdout and the findings on stderr, as llm and mods do.
+func newSingleCmd(io *iostreams.IOStreams, name string, withSummary bool) *cobra.Command {
+	o := &runOptions{}
+	what := map[bool]string{false: "the English translation", true: "the summary"}[withSummary]
+	cmd := &cobra.Command{
+		Use:   name + " [FILE|-]",
+		Short: "Print " + what + " of one article (a file, or stdin) on stdout",
+		Long: `Reads one article in the wire format from FILE, or from stdin when FILE is -
+or missing, and prints ` + what + ` on stdout. Findings of the quality checks
+go to stderr as "warn:" lines. The cache and the checks are those of brief run,
+so an article already translated by a run costs no request.
+
+Exit codes: 0 done (even with warnings); 1 it could not be done (no article,
+endpoint down, the model failed); 2 the quality checks (or --strict) refused
+the translation, whose findings are on stderr; 130 interrupted.`,
+		Example: `  brief ` + name + ` testdata/articles/vulkan-island.txt
+  pbpaste | brief ` + name + ` - --model gemma3:12b`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := applyLayers(cmd.Flags()); err != nil {
+				return exitWith(ExitFatal, err)
+			}
+			if err := o.validate(); err != nil {
+				return exitWith(ExitFatal, err)
+			}
+			src := "-"
+			if len(args) == 1 {
+				src = args[0]
+			}
+			return runSingle(cmd.Context(), io, o, src, withSummary)
+		},
+	}
+	o.register(cmd.Flags())
+	for _, f := range runOnlyFlags {
+		if fl := cmd.Flags().Lookup(f); fl != nil {
+			fl.Hidden = true
+		}
+	}
+	return cmd
+}
+
+func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src string, withSummary bool) error {
+	a, err := readSingle(io, src, o.maxSize)
+	if err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	// Retries and slow loads are said on stderr, as in a run.
+	rep := progress.New(io.ErrOut, 1, false, o.quiet)
+	run, err := wiring.New(o.settings(time.Now(), "", rep))
+	if err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	if err := run.OpenCache(); err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	res, err := pipeline.One(ctx, run.Config, a, withSummary)
+	switch {
+	case ctx.Err() != nil:
+		return exitWith(ExitInterrupted, nil)
+	case errors.Is(err, translate.ErrQA) || (err != nil && o.strict && len(res.Warnings) > 0):
+		// The checks (or --strict) refused it: say why, nothing on stdout.
+		printWarnings(io, res.Warnings)
+		return exitWith(ExitPartial, fmt.Errorf("%s: %w", a.Path, err))
+	case err != nil:
+		return exitWith(ExitFatal, fmt.Errorf("%s: %w", a.Path, err))
+	}
+	printSingle(io, res)
+	if o.verbose {
+		fmt.Fprintf(io.ErrOut, "brief: %s, %d requests, %d tokens\n",
+			map[bool]string{true: "from the cache", false: "made now"}[res.Cached], res.Translation.Requests, res.Translation.Usage.Total())
+	}
+	return nil
+}
+
+// readSingle reads FILE or stdin ("-") with the same size limit and parser
+// as a run; an input that is no article is an error, not a skip.
+func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Article, error) {
+	opts := article.Options{MaxBytes: maxSize}
+	var a article.Article
+	var err error
+	if src == "-" {
+		var data []byte
+		data, err = readLimited(io.In, maxSize)
+		if err == nil {
+			a, err = article.Parse("stdin", data, opts)
+		}
+	} else {
+		a, err = article.ReadFile(src, opts)
+	}
+	var skip *article.SkipError
+	if errors.As(err, &skip) {
+		return a, fmt.Errorf("%s is not an article brief can translate: %s", skip.Path, skip.Reason)
+	}
+	return a, err
+}
+
+// readLimited reads at most max+1 bytes, so an endless pipe cannot fill
+// memory; article.Parse then refuses what is over the limit.
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read stdin: %v", err)
+	}
+	return data, nil
+}
+
+// printSingle writes the result on stdout and the findings on stderr.
+func printSingle(io *iostreams.IOStreams, res pipeline.Single) {
+	if s := res.Summary; s != nil {
+		fmt.Fprintln(io.Out, s.Headline)
+		fmt.Fprintln(io.Out)
+		fmt.Fprintln(io.Out, s.Summary.Summary)
+		if len(s.KeyPoints) > 0 {
+			fmt.Fprintln(io.Out)
+			for _, k := range s.KeyPoints {
+				fmt.Fprintln(io.Out, "- "+k)
+			}
+		}
+	} else {
+		fmt.Fprintln(io.Out, res.Translation.Text())
+	}
+	printWarnings(io, res.Warnings)
+}
+
+func printWarnings(io *iostreams.IOStreams, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(io.ErrOut, "warn: "+strings.TrimSpace(w))
+	}
+}

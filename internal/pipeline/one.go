@@ -1,0 +1,46 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/summarize"
+	"github.com/brief-news/brief/translate"
+)
+
+// Single is one article's steps done outside a run, for `brief translate`
+// and `brief summarize`: the same cache keys, checks and budget-free
+// accounting as a run, and no file written.
+type Single struct {
+	Translation translate.Result
+	Summary     *summarize.Result // nil unless asked for
+	Cached      bool              // every step came from the cache
+	// Warnings are what the run would put in the manifest entry: the
+	// input's own (encoding) and the translation's findings.
+	Warnings []string
+}
+
+// One translates a (and, with withSummary, summarises it) through cfg's
+// cache, storing what it makes.
+func One(ctx context.Context, cfg Config, a article.Article, withSummary bool) (Single, error) {
+	cfg = cfg.withDefaults()
+	r := &runner{cfg: cfg}
+	e := &manifest.Entry{Source: a.Path}
+	var out Single
+	tr, cached, err := r.translation(ctx, e, a)
+	out.Translation, out.Cached = tr, cached
+	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
+	if err == nil {
+		err = cfg.holdToStrict(tr, cached)
+	}
+	if err != nil || !withSummary {
+		return out, err
+	}
+	cs, cachedSum, err := r.summary(ctx, e, tr)
+	if err != nil {
+		return out, err
+	}
+	out.Summary, out.Cached = &cs.Result, cached && cachedSum
+	return out, nil
+}
