@@ -23,6 +23,12 @@ type Input struct {
 	// symlink, an unreadable folder). The caller records the input as
 	// skipped with this reason and reads nothing.
 	Skip string
+	// Root, for an input found below a folder, is that folder's real path,
+	// and Rel the file to open below it (the symlink's target for a link
+	// inside the folder). ReadInput opens Rel through os.Root, so a file
+	// swapped for a link to somewhere else after discovery is not read.
+	// Both are empty for a file named on the command line.
+	Root, Rel string
 }
 
 // DiscoverOptions tune Discover.
@@ -143,7 +149,11 @@ func (d *discoverer) walk(root string) {
 	}
 	var list []found
 	take := func(rel, real string) {
-		list = append(list, found{in: Input{Path: filepath.Join(root, rel)}, real: real})
+		in := Input{Path: filepath.Join(root, rel), Root: realRoot, Rel: rel}
+		if r, err := filepath.Rel(realRoot, real); err == nil {
+			in.Rel = r // a symlink inside the folder: open its target
+		}
+		list = append(list, found{in: in, real: real})
 	}
 	skip := func(rel, reason string) {
 		list = append(list, found{in: Input{Path: filepath.Join(root, rel), Skip: reason}, real: filepath.Join(realRoot, rel)})
@@ -284,16 +294,30 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// ReadFile reads and parses one file. It checks the size before reading, so
-// an oversized file is skipped without being loaded, and never opens
-// devices or pipes (a FIFO would block). Unreadable files are a *SkipError,
-// like every other input that is not an article.
+// ReadFile reads and parses one file. It never blocks on a device or pipe
+// (the file is opened non-blocking and its type checked once open, so a
+// file swapped for a FIFO after it was listed is refused, not waited on)
+// and checks the size before reading, so an oversized file is skipped
+// without being loaded. Unreadable files are a *SkipError, like every
+// other input that is not an article.
 func ReadFile(path string, opts Options) (Article, error) {
+	testHookBeforeOpen(path)
+	f, err := os.OpenFile(path, openFlags, 0)
+	return readOpened(path, f, err, opts)
+}
+
+// readOpened reads the file open returned, checking what was opened (not
+// what a Stat before saw).
+func readOpened(path string, f *os.File, err error, opts Options) (Article, error) {
 	a := Article{ID: Slug(filepath.Base(path)), Path: path}
 	skip := func(reason string) (Article, error) {
 		return a, &SkipError{Path: path, Reason: reason}
 	}
-	fi, err := os.Stat(path)
+	if err != nil {
+		return skip(openReason(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return skip(openReason(err))
 	}
@@ -307,11 +331,6 @@ func ReadFile(path string, opts Options) (Article, error) {
 	if max >= 0 && fi.Size() > max {
 		return skip(sizeReason(fi.Size(), max))
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return skip(openReason(err))
-	}
-	defer f.Close()
 	var r io.Reader = f
 	if max >= 0 {
 		// The file may have grown since Stat; read one byte past the
@@ -325,8 +344,33 @@ func ReadFile(path string, opts Options) (Article, error) {
 	return Parse(path, data, opts)
 }
 
+// openInRoot opens rel below the folder root through os.Root, so no link
+// can lead the open outside the folder, whatever changed since discovery.
+func openInRoot(root, rel string) (*os.File, error) {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	f, err := r.OpenFile(rel, openFlags, 0)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+		if fi, lerr := r.Lstat(rel); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, errEscapes
+		}
+	}
+	return f, err
+}
+
+var errEscapes = errors.New("escapes")
+
+// testHookBeforeOpen lets a test swap a file at the moment a check-then-open
+// would be raced, deterministically.
+var testHookBeforeOpen = func(path string) {}
+
 func openReason(err error) string {
 	switch {
+	case errors.Is(err, errEscapes):
+		return ReasonEscapes
 	case errors.Is(err, fs.ErrNotExist):
 		return ReasonDisappeared
 	case errors.Is(err, fs.ErrPermission):
@@ -342,7 +386,15 @@ func ReadInput(in Input, opts Options) (Article, error) {
 	if in.Skip != "" {
 		return Article{ID: in.ID, Path: in.Path}, &SkipError{Path: in.Path, Reason: in.Skip}
 	}
-	a, err := ReadFile(in.Path, opts)
+	var a Article
+	var err error
+	if in.Root != "" {
+		testHookBeforeOpen(in.Path)
+		f, oerr := openInRoot(in.Root, in.Rel)
+		a, err = readOpened(in.Path, f, oerr, opts)
+	} else {
+		a, err = ReadFile(in.Path, opts)
+	}
 	a.ID = in.ID
 	return a, err
 }

@@ -325,3 +325,57 @@ func TestReadFileUnreadable(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A file listed inside the folder and swapped for a symlink to a file
+// outside it before it is read is not read: the secret never reaches the
+// model. The swap happens between Discover and ReadInput, as in a run.
+func TestReadInputFileSwappedForOutsideSymlink(t *testing.T) {
+	base := t.TempDir()
+	in := filepath.Join(base, "in")
+	write(t, filepath.Join(in, "zzz.txt"), sample)
+	secret := filepath.Join(base, "hemmelig.txt")
+	write(t, secret, " date 2024-01 Hemmeligt indhold.\n\nKun til intern brug.\n\n/ritzau/")
+	ins, err := Discover([]string{in}, DiscoverOptions{})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("Discover = %v, %v", ins, err)
+	}
+	if err := os.Remove(filepath.Join(in, "zzz.txt")); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, secret, filepath.Join(in, "zzz.txt"))
+	a, err := ReadInput(ins[0], Options{})
+	var se *SkipError
+	if !errors.As(err, &se) || se.Reason != ReasonEscapes {
+		t.Fatalf("err = %v, want skip %q", err, ReasonEscapes)
+	}
+	if strings.Contains(a.Lede+strings.Join(a.Paragraphs, ""), "Hemmeligt") {
+		t.Fatal("the file outside the folder was read")
+	}
+
+	// A relative link that climbs out is refused the same way.
+	os.Remove(filepath.Join(in, "zzz.txt"))
+	symlink(t, "../hemmelig.txt", filepath.Join(in, "zzz.txt"))
+	if _, err := ReadInput(ins[0], Options{}); !errors.As(err, &se) || se.Reason != ReasonEscapes {
+		t.Fatalf("relative link out: err = %v, want skip %q", err, ReasonEscapes)
+	}
+}
+
+// Links inside the folder, absolute or relative, are still read through the
+// folder's os.Root.
+func TestReadInputSymlinkInsideFolder(t *testing.T) {
+	in := t.TempDir()
+	write(t, filepath.Join(in, ".lager", "a.txt"), sample)
+	write(t, filepath.Join(in, ".lager", "b.txt"), sample)
+	symlink(t, filepath.Join(in, ".lager", "a.txt"), filepath.Join(in, "abs.txt"))
+	symlink(t, filepath.Join(".lager", "b.txt"), filepath.Join(in, "rel.txt"))
+	ins, err := Discover([]string{in}, DiscoverOptions{})
+	if err != nil || len(ins) != 2 {
+		t.Fatalf("Discover = %+v, %v", ins, err)
+	}
+	for _, x := range ins {
+		a, err := ReadInput(x, Options{})
+		if err != nil || a.Lede != "En kort nyhed." {
+			t.Fatalf("%s: ReadInput = %+v, %v", x.Path, a, err)
+		}
+	}
+}

@@ -45,6 +45,7 @@ const (
 	ReasonIsFolder     = "is a folder, not a file"
 	ReasonDisappeared  = "the file disappeared before it could be read"
 	ReasonUnreadable   = "cannot read the file: permission denied; check its permissions"
+	ReasonEscapes      = "the file became a symlink leading outside the input folder after it was listed; not read"
 	warnCP1252         = "decoded as Windows-1252; save the file as UTF-8 to silence this"
 	warnUTF16          = "decoded as UTF-16; save the file as UTF-8 to silence this"
 	warnMixedEncodings = "some bytes were not UTF-8 and were read as Windows-1252; save the file as UTF-8 to silence this"
