@@ -77,12 +77,7 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 }
 
 func (s *Summarizer) digestOnce(ctx context.Context, stories []Story, count int, period string) (string, Result, error) {
-	data := map[string]any{"To": lang.Name(s.lang), "Count": count, "Period": period, "Stories": stories}
-	sys, err := s.prompts.Render(prompts.DigestSystem, data)
-	if err != nil {
-		return "", Result{}, err
-	}
-	user, err := s.prompts.Render(prompts.DigestUser, data)
+	sys, user, err := s.digestPrompts(stories, count, period)
 	if err != nil {
 		return "", Result{}, err
 	}
@@ -99,6 +94,22 @@ func (s *Summarizer) digestOnce(ctx context.Context, stories []Story, count int,
 		return "", res, fmt.Errorf("the model returned an empty digest")
 	}
 	return text, res, nil
+}
+
+// digestPrompts renders the digest's messages. Headlines and summaries are
+// model output made from articles, so they go in as fenced data
+// (prompts.Data) like the articles themselves.
+func (s *Summarizer) digestPrompts(stories []Story, count int, period string) (sys, user string, err error) {
+	fenced := make([]Story, len(stories))
+	for i, st := range stories {
+		fenced[i] = Story{Date: prompts.Data(st.Date), Headline: prompts.Data(st.Headline), Summary: prompts.Data(st.Summary)}
+	}
+	data := map[string]any{"To": lang.Name(s.lang), "Count": count, "Period": period, "Stories": fenced}
+	if sys, err = s.prompts.Render(prompts.DigestSystem, data); err != nil {
+		return "", "", err
+	}
+	user, err = s.prompts.Render(prompts.DigestUser, data)
+	return sys, user, err
 }
 
 // batch splits stories into runs whose estimated size fits budget tokens.

@@ -138,7 +138,13 @@ func (s *Summarizer) prompt(ctx context.Context, text string) (sys, user string,
 	if err != nil {
 		return "", "", err
 	}
-	data := map[string]any{"To": lang.Name(s.lang), "Text": s.fit(text, window)}
+	return s.summaryPrompts(s.fit(text, window))
+}
+
+// summaryPrompts renders the system and user messages for one summary; the
+// translation goes in as fenced data (prompts.Data).
+func (s *Summarizer) summaryPrompts(text string) (sys, user string, err error) {
+	data := map[string]any{"To": lang.Name(s.lang), "Text": prompts.Data(text)}
 	if sys, err = s.prompts.Render(prompts.SummarizeSystem, data); err != nil {
 		return "", "", err
 	}

@@ -237,8 +237,10 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 		"To":         lang.Name(t.opts.To),
 		"Paragraphs": len(us),
 		"Glossary":   terms,
-		"Context":    ctxText,
-		"Text":       text,
+		// What the article says goes in as data that cannot close the
+		// fences around it (see prompts.Data).
+		"Context": prompts.Data(ctxText),
+		"Text":    prompts.Data(text),
 	}
 	var err error
 	if c.sys, err = t.prompts.Render(prompts.TranslateSystem, data); err != nil {
