@@ -29,7 +29,7 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, j.Skip)
 			continue
 		}
-		a, err := load(j.Path)
+		a, err := load(j)
 		var skip *article.SkipError
 		if errors.As(err, &skip) {
 			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, skip.Reason)

@@ -31,7 +31,7 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 // The wire header has only year and month, so for an article dated in the
 // window's first month the file's modification time decides. Unreadable
 // inputs are kept so the run reports them.
-func filterSince(jobs []article.Input, since string, load func(string) (article.Article, error), now time.Time) ([]article.Input, time.Time, error) {
+func filterSince(jobs []article.Input, since string, load func(article.Input) (article.Article, error), now time.Time) ([]article.Input, time.Time, error) {
 	from, err := parseSince(since, now)
 	if err != nil {
 		return nil, from, err
@@ -43,7 +43,7 @@ func filterSince(jobs []article.Input, since string, load func(string) (article.
 			kept = append(kept, j)
 			continue
 		}
-		a, err := load(j.Path)
+		a, err := load(j)
 		var skip *article.SkipError
 		if err != nil || errors.As(err, &skip) {
 			kept = append(kept, j)

@@ -46,7 +46,9 @@ type Config struct {
 	Strict      bool
 	Verbose     bool // progress lines also give requests, tokens and time
 
-	Load       func(path string) (article.Article, error)
+	// Load reads one input as Discover found it (through its folder's
+	// os.Root, so nothing outside the folder is read).
+	Load       func(article.Input) (article.Article, error)
 	Translator *translate.Translator
 	Summarizer *summarize.Summarizer
 	Cache      *cache.Cache // nil: no cache

@@ -104,7 +104,7 @@ func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, boo
 		e.Status, e.Error = manifest.StatusSkipped, in.Skip
 		return article.Article{}, false
 	}
-	a, err := r.cfg.Load(in.Path)
+	a, err := r.cfg.Load(in)
 	var skip *article.SkipError
 	switch {
 	case errors.As(err, &skip):

@@ -103,10 +103,11 @@ func Discover(paths []string, out string) ([]article.Input, error) {
 	return inputs, nil
 }
 
-// Loader reads one input the way the run reads it.
-func (s Settings) Loader() func(path string) (article.Article, error) {
+// Loader reads one input the way the run reads it: through its folder's
+// os.Root, never blocking on a pipe.
+func (s Settings) Loader() func(article.Input) (article.Article, error) {
 	opts := article.Options{MaxBytes: s.MaxSize}
-	return func(path string) (article.Article, error) { return article.ReadFile(path, opts) }
+	return func(in article.Input) (article.Article, error) { return article.ReadInput(in, opts) }
 }
 
 // Run is a wired run: the pipeline's Config and the client behind it.
