@@ -17,60 +17,129 @@ const (
 	summaryOutputTokens   = 250
 )
 
+// dryArticle is one input as --dry-run sees it.
+type dryArticle struct {
+	File         string `json:"file"`
+	Status       string `json:"status"` // "new", "cached", "skipped", "failed" or "would fail"
+	Date         string `json:"date,omitempty"`
+	Paragraphs   int    `json:"paragraphs,omitempty"`
+	Requests     int    `json:"requests"`
+	PromptTokens int    `json:"prompt_tokens"`
+	OutputTokens int    `json:"output_tokens"`
+	Note         string `json:"note,omitempty"`
+}
+
+// dryPlan is what --dry-run prints, as a table or (--json) for scripts.
+type dryPlan struct {
+	Articles []dryArticle `json:"articles"`
+	Totals   struct {
+		Articles     int      `json:"articles"`
+		Cached       int      `json:"cached"`
+		Requests     int      `json:"requests"`
+		PromptTokens int      `json:"prompt_tokens"`
+		OutputTokens int      `json:"output_tokens"`
+		CostUSD      *float64 `json:"cost_usd,omitempty"` // with --price-in/--price-out
+	} `json:"totals"`
+	Estimated bool `json:"estimated"` // always true: nothing was sent
+}
+
 // dryRun parses every input and prints what a run would send, without
 // calling the model or writing a file.
 func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg pipeline.Config) error {
-	load, tr := cfg.Load, cfg.Translator
+	plan := planDryRun(inputs, cfg)
+	if o.priceIn > 0 || o.priceOut > 0 {
+		cost := float64(plan.Totals.PromptTokens)*o.priceIn/1e6 + float64(plan.Totals.OutputTokens)*o.priceOut/1e6
+		plan.Totals.CostUSD = &cost
+	}
+	if o.asJSON {
+		return writeJSON(io, plan)
+	}
+	printDryRun(io, plan)
+	return nil
+}
+
+func planDryRun(inputs []article.Input, cfg pipeline.Config) dryPlan {
+	plan := dryPlan{Articles: []dryArticle{}, Estimated: true}
+	t := &plan.Totals
+	for _, in := range inputs {
+		row := dryRunArticle(in, cfg)
+		plan.Articles = append(plan.Articles, row)
+		switch row.Status {
+		case "cached":
+			t.Articles++
+			t.Cached++
+		case "new":
+			t.Articles++
+			t.Requests += row.Requests
+			t.PromptTokens += row.PromptTokens
+			t.OutputTokens += row.OutputTokens
+		}
+	}
+	if t.Articles > t.Cached {
+		t.Requests++ // the digest (cached too when no article changed)
+		t.PromptTokens += t.Articles * 80
+		t.OutputTokens += 700
+	}
+	return plan
+}
+
+func dryRunArticle(in article.Input, cfg pipeline.Config) dryArticle {
+	row := dryArticle{File: in.Path}
+	if in.Skip != "" {
+		row.Status, row.Note = "skipped", in.Skip
+		return row
+	}
+	a, err := cfg.Load(in)
+	var skip *article.SkipError
+	switch {
+	case errors.As(err, &skip):
+		row.Status, row.Note = "skipped", skip.Reason
+		return row
+	case err != nil:
+		row.Status, row.Note = "failed", err.Error()
+		return row
+	}
+	row.Date, row.Paragraphs = a.Date, len(a.Paragraphs)
+	p, err := cfg.Translator.Plan(a)
+	switch {
+	case err != nil:
+		row.Status, row.Note = "would fail", err.Error()
+	case cfg.Cached(a):
+		row.Status = "cached"
+	default:
+		// the summary reads the translation: about the translation's size in, a short JSON out
+		row.Status = "new"
+		row.Requests = p.Requests + 1
+		row.PromptTokens = p.PromptTokens + p.CompletionTokens + summaryPromptOverhead
+		row.OutputTokens = p.CompletionTokens + summaryOutputTokens
+	}
+	return row
+}
+
+func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "FILE\tDATE\tPARAGRAPHS\tCACHED\tREQUESTS\tPROMPT TOKENS\tOUTPUT TOKENS\tNOTE")
-	var reqs, in, out, n, cached int
-	for _, j := range inputs {
-		if j.Skip != "" {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, j.Skip)
-			continue
-		}
-		a, err := load(j)
-		var skip *article.SkipError
-		if errors.As(err, &skip) {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tskipped: %s\n", j.Path, skip.Reason)
-			continue
-		}
-		if err != nil {
-			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\tfailed: %v\n", j.Path, err)
-			continue
-		}
-		p, err := tr.Plan(a)
-		if err != nil {
-			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\t-\twould fail: %v\n", j.Path, a.Date, len(a.Paragraphs), err)
-			continue
-		}
-		// the summary reads the translation: about the translation's size in, a short JSON out
-		r := p.Requests + 1
-		pin := p.PromptTokens + p.CompletionTokens + summaryPromptOverhead
-		pout := p.CompletionTokens + summaryOutputTokens
-		date := a.Date
+	for _, r := range plan.Articles {
+		date := r.Date
 		if date == "" {
 			date = "-"
 		}
-		if cfg.Cached(a) {
-			fmt.Fprintf(w, "%s\t%s\t%d\tyes\t0\t0\t0\t\n", j.Path, date, len(a.Paragraphs))
-			cached++
-			n++
-			continue
+		switch r.Status {
+		case "skipped", "failed":
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\t%s: %s\n", r.File, r.Status, r.Note)
+		case "would fail":
+			fmt.Fprintf(w, "%s\t%s\t%d\t-\t-\t-\t-\twould fail: %s\n", r.File, r.Date, r.Paragraphs, r.Note)
+		case "cached":
+			fmt.Fprintf(w, "%s\t%s\t%d\tyes\t0\t0\t0\t\n", r.File, date, r.Paragraphs)
+		default:
+			fmt.Fprintf(w, "%s\t%s\t%d\tno\t%d\t%d\t%d\t\n", r.File, date, r.Paragraphs, r.Requests, r.PromptTokens, r.OutputTokens)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\tno\t%d\t%d\t%d\t\n", j.Path, date, len(a.Paragraphs), r, pin, pout)
-		reqs, in, out, n = reqs+r, in+pin, out+pout, n+1
-	}
-	if n > cached {
-		reqs++ // the digest (cached too when no article changed)
-		in += n * 80
-		out += 700
 	}
 	w.Flush()
-	fmt.Fprintf(io.Out, "\n%d articles (%d cached) · %d requests · about %d prompt + %d output tokens (estimates)", n, cached, reqs, in, out)
-	if o.priceIn > 0 || o.priceOut > 0 {
-		fmt.Fprintf(io.Out, " · about $%.4f", float64(in)*o.priceIn/1e6+float64(out)*o.priceOut/1e6)
+	t := plan.Totals
+	fmt.Fprintf(io.Out, "\n%d articles (%d cached) · %d requests · about %d prompt + %d output tokens (estimates)", t.Articles, t.Cached, t.Requests, t.PromptTokens, t.OutputTokens)
+	if t.CostUSD != nil {
+		fmt.Fprintf(io.Out, " · about $%.4f", *t.CostUSD)
 	}
 	fmt.Fprintln(io.Out)
-	return nil
 }

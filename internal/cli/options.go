@@ -87,6 +87,7 @@ type runOptions struct {
 	force       bool
 	since       string
 	dryRun      bool
+	asJSON      bool
 	priceIn     float64
 	priceOut    float64
 	maxCost     float64
@@ -113,6 +114,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.force, "force", false, "redo everything, ignoring the cache (results are still stored)")
 	fs.StringVar(&o.since, "since", "", "only articles dated (or modified) within this window: 7d, 36h, or a date 2026-11-01")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "parse everything and estimate requests, tokens and cost; call nothing, write nothing")
+	fs.BoolVar(&o.asJSON, "json", false, "with --dry-run: print the estimate as JSON for scripts")
 	fs.Float64Var(&o.priceIn, "price-in", 0, "USD per million prompt tokens, for cost estimates and --max-cost")
 	fs.Float64Var(&o.priceOut, "price-out", 0, "USD per million completion tokens")
 	fs.Float64Var(&o.maxCost, "max-cost", 0, "start no new article once this many USD are spent (needs --price-in/--price-out)")
@@ -142,6 +144,9 @@ func (o *runOptions) validate() error {
 	}
 	if o.maxCost > 0 && o.priceIn == 0 && o.priceOut == 0 {
 		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
+	}
+	if o.asJSON && !o.dryRun {
+		return fmt.Errorf("--json goes with --dry-run (a run writes briefing.json with --format json)")
 	}
 	if o.maxSize <= 0 {
 		return fmt.Errorf("--max-size must be positive")
