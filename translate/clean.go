@@ -48,13 +48,39 @@ var (
 // and runaway repetition (a paragraph, sentence or phrase repeated over and
 // over). Paragraphs stay separated by blank lines. Only text at the start or
 // end is treated as chatter, so the body of a translation is never cut.
-func Clean(text string) (string, []Finding) {
-	var fs []Finding
-	add := func(code, msg string) { fs = append(fs, Finding{Code: code, Message: msg}) }
+//
+// source is the source paragraphs the answer translates (nil when
+// unknown). Nothing that has a counterpart in the source is removed: markup
+// or a fence the source has itself, a preface or closing paragraph when the
+// answer has no more paragraphs (or lines, or sentences) than the source
+// has there, a repetition the source repeats as often. A suspected remark
+// kept for that reason is reported instead.
+func Clean(text string, source []string) (string, []Finding) {
+	c := cleaner{source: source}
+	text = c.brokenCharacters(text)
+	text = c.markup(text)
+	text = c.prefaces(strings.TrimSpace(text))
+	paras := c.closings(splitParagraphs(text))
+	paras = c.repetition(paras)
+	return strings.Join(paras, "\n\n"), c.fs
+}
 
+// cleaner is one answer being cleaned against its source.
+type cleaner struct {
+	source []string
+	fs     []Finding
+}
+
+func (c *cleaner) add(code, msg string) { c.fs = append(c.fs, Finding{Code: code, Message: msg}) }
+
+// sourceKnown says whether the structure of the source can be compared.
+func (c *cleaner) sourceKnown() bool { return c.source != nil }
+
+// brokenCharacters removes invalid UTF-8, control and invisible characters.
+func (c *cleaner) brokenCharacters(text string) string {
 	if !utf8.ValidString(text) || strings.ContainsRune(text, utf8.RuneError) {
 		text = strings.ReplaceAll(strings.ToValidUTF8(text, ""), string(utf8.RuneError), "")
-		add(CodeInvalidUTF8, "the model's answer contained broken characters (invalid UTF-8); they were removed")
+		c.add(CodeInvalidUTF8, "the model's answer contained broken characters (invalid UTF-8); they were removed")
 	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	removed := 0
@@ -71,59 +97,125 @@ func Clean(text string) (string, []Finding) {
 		return r
 	}, text)
 	if removed > 0 {
-		add(CodeControl, fmt.Sprintf("removed %d control or invisible character(s) from the model's answer", removed))
+		c.add(CodeControl, fmt.Sprintf("removed %d control or invisible character(s) from the model's answer", removed))
 	}
+	return text
+}
 
-	if fenceRe.MatchString(text) {
+// markup removes code fences and prompt markup, unless the source has them.
+func (c *cleaner) markup(text string) string {
+	src := strings.Join(c.source, "\n\n")
+	if fenceRe.MatchString(text) && !fenceRe.MatchString(src) {
 		text = fenceRe.ReplaceAllString(text, "")
-		add(CodeChatter, "removed a code fence (```) the model put around its answer")
+		c.add(CodeChatter, "removed a code fence (```) the model put around its answer")
 	}
-	if contextRe.MatchString(text) || tagRe.MatchString(text) {
-		text = contextRe.ReplaceAllString(text, "")
-		text = tagRe.ReplaceAllString(text, "")
-		add(CodeChatter, "removed prompt markup the model copied into its answer")
+	removed := false
+	for _, re := range []*regexp.Regexp{contextRe, tagRe} {
+		if re.MatchString(text) && !re.MatchString(src) {
+			text = re.ReplaceAllString(text, "")
+			removed = true
+		}
 	}
+	if removed {
+		c.add(CodeChatter, "removed prompt markup the model copied into its answer")
+	}
+	return text
+}
 
-	text = strings.TrimSpace(text)
+// prefaces removes the model's prefaces from the first line, one after the
+// other. A whole line goes only when the answer has a line or paragraph
+// more than the source; a preface the source starts with stays.
+func (c *cleaner) prefaces(text string) string {
+	if len(c.source) > 0 {
+		first, _, _ := strings.Cut(c.source[0], "\n")
+		if prefaceAt(first) > 0 {
+			return text
+		}
+	}
 	for {
 		line, rest, _ := strings.Cut(text, "\n")
-		cut := ""
-		for _, re := range prefaceRes {
-			if loc := re.FindStringIndex(line); loc != nil && loc[0] == 0 {
-				cut = line[:loc[1]]
-				text = strings.TrimSpace(line[loc[1]:] + "\n" + rest)
-				break
-			}
+		end := prefaceAt(line)
+		if end == 0 {
+			return text
 		}
-		if cut == "" {
-			break
+		cut := strings.TrimSpace(line[:end])
+		if strings.TrimSpace(line[end:]) == "" && !c.extraLine(text) {
+			c.add(CodeChatter, fmt.Sprintf("the first line reads like a preface of the model (%q) but was kept: the source has a line there", clip(cut, 60)))
+			return text
 		}
-		add(CodeChatter, fmt.Sprintf("removed the model's preface %q", clip(strings.TrimSpace(cut), 60)))
+		text = strings.TrimSpace(line[end:] + "\n" + rest)
+		c.add(CodeChatter, fmt.Sprintf("removed the model's preface %q", clip(cut, 60)))
 	}
+}
 
+// prefaceAt is the end of the preface the line starts with, 0 for none.
+func prefaceAt(line string) int {
+	for _, re := range prefaceRes {
+		if loc := re.FindStringIndex(line); loc != nil && loc[0] == 0 && loc[1] > 0 {
+			return loc[1]
+		}
+	}
+	return 0
+}
+
+// extraLine says whether the answer text has more paragraphs than the
+// source, or its first paragraph more lines than the source's first.
+func (c *cleaner) extraLine(text string) bool {
+	if !c.sourceKnown() {
+		return true
+	}
 	paras := splitParagraphs(text)
+	if len(paras) > len(c.source) {
+		return true
+	}
+	return len(paras) > 0 && len(c.source) > 0 && lineCount(paras[0]) > lineCount(c.source[0])
+}
+
+func lineCount(s string) int { return strings.Count(strings.TrimSpace(s), "\n") + 1 }
+
+// closings removes the model's closing remarks from the end: a last
+// paragraph when the answer has more paragraphs than the source, a last
+// sentence when the last paragraph has more sentences than the source's.
+func (c *cleaner) closings(paras []string) []string {
 	for len(paras) > 0 {
 		last := paras[len(paras)-1]
 		if matchAny(closingRes, last) {
-			add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(last, 60)))
+			if c.sourceKnown() && len(paras) <= len(c.source) {
+				c.add(CodeChatter, fmt.Sprintf("the last paragraph reads like a remark of the model (%q) but was kept: the source has a paragraph there", clip(last, 60)))
+				return paras
+			}
+			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(last, 60)))
 			paras = paras[:len(paras)-1]
 			continue
 		}
 		// A closing remark glued to the last sentence of the text.
 		sents := splitSentences(last)
-		if len(sents) > 1 && matchAny(closingRes, sents[len(sents)-1]) {
-			add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(sents[len(sents)-1], 60)))
+		if len(sents) > 1 && matchAny(closingRes, sents[len(sents)-1]) && c.extraSentence(len(sents)) {
+			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(sents[len(sents)-1], 60)))
 			paras[len(paras)-1] = strings.TrimSpace(strings.Join(sents[:len(sents)-1], ""))
 			continue
 		}
-		break
+		return paras
 	}
+	return paras
+}
 
-	paras, rep := removeRepetition(paras)
-	if rep {
-		add(CodeRepetition, "removed runaway repetition from the model's answer (a phrase, sentence or paragraph repeated over and over)")
+// extraSentence says whether a last paragraph of n sentences has more than
+// the source's last paragraph.
+func (c *cleaner) extraSentence(n int) bool {
+	if !c.sourceKnown() || len(c.source) == 0 {
+		return true
 	}
-	return strings.Join(paras, "\n\n"), fs
+	return n > len(splitSentences(c.source[len(c.source)-1]))
+}
+
+// repetition removes runaway repetition beyond what the source repeats.
+func (c *cleaner) repetition(paras []string) []string {
+	paras, removed := removeRepetition(paras, c.source)
+	if len(removed) > 0 {
+		c.add(CodeRepetition, "removed runaway repetition from the model's answer: "+strings.Join(removed, "; "))
+	}
+	return paras
 }
 
 // attributionRe finds a quotation's attribution ("…, says the mayor"):

@@ -20,7 +20,7 @@ func TestCleanStripsChatter(t *testing.T) {
 		{"<context>\nThe council met.\n</context>\n\nThe mayor resigned.", "The mayor resigned."},
 	}
 	for _, tc := range cases {
-		got, fs := Clean(tc.in)
+		got, fs := Clean(tc.in, nil)
 		if got != tc.want {
 			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)
 		}
@@ -41,7 +41,7 @@ func TestCleanLeavesTheTranslationAlone(t *testing.T) {
 		"- It was hard. Let me know if I can help next time, he told the mayor.",
 		"The mayor has kept the original plan. I have kept my promise to the voters.",
 	} {
-		got, fs := Clean(in)
+		got, fs := Clean(in, nil)
 		if got != in || len(fs) != 0 {
 			t.Errorf("Clean(%q) = %q, %q; want it unchanged", in, got, Messages(fs))
 		}
@@ -66,7 +66,7 @@ func TestCleanRemovesBrokenOutput(t *testing.T) {
 		{"The mayor resigned" + strings.Repeat("!", 50), "The mayor resigned!!!", CodeRepetition},
 	}
 	for _, tc := range cases {
-		got, fs := Clean(tc.in)
+		got, fs := Clean(tc.in, nil)
 		if got != tc.want {
 			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)
 		}

@@ -1,84 +1,198 @@
 package translate
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// removeRepetition collapses what a looping model produces: the same
-// paragraph twice or more in a row, the same sentence three times or more
-// in a row, a phrase of 2–12 words three times or more in a row, a word four
-// times or more in a row, and one character 30 times or more in a row.
-func removeRepetition(paras []string) ([]string, bool) {
-	changed := false
-	var out []string
-	for _, p := range paras {
-		if len(out) > 0 && utf8.RuneCountInString(p) >= 20 && normalized(out[len(out)-1]) == normalized(p) {
-			changed = true
-			continue
-		}
-		if q := collapseSentences(p); q != p {
-			p, changed = q, true
-		}
-		if q := collapseWords(p); q != p {
-			p, changed = q, true
-		}
-		if q := collapseRuns(p); q != p {
-			p, changed = q, true
-		}
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return out, changed
+// Repetition removal. Small models loop: they write a paragraph, sentence,
+// phrase, word or character over and over. But wire copy repeats too (a
+// background paragraph or a quotation in an update), and a faithful
+// translation repeats what its source repeats. So a repetition is runaway
+// only beyond what the source part has: when the source repeats something k
+// times in a row, its translation may repeat a unit k times in a row, and
+// only the copies beyond k are removed.
+
+// Thresholds without a repeat in the source: how many copies in a row make
+// a loop (twice can be deliberate for a sentence, "No. No.", or a word).
+const (
+	loopParagraphs = 2  // the same paragraph twice in a row
+	loopSentence   = 3  // one sentence three times in a row
+	loopSentences  = 2  // a run of 2–6 sentences twice in a row
+	loopWord       = 4  // one word four times in a row
+	loopPhrase     = 3  // a phrase of 2–12 words three times in a row
+	loopCharacters = 30 // one character 30 times in a row
+	keepCharacters = 3  // what is left of a character run
+	maxSentenceRun = 6
+	maxPhraseWords = 12
+)
+
+// repeatLimits says how often units may repeat in a row in a translation,
+// learned from its source: paragraphs as often as the source repeats a
+// paragraph, sentences and phrases as often as the source repeats a
+// sentence or phrase (the count survives translation, the unit length need
+// not), characters as long as the source's longest run of one character.
+type repeatLimits struct {
+	paragraphs, text, chars int
 }
 
-// collapseSentences removes a run of 1–6 sentences repeated right after
-// itself: three times for a single sentence (twice can be deliberate:
-// "No. No."), twice for a longer run, which natural text never does.
-func collapseSentences(p string) string {
-	sents := splitSentences(p)
-	if len(sents) < 3 {
-		return p
+// paragraphLimits is what the source paragraphs allow at paragraph level.
+func paragraphLimits(source []string) int {
+	keys := make([]string, len(source))
+	for i, p := range source {
+		keys[i] = normalized(p)
 	}
+	return max(1, maxRepeats(keys, 1))
+}
+
+// textLimits is what source text (one paragraph or a whole chunk) allows
+// within a paragraph.
+func textLimits(source []string) repeatLimits {
+	l := repeatLimits{paragraphs: 1, text: 1, chars: 1}
+	for _, p := range source {
+		sents, words := sentenceKeys(p), wordKeys(strings.Fields(p))
+		l.text = max(l.text, maxRepeats(sents, maxSentenceRun), maxRepeats(words, maxPhraseWords))
+		l.chars = max(l.chars, longestCharRun(p))
+	}
+	return l
+}
+
+// removeRepetition collapses runaway repetition in paras, the paragraphs of
+// an answer to the source paragraphs source (nil when unknown: then nothing
+// counts as repeated in the source). It returns the paragraphs kept and a
+// description of each removal, for the finding.
+func removeRepetition(paras, source []string) ([]string, []string) {
+	var removed []string
+	paras, removed = collapseParagraphs(paras, paragraphLimits(source))
+	whole := textLimits(source)
+	aligned := len(paras) == len(source)
+	var out []string
+	for i, p := range paras {
+		lim := whole
+		if aligned {
+			lim = textLimits(source[i : i+1])
+		}
+		q, what := collapseText(p, lim)
+		removed = append(removed, what...)
+		if strings.TrimSpace(q) != "" {
+			out = append(out, q)
+		}
+	}
+	return out, removed
+}
+
+// collapseParagraphs cuts a paragraph repeated in a row beyond keep copies
+// down to keep copies. Short paragraphs (a dash, "No.") are left alone.
+func collapseParagraphs(paras []string, keep int) ([]string, []string) {
+	var out, removed []string
+	for i := 0; i < len(paras); {
+		j := i + 1
+		for j < len(paras) && normalized(paras[j]) == normalized(paras[i]) {
+			j++
+		}
+		n := j - i
+		if n >= max(loopParagraphs, keep+1) && utf8.RuneCountInString(paras[i]) >= 20 {
+			out = append(out, paras[i:i+keep]...)
+			removed = append(removed, repeatNote("a paragraph", paras[i], n, keep))
+		} else {
+			out = append(out, paras[i:j]...)
+		}
+		i = j
+	}
+	return out, removed
+}
+
+// collapseText removes runaway sentences, phrases, words and characters
+// within one paragraph.
+func collapseText(p string, lim repeatLimits) (string, []string) {
+	var removed []string
+	if q, what := collapseSentences(p, lim.text); q != p {
+		p, removed = q, append(removed, what...)
+	}
+	if q, what := collapseWords(p, lim.text); q != p {
+		p, removed = q, append(removed, what...)
+	}
+	if q, n := collapseRuns(p, lim.chars); q != p {
+		p, removed = q, append(removed, fmt.Sprintf("a character repeated %d times", n))
+	}
+	return p, removed
+}
+
+// repeatNote describes one removal: what was repeated, how often, and how
+// often the source has it.
+func repeatNote(kind, text string, n, keep int) string {
+	src := "once"
+	if keep > 1 {
+		src = fmt.Sprintf("%d times", keep)
+	}
+	return fmt.Sprintf("%s repeated %d times in a row where the source has it %s (%q)", kind, n, src, clip(strings.TrimSpace(text), 40))
+}
+
+func sentenceKeys(p string) []string {
+	sents := splitSentences(p)
 	keys := make([]string, len(sents))
 	for i, s := range sents {
 		keys[i] = normalized(s)
 	}
-	sents, changed := collapseRepeats(sents, keys, 6, 3, 2)
-	if !changed {
-		return p
-	}
-	return strings.TrimSpace(strings.Join(sents, ""))
+	return keys
 }
 
-// collapseWords removes a phrase of 1–12 words repeated right after itself:
-// four times for a single word ("very, very, very" is style), three times
-// for a longer phrase. Words compare without case and punctuation.
-func collapseWords(p string) string {
-	ws := strings.Fields(p)
-	if len(ws) < 4 {
-		return p
-	}
+func wordKeys(ws []string) []string {
 	keys := make([]string, len(ws))
 	for i, w := range ws {
 		keys[i] = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 	}
-	ws, changed := collapseRepeats(ws, keys, 12, 4, 3)
-	if !changed {
-		return p
+	return keys
+}
+
+// collapseSentences removes a run of 1–6 sentences repeated right after
+// itself beyond what is looping (loopSentence, loopSentences) and beyond
+// keep copies, leaving keep copies.
+func collapseSentences(p string, keep int) (string, []string) {
+	sents := splitSentences(p)
+	sents, reps := collapseRepeats(sents, sentenceKeys(p), maxSentenceRun, loopSentence, loopSentences, keep)
+	if reps == nil {
+		return p, nil
 	}
-	return strings.Join(ws, " ")
+	return strings.TrimSpace(strings.Join(sents, "")), notes("a sentence", "", reps, keep)
+}
+
+// collapseWords removes a phrase of 1–12 words repeated right after itself
+// beyond what is looping (loopWord, loopPhrase) and beyond keep copies.
+// Words compare without case and punctuation.
+func collapseWords(p string, keep int) (string, []string) {
+	ws := strings.Fields(p)
+	ws, reps := collapseRepeats(ws, wordKeys(ws), maxPhraseWords, loopWord, loopPhrase, keep)
+	if reps == nil {
+		return p, nil
+	}
+	return strings.Join(ws, " "), notes("a phrase", " ", reps, keep)
+}
+
+// repeat is one run cut down: its unit and how many copies there were.
+type repeat struct {
+	unit   []string
+	copies int
+}
+
+func notes(kind, sep string, reps []repeat, keep int) []string {
+	out := make([]string, len(reps))
+	for i, r := range reps {
+		out[i] = repeatNote(kind, strings.Join(r.unit, sep), r.copies, keep)
+	}
+	return out
 }
 
 // collapseRepeats is the one algorithm behind collapseSentences and
 // collapseWords. For each unit length n from 1 to maxLen, a run of n items
-// followed by copies of itself is cut down to one copy when there are
-// needOne copies in all or more of a single item, needMany of a longer run.
-// Items compare by key; an empty key (a sentence or word with nothing to
-// compare) never matches, so blank pieces are never collapsed.
-func collapseRepeats(items, keys []string, maxLen, needOne, needMany int) ([]string, bool) {
+// followed by copies of itself is cut down to keep copies when it has more
+// than keep copies and is a loop: needOne copies or more of a single item,
+// needMany of a longer unit. Items compare by key; an empty key (a sentence
+// or word with nothing to compare) never matches, so blank pieces are never
+// collapsed.
+func collapseRepeats(items, keys []string, maxLen, needOne, needMany, keep int) ([]string, []repeat) {
 	same := func(a, b, n int) bool {
 		for k := 0; k < n; k++ {
 			if keys[a+k] != keys[b+k] || keys[a+k] == "" {
@@ -87,23 +201,24 @@ func collapseRepeats(items, keys []string, maxLen, needOne, needMany int) ([]str
 		}
 		return true
 	}
-	changed := false
+	var reps []repeat
 	for n := 1; n <= maxLen; n++ {
 		need := needMany
 		if n == 1 {
 			need = needOne
 		}
+		need = max(need, keep+1)
 		var outI, outK []string
 		for i := 0; i < len(items); {
-			reps := 1
-			for i+(reps+1)*n <= len(items) && same(i, i+reps*n, n) {
-				reps++
+			copies := 1
+			for i+(copies+1)*n <= len(items) && same(i, i+copies*n, n) {
+				copies++
 			}
-			if reps >= need {
-				outI = append(outI, items[i:i+n]...)
-				outK = append(outK, keys[i:i+n]...)
-				i += reps * n
-				changed = true
+			if copies >= need {
+				outI = append(outI, repeatItems(items[i:i+n], keep)...)
+				outK = append(outK, repeatItems(keys[i:i+n], keep)...)
+				reps = append(reps, repeat{unit: items[i : i+n], copies: copies})
+				i += copies * n
 				continue
 			}
 			outI = append(outI, items[i])
@@ -112,30 +227,85 @@ func collapseRepeats(items, keys []string, maxLen, needOne, needMany int) ([]str
 		}
 		items, keys = outI, outK
 	}
-	return items, changed
+	return items, reps
 }
 
-// collapseRuns cuts one character repeated 30 times or more in a row down
-// to three.
-func collapseRuns(p string) string {
+// repeatItems is keep copies of unit.
+func repeatItems(unit []string, keep int) []string {
+	out := make([]string, 0, len(unit)*keep)
+	for range keep {
+		out = append(out, unit...)
+	}
+	return out
+}
+
+// maxRepeats is the most copies in a row of any unit of 1 to maxLen keys.
+func maxRepeats(keys []string, maxLen int) int {
+	best := 1
+	for n := 1; n <= maxLen; n++ {
+		for i := 0; i+n <= len(keys); i++ {
+			copies := 1
+			for i+(copies+1)*n <= len(keys) && slicesEqual(keys[i:i+n], keys[i+copies*n:i+(copies+1)*n]) {
+				copies++
+			}
+			best = max(best, copies)
+		}
+	}
+	return best
+}
+
+// slicesEqual compares two key runs; empty keys never match.
+func slicesEqual(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] || a[i] == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// longestCharRun is the length of the longest run of one character in s.
+func longestCharRun(s string) int {
+	best, run := 0, 0
+	var prev rune = -1
+	for _, r := range s {
+		if r == prev {
+			run++
+		} else {
+			run = 1
+		}
+		prev = r
+		best = max(best, run)
+	}
+	return best
+}
+
+// collapseRuns cuts one character repeated loopCharacters times or more in
+// a row, and longer than the source's longest run keep, down to
+// keepCharacters (or keep) copies; n is the longest run it cut.
+func collapseRuns(p string, keep int) (string, int) {
+	need := max(loopCharacters, keep+1)
+	left := max(keepCharacters, keep)
 	rs := []rune(p)
 	var out []rune
-	changed := false
+	cut := 0
 	for i := 0; i < len(rs); {
 		j := i + 1
 		for j < len(rs) && rs[j] == rs[i] {
 			j++
 		}
-		if j-i >= 30 {
-			out = append(out, rs[i], rs[i], rs[i])
-			changed = true
+		if j-i >= need {
+			for range left {
+				out = append(out, rs[i])
+			}
+			cut = max(cut, j-i)
 		} else {
 			out = append(out, rs[i:j]...)
 		}
 		i = j
 	}
-	if !changed {
-		return p
+	if cut == 0 {
+		return p, 0
 	}
-	return string(out)
+	return string(out), cut
 }

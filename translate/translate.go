@@ -118,7 +118,7 @@ func New(c llm.Completer, p *prompts.Set, o Options) *Translator {
 
 // algorithmVersion changes when chunking, cleaning or joining change what a
 // translation looks like, so cached translations are redone.
-const algorithmVersion = "translate/2"
+const algorithmVersion = "translate/3"
 
 // PromptHash identifies everything besides the source text, model and
 // languages that shapes a translation: the prompt texts, the glossary and
@@ -583,7 +583,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		}
 		queue = queue[1:]
 		res.Chunks++
-		cleaned, fs := Clean(resp.Text)
+		cleaned, fs := Clean(resp.Text, unitTexts(c.units))
 		cleanings = append(cleanings, fs...)
 		got := splitParagraphs(cleaned)
 		got = dropEchoedContext(got, c)
@@ -719,6 +719,15 @@ func splitParagraphs(s string) []string {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// unitTexts is the source text of each unit, what an answer translates.
+func unitTexts(us []unit) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.text
 	}
 	return out
 }

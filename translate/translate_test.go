@@ -34,6 +34,10 @@ var bank = [][2]string{
 	{"Vejret var så dårligt, at %s fly blev aflyst i lufthavnen.", "The weather was so bad that %s flights were cancelled at the airport."},
 	{"Havnefogeden talte %s både i havnen på en enkelt dag.", "The harbour master counted %s boats in the harbour on a single day."},
 	{"Folketinget stemte om forslaget, og %s medlemmer sagde ja.", "The Danish parliament voted on the proposal, and %s members said yes."},
+	// Quotation lines, for the tests of repeated source text.
+	{"- Vi giver ikke op, siger træneren efter %s kampe i træk.", "- We are not giving up, says the coach after %s matches in a row."},
+	{"\"Ned med skatten,\" råbte de %s demonstranter foran rådhuset.", "\"Down with the tax,\" shouted the %s protesters outside the town hall."},
+	{"Du er velkommen til at ringe til kommunen på telefon %s.", "Feel free to call the municipality on %s."},
 }
 
 // commonSentences is how many bank sentences generated paragraphs use; the
