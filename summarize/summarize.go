@@ -77,10 +77,10 @@ type Summarizer struct {
 }
 
 // New returns a Summarizer writing in lang (BCP 47) for a model with the
-// given context window (0: 8192).
+// given context window (0: llm.DefaultWindow).
 func New(c llm.Completer, p *prompts.Set, lang string, contextTokens int) *Summarizer {
 	if contextTokens <= 0 {
-		contextTokens = 8192
+		contextTokens = llm.DefaultWindow
 	}
 	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens, parallel: 4}
 }

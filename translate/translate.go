@@ -23,7 +23,7 @@ import (
 type Options struct {
 	From string // source language code, e.g. "da"
 	To   string // target language code, e.g. "en"
-	// ContextTokens is the model's context window; 0 means DefaultContext.
+	// ContextTokens is the model's context window; 0 means llm.DefaultWindow.
 	// Every request's prompt plus max_tokens stays within it.
 	ContextTokens int
 	// Glossary holds fixed translations; only the terms occurring in a
@@ -36,12 +36,6 @@ type Options struct {
 	// than they can produce, and long answers drift.
 	MaxOutputTokens int
 }
-
-// DefaultContext is a context window most current local models have. Note
-// that Ollama serves a smaller window unless the model or server is
-// configured otherwise (OLLAMA_CONTEXT_LENGTH / num_ctx); --context must not
-// exceed what the server really uses.
-const DefaultContext = 8192
 
 // DefaultMaxOutput is the answer size every current model can produce.
 const DefaultMaxOutput = 4096
@@ -108,7 +102,7 @@ type Translator struct {
 // New returns a Translator.
 func New(c llm.Completer, p *prompts.Set, o Options) *Translator {
 	if o.ContextTokens <= 0 {
-		o.ContextTokens = DefaultContext
+		o.ContextTokens = llm.DefaultWindow
 	}
 	if o.MaxOutputTokens <= 0 {
 		o.MaxOutputTokens = DefaultMaxOutput

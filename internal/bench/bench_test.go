@@ -284,7 +284,7 @@ func TestCorpusHasNoResends(t *testing.T) {
 
 func newClient(t *testing.T, e *Endpoint) *llm.Client {
 	t.Helper()
-	c, err := llm.New(llm.Config{BaseURL: e.URL(), Model: llmtest.Model, Retries: -1})
+	c, err := llm.New(llm.Config{BaseURL: e.URL(), Model: llmtest.Model})
 	if err != nil {
 		t.Fatal(err)
 	}

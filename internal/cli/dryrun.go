@@ -10,13 +10,6 @@ import (
 	"github.com/brief-news/brief/internal/pipeline"
 )
 
-// summaryTokens is the rough cost of one summary request on top of the
-// translation it reads: the prompt plus a JSON answer.
-const (
-	summaryPromptOverhead = 250
-	summaryOutputTokens   = 250
-)
-
 // dryArticle is one input as --dry-run sees it.
 type dryArticle struct {
 	File         string `json:"file"`
@@ -75,10 +68,9 @@ func planDryRun(inputs []article.Input, cfg pipeline.Config) dryPlan {
 			t.OutputTokens += row.OutputTokens
 		}
 	}
-	if t.Articles > t.Cached {
-		t.Requests++ // the digest (cached too when no article changed)
-		t.PromptTokens += t.Articles * 80
-		t.OutputTokens += 700
+	if t.Articles > t.Cached { // the digest is cached too when no article changed
+		d := cfg.Summarizer.EstimateDigest(t.Articles)
+		t.Requests, t.PromptTokens, t.OutputTokens = t.Requests+d.Requests, t.PromptTokens+d.PromptTokens, t.OutputTokens+d.CompletionTokens
 	}
 	return plan
 }
@@ -107,11 +99,12 @@ func dryRunArticle(in article.Input, cfg pipeline.Config) dryArticle {
 	case cfg.Cached(a):
 		row.Status = "cached"
 	default:
-		// the summary reads the translation: about the translation's size in, a short JSON out
+		// the summary reads the translation
+		sum := cfg.Summarizer.EstimateSummary(p.CompletionTokens)
 		row.Status = "new"
-		row.Requests = p.Requests + 1
-		row.PromptTokens = p.PromptTokens + p.CompletionTokens + summaryPromptOverhead
-		row.OutputTokens = p.CompletionTokens + summaryOutputTokens
+		row.Requests = p.Requests + sum.Requests
+		row.PromptTokens = p.PromptTokens + sum.PromptTokens
+		row.OutputTokens = p.CompletionTokens + sum.CompletionTokens
 	}
 	return row
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
+	"github.com/brief-news/brief/translate"
 )
 
 // endpointOptions are the flags every command that talks to the model has.
@@ -129,8 +130,8 @@ func (o *runOptions) validate() error {
 	if o.concurrency < 1 {
 		return fmt.Errorf("--concurrency must be at least 1")
 	}
-	if o.contextSize < 512 {
-		return fmt.Errorf("--context %d is too small: models have at least 2048 tokens; pass your model's window", o.contextSize)
+	if o.contextSize < translate.MinContext {
+		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window", o.contextSize, translate.MinContext)
 	}
 	if strings.TrimSpace(o.lang) == "" || strings.TrimSpace(o.from) == "" {
 		return fmt.Errorf("--lang and --from must name languages, e.g. --lang en")

@@ -163,13 +163,9 @@ func outcomeError(outcome pipeline.Outcome) error {
 // clientConfig is the endpoint flags as the client takes them; its log
 // lines go to logf unless -q.
 func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
-	retries := o.retries
-	if retries == 0 {
-		retries = -1 // the client reads 0 as "default"; the user means none
-	}
 	cfg := llm.Config{
 		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
-		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: retries,
+		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: o.retries,
 		RPM: o.rpm, TPM: o.tpm, Temperature: o.temperature,
 		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
 	}

@@ -24,7 +24,7 @@ const DefaultBaseURL = "http://localhost:11434/v1"
 // Defaults for Config fields left zero.
 const (
 	DefaultTimeout     = 10 * time.Minute
-	DefaultIdleTimeout = 2 * time.Minute
+	DefaultIdleTimeout = 60 * time.Second
 	DefaultRetries     = 5
 	DefaultBackoff     = time.Second
 	DefaultMaxBackoff  = 30 * time.Second
@@ -53,7 +53,8 @@ type Config struct {
 	// retried. It does not apply before the first chunk (see Timeout).
 	IdleTimeout time.Duration
 	// Retries is how many times a transient failure is retried (so at most
-	// Retries+1 attempts). 0 means DefaultRetries; negative means none.
+	// Retries+1 attempts); 0 means none. Unlike the other fields, zero is
+	// not replaced by a default: callers start from DefaultRetries.
 	Retries int
 	// RPM and TPM are requests and tokens per minute shared by every
 	// request of this client; 0 means no limit.
@@ -142,12 +143,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = DefaultRetries
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = max(cfg.Retries, 0)
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = DefaultBackoff
 	}

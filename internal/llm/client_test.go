@@ -55,6 +55,7 @@ func newClient(t *testing.T, srv *llmtest.Server, mod ...func(*llm.Config)) (*ll
 		Model:       llmtest.Model,
 		Timeout:     5 * time.Second,
 		IdleTimeout: 2 * time.Second,
+		Retries:     llm.DefaultRetries,
 		Logf:        h.logf,
 		Sleep:       h.sleep,
 	}

@@ -24,6 +24,14 @@ func (w Window) String() string {
 	return fmt.Sprintf("%d tokens (%s)", w.Tokens, w.Source)
 }
 
+// DefaultWindow is the context window assumed when the user names none
+// (--context's default, and translate's and summarize's for a zero
+// window): one most current local models have. Ollama serves a smaller
+// window unless the model or server is configured otherwise
+// (OLLAMA_CONTEXT_LENGTH / num_ctx); --context must not exceed what the
+// server really uses.
+const DefaultWindow = 8192
+
 // GuessedWindow is the window assumed when neither the server nor the
 // model's name tells: small, because a window guessed too large lets a
 // silent server cut prompts, while one too small only costs more requests.

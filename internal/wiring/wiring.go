@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
@@ -65,7 +64,7 @@ func Defaults() Settings {
 			BaseURL:     llm.DefaultBaseURL,
 			Model:       DefaultModel,
 			Timeout:     llm.DefaultTimeout,
-			IdleTimeout: 60 * time.Second,
+			IdleTimeout: llm.DefaultIdleTimeout,
 			Retries:     llm.DefaultRetries,
 			Temperature: DefaultTemperature,
 		},
@@ -73,7 +72,7 @@ func Defaults() Settings {
 		From:          "da",
 		Lang:          "en",
 		Concurrency:   4,
-		ContextTokens: 8192,
+		ContextTokens: llm.DefaultWindow,
 		Formats:       []string{"md"},
 		MaxSize:       1 << 20,
 		CacheDir:      cache.DefaultDir(),
