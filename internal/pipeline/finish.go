@@ -15,6 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
 )
 
@@ -24,15 +25,18 @@ import (
 func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
 	var out Outcome
 	b := r.briefing()
-	var digestRes summarize.Result
-	b.Digest, digestRes, out.DigestErr = r.digest(ctx, shownStories(b), b.Period, cutShort)
+	d, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
+	b.Digest, out.DigestErr = d.Text, digestErr
+	// The briefing's token line is what its content cost, digest included.
+	b.Run.PromptTokens += d.Made.PromptTokens
+	b.Run.OutputTokens += d.Made.CompletionTokens
 	// Ctrl-C during the digest counts as an interruption like any other.
 	b.Run.Interrupted = cutShort || ctx.Err() != nil
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
 	out.Fatal = r.writeBriefing(b)
-	out.Manifest = r.manifest(ctx, started, digestRes, out.DigestErr)
+	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 	if err := out.Manifest.Write(filepath.Join(r.cfg.OutDir, "manifest.json")); err != nil && out.Fatal == nil {
 		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
 	}
@@ -130,15 +134,57 @@ func (r *runner) manifest(ctx context.Context, started time.Time, digest summari
 	return m
 }
 
+// digestResult is the briefing's opening paragraph, what this run spent on
+// it (nothing when cached) and what it cost when it was made.
+type digestResult struct {
+	Text  string
+	Spent summarize.Result
+	Made  tokens.Usage
+}
+
+// cachedDigest is a digest as stored in the cache.
+type cachedDigest struct {
+	Text  string       `json:"text"`
+	Usage tokens.Usage `json:"usage"`
+}
+
 // digest returns the briefing's opening paragraph: from the cache when the
 // same stories were digested the same way before, else from the model
 // unless the run was cut short.
-func (r *runner) digest(ctx context.Context, stories []story.Story, period string, cutShort bool) (string, summarize.Result, error) {
-	var none summarize.Result
+func (r *runner) digest(ctx context.Context, stories []story.Story, period string, cutShort bool) (digestResult, error) {
+	var out digestResult
 	if len(stories) == 0 {
-		return "", none, nil
+		return out, nil
 	}
 	cfg := r.cfg
+	in, key := digestInput(cfg, stories, period)
+	var cached cachedDigest
+	if cfg.Cache.Get(key, &cached) {
+		cfg.Cache.Touch(key, cfg.Now())
+		return digestResult{Text: cached.Text, Made: cached.Usage}, nil
+	}
+	if cutShort {
+		return out, fmt.Errorf("the run was cut short before the digest; the next run writes it")
+	}
+	text, res, err := cfg.Summarizer.Digest(ctx, in, period)
+	r.account(res.Usage)
+	out.Spent = res
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("the run was interrupted during the digest; the next run writes it")
+		}
+		return out, err
+	}
+	out.Text, out.Made = text, res.Usage
+	if err := cfg.Cache.Put(key, cachedDigest{Text: text, Usage: res.Usage}); err != nil {
+		cfg.Progress.Logf("warning: cannot store the digest in the cache: %v", err)
+	}
+	return out, nil
+}
+
+// digestInput is what the digest reads, and its cache key: every shown
+// story's date, headline and summary, the prompt, the model and the period.
+func digestInput(cfg Config, stories []story.Story, period string) ([]summarize.Story, string) {
 	in := make([]summarize.Story, len(stories))
 	parts := append([]string{"digest", cfg.Summarizer.DigestPromptHash()}, cfg.identity()...)
 	parts = append(parts, period)
@@ -146,30 +192,7 @@ func (r *runner) digest(ctx context.Context, stories []story.Story, period strin
 		in[i] = summarize.Story{Date: s.Date, Headline: s.Headline, Summary: s.Summary}
 		parts = append(parts, s.Date, s.Headline, s.Summary)
 	}
-	key := cache.Key(parts...)
-	var cached struct {
-		Text string `json:"text"`
-	}
-	if cfg.Cache.Get(key, &cached) {
-		cfg.Cache.Touch(key, cfg.Now())
-		return cached.Text, none, nil
-	}
-	if cutShort {
-		return "", none, fmt.Errorf("the run was cut short before the digest; the next run writes it")
-	}
-	text, res, err := cfg.Summarizer.Digest(ctx, in, period)
-	r.account(res.Usage)
-	if err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("the run was interrupted during the digest; the next run writes it")
-		}
-		return "", res, err
-	}
-	cached.Text = text
-	if err := cfg.Cache.Put(key, cached); err != nil {
-		cfg.Progress.Logf("warning: cannot store the digest in the cache: %v", err)
-	}
-	return text, res, nil
+	return in, cache.Key(parts...)
 }
 
 // runFacts describe the briefing's content, not this run: tokens are what

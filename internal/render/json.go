@@ -51,7 +51,6 @@ type JSONStory struct {
 	Warnings        []string      `json:"warnings"`
 	Corrected       bool          `json:"corrected"`
 	Updated         bool          `json:"updated"`
-	Cached          bool          `json:"cached"`
 	EarlierVersions []JSONVersion `json:"earlier_versions"`
 }
 
@@ -120,7 +119,7 @@ func BriefingJSON(b Briefing) []byte {
 				ID: s.ID, Headline: s.Headline, Date: s.Date, Agency: s.Agency,
 				Summary: s.Summary, Link: rawLink(s.Link, s.ID), Source: s.Source,
 				Warnings: append([]string{}, s.Warnings...), Corrected: s.Corrected,
-				Updated: s.Updated, Cached: s.Cached, EarlierVersions: []JSONVersion{},
+				Updated: s.Updated, EarlierVersions: []JSONVersion{},
 			}
 			for _, v := range s.EarlierVersions {
 				js.EarlierVersions = append(js.EarlierVersions, JSONVersion{
