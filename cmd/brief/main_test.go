@@ -42,6 +42,9 @@ func TestScripts(t *testing.T) {
 			f.start(env.Setenv, llmtest.Config{})
 			env.Values[fakeKey{}] = f
 			env.Defer(f.close)
+			more := &servers{m: map[string]*llmtest.Server{}}
+			env.Values[serversKey{}] = more
+			env.Defer(more.closeAll)
 			work := env.WorkDir
 			env.Setenv("BRIEF_MODEL", llmtest.Model)
 			env.Setenv("HOME", work)
@@ -53,6 +56,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fake":    cmdFake,
+			"server":  cmdServer,
 			"links":   cmdLinks,
 			"notemp":  cmdNoTemp,
 			"lockdir": cmdLockDir,

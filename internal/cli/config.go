@@ -101,6 +101,14 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 		if !ok {
 			return
 		}
+		if cs, ok := f.Value.(*endpointList); ok {
+			if !endpointsOverridden(flags.Changed("base-url")) {
+				if e := cs.setConfig(v); e != nil {
+					err = fmt.Errorf("config file %s: endpoints: %v", path, e)
+				}
+			}
+			return
+		}
 		if list, isList := v.([]any); isList {
 			parts := make([]string, len(list))
 			for i, x := range list {

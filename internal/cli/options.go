@@ -18,6 +18,8 @@ import (
 type endpointOptions struct {
 	config      string
 	baseURL     string
+	baseURLs    []string        // every --base-url: several make a run over several servers
+	endpoints   []wiring.Server // the config file's endpoints list
 	model       string
 	apiKey      string
 	apiKeyFile  string
@@ -33,7 +35,9 @@ type endpointOptions struct {
 func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	d := wiring.Defaults()
 	fs.StringVar(&o.config, "config", "", "config file (env BRIEF_CONFIG; default ./brief.yaml, then the user config folder's brief/brief.yaml)")
-	fs.StringVar(&o.baseURL, "base-url", d.Client.BaseURL, "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+	fs.Var(newURLList(&o.baseURL, &o.baseURLs, d.Client.BaseURL), "base-url", "OpenAI-compatible endpoint (env OPENAI_BASE_URL); give it more than once to spread a run over several servers")
+	fs.Var(&endpointList{servers: &o.endpoints}, "endpoints", "servers of a run, each with its own base-url, api-key, concurrency and model (config file only)")
+	_ = fs.MarkHidden("endpoints")
 	fs.StringVar(&o.model, "model", d.Client.Model, "model name (env BRIEF_MODEL)")
 	fs.StringVar(&o.apiKey, "api-key", "", "API key; prefer the env OPENAI_API_KEY (never printed)")
 	fs.StringVar(&o.apiKeyFile, "api-key-file", "", "read the API key from this file (for cron and brief.yaml: the key stays out of the config and the process list)")
@@ -125,6 +129,9 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 
 func (o *runOptions) validate() error {
 	if err := o.endpointOptions.validate(); err != nil {
+		return err
+	}
+	if _, err := o.servers(); err != nil {
 		return err
 	}
 	if o.concurrency < 1 {

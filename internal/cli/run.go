@@ -73,7 +73,7 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	}
 	outcome := pipeline.Run(ctx, run.Config, inputs)
 	rep.Finish()
-	reportOutcome(io, o, outcome, run.Client.Stats(), time.Since(start))
+	reportOutcome(io, o, outcome, run.Stats(), time.Since(start))
 	return outcomeError(outcome)
 }
 
@@ -109,6 +109,12 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 	}
 	if o.noCache {
 		s.CacheDir = ""
+	}
+	// Several servers: keep enough articles in flight to fill every
+	// server's slots (validate has checked the list).
+	if servers, _ := o.servers(); len(servers) > 0 {
+		s.Servers = servers
+		s.Concurrency = max(s.Concurrency, s.TotalSlots())
 	}
 	if o.deadline > 0 {
 		s.Budget.Deadline = start.Add(o.deadline)

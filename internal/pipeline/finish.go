@@ -211,6 +211,14 @@ func runFacts(cfg Config, stories []story.Story) render.RunFacts {
 }
 
 func endpointHost(endpoint string) string {
+	if many := strings.Fields(endpoint); len(many) > 1 {
+		// A run over several servers (wiring joins them with spaces).
+		hosts := make([]string, len(many))
+		for i, e := range many {
+			hosts[i] = endpointHost(e)
+		}
+		return strings.Join(hosts, ", ")
+	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" {
 		return strings.SplitN(endpoint, "/", 2)[0]

@@ -7,14 +7,11 @@
 package wiring
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
@@ -29,9 +26,12 @@ import (
 // Settings are what a run is built from: `brief run`'s flags after the
 // config layers, or a test's or benchmark's choice starting from Defaults.
 type Settings struct {
-	// Client configures the one endpoint client; Logf, when set, gets its
-	// retry and slow-load lines.
-	Client        llm.Config
+	// Client configures the endpoint client; Logf, when set, gets its
+	// retry and slow-load lines (and the line of a server taken out).
+	Client llm.Config
+	// Servers, when set, are the run's endpoints instead of Client's
+	// BaseURL, APIKey and Model; each request goes to one with a free slot.
+	Servers       []Server
 	Out           string // output folder
 	From, Lang    string
 	Concurrency   int // articles in flight at once
@@ -109,10 +109,10 @@ func (s Settings) Loader() func(article.Input) (article.Article, error) {
 	return func(in article.Input) (article.Article, error) { return article.ReadInput(in, opts) }
 }
 
-// Run is a wired run: the pipeline's Config and the client behind it.
+// Run is a wired run: the pipeline's Config and the servers behind it.
 type Run struct {
 	Config pipeline.Config
-	Client *llm.Client
+	Pool   *llm.Pool
 	s      Settings
 }
 
@@ -131,11 +131,13 @@ func New(s Settings) (*Run, error) {
 			return nil, err
 		}
 	}
-	client, err := llm.New(s.Client)
+	// The pool runs each server's preflight before that server's first
+	// model call, not before the run: a fully cached re-run needs no
+	// endpoint at all, and a dead one is still found once.
+	completer, err := newPool(s)
 	if err != nil {
 		return nil, err
 	}
-	completer := &preflighted{client: client}
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: s.ContextTokens, Glossary: glossary, Strict: s.Strict,
 	})
@@ -145,13 +147,13 @@ func New(s Settings) (*Run, error) {
 		s.Progress = progress.New(io.Discard, 0, false, true)
 	}
 	cfg := pipeline.Config{
-		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: EndpointIdentity(s.Client.BaseURL),
+		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
-		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: client.Stats,
+		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: completer.Stats,
 		Budget: s.Budget,
 	}
-	return &Run{Config: cfg, Client: client, s: s}, nil
+	return &Run{Config: cfg, Pool: completer, s: s}, nil
 }
 
 // OpenCache opens the cache for the run, creating it when missing; with
@@ -177,45 +179,6 @@ func (r *Run) PeekCache() {
 	if r.s.CacheDir != "" && !r.s.Force {
 		r.Config.Cache = cache.OpenExisting(r.s.CacheDir)
 	}
-}
-
-// preflighted runs the client's preflight once, before the first request
-// goes out; every caller waits for it and a fatal answer is shared by all,
-// so a wrong key or model is reported once, not once per article. A fully
-// cached re-run makes no request, so it needs no endpoint at all.
-type preflighted struct {
-	client *llm.Client
-	once   onceErr
-}
-
-func (p *preflighted) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	if err := p.once.Do(func() error { return p.client.Preflight(ctx) }); err != nil {
-		return llm.Response{}, err
-	}
-	return p.client.Complete(ctx, req)
-}
-
-// onceErr is sync.Once for a function that can fail: the first caller runs
-// it, the others wait for its result; a context cancellation is not
-// remembered, so a later caller can try again.
-type onceErr struct {
-	mu   sync.Mutex
-	done bool
-	err  error
-}
-
-func (o *onceErr) Do(f func() error) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.done {
-		return o.err
-	}
-	err := f()
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	o.done, o.err = true, err
-	return err
 }
 
 // EndpointIdentity is the endpoint as the manifest shows it and the cache

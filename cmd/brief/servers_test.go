@@ -1,0 +1,83 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/brief-news/brief/internal/llmtest"
+)
+
+type serversKey struct{}
+
+// servers are a script's further model endpoints, for runs over several
+// servers; `server ...` commands steer them.
+type servers struct {
+	mu sync.Mutex
+	m  map[string]*llmtest.Server
+}
+
+func (s *servers) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, srv := range s.m {
+		srv.Close()
+	}
+}
+
+// cmdServer steers further fake endpoints (llmtest's Default answers):
+//
+//	server start VAR [models=a,b] [latency=D]   start one; $VAR is its base URL
+//	server count VAR N|>=N                      assert N (at least N) chat requests reached it
+//	server stop VAR                             close it (a server that went down)
+func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
+	s := ts.Value(serversKey{}).(*servers)
+	if len(args) < 2 {
+		ts.Fatalf("usage: server start|count|stop VAR ...")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := args[1]
+	switch args[0] {
+	case "start":
+		var cfg llmtest.Config
+		for _, a := range args[2:] {
+			k, v, _ := strings.Cut(a, "=")
+			switch k {
+			case "models":
+				cfg.Models = strings.Split(v, ",")
+			case "latency":
+				d, err := time.ParseDuration(v)
+				ts.Check(err)
+				cfg.Latency = d
+			default:
+				ts.Fatalf("server start: unknown setting %q", a)
+			}
+		}
+		srv := llmtest.NewServer(cfg)
+		s.m[name] = srv
+		ts.Setenv(name, srv.URL())
+	case "count":
+		srv := s.m[name]
+		if srv == nil || len(args) != 3 {
+			ts.Fatalf("usage: server count VAR N (after server start VAR)")
+		}
+		got := srv.Count()
+		want, atLeast := strings.CutPrefix(args[2], ">=")
+		n, err := strconv.Atoi(want)
+		ts.Check(err)
+		ok := got == n || (atLeast && got >= n)
+		if ok == neg {
+			ts.Fatalf("server %s: %d chat requests, want %s", name, got, args[2])
+		}
+	case "stop":
+		if srv := s.m[name]; srv != nil {
+			srv.Close()
+		}
+	default:
+		ts.Fatalf("server: unknown command %q", args[0])
+	}
+}

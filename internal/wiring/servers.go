@@ -1,0 +1,82 @@
+package wiring
+
+import (
+	"strings"
+
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// Server is one endpoint of a run with several (--base-url given more than
+// once, or endpoints in the config file). Its requests use Settings.Client
+// for everything it does not set itself.
+type Server struct {
+	BaseURL string
+	APIKey  string // "" = none (a server's key is its own)
+	// Model is the name this server knows the run's model by (vLLM
+	// "Qwen/Qwen2.5-7B-Instruct" for Ollama's "qwen2.5:7b"); "" = the
+	// run's model. The cache keys by the run's model, so it must be the
+	// same model.
+	Model string
+	// Slots is how many requests go to this server at once; 0 = the
+	// run's Concurrency.
+	Slots int
+}
+
+// servers are the run's endpoints: Settings.Servers, or the one of
+// Settings.Client.
+func (s Settings) servers() []Server {
+	if len(s.Servers) > 0 {
+		return s.Servers
+	}
+	return []Server{{BaseURL: s.Client.BaseURL, APIKey: s.Client.APIKey, Model: s.Client.Model, Slots: s.Concurrency}}
+}
+
+// newPool makes a client per server (each with its own rate limits and
+// Retry-After) and the pool that spreads requests over them.
+func newPool(s Settings) (*llm.Pool, error) {
+	var members []llm.Member
+	for _, sv := range s.servers() {
+		cfg := s.Client
+		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
+		if sv.Model != "" {
+			cfg.Model = sv.Model
+		}
+		c, err := llm.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		slots := sv.Slots
+		if slots <= 0 {
+			slots = s.Concurrency
+		}
+		members = append(members, llm.Member{Client: c, Slots: slots})
+	}
+	return llm.NewPool(members, s.Client.Logf), nil
+}
+
+// endpointIdentity is what the manifest shows as the endpoint: the one
+// server, or the servers separated by spaces.
+func (s Settings) endpointIdentity() string {
+	var ids []string
+	for _, sv := range s.servers() {
+		ids = append(ids, EndpointIdentity(sv.BaseURL))
+	}
+	return strings.Join(ids, " ")
+}
+
+// TotalSlots is the servers' slots together: how many articles a run with
+// several servers keeps in flight to keep them all busy.
+func (s Settings) TotalSlots() int {
+	n := 0
+	for _, sv := range s.servers() {
+		if sv.Slots > 0 {
+			n += sv.Slots
+		} else {
+			n += s.Concurrency
+		}
+	}
+	return n
+}
+
+// Stats are the run's request totals over every server.
+func (r *Run) Stats() llm.Stats { return r.Pool.Stats() }
