@@ -53,7 +53,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 
 func (o *endpointOptions) validate() error {
 	if _, err := llm.ParseBaseURL(o.baseURL); err != nil {
-		return err
+		return fmt.Errorf("check --base-url: %w", err)
 	}
 	if strings.TrimSpace(o.model) == "" {
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")

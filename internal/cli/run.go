@@ -166,6 +166,16 @@ func outcomeError(outcome pipeline.Outcome) error {
 	return nil
 }
 
+// flagHints are the client's hints: how a user of brief changes each
+// setting an endpoint error can point at. The client says what happened;
+// the command line says how to fix it.
+var flagHints = map[llm.Setting]string{
+	llm.SettingBaseURL: "check --base-url",
+	llm.SettingModel:   "check --model (brief models lists what the endpoint serves)",
+	llm.SettingAPIKey:  "set OPENAI_API_KEY (or pass --api-key or --api-key-file) to the key for this endpoint",
+	llm.SettingTimeout: "a slow model may need a longer --timeout",
+}
+
 // clientConfig is the endpoint flags as the client takes them; its log
 // lines go to logf unless -q.
 func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
@@ -173,7 +183,7 @@ func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
 		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
 		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: o.retries,
 		RPM: o.rpm, TPM: o.tpm, Temperature: o.temperature,
-		KeyHint: "set OPENAI_API_KEY (or pass --api-key) to the key for this endpoint",
+		Hints: flagHints,
 	}
 	// Retries, fallbacks and a slow model load are worth a line even in
 	// cron: they explain a slow or failed run. -q keeps it silent.

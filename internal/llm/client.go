@@ -70,9 +70,11 @@ type Config struct {
 	// Logf receives one line per retry, fallback and slow start; nil
 	// discards them. Lines never contain the API key.
 	Logf func(format string, args ...any)
-	// KeyHint tells the user where the key is set, for the message of a
-	// rejected key, e.g. "set OPENAI_API_KEY or pass --api-key".
-	KeyHint string
+	// Hints say how the caller's user changes a setting, e.g.
+	// SettingBaseURL: "check --base-url" (plain text, no %); an error that
+	// a setting could fix ends with its hint. Without hints, messages say
+	// only what happened.
+	Hints map[Setting]string
 
 	// Back-off tuning; zero means the defaults.
 	Backoff, MaxBackoff, MaxRetryAfter, LoadNotice time.Duration
@@ -123,13 +125,17 @@ var _ Completer = (*Client)(nil)
 // New returns a client for cfg.
 func New(cfg Config) (*Client, error) {
 	if cfg.Model == "" {
-		return nil, &Error{Class: ErrFatal, Msg: "no model configured: pass --model (for example qwen2.5:7b)"}
+		return nil, &Error{Class: ErrFatal, Msg: withHints(cfg.Hints, "no model configured", SettingModel)}
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Msg = withHints(cfg.Hints, e.Msg, SettingBaseURL)
+		}
 		return nil, err
 	}
 	// The query goes with every request (recordingDoer); BaseURL is
@@ -164,9 +170,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.KeyHint == "" {
-		cfg.KeyHint = "set the API key for this endpoint"
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
@@ -280,7 +283,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		// without the feature, for this and every later request.
 		if stream && streamRejected(err, info) {
 			c.noStream.Store(true)
-			c.logf("%s does not stream answers; using non-streaming requests (slow answers then only end at --timeout)", c.Endpoint())
+			c.logf("%s does not stream answers; using non-streaming requests (a slow answer then only ends at the %s request timeout)", c.Endpoint(), c.cfg.Timeout)
 			continue
 		}
 		if jsonMode && jsonRejected(err, info) {

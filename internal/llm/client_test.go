@@ -47,6 +47,15 @@ func (h *harness) Sleeps() []time.Duration {
 	return append([]time.Duration(nil), h.sleeps...)
 }
 
+// testHints are hints as a command line would word them: the tests check
+// that an error a setting can fix ends with that setting's hint.
+var testHints = map[llm.Setting]string{
+	llm.SettingBaseURL: "check --base-url",
+	llm.SettingModel:   "check --model",
+	llm.SettingAPIKey:  "set OPENAI_API_KEY",
+	llm.SettingTimeout: "a slow model may need a longer --timeout",
+}
+
 func newClient(t *testing.T, srv *llmtest.Server, mod ...func(*llm.Config)) (*llm.Client, *harness) {
 	t.Helper()
 	h := &harness{}
@@ -56,6 +65,7 @@ func newClient(t *testing.T, srv *llmtest.Server, mod ...func(*llm.Config)) (*ll
 		Timeout:     5 * time.Second,
 		IdleTimeout: 2 * time.Second,
 		Retries:     llm.DefaultRetries,
+		Hints:       testHints,
 		Logf:        h.logf,
 		Sleep:       h.sleep,
 	}
@@ -223,7 +233,7 @@ func TestRateLimitedThenOK(t *testing.T) {
 }
 
 func TestNewRequiresModelAndHTTPURL(t *testing.T) {
-	if _, err := llm.New(llm.Config{BaseURL: "http://x/v1"}); !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "--model") {
+	if _, err := llm.New(llm.Config{BaseURL: "http://x/v1", Hints: testHints}); !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "--model") {
 		t.Errorf("no model: %v", err)
 	}
 	if _, err := llm.New(llm.Config{BaseURL: "localhost:11434", Model: "m"}); !errors.Is(err, llm.ErrFatal) {

@@ -165,13 +165,13 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	case errors.As(err, &redir):
 		// Status 0: the endpoint is not usable as named, so brief check
 		// must not call it reachable.
-		return e(ErrFatal, 0, "%s redirected the request (HTTP %d) to %s: brief does not follow redirects to another server, since they would carry the API key and the articles there; if that is the right server, pass it as --base-url", ep, redir.status, redir.to)
+		return e(ErrFatal, 0, c.hint("%s redirected the request (HTTP %d) to %s: redirects to another server are not followed, since they would carry the API key and the articles there", SettingBaseURL), ep, redir.status, redir.to)
 	case errors.Is(err, http.ErrSchemeMismatch):
-		return e(ErrFatal, 0, "cannot reach %s: the server answered in plain HTTP, not HTTPS: use --base-url %s", ep, RedactURL(httpURL(c.cfg.BaseURL)))
+		return e(ErrFatal, 0, c.hint("cannot reach %s: the server answered in plain HTTP, not HTTPS (it is at %s)", SettingBaseURL), ep, RedactURL(httpURL(c.cfg.BaseURL)))
 	case errors.Is(err, errIdle):
 		return e(ErrTransient, 0, "%s sent no token for %s in the middle of an answer (the stream stalled)", ep, c.cfg.IdleTimeout)
 	case errors.Is(err, errAttemptTimeout):
-		return e(ErrTransient, 0, "%s gave no complete answer within %s: a slow model may need a longer --timeout", ep, c.cfg.Timeout)
+		return e(ErrTransient, 0, c.hint("%s gave no complete answer within %s", SettingTimeout), ep, c.cfg.Timeout)
 	case errors.Is(err, errCutStream):
 		return e(ErrTransient, 0, "the answer from %s stopped before the model finished (the stream closed without a finish_reason); the server may have restarted", ep)
 	case errors.Is(err, errEmpty):
@@ -193,11 +193,11 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	var hostErr x509.HostnameError
 	switch {
 	case errors.As(err, &dnsErr):
-		return e(ErrFatal, 0, "cannot reach %s: host %s not found: check --base-url", ep, dnsErr.Name)
+		return e(ErrFatal, 0, c.hint("cannot reach %s: host %s not found", SettingBaseURL), ep, dnsErr.Name)
 	case errors.As(err, &recErr):
-		return e(ErrFatal, 0, "cannot reach %s: the server does not speak TLS (HTTPS) on that port: check --base-url (http:// for a local server)", ep)
+		return e(ErrFatal, 0, c.hint("cannot reach %s: the server does not speak TLS (HTTPS) on that port (a local server usually speaks plain http://)", SettingBaseURL), ep)
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
-		return e(ErrFatal, 0, "cannot reach %s: its TLS certificate is not trusted: check --base-url (http:// for a local server)", ep)
+		return e(ErrFatal, 0, c.hint("cannot reach %s: its TLS certificate is not trusted (a local server usually speaks plain http://)", SettingBaseURL), ep)
 	case isRefused(err):
 		return e(ErrTransient, 0, "cannot connect to %s (connection refused)", ep)
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.EPIPE):
@@ -220,14 +220,14 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	switch s := f.status; {
 	case s == http.StatusUnauthorized:
 		// The body may echo the key; never show it.
-		return e(ErrFatal, "%s rejected the API key (HTTP 401): the key is missing or wrong: %s", ep, c.cfg.KeyHint)
+		return e(ErrFatal, c.hint("%s rejected the API key (HTTP 401): the key is missing or wrong", SettingAPIKey), ep)
 	case s == http.StatusForbidden:
 		return e(ErrFatal, "%s refused access (HTTP 403): the API key lacks permission for model %s: check the key and the model", ep, model)
 	case s == http.StatusNotFound:
 		if f.modelNotFound() {
 			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil, ollamaNotFound.MatchString(f.msg)))
 		}
-		return e(ErrFatal, "%s has no chat completions API (%s): check --base-url (it usually ends in /v1)", ep, what)
+		return e(ErrFatal, c.hint("%s has no chat completions API (%s; an OpenAI-compatible endpoint usually ends in /v1)", SettingBaseURL), ep, what)
 	case s == http.StatusTooManyRequests && f.quota():
 		return e(ErrFatal, "the account behind the API key at %s has no quota left (%s): add credit or use another key; retrying will not help", ep, what)
 	case s == http.StatusTooManyRequests:
@@ -249,7 +249,7 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	case s == http.StatusBadRequest, s == http.StatusRequestEntityTooLarge, s == http.StatusUnprocessableEntity:
 		return e(ErrArticle, "%s rejected this request (%s)", ep, what)
 	}
-	return e(ErrFatal, "%s answered %s to a chat completion: check --base-url and --model", ep, what)
+	return e(ErrFatal, c.hint("%s answered %s to a chat completion", SettingBaseURL, SettingModel), ep, what)
 }
 
 // ollamaNotFound matches Ollama's wording for a model that was never
@@ -258,19 +258,17 @@ var ollamaNotFound = regexp.MustCompile(`model ['"].*['"] not found|try pulling 
 
 func (c *Client) modelNotFoundMsg(available []string, ollama bool) string {
 	m := c.cfg.Model
-	msg := fmt.Sprintf("model %s not found at %s: ", m, c.Endpoint())
-	if ollama || isOllama(c.cfg.BaseURL) {
-		msg += fmt.Sprintf("run `ollama pull %s` or pass --model", m)
-	} else {
-		msg += "pass --model with a model this endpoint serves"
-	}
+	msg := fmt.Sprintf("model %s not found at %s", m, c.Endpoint())
 	if len(available) > 0 {
 		if len(available) > 8 {
 			available = append(available[:8:8], "...")
 		}
 		msg += " (it serves: " + strings.Join(available, ", ") + ")"
 	}
-	return msg
+	if ollama || isOllama(c.cfg.BaseURL) {
+		msg += fmt.Sprintf("; Ollama fetches it with `ollama pull %s`", m)
+	}
+	return c.hint(msg, SettingModel)
 }
 
 func (c *Client) unreachableMsg(err error) string {
@@ -279,9 +277,9 @@ func (c *Client) unreachableMsg(err error) string {
 		msg += " (" + errText(err) + ")"
 	}
 	if isOllama(c.cfg.BaseURL) && isLocal(c.cfg.BaseURL) {
-		return c.scrub(msg + ": Ollama does not seem to be running: start it with `ollama serve`, or pass --base-url for another server")
+		return c.scrub(c.hint(msg+": Ollama does not seem to be running (`ollama serve` starts it)", SettingBaseURL))
 	}
-	return c.scrub(msg + ": check that the server is running and --base-url is right")
+	return c.scrub(c.hint(msg+": the server may not be running", SettingBaseURL))
 }
 
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

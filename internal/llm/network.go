@@ -22,7 +22,7 @@ import (
 func ParseBaseURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	bad := func(why string) error {
-		return &Error{Class: ErrFatal, Msg: fmt.Sprintf("--base-url %q %s: pass one like %s (Ollama) or https://api.openai.com/v1", RedactURL(raw), why, DefaultBaseURL)}
+		return &Error{Class: ErrFatal, Msg: fmt.Sprintf("endpoint %q %s: it should look like %s (Ollama) or https://api.openai.com/v1", RedactURL(raw), why, DefaultBaseURL)}
 	}
 	u, err := url.Parse(raw)
 	switch {

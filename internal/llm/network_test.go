@@ -111,7 +111,7 @@ func TestHTTPSToPlainHTTPPortIsFatalWithTheFix(t *testing.T) {
 	base := strings.Replace(srv.URL(), "http://", "https://", 1)
 	c, h := newClient(t, srv, func(c *llm.Config) { c.BaseURL = base })
 	_, err := c.Complete(context.Background(), translateReq())
-	if classOf(err) != "fatal" || !strings.Contains(err.Error(), "--base-url "+srv.URL()) {
+	if classOf(err) != "fatal" || !strings.Contains(err.Error(), "it is at "+srv.URL()) || !strings.Contains(err.Error(), "check --base-url") {
 		t.Fatalf("Complete: %v (%s), want fatal naming %s", err, classOf(err), srv.URL())
 	}
 	if len(h.Sleeps()) != 0 {
@@ -153,7 +153,7 @@ func TestBaseURLIsNormalisedAndRedacted(t *testing.T) {
 		"http://alice:secret@host/v1#frag",
 		"http://h o s t/v1?api_key=secret",
 	} {
-		_, err := llm.New(llm.Config{BaseURL: bad, Model: "m"})
+		_, err := llm.New(llm.Config{BaseURL: bad, Model: "m", Hints: testHints})
 		var e *llm.Error
 		if !errors.As(err, &e) || !errors.Is(err, llm.ErrFatal) {
 			t.Errorf("New(%q): %v, want a fatal *llm.Error", bad, err)

@@ -69,7 +69,7 @@ func (c *Client) probe(ctx context.Context, listed []string) error {
 		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, ollamaNotFound.MatchString(f.msg))), Err: e.Err}
 	case errors.Is(e, ErrArticle):
 		// A minimal request rejected: every real one will be too.
-		return &Error{Class: ErrFatal, Status: e.Status, Msg: e.Msg + ": check --model and --base-url", Err: e.Err}
+		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.hint(e.Msg, SettingModel, SettingBaseURL), Err: e.Err}
 	}
 	return e
 }
@@ -166,7 +166,7 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 		r.Streaming, r.ModelFound = true, true
 	case streamRejected(err, sinfo):
 		stream = false
-		problem("%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by --timeout", c.Endpoint())
+		problem("%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by the %s request timeout", c.Endpoint(), c.cfg.Timeout)
 		start = time.Now()
 		_, pinfo, perr := c.attempt(ctx, ask, false, false)
 		r.Latency = time.Since(start)

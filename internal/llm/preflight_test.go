@@ -78,7 +78,7 @@ func TestPreflight(t *testing.T) {
 	})
 	t.Run("wrong key is fatal", func(t *testing.T) {
 		srv := llmtest.New(t, llmtest.WithAPIKey("sk-right-key"))
-		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key"; c.KeyHint = "set OPENAI_API_KEY" })
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key" })
 		err := c.Preflight(context.Background())
 		if classOf(err) != "fatal" || !strings.Contains(err.Error(), "set OPENAI_API_KEY") || strings.Contains(err.Error(), "sk-wrong-key") {
 			t.Fatalf("err = %v", err)
@@ -89,7 +89,7 @@ func TestPreflight(t *testing.T) {
 func TestCheck(t *testing.T) {
 	t.Run("a wrong key: the endpoint answered, the key is the problem", func(t *testing.T) {
 		srv := llmtest.New(t, llmtest.WithAPIKey("sk-right-key"))
-		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key"; c.KeyHint = "set OPENAI_API_KEY" })
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-wrong-key" })
 		r := c.Check(context.Background())
 		if r.OK() || !r.Reachable || len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "set OPENAI_API_KEY") {
 			t.Fatalf("report = %+v, want reachable with one problem about the key", r)
