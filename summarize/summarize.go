@@ -14,6 +14,7 @@ import (
 
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
@@ -216,12 +217,18 @@ func parsePlain(answer string) Summary {
 	return sum
 }
 
+// MaxHeadline is the longest headline kept, in characters; a longer one is
+// cut at a word with "…" (the prompt asks for at most 12 words).
+const MaxHeadline = 160
+
 func tidy(s Summary) (Summary, error) {
+	// The model's words reach terminals, mail and pages: no control or
+	// bidirectional characters, and a headline of a sane length.
 	clean := func(x string) string {
-		x = strings.Join(strings.Fields(x), " ")
+		x = strings.Join(strings.Fields(safetext.Line(x)), " ")
 		return strings.Trim(x, "*\"“” ")
 	}
-	s.Headline = strings.TrimRight(clean(s.Headline), ".")
+	s.Headline = strings.TrimRight(safetext.Clip(clean(s.Headline), MaxHeadline), ".")
 	s.Summary = clean(s.Summary)
 	var kps []string
 	for _, k := range s.KeyPoints {

@@ -217,3 +217,29 @@ func TestADigestCutAtTheOutputLimitIsNotAccepted(t *testing.T) {
 		t.Errorf("err %v, want a cut-off digest refused", err)
 	}
 }
+
+// The model's headline and summary reach terminals, mail and pages: control
+// and bidirectional characters are removed and a runaway headline is cut.
+func TestParseCleansControlCharactersAndCapsTheHeadline(t *testing.T) {
+	sum, err := Parse(`{"headline": "\u001b[2J\u001b]0;ejet\u0007Renten \u202estiger", "summary": "Banken \u001b[31mhæver\u2066 renten.", "key_points": ["\u009b1m punkt"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := sum.Headline + sum.Summary + strings.Join(sum.KeyPoints, "")
+	for _, bad := range []string{"\x1b", "\x07", "\u202e", "\u2066", "\u009b"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("summary keeps %q: %+v", bad, sum)
+		}
+	}
+	if sum.Headline != "[2J]0;ejetRenten stiger" {
+		t.Errorf("headline = %q", sum.Headline)
+	}
+	long := strings.Repeat("Overskrift ", 500_000) // 5.5 MB
+	sum, err = Parse(`{"headline": "` + long + `", "summary": "Kort."}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len([]rune(sum.Headline)); n > MaxHeadline || !strings.HasSuffix(sum.Headline, "…") {
+		t.Errorf("headline of %d characters kept (max %d)", n, MaxHeadline)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // Input is one file to read, as Discover found it.
@@ -90,14 +92,13 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, error) {
 }
 
 func argError(p string, err error) error {
-	name := p
-	if name == "" {
-		name = `""`
-	}
+	// Quoted when not plain, so a name cannot put control sequences on
+	// the terminal or forge a line of its own.
+	name := safetext.Name(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		if fi, lerr := os.Lstat(p); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			target, _ := os.Readlink(p)
-			return fmt.Errorf("%s is a symlink to %s, which does not exist", name, target)
+			return fmt.Errorf("%s is a symlink to %s, which does not exist", name, safetext.Name(target))
 		}
 		return fmt.Errorf("no such file or folder: %s", name)
 	}
@@ -205,9 +206,9 @@ func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel
 		if txt {
 			dest, _ := os.Readlink(path)
 			if errors.Is(err, fs.ErrNotExist) {
-				skip(rel, fmt.Sprintf("broken symlink: %s does not exist", dest))
+				skip(rel, fmt.Sprintf("broken symlink: %s does not exist", safetext.Name(dest)))
 			} else {
-				skip(rel, fmt.Sprintf("symlink to %s cannot be followed (a symlink loop?)", dest))
+				skip(rel, fmt.Sprintf("symlink to %s cannot be followed (a symlink loop?)", safetext.Name(dest)))
 			}
 		}
 		return
@@ -225,7 +226,7 @@ func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel
 		// outside is not followed, but its articles would silently go
 		// missing, so say so.
 		if !inside {
-			skip(rel, fmt.Sprintf("symlinked folder points outside the input folder (to %s); not followed: name it on the command line to include it", target))
+			skip(rel, fmt.Sprintf("symlinked folder points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target)))
 		}
 		return
 	}
@@ -233,7 +234,7 @@ func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel
 		return
 	}
 	if !inside {
-		skip(rel, fmt.Sprintf("symlink points outside the input folder (to %s); not followed: name it on the command line to include it", target))
+		skip(rel, fmt.Sprintf("symlink points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target)))
 		return
 	}
 	if d.excluded(target) {

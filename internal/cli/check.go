@@ -8,6 +8,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -47,7 +48,7 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool) {
 	if quiet {
 		for _, p := range r.Problems {
-			fmt.Fprintf(io.Out, "problem:   %s\n", p)
+			fmt.Fprintf(io.Out, "problem:   %s\n", safetext.Line(p))
 		}
 		return
 	}
@@ -66,10 +67,10 @@ func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool)
 	}
 	if verbose {
 		for _, m := range r.Models {
-			fmt.Fprintf(io.Out, "serves     %s\n", m)
+			fmt.Fprintf(io.Out, "serves     %s\n", safetext.Line(m))
 		}
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(io.Out, "problem:   %s\n", p)
+		fmt.Fprintf(io.Out, "problem:   %s\n", safetext.Line(p))
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // Exit codes, documented in the README.
@@ -102,7 +103,9 @@ func exitCode(io *iostreams.IOStreams, err error) int {
 	case errors.Is(err, llm.ErrFatal):
 		code = ExitFatal
 	}
-	if msg := err.Error(); msg != "" {
+	// An error can carry a server's words or a file's name: printed
+	// without control or bidirectional characters.
+	if msg := safetext.Text(err.Error()); msg != "" {
 		fmt.Fprintln(io.ErrOut, "brief: "+msg)
 	}
 	return code

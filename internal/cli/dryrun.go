@@ -8,6 +8,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // dryArticle is one input as --dry-run sees it.
@@ -113,6 +114,8 @@ func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 	w := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "FILE\tDATE\tPARAGRAPHS\tCACHED\tREQUESTS\tPROMPT TOKENS\tOUTPUT TOKENS\tNOTE")
 	for _, r := range plan.Articles {
+		// names and reasons come from the disk and the model: inert
+		r.File, r.Note = safetext.Name(r.File), safetext.Line(r.Note)
 		date := r.Date
 		if date == "" {
 			date = "-"

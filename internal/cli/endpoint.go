@@ -7,6 +7,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // setUp is what every command that only talks to the endpoint (check,
@@ -19,7 +20,7 @@ func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*l
 	if err := o.validate(); err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}
-	client, err := llm.New(o.clientConfig(func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) }))
+	client, err := llm.New(o.clientConfig(func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) }))
 	if err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -40,7 +41,7 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
 				if llm.SameModel(m, o.model) {
 					mark = "*"
 				}
-				fmt.Fprintf(io.Out, "%s %s\n", mark, m)
+				fmt.Fprintf(io.Out, "%s %s\n", mark, safetext.Line(m))
 			}
 			return nil
 		},

@@ -15,6 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -216,6 +217,6 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 	}
 	fmt.Fprintln(io.ErrOut, line)
 	if out.DigestErr != nil {
-		fmt.Fprintln(io.ErrOut, "brief: the briefing has no digest: "+out.DigestErr.Error())
+		fmt.Fprintln(io.ErrOut, "brief: the briefing has no digest: "+safetext.Line(out.DigestErr.Error()))
 	}
 }

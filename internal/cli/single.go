@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 	"github.com/brief-news/brief/translate"
 )
@@ -151,6 +152,6 @@ func printSingle(io *iostreams.IOStreams, res pipeline.Single) {
 
 func printWarnings(io *iostreams.IOStreams, warnings []string) {
 	for _, w := range warnings {
-		fmt.Fprintln(io.ErrOut, "warn: "+strings.TrimSpace(w))
+		fmt.Fprintln(io.ErrOut, "warn: "+safetext.Line(strings.TrimSpace(w)))
 	}
 }

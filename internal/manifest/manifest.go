@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/tokens"
 )
 
@@ -122,10 +123,18 @@ func (m *Manifest) Write(path string) error {
 		m.Entries = []Entry{}
 	}
 	for i := range m.Entries {
-		if m.Entries[i].Warnings == nil {
-			m.Entries[i].Warnings = []string{}
+		e := &m.Entries[i]
+		if e.Warnings == nil {
+			e.Warnings = []string{}
+		}
+		// Messages carry a server's or a model's words: nothing in them
+		// may act on the terminal of whoever reads the manifest.
+		e.Headline, e.Error = safetext.Line(e.Headline), safetext.Line(e.Error)
+		for j, w := range e.Warnings {
+			e.Warnings[j] = safetext.Line(w)
 		}
 	}
+	m.Digest.Error = safetext.Line(m.Digest.Error)
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err

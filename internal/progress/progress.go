@@ -10,9 +10,14 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/brief-news/brief/internal/safetext"
 )
 
-// Reporter is told about each finished input.
+// Reporter is told about each finished input. What it prints passes
+// through safetext: a file name is quoted when it is not plain, and a
+// headline or server message cannot put control sequences on the terminal
+// or start a line of its own.
 type Reporter interface {
 	// Done is called once per input with a one-line description.
 	Done(status, source, detail string)
@@ -56,7 +61,7 @@ func (b *barReporter) Done(status, source, detail string) {
 	defer b.mu.Unlock()
 	if status == "failed" || status == "skipped" {
 		b.bar.Clear()
-		fmt.Fprintf(b.w, "%s %s: %s\n", status, source, detail)
+		fmt.Fprintf(b.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Line(detail))
 	}
 	if status == "failed" {
 		b.failed++
@@ -69,7 +74,7 @@ func (b *barReporter) Logf(format string, args ...any) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.bar.Clear()
-	fmt.Fprintf(b.w, format+"\n", args...)
+	fmt.Fprintln(b.w, safetext.Line(fmt.Sprintf(format, args...)))
 	b.bar.RenderBlank()
 }
 
@@ -94,9 +99,9 @@ func (l *lineReporter) Done(status, source, detail string) {
 	if l.quiet && status != "failed" && status != "skipped" {
 		return
 	}
-	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, source)
+	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, safetext.Name(source))
 	if detail != "" {
-		line += ": " + detail
+		line += ": " + safetext.Line(detail)
 	}
 	fmt.Fprintln(l.w, line)
 }
@@ -104,7 +109,7 @@ func (l *lineReporter) Done(status, source, detail string) {
 func (l *lineReporter) Logf(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, format+"\n", args...)
+	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf(format, args...)))
 }
 
 func (l *lineReporter) Finish() {}

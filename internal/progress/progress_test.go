@@ -170,3 +170,25 @@ func TestBarShowsDoneFailedAndTimeLeftNotARate(t *testing.T) {
 	}
 	r.Finish()
 }
+
+// A file name, headline or server message cannot put control sequences on
+// the terminal or forge a line of its own (under -q cron mails whatever is
+// printed, and a forged "all good" line would hide a failure).
+func TestHostileTextIsPrintedInert(t *testing.T) {
+	for _, tty := range []bool{false, true} {
+		var out bytes.Buffer
+		r := New(&out, 2, tty, true)
+		r.Done("failed", "in/x\nbrief: 0 failed, all good.txt", "server said: \x1b[2J\x1b]0;owned\x07 bad\ngateway \u202egnp.txt")
+		r.Logf("retrying: %s", "\x1b[31mred\nbrief: forged")
+		r.Finish()
+		s := out.String()
+		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\nbrief: 0 failed", "\ngateway", "\nbrief: forged"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("tty=%v: output holds %q:\n%q", tty, bad, s)
+			}
+		}
+		if !strings.Contains(s, `"in/x\nbrief: 0 failed, all good.txt"`) {
+			t.Errorf("tty=%v: the file name is not quoted: %q", tty, s)
+		}
+	}
+}

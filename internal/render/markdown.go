@@ -8,6 +8,8 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // Everything that reaches the Markdown from an article or the model is data:
@@ -21,10 +23,11 @@ var entityRef = regexp.MustCompile(`&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-
 // orderedStart matches what CommonMark would read as an ordered list item.
 var orderedStart = regexp.MustCompile(`^([0-9]{1,9})([.)])(\s|$)`)
 
-// oneLine folds all whitespace runs (newlines included) into single spaces:
-// a paragraph, headline or summary is one line of Markdown.
+// oneLine folds all whitespace runs (newlines included) into single spaces,
+// with no control or bidirectional characters: a paragraph, headline or
+// summary is one line of Markdown that reads as it is.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(safetext.Line(s)), " ")
 }
 
 // inline escapes s for use inside a line of Markdown (paragraph text, a

@@ -1,0 +1,72 @@
+package safetext
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestLineRemovesWhatATerminalWouldObey(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Borgmester går af", "Borgmester går af"},
+		{"\x1b[2JRydder skærmen", "[2JRydder skærmen"},
+		{"\x1b]0;ejet\x07Titel", "]0;ejetTitel"},
+		{"a.txt\nbrief: 0 failed, all good", "a.txt brief: 0 failed, all good"},
+		{"fil\u202Etxt.exe", "filtxt.exe"},
+		{"\u2066skjult\u2069 og \u200bnul", "skjult og nul"},
+		{"rå \x9b byte \xff", "rå \uFFFD byte \uFFFD"},
+		{"c1 \u009b[2J", "c1 [2J"},
+		{"kolon\ttab\r\nslut", "kolon tab  slut"},
+	} {
+		if got := Line(tc.in); got != tc.want {
+			t.Errorf("Line(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTextKeepsLinesButNotControls(t *testing.T) {
+	if got := Text("første\n\x1b[31manden\u202E\r\ntredje"); got != "første\n[31manden\n\ntredje" {
+		t.Errorf("Text = %q", got)
+	}
+}
+
+func TestNameQuotesWhatIsNotPlain(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"nyheder/a.txt", "nyheder/a.txt"},
+		{"min artikel.txt", `"min artikel.txt"`},
+		{"a.txt\nbrief: 0 failed", `"a.txt\nbrief: 0 failed"`},
+		{"\x1b[2J.txt", `"\x1b[2J.txt"`},
+		{"fil\u202Etxt.exe", `"fil\u202etxt.exe"`},
+		{"", `""`},
+	} {
+		if got := Name(tc.in); got != tc.want {
+			t.Errorf("Name(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestClipCapsLength(t *testing.T) {
+	long := strings.Repeat("ord ", 2_000_000) // a 8 MB headline
+	got := Clip(long, 200)
+	if n := utf8.RuneCountInString(got); n > 200 || !strings.HasSuffix(got, "…") {
+		t.Fatalf("Clip gave %d characters ending %q", n, got[len(got)-8:])
+	}
+	if got := Clip("Kort overskrift", 200); got != "Kort overskrift" {
+		t.Errorf("a short headline changed: %q", got)
+	}
+}
+
+func FuzzLine(f *testing.F) {
+	f.Add("\x1b[2J\u202e\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Line(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Line(%q) is not UTF-8", s)
+		}
+		for _, r := range out {
+			if r < ' ' || (r >= 0x7F && r <= 0x9F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+				t.Fatalf("Line(%q) = %q keeps %U", s, out, r)
+			}
+		}
+	})
+}
