@@ -725,3 +725,36 @@ func unitTexts(us []unit) []string {
 	}
 	return out
 }
+
+// cleaningCodes are the findings Clean makes from a model's raw answer;
+// they cannot be redone from the joined translation, so Recheck keeps them.
+var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeInvalidUTF8: true, CodeRepetition: true}
+
+// Recheck redoes the deterministic checks of a stored translation of a
+// against its source, keeping what cleaning found when it was made: a
+// cached translation gets the current checks (and their paragraph numbers
+// and evidence) without a model call.
+func (t *Translator) Recheck(a article.Article, r Result) Result {
+	src := sourceParagraphs(a)
+	var kept []Finding
+	for _, f := range r.Findings {
+		if cleaningCodes[f.Code] || f.By != "" {
+			kept = append(kept, f)
+		}
+	}
+	r.Findings = append(kept, check(src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)...)
+	r.Warnings = Messages(r.Findings)
+	return r
+}
+
+// Original is the source text of a as the review shows it beside the
+// translation: lede first, then the paragraphs.
+func Original(a article.Article) []string { return sourceParagraphs(a) }
+
+// Translation is r's text as the review lines it up: lede first.
+func (r Result) Translation() []string {
+	if r.Lede == "" {
+		return r.Paragraphs
+	}
+	return append([]string{r.Lede}, r.Paragraphs...)
+}

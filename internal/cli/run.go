@@ -144,7 +144,10 @@ func lockOutDir(out string) (unlock func(), err error) {
 // stdout. -q is for cron, which mails whatever a job prints: a clean run
 // prints nothing at all.
 func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
-	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed()
+	// Warnings are not "all is well" either: -q then prints their lines and
+	// this count.
+	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed() &&
+		(outcome.Manifest == nil || outcome.Manifest.Totals.Warned == 0)
 	if !(o.quiet && clean) {
 		printSummary(io, o, outcome, st, took)
 	}
@@ -197,6 +200,9 @@ func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
 func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, st llm.Stats, took time.Duration) {
 	t := out.Manifest.Totals
 	line := fmt.Sprintf("brief: %d ok, %d cached, %d failed, %d skipped", t.OK, t.Cached, t.Failed, t.Skipped)
+	if t.Warned > 0 {
+		line += fmt.Sprintf(", %d with warnings", t.Warned)
+	}
 	if t.Pending > 0 {
 		line += fmt.Sprintf(", %d left for the next run", t.Pending)
 	}

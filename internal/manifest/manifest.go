@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/tokens"
 )
@@ -27,29 +28,36 @@ const (
 
 // Entry is one input file.
 type Entry struct {
-	Source     string       `json:"source"`
-	ID         string       `json:"id,omitempty"`
-	SHA256     string       `json:"sha256,omitempty"`
-	Output     string       `json:"output,omitempty"`
-	Status     string       `json:"status"`
-	Headline   string       `json:"headline,omitempty"`
-	Date       string       `json:"date,omitempty"`
-	Error      string       `json:"error,omitempty"`
-	Warnings   []string     `json:"warnings"`
-	Usage      tokens.Usage `json:"usage"`
-	Requests   int          `json:"requests"`
-	DurationMS int64        `json:"duration_ms"`
+	Source   string   `json:"source"`
+	ID       string   `json:"id,omitempty"`
+	SHA256   string   `json:"sha256,omitempty"`
+	Output   string   `json:"output,omitempty"`
+	Status   string   `json:"status"`
+	Headline string   `json:"headline,omitempty"`
+	Date     string   `json:"date,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings"`
+	// Findings are the translation's QA findings behind Warnings, with
+	// where they are (source and translation paragraph, lede = 1), their
+	// kind (code) and evidence, for tools that act on them.
+	Findings   []finding.Finding `json:"findings,omitempty"`
+	Usage      tokens.Usage      `json:"usage"`
+	Requests   int               `json:"requests"`
+	DurationMS int64             `json:"duration_ms"`
 }
 
 // Totals over all entries.
 type Totals struct {
-	Inputs  int          `json:"inputs"`
-	OK      int          `json:"ok"`
-	Cached  int          `json:"cached"`
-	Failed  int          `json:"failed"`
-	Skipped int          `json:"skipped"`
-	Pending int          `json:"pending"`
-	Usage   tokens.Usage `json:"usage"`
+	Inputs  int `json:"inputs"`
+	OK      int `json:"ok"`
+	Cached  int `json:"cached"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Pending int `json:"pending"`
+	// Warned counts the ok and cached entries with warnings: stories an
+	// editor should look at before using them.
+	Warned int          `json:"with_warnings"`
+	Usage  tokens.Usage `json:"usage"`
 	// Requests is model calls (translate, summarize, digest parts) as the
 	// steps counted them; HTTPRequests is every HTTP attempt the client
 	// sent, retries and the preflight included.
@@ -104,6 +112,9 @@ func (m *Manifest) Tally() {
 			t.Skipped++
 		case StatusPending:
 			t.Pending++
+		}
+		if (e.Status == StatusOK || e.Status == StatusCached) && len(e.Warnings) > 0 {
+			t.Warned++
 		}
 		t.Usage = t.Usage.Add(e.Usage)
 		t.Requests += e.Requests

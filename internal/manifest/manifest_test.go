@@ -103,7 +103,7 @@ func TestTally(t *testing.T) {
 	m.Totals.HTTPRequests, m.Totals.Retries, m.Totals.WallMS = 7, 1, 270000
 	m.Tally()
 	want := manifest.Totals{
-		Inputs: 5, OK: 1, Cached: 1, Failed: 1, Skipped: 1, Pending: 1,
+		Inputs: 5, OK: 1, Cached: 1, Failed: 1, Skipped: 1, Pending: 1, Warned: 1,
 		Usage:        tokens.Usage{PromptTokens: 1210, CompletionTokens: 425, Estimated: true},
 		Requests:     5,
 		HTTPRequests: 7, Retries: 1, WallMS: 270000,

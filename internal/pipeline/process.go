@@ -66,6 +66,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	tr, trCached, err := r.translation(ctx, e, a)
 	if err == nil {
 		e.Warnings = append(e.Warnings, tr.Warnings...)
+		e.Findings = tr.Findings
 		err = r.cfg.holdToStrict(tr, trCached)
 	}
 	var sum cachedSummary
@@ -130,7 +131,9 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 	var ct cachedTranslation
 	if cfg.Cache.Get(key, &ct) {
 		cfg.Cache.Touch(key, cfg.Now())
-		return ct.Result, true, nil
+		// The checks are redone: a stored translation gets today's
+		// checks, with their paragraphs and evidence, at no model cost.
+		return cfg.Translator.Recheck(a, ct.Result), true, nil
 	}
 	if r.cacheOnly {
 		return ct.Result, false, errNotCached
@@ -216,6 +219,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 		Summary: sum.Summary, KeyPoints: sum.KeyPoints,
 		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings,
 	}
+	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
 	files := []outFile{{e.Output, render.ArticleMarkdown(page)}}
 	if slices.Contains(cfg.Formats, "html") {
@@ -256,13 +260,17 @@ func (r *runner) report(e *manifest.Entry, took time.Duration) {
 	if r.cfg.Progress == nil || e.Status == manifest.StatusPending {
 		return
 	}
-	detail := e.Headline
-	if e.Status == manifest.StatusFailed || e.Status == manifest.StatusSkipped {
+	detail, status := e.Headline, e.Status
+	switch {
+	case e.Status == manifest.StatusFailed || e.Status == manifest.StatusSkipped:
 		detail = e.Error
-	} else if r.cfg.Verbose {
+	case len(e.Warnings) > 0:
+		// A warning is not "all is well": the line says so, even with -q.
+		status, detail = StatusWarn, warnDetail(e.Warnings)
+	case r.cfg.Verbose:
 		detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), took.Round(time.Millisecond))
 	}
-	r.cfg.Progress.Done(e.Status, e.Source, detail)
+	r.cfg.Progress.Done(status, e.Source, detail)
 }
 
 // identity is what, besides the text and the prompts, decides an answer:

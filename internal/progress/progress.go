@@ -27,8 +27,14 @@ type Reporter interface {
 	Finish()
 }
 
+// shownWhenQuiet: failures, skips and warnings ("warn": translated, but
+// with QA findings) are never "all is well", so -q and the bar print them.
+func shownWhenQuiet(status string) bool {
+	return status == "failed" || status == "skipped" || status == "warn"
+}
+
 // New returns a bar on w when tty, plain lines otherwise; quiet prints only
-// failures.
+// failures, skips and warnings.
 func New(w io.Writer, total int, tty, quiet bool) Reporter {
 	if tty && !quiet {
 		bar := progressbar.NewOptions(total,
@@ -59,7 +65,7 @@ type barReporter struct {
 func (b *barReporter) Done(status, source, detail string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if status == "failed" || status == "skipped" {
+	if shownWhenQuiet(status) {
 		b.bar.Clear()
 		fmt.Fprintf(b.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Line(detail))
 	}
@@ -96,7 +102,7 @@ func (l *lineReporter) Done(status, source, detail string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.n++
-	if l.quiet && status != "failed" && status != "skipped" {
+	if l.quiet && !shownWhenQuiet(status) {
 		return
 	}
 	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, safetext.Name(source))
