@@ -71,6 +71,9 @@ type fake struct {
 	mu     sync.Mutex
 	srv    *llmtest.Server
 	faults []fault
+	// english: translations are llmtest.EnglishTranslation, which QA
+	// accepts, instead of the Default "EN: " + Danish, which it flags.
+	english bool
 }
 
 // fault makes requests whose user message contains match fail with status
@@ -124,6 +127,9 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 			return llmtest.Error(ft.status, "server_error", "", fmt.Sprintf("scripted failure %d", ft.status))
 		}
 	}
+	if f.english && llmtest.Stage(req) == "translate" && !strings.Contains(user, "llmtest:") {
+		return llmtest.Text(llmtest.EnglishTranslation(llmtest.Between(user, "<article>", "</article>")))
+	}
 	return llmtest.Default(req)
 }
 
@@ -133,7 +139,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
-//	fake clear                                   drop every fault and answer
+//	fake clear                                   drop every fault and answer (and english)
+//	fake english                                 translate into text QA accepts (llmtest.EnglishTranslation)
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
 //	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
@@ -198,7 +205,11 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		f.mu.Unlock()
 	case "clear":
 		f.mu.Lock()
-		f.faults = nil
+		f.faults, f.english = nil, false
+		f.mu.Unlock()
+	case "english":
+		f.mu.Lock()
+		f.english = true
 		f.mu.Unlock()
 	case "count":
 		n := 0

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -339,4 +341,37 @@ func FakeDigest(stories string) string {
 		heads = append(heads, line)
 	}
 	return fmt.Sprintf("Digest of %d stories: %s.", len(heads), strings.Join(heads, "; "))
+}
+
+// fillerWords stand in for the source's lower-case words in
+// EnglishTranslation: common English words, so QA reads the result as
+// English.
+var fillerWords = []string{"the", "report", "said", "that", "it", "was", "in", "the", "news", "and", "of", "a", "plan", "for", "this", "week"}
+
+// EnglishTranslation is a stand-in translation a QA check accepts, for
+// tests of clean runs: every paragraph keeps the source's numbers and
+// capitalised words (names) in place, and every other
+// word becomes a common English word, so lengths, numbers and names line
+// up with the source as a faithful translation's would.
+func EnglishTranslation(text string) string {
+	ps := Paragraphs(text)
+	for i, p := range ps {
+		ws := strings.Fields(p)
+		for j, w := range ws {
+			if capital(w) && (j > 0 || j+1 < len(ws) && capital(ws[j+1])) || strings.ContainsAny(w, "0123456789") {
+				continue
+			}
+			ws[j] = fillerWords[(i+j)%len(fillerWords)]
+			if strings.ContainsAny(w[len(w)-1:], ".,:;!?") {
+				ws[j] += w[len(w)-1:]
+			}
+		}
+		ps[i] = strings.Join(ws, " ")
+	}
+	return strings.Join(ps, "\n\n")
+}
+
+func capital(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }

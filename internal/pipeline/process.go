@@ -267,7 +267,8 @@ func (r *runner) report(e *manifest.Entry, took time.Duration) {
 	case len(e.Warnings) > 0:
 		// A warning is not "all is well": the line says so, even with -q.
 		status, detail = StatusWarn, warnDetail(e.Warnings)
-	case r.cfg.Verbose:
+	}
+	if r.cfg.Verbose && e.Status != manifest.StatusFailed && e.Status != manifest.StatusSkipped {
 		detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), took.Round(time.Millisecond))
 	}
 	r.cfg.Progress.Done(status, e.Source, detail)

@@ -25,6 +25,7 @@ type tally struct {
 	Failed   int
 	Skipped  int
 	Pending  int
+	Flagged  int // shown stories with QA warnings
 }
 
 // layout is what every format of the briefing shows, computed once.
@@ -32,6 +33,7 @@ type layout struct {
 	groups   []story.Group
 	problems []Problem
 	counts   tally
+	flagged  []story.Story // stories with warnings, in the order shown
 }
 
 func layoutOf(b Briefing) layout {
@@ -53,6 +55,10 @@ func layoutOf(b Briefing) layout {
 		for _, s := range g.Stories {
 			l.counts.Stories++
 			l.counts.Articles += 1 + len(s.EarlierVersions)
+			if len(s.Warnings) > 0 {
+				l.counts.Flagged++
+				l.flagged = append(l.flagged, s)
+			}
 		}
 	}
 	l.problems = append([]Problem(nil), b.Problems...)
@@ -140,6 +146,12 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	// takes its id now and the sections are written to body first.
 	ids.next("Contents")
 	var toc []string
+
+	if len(l.flagged) > 0 {
+		id := body.heading(2, "Check these first")
+		toc = append(toc, tocItem("Check these first", id, plural(len(l.flagged), "story", "stories")))
+		checkFirst(body, l.flagged, ext)
+	}
 
 	id := body.heading(2, "Digest")
 	toc = append(toc, tocItem("Digest", id, ""))
@@ -235,7 +247,32 @@ func countsLine(c tally) string {
 	if c.Pending > 0 {
 		s += " · " + strconv.Itoa(c.Pending) + " not processed"
 	}
+	switch {
+	case c.Flagged == 1:
+		s += " · **1 story needs a look**"
+	case c.Flagged > 1:
+		s += " · **" + thousands(c.Flagged) + " stories need a look**"
+	}
 	return s
+}
+
+// checkFirst lists the stories whose translations have QA warnings, each
+// linked to its article page (where the review pins the findings) with
+// the first finding and how many more.
+func checkFirst(d *mdDoc, ss []story.Story, ext string) {
+	d.para("The checks found something to verify in these translations; the article pages show each finding beside the source.")
+	for _, s := range ss {
+		h := inline(oneLine(s.Headline))
+		if h == "" {
+			h = inline(s.ID)
+		}
+		item := "- [" + h + "](" + storyLink(s.Link, s.ID, ext) + ") — " + inline(s.Warnings[0])
+		if n := len(s.Warnings) - 1; n > 0 {
+			item += " (+" + strconv.Itoa(n) + " more)"
+		}
+		d.line(item)
+	}
+	d.end()
 }
 
 func plural(n int, one, many string) string {

@@ -31,6 +31,8 @@ type JSONCounts struct {
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
 	Pending  int `json:"pending"`
+	// Flagged is how many shown stories have QA warnings (need a look).
+	Flagged int `json:"need_a_look"`
 }
 
 // JSONGroup is related stories; Title is "" for a story on its own.

@@ -258,6 +258,8 @@ func TestBriefingIsDeterministic(t *testing.T) {
 
 func TestUnorganisedStoriesAreNewestFirst(t *testing.T) {
 	md := string(BriefingMarkdown(interruptedBriefing()))
+	// (after the "Check these first" list, which names flagged stories)
+	md = md[strings.Index(md, "## Digest"):]
 	order := []string{"visit the DMZ", "reopen liaison office", "short-range missiles", "interest rate", "Brøndby"}
 	last := -1
 	for _, h := range order {
@@ -287,7 +289,7 @@ func TestBriefingJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Counts != (JSONCounts{Stories: 5, Articles: 8, Failed: 1, Skipped: 2}) {
+	if j.Counts != (JSONCounts{Stories: 5, Articles: 8, Failed: 1, Skipped: 2, Flagged: 1}) {
 		t.Errorf("counts %+v", j.Counts)
 	}
 	if len(j.Groups) != 3 || j.Groups[0].Title != "North Korea · South Korea" || len(j.Groups[0].Stories) != 3 {
@@ -336,5 +338,26 @@ func TestPeriod(t *testing.T) {
 	}
 	if got := Title("January 2019"); got != "Briefing: January 2019" {
 		t.Errorf("Title = %q", got)
+	}
+}
+
+func TestBriefingSaysWhichStoriesNeedALook(t *testing.T) {
+	md := string(BriefingMarkdown(sampleBriefing()))
+	if !strings.Contains(md, "· **1 story needs a look**") {
+		t.Errorf("the counts line does not say how many stories need a look:\n%s", md)
+	}
+	first := md[strings.Index(md, "## Check these first"):strings.Index(md, "## Digest")]
+	if !strings.Contains(first, "[North Korea fires two short-range missiles](articles/missiler-rettet.md) — Paragraph 2: 450 became 400 (+1 more)") ||
+		strings.Count(first, "\n- ") != 1 {
+		t.Errorf("the Check these first list is not the one flagged story:\n%s", first)
+	}
+	b := sampleBriefing()
+	for i := range b.Groups {
+		for j := range b.Groups[i].Stories {
+			b.Groups[i].Stories[j].Warnings = nil
+		}
+	}
+	if md := string(BriefingMarkdown(b)); strings.Contains(md, "Check these first") || strings.Contains(md, "need") {
+		t.Errorf("a briefing with no warnings has a Check these first list:\n%s", md)
 	}
 }
