@@ -144,6 +144,10 @@ func (m *Manifest) Write(path string) error {
 		for j, w := range e.Warnings {
 			e.Warnings[j] = safetext.Line(w)
 		}
+		for j := range e.Findings {
+			f := &e.Findings[j]
+			f.Message, f.Evidence, f.TranslationEvidence = safetext.Line(f.Message), safetext.Line(f.Evidence), safetext.Line(f.TranslationEvidence)
+		}
 	}
 	m.Digest.Error = safetext.Line(m.Digest.Error)
 	data, err := json.MarshalIndent(m, "", "  ")
