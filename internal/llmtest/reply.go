@@ -358,7 +358,7 @@ func EnglishTranslation(text string) string {
 	for i, p := range ps {
 		ws := strings.Fields(p)
 		for j, w := range ws {
-			if capital(w) && (j > 0 || j+1 < len(ws) && capital(ws[j+1])) || strings.ContainsAny(w, "0123456789") {
+			if capital(w) || strings.ContainsAny(w, "0123456789") {
 				continue
 			}
 			ws[j] = fillerWords[(i+j)%len(fillerWords)]
