@@ -139,6 +139,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
+//	fake answerfile STAGE MATCH FILE             the same with the text of FILE (several paragraphs)
 //	fake clear                                   drop every fault and answer (and english)
 //	fake english                                 translate into text QA accepts (llmtest.EnglishTranslation)
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
@@ -202,6 +203,14 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: 200, times: -1, answer: strings.Join(args[3:], " ")})
+		f.mu.Unlock()
+	case "answerfile":
+		if len(args) != 4 {
+			ts.Fatalf("usage: fake answerfile STAGE MATCH FILE")
+		}
+		text := ts.ReadFile(args[3])
+		f.mu.Lock()
+		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: 200, times: -1, answer: text})
 		f.mu.Unlock()
 	case "clear":
 		f.mu.Lock()
