@@ -4,9 +4,14 @@ package atomicfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 )
 
 // Write writes data to path via a temp file in the same folder, synced and
@@ -75,16 +80,90 @@ func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 }
 
 // IsTemp reports whether a file name is one of Write's temp files, so a
-// cleanup can remove leftovers of a killed process.
+// cleanup can remove leftovers of a killed process: exactly
+// "." NAME ".tmp-" and up to ten digits, the pattern Write uses, so a
+// user's ".notes.tmp-draft" is never taken for one.
 func IsTemp(name string) bool {
-	return len(name) > 0 && name[0] == '.' && containsTmp(name)
+	_, ok := TempTarget(name)
+	return ok
 }
 
-func containsTmp(name string) bool {
-	for i := 0; i+5 <= len(name); i++ {
-		if name[i:i+5] == ".tmp-" {
-			return true
+// TempTarget is the name of the file a temp file of Write's was going to
+// replace ("a.md" for ".a.md.tmp-123"); ok is false for any other name.
+func TempTarget(name string) (target string, ok bool) {
+	m := tempRe.FindStringSubmatch(name)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+var tempRe = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]{1,10}$`)
+
+// WriteIn is Write confined to root (os.Root): name is relative to the
+// root's folder, and neither a symlinked subfolder nor ".." can make the
+// write land outside it. A symlink at name itself is replaced, not followed.
+func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err error) {
+	name = filepath.FromSlash(name)
+	dir, base := filepath.Split(name)
+	dir = filepath.Clean(dir)
+	if dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create folder %s: %w", dir, err)
 		}
 	}
-	return false
+	f, tmp, err := createTemp(root, dir, base)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			root.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = f.Chmod(perm); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = root.Rename(tmp, name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if d, derr := root.Open(dir); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// WriteIfChangedIn is WriteIn, skipped when name already holds exactly data
+// (read through root too, so a link out of the folder is not read).
+func WriteIfChangedIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
+	if old, err := root.ReadFile(filepath.FromSlash(name)); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return WriteIn(root, name, data, perm)
+}
+
+// createTemp makes a new temp file for base in dir below root, named as
+// IsTemp recognises: "." base ".tmp-" digits.
+func createTemp(root *os.Root, dir, base string) (*os.File, string, error) {
+	for try := 0; ; try++ {
+		tmp := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			return f, tmp, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || try >= 100 {
+			return nil, "", err
+		}
+	}
 }

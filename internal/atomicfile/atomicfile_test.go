@@ -169,6 +169,13 @@ func TestIsTemp(t *testing.T) {
 		"a.md.tmp-1":                false, // not hidden: a user's file
 		".brief.lock":               false,
 		"":                          false,
+		// only Write's exact pattern: a user's own dotfiles stay
+		".notes.tmp-draft":     false,
+		".a.md.tmp-12x":        false,
+		".a.md.tmp-":           false,
+		".x.tmp-12345678901":   false,
+		".my.tmp-1.backup":     false,
+		".briefing.md.tmp-007": true,
 	} {
 		if got := atomicfile.IsTemp(name); got != want {
 			t.Errorf("IsTemp(%q) = %v, want %v", name, got, want)
@@ -211,4 +218,52 @@ func TestWriteUnsyncedStillReplacesWholeFiles(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temp files left: %v", entries)
 	}
+}
+
+func TestWriteInStaysInsideTheFolder(t *testing.T) {
+	base := t.TempDir()
+	out := filepath.Join(base, "out")
+	outside := filepath.Join(base, "elsewhere")
+	for _, d := range []string{out, outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(out, "articles")); err != nil {
+		t.Skipf("symlinks: %v", err)
+	}
+	if err := os.Symlink(secret, filepath.Join(out, "briefing.md")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+
+	// a symlinked subfolder leading out: refused, nothing written there
+	if err := atomicfile.WriteIn(root, "articles/a.md", []byte("x"), 0o644); err == nil {
+		t.Error("wrote through a symlinked folder that leads outside")
+	}
+	if got := names(t, outside); len(got) != 1 {
+		t.Errorf("the outside folder now holds %v", got)
+	}
+	if err := atomicfile.WriteIn(root, "../b.md", []byte("x"), 0o644); err == nil {
+		t.Error("wrote to ../b.md")
+	}
+	// a symlink at the name itself is replaced, its target untouched
+	if err := atomicfile.WriteIfChangedIn(root, "briefing.md", []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(secret); string(data) != "keep" {
+		t.Errorf("the link's target was overwritten: %q", data)
+	}
+	if fi, err := os.Lstat(filepath.Join(out, "briefing.md")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("briefing.md is not a regular file now: %v %v", fi, err)
+	}
+	noTemps(t, out)
 }

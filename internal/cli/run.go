@@ -129,10 +129,17 @@ func lockOutDir(out string) (unlock func(), err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", out, err)
 	}
-	lock := flock.New(filepath.Join(out, ".brief.lock"))
+	// A .brief.lock someone made a symlink would have brief (maybe as
+	// root) create or lock the file it names: refused, and opened without
+	// following links so a swap after the check is refused as well.
+	path := filepath.Join(out, ".brief.lock")
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not brief's lock file (a symlink or special file): brief will not follow it; remove it or pass another --out", path)
+	}
+	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
 	locked, err := lock.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("cannot lock output folder %s: %v", out, err)
+		return nil, fmt.Errorf("cannot lock output folder %s: %v (if .brief.lock is a symlink, remove it)", out, err)
 	}
 	if !locked {
 		return nil, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", out)

@@ -5,7 +5,9 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -68,8 +70,15 @@ type Totals struct {
 	CostUSD      *float64 `json:"cost_usd,omitempty"`
 }
 
+// Generator is what brief writes in every manifest's "generator" field:
+// how a later run knows the file is its own to replace.
+const Generator = "brief"
+
 // Manifest is OUT/manifest.json.
 type Manifest struct {
+	// Generator names brief ("brief"): a manifest.json without it was
+	// written by something else and is not overwritten.
+	Generator   string    `json:"generator"`
 	Version     int       `json:"version"`
 	Started     time.Time `json:"started"`
 	Finished    time.Time `json:"finished"`
@@ -125,8 +134,27 @@ func (m *Manifest) Tally() {
 	m.Totals = t
 }
 
-// Write stores the manifest atomically.
+// Write stores the manifest atomically at path.
 func (m *Manifest) Write(path string) error {
+	data, err := m.marshal()
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, 0o644)
+}
+
+// WriteIn stores the manifest atomically as name below root, confined to
+// the root's folder.
+func (m *Manifest) WriteIn(root *os.Root, name string) error {
+	data, err := m.marshal()
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteIn(root, name, data, 0o644)
+}
+
+func (m *Manifest) marshal() ([]byte, error) {
+	m.Generator = Generator
 	// Lists are written as [] rather than null: consumers iterate them
 	// (jq '.entries[]' fails on null), and a run whose inputs were all
 	// filtered out by --since has no entries.
@@ -152,9 +180,9 @@ func (m *Manifest) Write(path string) error {
 	m.Digest.Error = safetext.Line(m.Digest.Error)
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return atomicfile.Write(path, append(data, '\n'), 0o644)
+	return append(data, '\n'), nil
 }
 
 // Load reads a manifest; a missing file is (nil, nil).
@@ -171,4 +199,50 @@ func Load(path string) (*Manifest, error) {
 		return nil, fmt.Errorf("%s is not a brief manifest (%v): move it away or pass another --out", path, err)
 	}
 	return &m, nil
+}
+
+// CheckOwned returns an error when root holds a file name that is not a
+// manifest brief wrote: brief must not overwrite what someone else put in
+// the folder. A missing file is fine; so is a manifest of an older brief,
+// from before the generator field, recognised by brief's own fields.
+func CheckOwned(root *os.Root, name string) error {
+	fi, err := root.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a file brief wrote (it is a %s): brief will not replace it; move it away or pass another --out", name, kind(fi.Mode()))
+	}
+	data, err := root.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, err)
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) == nil {
+		g, hasGenerator := fields["generator"]
+		var gen string
+		if hasGenerator && json.Unmarshal(g, &gen) == nil && gen == Generator {
+			return nil
+		}
+		_, v := fields["version"]
+		_, e := fields["entries"]
+		_, t := fields["totals"]
+		if !hasGenerator && v && e && t {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s was not written by brief: brief will not overwrite it; move it away or pass another --out", name)
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symlink"
+	case m.IsDir():
+		return "folder"
+	}
+	return "special file"
 }

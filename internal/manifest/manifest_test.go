@@ -173,3 +173,52 @@ func decode(t *testing.T, path string) map[string]any {
 	}
 	return raw
 }
+
+func TestCheckOwnedRefusesAForeignManifest(t *testing.T) {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+		t.Errorf("no manifest yet: %v", err)
+	}
+	m := &manifest.Manifest{Version: 1}
+	if err := m.WriteIn(root, "manifest.json"); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !strings.Contains(string(data), `"generator": "brief"`) {
+		t.Errorf("brief's manifest does not name brief:\n%s", data)
+	}
+	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+		t.Errorf("brief's own manifest refused: %v", err)
+	}
+	// a manifest of a brief from before the generator field
+	write(`{"version": 1, "entries": [], "totals": {}}`)
+	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+		t.Errorf("an older brief's manifest refused: %v", err)
+	}
+	for _, foreign := range []string{
+		`{"name": "My web app", "icons": []}`,
+		`{"generator": "webpack", "version": 1, "entries": [], "totals": {}}`,
+		`not json`,
+	} {
+		write(foreign)
+		if err := manifest.CheckOwned(root, "manifest.json"); err == nil || !strings.Contains(err.Error(), "not written by brief") {
+			t.Errorf("%s: err = %v", foreign, err)
+		}
+	}
+	os.Remove(filepath.Join(dir, "manifest.json"))
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "manifest.json")); err == nil {
+		if err := manifest.CheckOwned(root, "manifest.json"); err == nil {
+			t.Error("a symlinked manifest.json was accepted")
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +36,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	}
 	out.Fatal = r.writeBriefing(b)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
-	if err := out.Manifest.Write(filepath.Join(r.cfg.OutDir, "manifest.json")); err != nil && out.Fatal == nil {
+	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
 		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
 	}
 	return out
@@ -96,7 +95,7 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		files = append(files, outFile{"briefing.json", render.BriefingJSON(b)})
 	}
 	for _, f := range files {
-		if err := atomicfile.Write(filepath.Join(r.cfg.OutDir, f.name), f.data, 0o644); err != nil {
+		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {
 			return fmt.Errorf("cannot write output: %w", err)
 		}
 	}

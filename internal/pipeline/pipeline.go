@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -103,6 +104,9 @@ type result struct {
 
 type runner struct {
 	cfg Config
+	// out is the output folder, opened with os.Root: every file the run
+	// writes goes through it, so no link in the folder leads a write out.
+	out *os.Root
 	// cacheOnly: the endpoint is gone (a fatal error); only articles the
 	// cache fully holds can still be finished.
 	cacheOnly bool
@@ -136,9 +140,12 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	for i, in := range inputs {
 		r.results[i].entry = manifest.Entry{Source: in.Path, ID: in.ID, Status: manifest.StatusPending}
 	}
-	if err := prepareOutDir(cfg.OutDir); err != nil {
+	outDir, err := prepareOutDir(cfg.OutDir)
+	if err != nil {
 		return Outcome{Fatal: err, Manifest: &manifest.Manifest{}}
 	}
+	defer outDir.Close()
+	r.out = outDir
 
 	// A --deadline bounds the whole run: requests still in flight when it
 	// passes are cancelled and their articles left for the next run.
@@ -177,15 +184,34 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	return out
 }
 
-// prepareOutDir creates the output folders and removes the temp files a
-// killed run left behind.
-func prepareOutDir(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "articles"), 0o755); err != nil {
-		return fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err)
+// prepareOutDir opens the output folder (creating it) as an os.Root,
+// refuses a folder whose manifest.json brief did not write or whose
+// articles/ is not a folder of its own (a symlink would send the article
+// files elsewhere), and removes the temp files a killed run left behind.
+func prepareOutDir(dir string) (*os.Root, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err)
 	}
-	removeTemps(dir)
-	removeTemps(filepath.Join(dir, "articles"))
-	return nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open output folder: %w (pass --out to write elsewhere)", err)
+	}
+	fail := func(err error) (*os.Root, error) {
+		root.Close()
+		return nil, err
+	}
+	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+		return fail(fmt.Errorf("output folder %s: %w", dir, err))
+	}
+	if err := root.Mkdir("articles", 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fail(fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err))
+	}
+	if fi, err := root.Lstat("articles"); err != nil || !fi.IsDir() {
+		return fail(fmt.Errorf("output folder %s: articles is not a folder brief made (a symlink or a file): brief will not write through it; remove it or pass another --out", dir))
+	}
+	removeTemps(root, ".")
+	removeTemps(root, "articles")
+	return root, nil
 }
 
 // dispatch runs the worker pool over the inputs until they are all done,
@@ -289,12 +315,30 @@ func Cost(u tokens.Usage, priceIn, priceOut float64) float64 {
 	return float64(u.PromptTokens)*priceIn/1e6 + float64(u.CompletionTokens)*priceOut/1e6
 }
 
-// removeTemps deletes temp files a killed run left behind.
-func removeTemps(dir string) {
-	entries, _ := os.ReadDir(dir)
+// removeTemps deletes the temp files a killed run left behind in dir
+// below root: regular files of atomicfile's exact pattern for a file brief
+// writes there, nothing else.
+func removeTemps(root *os.Root, dir string) {
+	d, err := root.Open(dir)
+	if err != nil {
+		return
+	}
+	entries, _ := d.ReadDir(-1)
+	d.Close()
 	for _, e := range entries {
-		if !e.IsDir() && atomicfile.IsTemp(e.Name()) {
-			os.Remove(filepath.Join(dir, e.Name()))
+		target, ok := atomicfile.TempTarget(e.Name())
+		if ok && e.Type().IsRegular() && ownOutput(target) {
+			root.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// ownOutput reports whether name is a file brief writes in the output
+// folder: briefing and article pages (.md, .html, .json) and the manifest.
+func ownOutput(name string) bool {
+	switch filepath.Ext(name) {
+	case ".md", ".html", ".json":
+		return true
+	}
+	return false
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -226,7 +225,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 		files = append(files, outFile{"articles/" + a.ID + ".html", render.ArticleHTML(page)})
 	}
 	for _, f := range files {
-		if err := atomicfile.WriteIfChanged(filepath.Join(cfg.OutDir, filepath.FromSlash(f.name)), f.data, 0o644); err != nil {
+		if err := atomicfile.WriteIfChangedIn(r.out, f.name, f.data, 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
 			return fmt.Errorf("cannot write output: %w", err)
 		}
