@@ -91,6 +91,7 @@ type runOptions struct {
 	noCache     bool
 	force       bool
 	since       string
+	windowStart time.Time // where --since starts, once parsed
 	dryRun      bool
 	asJSON      bool
 	priceIn     float64

@@ -51,10 +51,11 @@ run, the briefing was written; 130 interrupted.`,
 
 func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
 	start := time.Now()
-	inputs, period, err := o.inputs(paths, start)
+	found, inputs, period, err := o.inputs(paths, start)
 	if err != nil {
 		return exitWith(ExitFatal, err)
 	}
+	sayWindow(io, o, found, len(inputs))
 	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.quiet)
 	run, err := wiring.New(o.settings(start, period, rep))
 	if err != nil {
@@ -80,16 +81,31 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 
 // inputs finds the articles to run over and, with --since, keeps those in
 // the window and names the briefing's period after it.
-func (o *runOptions) inputs(paths []string, now time.Time) ([]article.Input, string, error) {
+func (o *runOptions) inputs(paths []string, now time.Time) (found int, kept []article.Input, period string, err error) {
 	inputs, err := wiring.Discover(paths, o.out)
 	if err != nil || o.since == "" {
-		return inputs, "", err
+		return len(inputs), inputs, "", err
 	}
-	inputs, from, err := filterSince(inputs, o.since, o.settings(now, "", nil).Loader(), now)
+	kept, from, err := filterSince(inputs, o.since, o.settings(now, "", nil).Loader(), now)
 	if err != nil {
-		return nil, "", err
+		return len(inputs), nil, "", err
 	}
-	return inputs, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
+	o.windowStart = from
+	return len(inputs), kept, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
+}
+
+// sayWindow tells how many inputs --since left out: always when it left
+// out every one (an empty week is worth a line in cron's mail, it may mean
+// the feed stopped), with -v otherwise.
+func sayWindow(io *iostreams.IOStreams, o *runOptions, found, kept int) {
+	if o.since == "" || found == kept || (kept > 0 && !o.verbose) {
+		return
+	}
+	msg := fmt.Sprintf("brief: --since %s: %d of %d inputs are older than %s and were left out", o.since, found-kept, found, o.windowStart.Format("2 January 2006"))
+	if kept == 0 {
+		msg += "; no input is in the window"
+	}
+	fmt.Fprintln(io.ErrOut, msg)
 }
 
 // settings are the flags as wiring takes them.
@@ -155,6 +171,11 @@ func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outc
 	// this count.
 	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed() &&
 		(outcome.Manifest == nil || outcome.Manifest.Totals.Warned == 0)
+	if outcome.Fatal != nil {
+		// The cause first: the counts after it explain what it cost,
+		// not the other way round.
+		fmt.Fprintln(io.ErrOut, "brief: "+safetext.Text(outcome.Fatal.Error()))
+	}
 	if !(o.quiet && clean) {
 		printSummary(io, o, outcome, st, took)
 	}
@@ -168,7 +189,7 @@ func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outc
 func outcomeError(outcome pipeline.Outcome) error {
 	switch {
 	case outcome.Fatal != nil:
-		return exitWith(ExitFatal, outcome.Fatal)
+		return exitWith(ExitFatal, nil) // reportOutcome printed it first
 	case outcome.Interrupted:
 		return exitWith(ExitInterrupted, nil)
 	case outcome.Failed():
@@ -222,10 +243,12 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 		line += fmt.Sprintf(" · $%.4f", *t.CostUSD)
 	}
 	line += fmt.Sprintf(" · %s → %s", took.Round(100*time.Millisecond), filepath.Join(o.out, "briefing.md"))
-	if out.Interrupted {
+	switch {
+	case out.Interrupted:
 		line += " (interrupted)"
-	}
-	if out.Stopped != "" {
+	case out.Fatal != nil:
+		line += " (stopped: the endpoint failed, see above)"
+	case out.Stopped != "":
 		line += " (stopped: " + out.Stopped + ")"
 	}
 	fmt.Fprintln(io.ErrOut, line)

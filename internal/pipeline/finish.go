@@ -30,7 +30,10 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	b.Run.PromptTokens += d.Made.PromptTokens
 	b.Run.OutputTokens += d.Made.CompletionTokens
 	// Ctrl-C during the digest counts as an interruption like any other.
-	b.Run.Interrupted = cutShort || ctx.Err() != nil
+	b.Run.Interrupted = ctx.Err() != nil
+	if !b.Run.Interrupted {
+		b.Run.StoppedBy = strings.TrimSuffix(r.stopReason, ".")
+	}
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}

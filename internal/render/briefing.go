@@ -138,8 +138,11 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 
 	head.heading(1, heading(briefingTitle(b)))
 	head.para(countsLine(l.counts))
-	if b.Run.Interrupted {
+	switch {
+	case b.Run.Interrupted:
 		head.para("**This run was interrupted.** Run brief again with the same input to finish the rest.")
+	case b.Run.StoppedBy != "":
+		head.para("**This run stopped early: " + escapeInline(b.Run.StoppedBy) + ".** Run brief again with the same input to finish the rest.")
 	}
 	// The contents list comes before the sections it links to, but the
 	// anchors must be handed out in document order, so its own heading
@@ -378,8 +381,11 @@ func runFacts(d *mdDoc, r RunFacts) {
 	} else if r.Duration > 0 {
 		d.line("- Time: " + r.Duration.Round(time.Second).String())
 	}
-	if r.Interrupted {
+	switch {
+	case r.Interrupted:
 		d.line("- Interrupted: yes; inputs not processed are listed above and the next run does them")
+	case r.StoppedBy != "":
+		d.line("- Stopped early: " + escapeInline(r.StoppedBy) + "; inputs not processed are listed above and the next run does them")
 	}
 	d.end()
 }

@@ -84,6 +84,7 @@ type JSONRun struct {
 	OutputTokens int    `json:"output_tokens"`
 	Requests     int    `json:"requests"`
 	Interrupted  bool   `json:"interrupted"`
+	StoppedBy    string `json:"stopped_by,omitempty"`
 }
 
 // BriefingJSON is OUT/briefing.json: the briefing's data as a JSONBriefing
@@ -109,6 +110,7 @@ func BriefingJSON(b Briefing) []byte {
 			OutputTokens: b.Run.OutputTokens,
 			Requests:     b.Run.Requests,
 			Interrupted:  b.Run.Interrupted,
+			StoppedBy:    b.Run.StoppedBy,
 		},
 	}
 	if !b.Run.Started.IsZero() {

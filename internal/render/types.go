@@ -69,6 +69,9 @@ type RunFacts struct {
 	OutputTokens int
 	Requests     int
 	Interrupted  bool
+	// StoppedBy says what ended the run before every input was done when
+	// it was not an interruption: the endpoint, a budget, the deadline.
+	StoppedBy string
 }
 
 // Briefing is OUT/briefing.md.
