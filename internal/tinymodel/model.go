@@ -1,0 +1,115 @@
+package tinymodel
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+)
+
+// Config shapes the model. The zero value is not useful; use Default.
+type Config struct {
+	Layers  int    // transformer blocks
+	Embed   int    // hidden size
+	FFN     int    // feed-forward size
+	Heads   int    // attention heads (as many key/value heads)
+	Context int    // training context, the window Ollama serves
+	Seed    uint64 // weights are random but reproducible
+}
+
+// Default is the CI model: 2 layers, a 4,096-token window, about 470 KB.
+func Default() Config {
+	return Config{Layers: 2, Embed: 64, FFN: 128, Heads: 4, Context: 4096, Seed: 16}
+}
+
+// Token ids the vocabulary fixes (the SentencePiece defaults llama.cpp assumes).
+const (
+	tokUnknown = 0
+	tokBOS     = 1
+	tokEOS     = 2
+)
+
+// SentencePiece token types (llama.cpp llama_token_type).
+const (
+	typeNormal  = 1
+	typeUnknown = 2
+	typeControl = 3
+	typeByte    = 6
+)
+
+// Vocabulary is byte fallback only: the three control tokens, one token
+// per byte and the word-boundary marker, so every byte of text costs a
+// token (Danish æ, ø, å cost two).
+func Vocabulary() (tokens []string, types []int32) {
+	tokens = []string{"<unk>", "<s>", "</s>"}
+	types = []int32{typeUnknown, typeControl, typeControl}
+	for b := range 256 {
+		tokens = append(tokens, fmt.Sprintf("<0x%02X>", b))
+		types = append(types, typeByte)
+	}
+	tokens = append(tokens, "▁")
+	types = append(types, typeNormal)
+	return tokens, types
+}
+
+// Write writes the model as GGUF to w.
+func Write(w io.Writer, c Config) error {
+	if c.Layers < 1 || c.Embed < 1 || c.FFN < 1 || c.Heads < 1 || c.Embed%c.Heads != 0 || c.Context < 1 {
+		return fmt.Errorf("tinymodel: unusable shape %+v", c)
+	}
+	tokens, types := Vocabulary()
+	g := gguf{kvs: metadata(c, tokens, types), tensors: weights(c, len(tokens))}
+	return g.writeTo(w)
+}
+
+func metadata(c Config, tokens []string, types []int32) []kv {
+	scores := make([]float32, len(tokens))
+	return []kv{
+		{"general.architecture", "llama"},
+		{"general.name", "brief-tiny"},
+		{"general.file_type", uint32(0)}, // all F32
+		{"general.alignment", uint32(alignment)},
+		{"llama.context_length", uint32(c.Context)},
+		{"llama.embedding_length", uint32(c.Embed)},
+		{"llama.block_count", uint32(c.Layers)},
+		{"llama.feed_forward_length", uint32(c.FFN)},
+		{"llama.attention.head_count", uint32(c.Heads)},
+		{"llama.attention.head_count_kv", uint32(c.Heads)},
+		{"llama.attention.layer_norm_rms_epsilon", float32(1e-5)},
+		{"llama.rope.dimension_count", uint32(c.Embed / c.Heads)},
+		{"llama.rope.freq_base", float32(10000)},
+		{"llama.vocab_size", uint32(len(tokens))},
+		{"tokenizer.ggml.model", "llama"},
+		{"tokenizer.ggml.tokens", tokens},
+		{"tokenizer.ggml.scores", scores},
+		{"tokenizer.ggml.token_type", types},
+		{"tokenizer.ggml.unknown_token_id", uint32(tokUnknown)},
+		{"tokenizer.ggml.bos_token_id", uint32(tokBOS)},
+		{"tokenizer.ggml.eos_token_id", uint32(tokEOS)},
+		{"tokenizer.ggml.add_bos_token", true},
+		{"tokenizer.ggml.add_eos_token", false},
+	}
+}
+
+// weights are the llama tensors llama.cpp looks up by name; the output
+// projection is left out so the embedding is tied, as small llamas do.
+func weights(c Config, vocab int) []tensor {
+	rng := rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15))
+	e, f, v := uint64(c.Embed), uint64(c.FFN), uint64(vocab)
+	const std = 0.02
+	ts := []tensor{randomTensor(rng, "token_embd.weight", std, e, v)}
+	for i := range c.Layers {
+		p := fmt.Sprintf("blk.%d.", i)
+		ts = append(ts,
+			onesTensor(p+"attn_norm.weight", e),
+			randomTensor(rng, p+"attn_q.weight", std, e, e),
+			randomTensor(rng, p+"attn_k.weight", std, e, e),
+			randomTensor(rng, p+"attn_v.weight", std, e, e),
+			randomTensor(rng, p+"attn_output.weight", std, e, e),
+			onesTensor(p+"ffn_norm.weight", e),
+			randomTensor(rng, p+"ffn_gate.weight", std, e, f),
+			randomTensor(rng, p+"ffn_up.weight", std, e, f),
+			randomTensor(rng, p+"ffn_down.weight", std, f, e),
+		)
+	}
+	return append(ts, onesTensor("output_norm.weight", e))
+}
