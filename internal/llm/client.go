@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -552,14 +551,21 @@ func checkAnswer(r Response) error {
 }
 
 // temperature as go-openai sends it: it leaves a zero out of the request
-// (omitempty), so an asked-for 0 goes as the smallest positive value, which
-// every server treats as greedy decoding, and "server's choice" as 0.
+// (omitempty), so an asked-for 0 goes as greedyTemperature, and "server's
+// choice" as 0.
+// greedyTemperature is as good as greedy decoding (logits a thousandth
+// apart end up e^1000 apart) yet cannot overflow: Ollama's llama.cpp runner
+// divides the logits by it in float32, and the smallest float32 (1e-45)
+// made them infinite, the softmax NaN, and the runner abort on an
+// assertion (found by the live suite against a real Ollama).
+const greedyTemperature = 1e-6
+
 func (c *Client) temperature() float32 {
 	switch t := c.cfg.Temperature; {
 	case t < 0:
 		return 0
 	case t == 0:
-		return math.SmallestNonzeroFloat32
+		return greedyTemperature
 	default:
 		return float32(t)
 	}

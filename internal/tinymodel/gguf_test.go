@@ -125,10 +125,10 @@ func TestWriteLayout(t *testing.T) {
 		t.Errorf("file is %d bytes, tensor infos say %d", got, dataStart+want)
 	}
 	last := infos[len(infos)-1]
-	if !strings.HasPrefix(infos[0].name, "token_embd") || last.name != "output_norm.weight" {
+	if !strings.HasPrefix(infos[0].name, "token_embd") || last.name != "output.weight" {
 		t.Errorf("tensors %s ... %s", infos[0].name, last.name)
 	}
-	norm := buf.Bytes()[dataStart+last.offs:][:4]
+	norm := buf.Bytes()[dataStart+infos[len(infos)-2].offs:][:4]
 	if f := math.Float32frombits(binary.LittleEndian.Uint32(norm)); f != 1 {
 		t.Errorf("output_norm starts with %v, want 1", f)
 	}

@@ -90,13 +90,21 @@ func metadata(c Config, tokens []string, types []int32) []kv {
 	}
 }
 
-// weights are the llama tensors llama.cpp looks up by name; the output
-// projection is left out so the embedding is tied, as small llamas do.
+// weights are the llama tensors llama.cpp looks up by name. The blocks are
+// random and small; the embedding (random, larger) and the output head are
+// shaped so that an answer ends the way a real model's does: the residual
+// stream is dominated by the current token's embedding, the head scores
+// "the next byte value" highest, and after "~" the end token. So greedy or
+// cool sampling walks up the byte values from wherever the prompt ended and
+// stops within about 120 tokens, instead of hitting max_tokens (which brief
+// rightly treats as a cut answer) or repeating one token until Ollama
+// aborts the answer without a finish_reason (it does after 30 repeats).
 func weights(c Config, vocab int) []tensor {
 	rng := rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15))
 	e, f, v := uint64(c.Embed), uint64(c.FFN), uint64(vocab)
 	const std = 0.02
-	ts := []tensor{randomTensor(rng, "token_embd.weight", std, e, v)}
+	embd := randomTensor(rng, "token_embd.weight", 1, e, v)
+	ts := []tensor{embd}
 	for i := range c.Layers {
 		p := fmt.Sprintf("blk.%d.", i)
 		ts = append(ts,
@@ -111,5 +119,27 @@ func weights(c Config, vocab int) []tensor {
 			randomTensor(rng, p+"ffn_down.weight", std, f, e),
 		)
 	}
-	return append(ts, onesTensor("output_norm.weight", e))
+	return append(ts, onesTensor("output_norm.weight", e), outputHead(rng, embd, c.Embed, vocab))
+}
+
+// Token ids of the byte tokens: byte b is token firstByte+b.
+const firstByte = 3
+
+// outputHead scores token x by the embedding of the byte before it, so
+// after byte b the highest logit is byte b+1, and scores the end token by
+// the embedding of "~", a little higher than "~"'s own successor.
+func outputHead(rng *rand.Rand, embd tensor, embed, vocab int) tensor {
+	const next, stop = 0.1, 0.15
+	row := func(id int) []float32 { return embd.data[id*embed : (id+1)*embed] }
+	out := randomTensor(rng, "output.weight", 0.02, uint64(embed), uint64(vocab))
+	set := func(id int, src []float32, scale float32) {
+		for k, x := range src {
+			out.data[id*embed+k] = x * scale
+		}
+	}
+	for b := 1; b < 256; b++ {
+		set(firstByte+b, row(firstByte+b-1), next)
+	}
+	set(tokEOS, row(firstByte+'~'), stop)
+	return out
 }
