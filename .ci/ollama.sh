@@ -129,7 +129,7 @@ say "live suite"
 BRIEF_TEST_BASE_URL="http://$OLLAMA_HOST/v1" BRIEF_TEST_MODEL="$MODEL" BRIEF_TEST_OLLAMA_LOG="$work/ollama.log" \
 	go test -count=1 -timeout 40m -v -run 'Live' ./... >"$work/live.log" 2>&1
 rc=$?
-grep -E '^(=== RUN|--- |    --- |ok|FAIL|PASS)' "$work/live.log" | grep -v '^=== RUN'
+grep -E '^(=== RUN|--- |    --- |ok|FAIL|PASS)' "$work/live.log" | grep -v -e '^=== RUN' -e 'no tests to run'
 passed=$(grep -c -- '--- PASS: TestLive' "$work/live.log")
 skipped=$(grep -c -- '--- SKIP: TestLive' "$work/live.log")
 if [ $rc -ne 0 ]; then
