@@ -135,7 +135,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 
 // cmdFake steers the fake endpoint:
 //
-//	fake start [key=K] [models=a,b] [nomodels]   restart it with these settings
+//	fake start [key=K] [models=a,b] [nomodels] [mode=M window=N slots=N]   restart it with these settings
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
@@ -146,6 +146,12 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
 //	fake models N                                assert N GET /models calls
+//	fake cut N                                   assert N chat requests were cut by the server's window
+//	fake refused N                               assert N chat requests got an HTTP error
+//
+// fake start also takes mode=ollama|vllm|llama.cpp|lmstudio|lying, window=TOKENS
+// and slots=N: the fake then behaves like that server (llmtest.ModeConfig).
+//
 //	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	f := ts.Value(fakeKey{}).(*fake)
@@ -168,9 +174,16 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	switch args[0] {
 	case "start":
 		var cfg llmtest.Config
+		mode, window := "", 0
 		for _, a := range args[1:] {
 			k, v, _ := strings.Cut(a, "=")
 			switch k {
+			case "mode":
+				mode = v
+			case "window":
+				window = atoi(v)
+			case "slots":
+				cfg.Slots = atoi(v)
 			case "key":
 				cfg.APIKey = v
 			case "models":
@@ -185,6 +198,9 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("fake start: unknown setting %q", a)
 			}
 		}
+		mc, err := llmtest.ModeConfig(mode, window)
+		ts.Check(err)
+		cfg.Kind, cfg.Window, cfg.AnnouncedWindow = mc.Kind, mc.Window, mc.AnnouncedWindow
 		f.start(ts.Setenv, cfg)
 	case "fail":
 		if len(args) < 4 {
@@ -263,6 +279,16 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		u.Host = args[2] + ":" + u.Port()
 		ts.Setenv(args[1], u.String())
+	case "cut", "refused":
+		// fake cut N: N chat requests had their prompt cut by the server's
+		// window; fake refused N: N were answered with an HTTP error.
+		n := 0
+		for _, r := range f.srv.Requests() {
+			if (args[0] == "cut" && r.CutTo > 0) || (args[0] == "refused" && r.Status >= 400) {
+				n++
+			}
+		}
+		check(n == atoi(args[1]), "%d requests %s, want %s", n, args[0], args[1])
 	case "models":
 		got := f.srv.ModelsCalls()
 		check(got == atoi(args[1]), "%d GET /models calls, want %s", got, args[1])

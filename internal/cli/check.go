@@ -13,7 +13,10 @@ import (
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 	o := &endpointOptions{}
-	var asJSON bool
+	var (
+		asJSON      bool
+		contextSize int
+	)
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the endpoint and model: reachable, model present, streaming, JSON mode, latency",
@@ -24,6 +27,11 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 				return err
 			}
 			rep := client.Check(cmd.Context())
+			if rep.ModelFound {
+				server := client.Discover(cmd.Context())
+				window := llm.ChooseWindow(contextSize, server, o.model)
+				rep.Server, rep.Context = &server, &window
+			}
 			if asJSON {
 				if err := writeJSON(io, rep); err != nil {
 					return err
@@ -38,6 +46,7 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 		},
 	}
 	o.register(cmd.Flags())
+	cmd.Flags().Var(newContextValue(&contextSize, 0), "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
 	// -q and -v mean something of their own here, not what they mean to run.
 	cmd.Flags().Lookup("quiet").Usage = "print only the problems (for scripts and cron)"
 	cmd.Flags().Lookup("verbose").Usage = "also list every model the endpoint serves"
@@ -65,6 +74,7 @@ func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool)
 	if r.Latency > 0 {
 		fmt.Fprintf(io.Out, "latency    %s\n", r.Latency.Round(time.Millisecond))
 	}
+	printServer(io, r)
 	if verbose {
 		for _, m := range r.Models {
 			fmt.Fprintf(io.Out, "serves     %s\n", safetext.Line(m))
@@ -72,5 +82,28 @@ func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool)
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(io.Out, "problem:   %s\n", safetext.Line(p))
+	}
+}
+
+// printServer prints what the server said about itself: its kind, the
+// context window a run would use and where that number came from, and its
+// parallel slots.
+func printServer(io *iostreams.IOStreams, r llm.CheckReport) {
+	if r.Server == nil || r.Context == nil {
+		return
+	}
+	s := *r.Server
+	fmt.Fprintf(io.Out, "server     %s\n", s.Name())
+	fmt.Fprintf(io.Out, "context    %s\n", r.Context)
+	switch {
+	case s.Slots > 0:
+		fmt.Fprintf(io.Out, "slots      %d (llama.cpp total_slots): -j %d keeps them all busy\n", s.Slots, s.Slots)
+	case s.Kind == llm.KindOllama:
+		fmt.Fprintln(io.Out, "slots      not reported: Ollama answers OLLAMA_NUM_PARALLEL requests at once (set it where Ollama starts); -j above it only queues")
+	default:
+		fmt.Fprintln(io.Out, "slots      not reported by the server")
+	}
+	if r.Context.Lowered != "" {
+		fmt.Fprintf(io.Out, "note:      %s\n", r.Context.Lowered)
 	}
 }

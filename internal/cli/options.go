@@ -108,7 +108,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.lang, "lang", d.Lang, "target language (BCP 47: en, de, sv, ...)")
 	fs.StringVar(&o.from, "from", d.From, "source language")
 	fs.IntVarP(&o.concurrency, "concurrency", "j", d.Concurrency, "articles in flight at once")
-	fs.IntVar(&o.contextSize, "context", d.ContextTokens, "the model's context window in tokens; long articles are split to fit")
+	fs.Var(newContextValue(&o.contextSize, d.ContextTokens), "context", "the model's context window in tokens, or auto to ask the server (a server that gives less wins); long articles are split to fit")
 	fs.StringSliceVar(&o.formats, "format", d.Formats, "briefing formats: md, html, json (comma-separated)")
 	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write them with: brief prompts --write DIR)")
 	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
@@ -138,8 +138,8 @@ func (o *runOptions) validate() error {
 	if o.concurrency < 1 {
 		return fmt.Errorf("--concurrency must be at least 1")
 	}
-	if o.contextSize < translate.MinContext {
-		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window", o.contextSize, translate.MinContext)
+	if o.contextSize != 0 && o.contextSize < translate.MinContext {
+		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window, or auto to ask the server", o.contextSize, translate.MinContext)
 	}
 	if strings.TrimSpace(o.lang) == "" || strings.TrimSpace(o.from) == "" {
 		return fmt.Errorf("--lang and --from must name languages, e.g. --lang en")

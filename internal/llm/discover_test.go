@@ -152,7 +152,7 @@ func TestClientReportsOllamaCut(t *testing.T) {
 	}
 }
 
-// A server that announces 8,192 tokens and cuts at 4,096 is caught, and
+// A server that announces 16,384 tokens and cuts at 4,096 is caught, and
 // later requests are fitted to what it really gives.
 func TestLyingServerLowersTheWindow(t *testing.T) {
 	cfg, err := llmtest.ModeConfig("lying", 4096)
@@ -164,8 +164,8 @@ func TestLyingServerLowersTheWindow(t *testing.T) {
 	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Logf: func(f string, a ...any) { logged = append(logged, f) }})
 	s := c.Discover(context.Background())
 	w := llm.ChooseWindow(0, s, llmtest.Model)
-	if w.Tokens != 8192 {
-		t.Fatalf("the lying server announced %+v; want 8192", s)
+	if w.Tokens != 4*4096 {
+		t.Fatalf("the lying server announced %+v; want 16384", s)
 	}
 	c.SetWindow(w, s.Window)
 	user := strings.Repeat("Byrådet drøftede budgettet for skoler og veje i aften. ", 400)

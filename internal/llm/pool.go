@@ -26,10 +26,12 @@ type Member struct {
 // for a request that fails on every try, when it was the last one).
 //
 // Rate limits and Retry-After stay per server: each Client has its own
-// limiter. Each server's preflight runs before its first request.
+// limiter. Each server's preflight runs before its first request, and
+// then the server is asked for its context window (poolwindow.go).
 type Pool struct {
 	servers []*poolServer
 	logf    func(format string, args ...any)
+	window  WindowPolicy // how each server's context window is chosen
 
 	mu      sync.Mutex
 	changed chan struct{} // closed (and replaced) when a slot frees or a server goes down
@@ -74,7 +76,7 @@ func (p *Pool) Complete(ctx context.Context, req Request) (Response, error) {
 		if err != nil {
 			return Response{}, err
 		}
-		resp, err := s.complete(ctx, req)
+		resp, err := p.complete(ctx, s, req)
 		p.release(s)
 		attempts += max(resp.Attempts, 0)
 		if err == nil {
@@ -87,8 +89,8 @@ func (p *Pool) Complete(ctx context.Context, req Request) (Response, error) {
 	}
 }
 
-func (s *poolServer) complete(ctx context.Context, req Request) (Response, error) {
-	if err := s.pre.Do(func() error { return s.c.Preflight(ctx) }); err != nil {
+func (p *Pool) complete(ctx context.Context, s *poolServer, req Request) (Response, error) {
+	if err := p.ready(ctx, s); err != nil {
 		return Response{}, err
 	}
 	return s.c.Complete(ctx, req)

@@ -121,6 +121,11 @@ type CheckReport struct {
 	Streaming  bool          `json:"streaming"`
 	JSONMode   bool          `json:"json_mode"`
 	Latency    time.Duration `json:"latency_ns"` // one short answer, end to end
+	// Server is what the server said about itself and Context the window
+	// a run would use (filled by the caller after Discover and
+	// ChooseWindow, when the model answered).
+	Server  *Server `json:"server,omitempty"`
+	Context *Window `json:"context,omitempty"`
 	// Problems are sentences saying what is wrong and what to do.
 	Problems []string `json:"problems,omitempty"`
 }

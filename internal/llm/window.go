@@ -16,7 +16,7 @@ type Window struct {
 	Guess bool `json:"guess,omitempty"`
 	// Lowered is the one line to show when the user's --context was larger
 	// than the server's window and the server's was used; "" otherwise.
-	Lowered string `json:"-"`
+	Lowered string `json:"lowered,omitempty"`
 }
 
 // String is the window and its source for people: "4096 tokens (Ollama /api/ps)".
@@ -24,12 +24,10 @@ func (w Window) String() string {
 	return fmt.Sprintf("%d tokens (%s)", w.Tokens, w.Source)
 }
 
-// DefaultWindow is the context window assumed when the user names none
-// (--context's default, and translate's and summarize's for a zero
-// window): one most current local models have. Ollama serves a smaller
-// window unless the model or server is configured otherwise
-// (OLLAMA_CONTEXT_LENGTH / num_ctx); --context must not exceed what the
-// server really uses.
+// DefaultWindow is translate's and summarize's window when they are given
+// none and their client does not know one (llm.Windowed): one most current
+// models have. brief run itself asks the server (--context auto) and
+// guesses GuessedWindow when nothing says.
 const DefaultWindow = 8192
 
 // GuessedWindow is the window assumed when neither the server nor the

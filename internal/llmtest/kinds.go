@@ -45,9 +45,10 @@ const ollamaNumKeep = 4
 var Modes = []string{"openai", "ollama", "vllm", "llama.cpp", "lmstudio", "lying"}
 
 // ModeConfig is the Config of a named mode with the given window: one of
-// Modes. "lying" is an Ollama that announces twice the window in /api/ps
-// and /api/show but cuts at window, as an Ollama restarted with another
-// OLLAMA_CONTEXT_LENGTH between discovery and the run would.
+// Modes. "lying" is an Ollama that announces four times the window in
+// /api/ps but cuts at window, as an Ollama restarted with another
+// OLLAMA_CONTEXT_LENGTH between discovery and the run would. (Four times:
+// brief's chunks leave room for the answer, so a smaller lie may never cut.)
 func ModeConfig(mode string, window int) (Config, error) {
 	cfg := Config{Window: window}
 	switch mode {
@@ -61,7 +62,7 @@ func ModeConfig(mode string, window int) (Config, error) {
 	case "lmstudio":
 		cfg.Kind = KindLMStudio
 	case "lying":
-		cfg.Kind, cfg.AnnouncedWindow = KindOllama, 2*window
+		cfg.Kind, cfg.AnnouncedWindow = KindOllama, 4*window
 	default:
 		return cfg, fmt.Errorf("unknown mode %q (known: %s)", mode, strings.Join(Modes, ", "))
 	}

@@ -119,8 +119,8 @@ func TestLyingModeAnnouncesMoreThanItGives(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(cfg))
 	chat(t, srv, "<article>\nHej.\n</article>", 0) // loads the model
 	ps := getJSON(t, strings.TrimSuffix(srv.URL(), "/v1")+"/api/ps")
-	if ps["models"].([]any)[0].(map[string]any)["context_length"].(float64) != 2048 {
-		t.Errorf("/api/ps %v; want the announced 2048", ps)
+	if ps["models"].([]any)[0].(map[string]any)["context_length"].(float64) != 4096 {
+		t.Errorf("/api/ps %v; want the announced 4096", ps)
 	}
 	if _, out := chat(t, srv, longArticle(), 0); out["usage"].(map[string]any)["prompt_tokens"].(float64) != 1024 {
 		t.Errorf("cut at %v; want 1024", out["usage"])

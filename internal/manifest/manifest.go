@@ -78,15 +78,18 @@ const Generator = "brief"
 type Manifest struct {
 	// Generator names brief ("brief"): a manifest.json without it was
 	// written by something else and is not overwritten.
-	Generator   string    `json:"generator"`
-	Version     int       `json:"version"`
-	Started     time.Time `json:"started"`
-	Finished    time.Time `json:"finished"`
-	Model       string    `json:"model"`
-	Endpoint    string    `json:"endpoint"` // credentials redacted
-	From        string    `json:"from"`
-	Lang        string    `json:"lang"`
-	Interrupted bool      `json:"interrupted,omitempty"`
+	Generator string    `json:"generator"`
+	Version   int       `json:"version"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	Model     string    `json:"model"`
+	Endpoint  string    `json:"endpoint"` // credentials redacted
+	From      string    `json:"from"`
+	Lang      string    `json:"lang"`
+	// Context is the context window this run fitted its requests into and
+	// where the number came from; absent when the run made no request.
+	Context     *Context `json:"context,omitempty"`
+	Interrupted bool     `json:"interrupted,omitempty"`
 	// Stopped says why the run ended before every input was done: a fatal
 	// endpoint error or a budget (interruptions set Interrupted).
 	Stopped string `json:"stopped,omitempty"`
@@ -97,6 +100,13 @@ type Manifest struct {
 	Digest  Digest  `json:"digest"`
 	Entries []Entry `json:"entries"`
 	Totals  Totals  `json:"totals"`
+}
+
+// Context is a context window and its source ("Ollama /api/ps",
+// "--context", "a guess: ...").
+type Context struct {
+	Tokens int    `json:"tokens"`
+	Source string `json:"source"`
 }
 
 // Digest records the model call(s) for the briefing's digest.

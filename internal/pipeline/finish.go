@@ -125,6 +125,11 @@ func (r *runner) manifest(ctx context.Context, started time.Time, digest summari
 	}
 	m.Tally()
 	m.Totals.WallMS = cfg.Now().Sub(started).Milliseconds()
+	if cfg.ContextWindow != nil {
+		if w, ok := cfg.ContextWindow(); ok {
+			m.Context = &manifest.Context{Tokens: w.Tokens, Source: w.Source}
+		}
+	}
 	if cfg.ClientStats != nil {
 		st := cfg.ClientStats()
 		m.Totals.HTTPRequests, m.Totals.Retries = st.Requests, st.Retries

@@ -58,6 +58,9 @@ type Config struct {
 	// ClientStats, when set, gives the run's request and retry totals for
 	// the manifest.
 	ClientStats func() llm.Stats
+	// ContextWindow, when set, gives the window the run's requests were
+	// fitted into, for the manifest; ok is false when no request was made.
+	ContextWindow func() (w llm.Window, ok bool)
 	// Period, when set, names the briefing's period (e.g. the --since
 	// window) instead of the span of the article dates.
 	Period string

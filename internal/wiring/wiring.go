@@ -31,11 +31,13 @@ type Settings struct {
 	Client llm.Config
 	// Servers, when set, are the run's endpoints instead of Client's
 	// BaseURL, APIKey and Model; each request goes to one with a free slot.
-	Servers       []Server
-	Out           string // output folder
-	From, Lang    string
-	Concurrency   int // articles in flight at once
-	ContextTokens int // the model's context window
+	Servers     []Server
+	Out         string // output folder
+	From, Lang  string
+	Concurrency int // articles in flight at once
+	// ContextTokens is --context: the model's context window, 0 to ask
+	// each server (auto). A server that gives less wins either way.
+	ContextTokens int
 	Formats       []string
 	PromptsDir    string // "" = the embedded prompts
 	GlossaryPath  string // "" = no glossary
@@ -72,7 +74,7 @@ func Defaults() Settings {
 		From:          "da",
 		Lang:          "en",
 		Concurrency:   4,
-		ContextTokens: llm.DefaultWindow,
+		ContextTokens: 0, // auto: ask the server
 		Formats:       []string{"md"},
 		MaxSize:       1 << 20,
 		CacheDir:      cache.DefaultDir(),
@@ -138,10 +140,14 @@ func New(s Settings) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	completer.SetWindowPolicy(llm.WindowPolicy{Given: s.ContextTokens, Verbose: s.Verbose})
+	// Until a server is asked (and for --dry-run, which asks none)
+	// requests are planned for the window brief would guess.
+	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model).Tokens
 	tr := translate.New(completer, ps, translate.Options{
-		From: s.From, To: s.Lang, ContextTokens: s.ContextTokens, Glossary: glossary, Strict: s.Strict,
+		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
-	sum := summarize.New(completer, ps, s.Lang, s.ContextTokens)
+	sum := summarize.New(completer, ps, s.Lang, planned)
 	sum.SetParallel(s.Concurrency)
 	if s.Progress == nil {
 		s.Progress = progress.New(io.Discard, 0, false, true)
@@ -151,7 +157,8 @@ func New(s Settings) (*Run, error) {
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: completer.Stats,
-		Budget: s.Budget,
+		ContextWindow: completer.Window,
+		Budget:        s.Budget,
 	}
 	return &Run{Config: cfg, Pool: completer, s: s}, nil
 }
