@@ -13,7 +13,7 @@ func Example() {
 	defer srv.Close()
 	srv.Enqueue(llmtest.RateLimited("0")) // the first request is refused
 
-	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model})
+	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Retries: llm.DefaultRetries})
 	resp, err := c.Complete(context.Background(), llm.Request{
 		System: "You are a professional news translator.",
 		User:   "<article>\nHej verden.\n\nGod dag.\n</article>",
