@@ -194,6 +194,8 @@ func outcomeError(outcome pipeline.Outcome) error {
 		return exitWith(ExitInterrupted, nil)
 	case outcome.Failed():
 		return exitWith(ExitPartial, nil)
+	case outcome.NothingRead():
+		return exitWith(ExitFatal, fmt.Errorf("none of the %d inputs could be read as an article (see the skipped lines above): check the PATHs", outcome.Manifest.Totals.Inputs))
 	}
 	return nil
 }
@@ -254,5 +256,12 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 	fmt.Fprintln(io.ErrOut, line)
 	if out.DigestErr != nil {
 		fmt.Fprintln(io.ErrOut, "brief: the briefing has no digest: "+safetext.Line(out.DigestErr.Error()))
+	}
+	if out.Kept {
+		why := "no story was made this run"
+		if out.Manifest.Totals.Inputs == 0 {
+			why = "no article falls in the --since window"
+		}
+		fmt.Fprintf(io.ErrOut, "brief: %s: the previous briefing was kept (%s)\n", why, filepath.Join(o.out, "briefing.md"))
 	}
 }

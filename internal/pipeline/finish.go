@@ -37,12 +37,27 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
+	if len(b.Stories) == 0 && r.hasBriefing() {
+		// Nothing was made (all skipped, an empty window, the endpoint
+		// down, Ctrl-C before the first article): last week's briefing
+		// and its manifest stay as they are, rather than an empty one.
+		out.Kept = true
+		out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
+		return out
+	}
 	out.Fatal = r.writeBriefing(b)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
 		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
 	}
 	return out
+}
+
+// hasBriefing reports whether the output folder holds a briefing from an
+// earlier run.
+func (r *runner) hasBriefing() bool {
+	fi, err := r.out.Lstat("briefing.md")
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // briefing assembles the briefing from the results, without its digest:

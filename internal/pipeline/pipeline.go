@@ -90,6 +90,16 @@ type Outcome struct {
 	Stopped string
 	// DigestErr is set when the briefing was written without its digest.
 	DigestErr error
+	// Kept is set when the run made no story and the previous briefing
+	// (and its manifest) were left in place instead of an empty one.
+	Kept bool
+}
+
+// NothingRead reports whether there were inputs and every one was skipped
+// (none could be read as an article): nothing useful could be done.
+func (o Outcome) NothingRead() bool {
+	t := o.Manifest.Totals
+	return t.Inputs > 0 && t.Skipped == t.Inputs
 }
 
 // Failed reports whether any input failed or was left undone.
