@@ -98,15 +98,6 @@ func Load(overrideDir string) (*Set, error) {
 	return s, nil
 }
 
-// MustEmbedded returns the embedded set; for tests and benchmarks.
-func MustEmbedded() *Set {
-	s, err := Load("")
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // Names lists the template names, sorted.
 func (s *Set) Names() []string {
 	names := make([]string, 0, len(s.text))

@@ -101,7 +101,10 @@ func TestEmbeddedSetHasEveryTemplateTheCodeUses(t *testing.T) {
 }
 
 func TestEveryTemplateRendersWithTheCallersData(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, data := range callerData() {
 		out := render(t, s, name, data)
 		if out == "" {
@@ -117,7 +120,7 @@ func TestEveryTemplateRendersWithTheCallersData(t *testing.T) {
 }
 
 func TestRenderOfUnknownTemplateFails(t *testing.T) {
-	_, err := prompts.MustEmbedded().Render("translate.sytem", nil)
+	_, err := embeddedPrompts(t).Render("translate.sytem", nil)
 	if err == nil || !strings.Contains(err.Error(), "translate.sytem") {
 		t.Fatalf("err = %v, want an error naming the prompt", err)
 	}
@@ -128,14 +131,17 @@ func TestRenderWithMissingKeyFails(t *testing.T) {
 	// "<no value>" sent to the model.
 	data := translateData(2, nil, "", article)
 	delete(data, "Paragraphs")
-	_, err := prompts.MustEmbedded().Render(prompts.TranslateUser, data)
+	_, err := embeddedPrompts(t).Render(prompts.TranslateUser, data)
 	if err == nil || !strings.Contains(err.Error(), "Paragraphs") {
 		t.Fatalf("err = %v, want an error naming the missing key", err)
 	}
 }
 
 func TestTranslateSystemPromptIsTheSameForEveryPart(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	glossary := []term{{"Folketinget", "the Danish Parliament"}, {"afgift", "duty"}}
 	plain := render(t, s, prompts.TranslateSystem, translateData(3, nil, "", article))
 	for _, want := range []string{"Danish", "English", "<glossary>", "<context>", "<article>"} {
@@ -158,7 +164,10 @@ func TestTranslateSystemPromptIsTheSameForEveryPart(t *testing.T) {
 }
 
 func TestTranslateUserMessageCarriesWhatVaries(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	plain := render(t, s, prompts.TranslateUser, translateData(3, nil, "", article))
 	if !strings.Contains(plain, "exactly 3 paragraphs") {
 		t.Errorf("user message lacks the paragraph count:\n%s", plain)
@@ -190,7 +199,7 @@ func TestTranslateUserMessageCarriesWhatVaries(t *testing.T) {
 func TestTranslateLanguageNamesFollowTheOptions(t *testing.T) {
 	data := translateData(2, nil, "", article)
 	data["From"], data["To"] = lang.Name("sv"), lang.Name("de")
-	out := render(t, prompts.MustEmbedded(), prompts.TranslateSystem, data)
+	out := render(t, embeddedPrompts(t), prompts.TranslateSystem, data)
 	// The template's fixed example ("North Korea" in English) may remain;
 	// the languages the model is told to translate from and into must not.
 	if !strings.Contains(out, "Swedish news article") || !strings.Contains(out, "into German") || strings.Contains(out, "Danish news article") {
@@ -199,7 +208,10 @@ func TestTranslateLanguageNamesFollowTheOptions(t *testing.T) {
 }
 
 func TestTranslateUserMessageFencesTheArticle(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	out := render(t, s, prompts.TranslateUser, translateData(2, nil, "", article))
 	if want := "<article>\n" + article + "\n</article>"; !strings.HasSuffix(out, want) || strings.Count(out, "<article>") != 1 {
@@ -218,7 +230,10 @@ func TestTranslateUserMessageFencesTheArticle(t *testing.T) {
 }
 
 func TestSummarizePrompts(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	data := summarizeData("The government will cut the duty on electricity.")
 	sys := render(t, s, prompts.SummarizeSystem, data)
 	// summarize parses these JSON keys out of the answer.
@@ -234,7 +249,10 @@ func TestSummarizePrompts(t *testing.T) {
 }
 
 func TestDigestPrompts(t *testing.T) {
-	s := prompts.MustEmbedded()
+	s, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	stories := []story{
 		{Date: "2024-05-03", Headline: "Government cuts electricity tax", Summary: "The tax falls next year."},
 		{Headline: "Ferry service resumes", Summary: "Ferries sail again."},
@@ -276,7 +294,7 @@ func TestOverrideReplacesOnlyTheNamedTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded := prompts.MustEmbedded()
+	embedded := embeddedPrompts(t)
 	if got := s.Origin(prompts.TranslateSystem); got != path {
 		t.Errorf("Origin = %q, want %q", got, path)
 	}
@@ -326,11 +344,11 @@ func TestMissingOverrideFolderSaysHowToCreateIt(t *testing.T) {
 }
 
 func TestHashChangesOnlyWithTheTemplatesText(t *testing.T) {
-	embedded := prompts.MustEmbedded()
+	embedded := embeddedPrompts(t)
 	tr := func(s *prompts.Set) string { return s.Hash(prompts.TranslateSystem, prompts.TranslateUser) }
 	sum := func(s *prompts.Set) string { return s.Hash(prompts.SummarizeSystem, prompts.SummarizeUser) }
 
-	if tr(embedded) != tr(prompts.MustEmbedded()) {
+	if tr(embedded) != tr(embeddedPrompts(t)) {
 		t.Fatal("hash differs between two loads of the same templates")
 	}
 	if tr(embedded) == sum(embedded) {
@@ -363,7 +381,7 @@ func TestHashChangesOnlyWithTheTemplatesText(t *testing.T) {
 }
 
 func TestWriteDirWritesEveryTemplate(t *testing.T) {
-	embedded := prompts.MustEmbedded()
+	embedded := embeddedPrompts(t)
 	dir := filepath.Join(t.TempDir(), "my-prompts")
 	written, err := embedded.WriteDir(dir, false)
 	if err != nil {
@@ -407,7 +425,7 @@ func TestWriteDirWritesEveryTemplate(t *testing.T) {
 }
 
 func TestWriteDirKeepsEditsUnlessForced(t *testing.T) {
-	embedded := prompts.MustEmbedded()
+	embedded := embeddedPrompts(t)
 	dir := t.TempDir()
 	if _, err := embedded.WriteDir(dir, false); err != nil {
 		t.Fatal(err)
@@ -429,4 +447,14 @@ func TestWriteDirKeepsEditsUnlessForced(t *testing.T) {
 	if data, _ := os.ReadFile(path); string(data) != embedded.Text(prompts.TranslateSystem) {
 		t.Fatalf("--force did not restore the embedded prompt: %q", data)
 	}
+}
+
+// embeddedPrompts is the prompt set brief ships.
+func embeddedPrompts(t testing.TB) *prompts.Set {
+	t.Helper()
+	ps, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
 }

@@ -20,7 +20,7 @@ func newSummarizer(t *testing.T, srv *llmtest.Server, contextTokens int) *Summar
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(c, prompts.MustEmbedded(), "en", contextTokens)
+	return New(c, embeddedPrompts(t), "en", contextTokens)
 }
 
 func TestParseAcceptsWhatModelsReallySend(t *testing.T) {
@@ -70,7 +70,7 @@ func TestParseRejectsAnswersWithoutHeadlineOrSummary(t *testing.T) {
 
 func TestSummarizeAsksForJSONInTheTargetLanguage(t *testing.T) {
 	srv := llmtest.New(t)
-	s := New(mustClient(t, srv), prompts.MustEmbedded(), "de", 0)
+	s := New(mustClient(t, srv), embeddedPrompts(t), "de", 0)
 	res, err := s.Summarize(context.Background(), "EN: Die Bank hob die Zinsen an.\n\nEN: Zweiter Absatz.")
 	if err != nil {
 		t.Fatal(err)
@@ -242,4 +242,14 @@ func TestParseCleansControlCharactersAndCapsTheHeadline(t *testing.T) {
 	if n := len([]rune(sum.Headline)); n > MaxHeadline || !strings.HasSuffix(sum.Headline, "…") {
 		t.Errorf("headline of %d characters kept (max %d)", n, MaxHeadline)
 	}
+}
+
+// embeddedPrompts is the prompt set brief ships.
+func embeddedPrompts(t testing.TB) *prompts.Set {
+	t.Helper()
+	ps, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
 }

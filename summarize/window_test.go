@@ -8,7 +8,6 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
-	"github.com/brief-news/brief/prompts"
 )
 
 type windowed struct {
@@ -23,7 +22,7 @@ func (w windowed) ContextWindow(context.Context) (int, error) { return w.n, nil 
 // neither.
 func TestSummaryAndDigestFitTheClientsWindow(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 2048}))
-	s := New(windowed{mustClient(t, srv), 2048}, prompts.MustEmbedded(), "en", 32768)
+	s := New(windowed{mustClient(t, srv), 2048}, embeddedPrompts(t), "en", 32768)
 	var ps []string
 	for i := 0; i < 200; i++ {
 		ps = append(ps, fmt.Sprintf("EN: Paragraph %d of a very long council report about budgets, schools and roads.", i))

@@ -8,17 +8,6 @@ import (
 	"github.com/brief-news/brief/internal/lang"
 )
 
-// Check compares a translation with its source and returns what an editor
-// should know, each finding pinned to its paragraphs (numbered from 1 on
-// both sides) with its evidence. Paragraphs are lined up by Align, so a
-// dropped paragraph is named. It is deterministic and calls no model. from
-// and to are language codes ("da", "en"); checks that need knowledge of a
-// language the package lacks are skipped, except the "still in the source
-// language" check, which works for every target but Danish.
-func Check(source, translation []string, from, to string) []Finding {
-	return check(source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
-}
-
 // checker holds one check's inputs and the alignment of the paragraphs.
 type checker struct {
 	source, translation []string
@@ -28,9 +17,15 @@ type checker struct {
 	fs                  []Finding
 }
 
-// check is Check with paragraph labels chosen by the caller (Translate calls
-// the first one "paragraph 1 (the lede)" when the article has one) and the
-// glossary, whose names must appear in their fixed form.
+// check compares a translation with its source and returns what an editor
+// should know, each finding pinned to its paragraphs with its evidence.
+// Paragraphs are lined up by Align, so a dropped paragraph is named. It is
+// deterministic and calls no model. from and to are language codes ("da",
+// "en"); checks that need knowledge of a language the package lacks are
+// skipped, except the "still in the source language" check, which works
+// for every target but Danish. label names a 0-based source paragraph
+// (Translate calls the first one "paragraph 1 (the lede)" when the article
+// has one); g's names must appear in their fixed form.
 func check(source, translation []string, from, to string, label func(int) string, g *Glossary) []Finding {
 	c := &checker{source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")

@@ -42,14 +42,14 @@ func withCode(fs []Finding, code string) []Finding {
 
 func TestCheckAcceptsNameVariantsAndEnglishPlaceNames(t *testing.T) {
 	// "Kim Jong Un" for "Kim Jong-un", "Hamburg" for "Hamborg".
-	if fs := Check(handball, handballEN, "da", "en"); len(fs) != 0 {
+	if fs := checkAll(handball, handballEN, "da", "en"); len(fs) != 0 {
 		t.Fatalf("findings on a faithful translation: %q", Messages(fs))
 	}
 }
 
 func TestCheckNamesADroppedParagraph(t *testing.T) {
 	dropped := append(append([]string(nil), handballEN[:3]...), handballEN[4:]...)
-	fs := Check(handball, dropped, "da", "en")
+	fs := checkAll(handball, dropped, "da", "en")
 	if len(fs) != 1 {
 		t.Fatalf("findings = %q, want one naming the dropped paragraph", Messages(fs))
 	}
@@ -84,7 +84,7 @@ func equalPairs(a, b []Pair) bool {
 func TestCheckCatchesAChangedName(t *testing.T) {
 	tr := append([]string(nil), handballEN...)
 	tr[4] = strings.Replace(tr[4], "Pompeo", "Pompei", 1)
-	fs := Check(handball, tr, "da", "en")
+	fs := checkAll(handball, tr, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeName {
 		t.Fatalf("findings = %q, want one name finding", Messages(fs))
 	}
@@ -95,7 +95,7 @@ func TestCheckCatchesAChangedName(t *testing.T) {
 	}
 	// A name left out entirely.
 	tr[4] = "The US Secretary of State watched the match from the stands together with Kim Jong Un."
-	if fs := withCode(Check(handball, tr, "da", "en"), CodeName); len(fs) != 1 || !strings.Contains(fs[0].Message, `"Mike Pompeo" (paragraph 5) is not in the translation`) {
+	if fs := withCode(checkAll(handball, tr, "da", "en"), CodeName); len(fs) != 1 || !strings.Contains(fs[0].Message, `"Mike Pompeo" (paragraph 5) is not in the translation`) {
 		t.Fatalf("dropped name: findings = %q", Messages(fs))
 	}
 }
@@ -106,7 +106,7 @@ func TestCheckShowsASourceMisspelling(t *testing.T) {
 	en := append([]string(nil), handballEN...)
 	// The model silently "fixes" the source's spelling.
 	en[0] = "North Korean leader Kim Jong-un was present when Denmark beat Egypt in Herning."
-	fs := Check(src, en, "da", "en")
+	fs := checkAll(src, en, "da", "en")
 	spell, names := withCode(fs, CodeNameSpelling), withCode(fs, CodeName)
 	if len(spell) != 1 || spell[0].SourceParagraph != 1 || spell[0].Evidence != "Kim Yong-un" {
 		t.Fatalf("spelling findings = %q", Messages(spell))
@@ -116,7 +116,7 @@ func TestCheckShowsASourceMisspelling(t *testing.T) {
 	}
 	// The model keeps the source's spelling: the editor still sees it.
 	en[0] = "North Korean leader Kim Yong-un was present when Denmark beat Egypt in Herning."
-	fs = Check(src, en, "da", "en")
+	fs = checkAll(src, en, "da", "en")
 	if len(withCode(fs, CodeNameSpelling)) != 1 || len(withCode(fs, CodeName)) != 0 {
 		t.Fatalf("faithful misspelling: findings = %q", Messages(fs))
 	}
@@ -186,7 +186,7 @@ func TestCheckNoFindingsOnTheCleanCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		src := sourceParagraphs(a)
-		if fs := Check(src, en, "da", "en"); len(fs) != 0 {
+		if fs := checkAll(src, en, "da", "en"); len(fs) != 0 {
 			t.Errorf("%s: findings on a faithful translation: %q", file, Messages(fs))
 		}
 	}

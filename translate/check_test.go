@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,7 +40,7 @@ func hasCode(fs []Finding, code string) bool {
 }
 
 func TestCheckAcceptsAFaithfulTranslationWithUsualRewrites(t *testing.T) {
-	if fs := Check(qaSource, qaEnglish, "da", "en"); len(fs) != 0 {
+	if fs := checkAll(qaSource, qaEnglish, "da", "en"); len(fs) != 0 {
 		t.Fatalf("findings on a good translation: %q", Messages(fs))
 	}
 }
@@ -47,7 +48,7 @@ func TestCheckAcceptsAFaithfulTranslationWithUsualRewrites(t *testing.T) {
 func TestCheckFindsAMissingNumber(t *testing.T) {
 	tr := append([]string(nil), qaEnglish...)
 	tr[2] = "The match at the stadium ended 2-1 after a goal in the 89th minute, and the stands were full of spectators."
-	fs := Check(qaSource, tr, "da", "en")
+	fs := checkAll(qaSource, tr, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeMissingNumber {
 		t.Fatalf("findings = %q, want one missing number", Messages(fs))
 	}
@@ -79,7 +80,7 @@ func TestCheckNumberNotations(t *testing.T) {
 		{"Han var 25 år.", "He was twenty-five.", true},
 	}
 	for _, tc := range cases {
-		fs := Check([]string{tc.src}, []string{tc.tr}, "da", "en")
+		fs := checkAll([]string{tc.src}, []string{tc.tr}, "da", "en")
 		if got := !hasCode(fs, CodeMissingNumber); got != tc.ok {
 			t.Errorf("%q → %q: ok = %v, want %v (findings %q)", tc.src, tc.tr, got, tc.ok, Messages(fs))
 		}
@@ -89,7 +90,7 @@ func TestCheckNumberNotations(t *testing.T) {
 func TestCheckManyMissingNumbersGiveOneFinding(t *testing.T) {
 	src := []string{"Tallene var 11, 22, 33, 44, 55, 66 og 77 i alt."}
 	tr := []string{"The numbers were listed in total for each of the groups."}
-	fs := Check(src, tr, "da", "en")
+	fs := checkAll(src, tr, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeMissingNumber || !strings.Contains(fs[0].Message, "7 numbers") {
 		t.Fatalf("findings = %q", Messages(fs))
 	}
@@ -98,7 +99,7 @@ func TestCheckManyMissingNumbersGiveOneFinding(t *testing.T) {
 func TestCheckFindsAParagraphStillInDanish(t *testing.T) {
 	tr := append([]string(nil), qaEnglish...)
 	tr[1] = qaSource[1]
-	fs := Check(qaSource, tr, "da", "en")
+	fs := checkAll(qaSource, tr, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeSourceLanguage || fs[0].Paragraph != 2 {
 		t.Fatalf("findings = %q, want paragraph 2 still Danish", Messages(fs))
 	}
@@ -108,7 +109,7 @@ func TestCheckFindsAParagraphStillInDanish(t *testing.T) {
 }
 
 func TestCheckFindsAWholeDanishAnswerOnce(t *testing.T) {
-	fs := Check(qaSource, qaSource, "da", "en")
+	fs := checkAll(qaSource, qaSource, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeSourceLanguage || fs[0].Paragraph != 0 {
 		t.Fatalf("findings = %q, want one whole-text finding", Messages(fs))
 	}
@@ -117,7 +118,7 @@ func TestCheckFindsAWholeDanishAnswerOnce(t *testing.T) {
 func TestCheckDanishNamesInEnglishAreFine(t *testing.T) {
 	src := []string{"Lars Løkke Rasmussen besøgte Ærøskøbing og Søllerød søndag sammen med Søren Sørensen fra Århus."}
 	tr := []string{"Lars Løkke Rasmussen visited Ærøskøbing and Søllerød on Sunday together with Søren Sørensen from Århus."}
-	if fs := Check(src, tr, "da", "en"); len(fs) != 0 {
+	if fs := checkAll(src, tr, "da", "en"); len(fs) != 0 {
 		t.Fatalf("findings = %q", Messages(fs))
 	}
 }
@@ -126,14 +127,14 @@ func TestCheckStillDanishForOtherTargets(t *testing.T) {
 	src := []string{"Regeringen sagde mandag, at den ikke havde tænkt sig at ændre noget ved loven efter mødet."}
 	german := []string{"Die Regierung sagte am Montag, dass sie nicht vorhabe, nach dem Treffen etwas an dem Gesetz zu ändern."}
 	norwegian := []string{"Regjeringen sa mandag at den ikke hadde tenkt å endre noe ved loven etter møtet."}
-	if fs := Check(src, german, "da", "de"); len(fs) != 0 {
+	if fs := checkAll(src, german, "da", "de"); len(fs) != 0 {
 		t.Errorf("German: findings = %q", Messages(fs))
 	}
-	if fs := Check(src, norwegian, "da", "nb"); len(fs) != 0 {
+	if fs := checkAll(src, norwegian, "da", "nb"); len(fs) != 0 {
 		t.Errorf("Norwegian: findings = %q", Messages(fs))
 	}
 	for _, to := range []string{"de", "nb", "sv", "fr", "xx"} {
-		if fs := Check(src, src, "da", to); !hasCode(fs, CodeSourceLanguage) {
+		if fs := checkAll(src, src, "da", to); !hasCode(fs, CodeSourceLanguage) {
 			t.Errorf("Danish answer for target %s not caught: %q", to, Messages(fs))
 		}
 	}
@@ -146,20 +147,20 @@ func TestCheckGarbageIsNotEnglish(t *testing.T) {
 		"other latin":  "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore magna aliqua enim minim veniam.",
 	}
 	for name, tr := range cases {
-		fs := Check(src, []string{tr}, "da", "en")
+		fs := checkAll(src, []string{tr}, "da", "en")
 		if !hasCode(fs, CodeTargetLanguage) {
 			t.Errorf("%s: not caught: %q", name, Messages(fs))
 		}
 	}
 	// A non-English target in the wrong script is caught too.
-	if fs := Check(src, []string{cases["other script"]}, "da", "de"); !hasCode(fs, CodeTargetLanguage) {
+	if fs := checkAll(src, []string{cases["other script"]}, "da", "de"); !hasCode(fs, CodeTargetLanguage) {
 		t.Errorf("German target, Chinese answer not caught: %q", Messages(fs))
 	}
 }
 
 func TestCheckParagraphCountAndLength(t *testing.T) {
 	merged := []string{qaEnglish[0] + " " + qaEnglish[1], qaEnglish[2], qaEnglish[3]}
-	fs := Check(qaSource, merged, "da", "en")
+	fs := checkAll(qaSource, merged, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeParagraphs || fs[0].SourceParagraph != 1 || fs[0].Paragraph != 1 ||
 		!strings.Contains(fs[0].Message, "paragraph 1 of the source (\"Byrådet i Vejle har vedtaget et…\") is merged into paragraph 2") {
 		t.Fatalf("merged: findings = %q", Messages(fs))
@@ -167,20 +168,25 @@ func TestCheckParagraphCountAndLength(t *testing.T) {
 
 	short := []string{"Vejle has a budget of 1.2 billion kroner for 2024.", "Unemployment rose 3.5 percent; Mette Hansen (42) is mayor.",
 		"It ended 2-1 in minute 89 before 12,500 people.", "At 2:30 pm three parties met about the 1950-53 harbour."}
-	fs = Check(qaSource, short, "da", "en")
+	fs = checkAll(qaSource, short, "da", "en")
 	if !hasCode(fs, CodeLength) {
 		t.Fatalf("short: findings = %q, want a length warning", Messages(fs))
 	}
 	long := append([]string(nil), qaEnglish...)
 	long[3] += strings.Repeat(" The harbour is also a popular place for tourists who come to see the old ships and eat fish.", 4)
-	if fs := Check(qaSource, long, "da", "en"); !hasCode(fs, CodeLength) {
+	if fs := checkAll(qaSource, long, "da", "en"); !hasCode(fs, CodeLength) {
 		t.Fatalf("long: findings = %q, want a length warning", Messages(fs))
 	}
 }
 
 func TestCheckEmpty(t *testing.T) {
-	fs := Check(qaSource, nil, "da", "en")
+	fs := checkAll(qaSource, nil, "da", "en")
 	if len(fs) != 1 || fs[0].Code != CodeEmpty {
 		t.Fatalf("findings = %q", Messages(fs))
 	}
+}
+
+// checkAll checks with paragraphs numbered from 1 and no glossary.
+func checkAll(source, translation []string, from, to string) []Finding {
+	return check(source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
 }

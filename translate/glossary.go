@@ -171,14 +171,6 @@ func (g *Glossary) Hash() string {
 	return g.hash
 }
 
-// Len is the number of terms.
-func (g *Glossary) Len() int {
-	if g == nil {
-		return 0
-	}
-	return len(g.Terms)
-}
-
 // Match returns the terms that occur in text, in glossary order. Matching
 // ignores case and runs of white space and respects word boundaries, where
 // letters (æ, ø, å included) and digits are word characters: "EU" matches

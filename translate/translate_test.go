@@ -137,7 +137,7 @@ func newTranslator(t *testing.T, srv *llmtest.Server, o Options) *Translator {
 	if o.From == "" {
 		o.From, o.To = "da", "en"
 	}
-	return New(newClient(t, srv), prompts.MustEmbedded(), o)
+	return New(newClient(t, srv), embeddedPrompts(t), o)
 }
 
 func maxTokens(r llmtest.Request) int { return max(r.MaxTokens, r.MaxCompletion) }
@@ -464,13 +464,13 @@ func TestGlossaryChangesThePromptHash(t *testing.T) {
 	c := newClient(t, srv)
 	g1, _ := ParseGlossary("a", []byte("kommune,municipality\n"))
 	g2, _ := ParseGlossary("b", []byte("kommune,council\n"))
-	h0 := New(c, prompts.MustEmbedded(), Options{}).PromptHash()
-	h1 := New(c, prompts.MustEmbedded(), Options{Glossary: g1}).PromptHash()
-	h2 := New(c, prompts.MustEmbedded(), Options{Glossary: g2}).PromptHash()
+	h0 := New(c, embeddedPrompts(t), Options{}).PromptHash()
+	h1 := New(c, embeddedPrompts(t), Options{Glossary: g1}).PromptHash()
+	h2 := New(c, embeddedPrompts(t), Options{Glossary: g2}).PromptHash()
 	if h0 == h1 || h1 == h2 || h0 == h2 {
 		t.Errorf("hashes %s %s %s should all differ", h0, h1, h2)
 	}
-	if again := New(c, prompts.MustEmbedded(), Options{Glossary: g1}).PromptHash(); again != h1 {
+	if again := New(c, embeddedPrompts(t), Options{Glossary: g1}).PromptHash(); again != h1 {
 		t.Error("the same glossary gave another key")
 	}
 }
@@ -514,4 +514,14 @@ func TestLargeWindowStillCapsTheAnswerSize(t *testing.T) {
 			t.Errorf("request %d: max_tokens %d above the %d cap", i+1, maxTokens(r), DefaultMaxOutput)
 		}
 	}
+}
+
+// embeddedPrompts is the prompt set brief ships.
+func embeddedPrompts(t testing.TB) *prompts.Set {
+	t.Helper()
+	ps, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
 }

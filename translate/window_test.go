@@ -11,7 +11,6 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
-	"github.com/brief-news/brief/prompts"
 )
 
 // windowed is a Completer that knows its window, as the CLI's is after
@@ -30,7 +29,7 @@ func TestTranslateFitsTheClientsWindow(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 2048, Handler: translator}))
 	a := longArticle(12000)
 	w := &windowed{Completer: newClient(t, srv), n: 2048}
-	res, err := New(w, prompts.MustEmbedded(), Options{From: "da", To: "en", ContextTokens: 8192}).Translate(context.Background(), a)
+	res, err := New(w, embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: 8192}).Translate(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}

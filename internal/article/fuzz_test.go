@@ -65,7 +65,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("agency line left in paragraphs: %q", p)
 			}
 		}
-		if strings.Contains(Normalized(a), "\r") {
+		if strings.Contains(normalized(a), "\r") {
 			t.Fatal("CR in normalised text")
 		}
 		// The same text with CRLF line ends is the same article for the
@@ -75,8 +75,8 @@ func FuzzParse(f *testing.F) {
 		if utf8.Valid(data) && !bytes.ContainsRune(data, '\r') {
 			crlf := bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
 			b, err := Parse(name, crlf, Options{})
-			if err == nil && Normalized(b) != Normalized(a) {
-				t.Fatalf("CRLF changed the normalised text:\n%q\n%q", Normalized(a), Normalized(b))
+			if err == nil && normalized(b) != normalized(a) {
+				t.Fatalf("CRLF changed the normalised text:\n%q\n%q", normalized(a), normalized(b))
 			}
 		}
 	})

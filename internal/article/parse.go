@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // DefaultMaxBytes is the size limit used when Options.MaxBytes is 0. Wire
@@ -272,29 +270,4 @@ func humanSize(n int64) string {
 		return unit(float64(n)/(1<<10), "KB")
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// Normalized is the article's text in one canonical form, for hashing and
-// cache keys: the wire format rebuilt from the parsed fields, NFC, with all
-// white space collapsed. Line ends, encodings, BOMs, trailing blanks and
-// hard wraps in the source do not change it; any change to the words does.
-func Normalized(a Article) string {
-	var b strings.Builder
-	clean := func(s string) string { return joinLines([]string{norm.NFC.String(s)}) }
-	b.WriteString("date ")
-	b.WriteString(clean(a.Date))
-	b.WriteString(" ")
-	b.WriteString(clean(a.Lede))
-	for _, p := range a.Paragraphs {
-		b.WriteString("\n\n")
-		b.WriteString(clean(p))
-	}
-	if len(a.Agencies) > 0 {
-		b.WriteString("\n\n/")
-		for _, ag := range a.Agencies {
-			b.WriteString(clean(ag))
-			b.WriteString("/")
-		}
-	}
-	return b.String()
 }

@@ -128,14 +128,3 @@ func UniqueIDs(paths []string) []string {
 	}
 	return ids
 }
-
-// AssignIDs sets unique IDs on articles from their Paths, as UniqueIDs does.
-func AssignIDs(arts []Article) {
-	paths := make([]string, len(arts))
-	for i, a := range arts {
-		paths[i] = a.Path
-	}
-	for i, id := range UniqueIDs(paths) {
-		arts[i].ID = id
-	}
-}

@@ -90,11 +90,3 @@ func TestUniqueIDsAdversarial(t *testing.T) {
 		t.Errorf("the file named %q should keep its own name, got %q (all: %q)", paths[2], ids[2], ids)
 	}
 }
-
-func TestAssignIDs(t *testing.T) {
-	arts := []Article{{Path: "x/nyhed.txt"}, {Path: "y/nyhed.txt"}}
-	AssignIDs(arts)
-	if arts[0].ID != "nyhed" || arts[1].ID == "nyhed" || !strings.HasPrefix(arts[1].ID, "nyhed-") {
-		t.Errorf("IDs = %q, %q", arts[0].ID, arts[1].ID)
-	}
-}

@@ -234,7 +234,7 @@ func TestCorpusIsValidDistinctAndReproducible(t *testing.T) {
 	if err := WriteCorpus(again, 3, 7); err != nil {
 		t.Fatal(err)
 	}
-	want := Articles(7, 3)
+	want := articles(7, 3)
 	for i, name := range []string{"00001.txt", "00002.txt", "00003.txt"} {
 		a, _ := os.ReadFile(filepath.Join(dir, name))
 		b, _ := os.ReadFile(filepath.Join(again, name))
@@ -259,7 +259,7 @@ func TestCorpusIsValidDistinctAndReproducible(t *testing.T) {
 func TestCorpusHasNoResends(t *testing.T) {
 	const n = 400
 	fps := make([]story.Fingerprint, n)
-	for i, text := range Articles(3, n) {
+	for i, text := range articles(3, n) {
 		a, err := article.Parse("x.txt", []byte(text), article.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -432,4 +432,15 @@ func TestRunMeasuresTheBriefBinary(t *testing.T) {
 	if rt.Stats.Total() != 7 || rt.RequestShare <= 0 || rt.Run.Totals.OK != 3 {
 		t.Fatalf("rate run: %+v", rt)
 	}
+}
+
+// articles returns the first n articles of the corpus with this seed, as
+// WriteCorpus writes them.
+func articles(seed uint64, n int) []string {
+	g := newGen(seed)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = g.article(i + 1)
+	}
+	return out
 }

@@ -37,17 +37,6 @@ func WriteCorpus(dir string, n int, seed uint64) error {
 	return nil
 }
 
-// Articles returns the first n articles of the corpus with this seed, as
-// WriteCorpus writes them.
-func Articles(seed uint64, n int) []string {
-	g := newGen(seed)
-	out := make([]string, n)
-	for i := range out {
-		out[i] = g.article(i + 1)
-	}
-	return out
-}
-
 type gen struct{ r *rand.Rand }
 
 func newGen(seed uint64) *gen { return &gen{r: rand.New(rand.NewPCG(seed, 0x6272696566))} }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,7 +47,7 @@ func TestExitCodesComeFromOnePlace(t *testing.T) {
 		{errors.New("anything else"), ExitFatal},
 	}
 	for _, c := range cases {
-		io, _, _ := iostreams.Test()
+		io, _, _ := testStreams()
 		if got := exitCode(io, c.err); got != c.want {
 			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
 		}
@@ -54,14 +55,21 @@ func TestExitCodesComeFromOnePlace(t *testing.T) {
 }
 
 func TestUsageErrorsExitOneAndSayWhatToDo(t *testing.T) {
-	io, _, errOut := iostreams.Test()
+	io, _, errOut := testStreams()
 	code := Run(context.Background(), io, []string{"run", "x", "--concurrency", "0"})
 	if code != ExitFatal || !strings.Contains(errOut.String(), "--concurrency must be at least 1") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
-	io, _, errOut = iostreams.Test()
+	io, _, errOut = testStreams()
 	code = Run(context.Background(), io, []string{"run", "x", "--no-such-flag"})
 	if code != ExitFatal || !strings.Contains(errOut.String(), "brief run --help") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
+}
+
+// testStreams are streams backed by buffers, none a terminal, so commands
+// under test print plain lines.
+func testStreams() (*iostreams.IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &iostreams.IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
 }

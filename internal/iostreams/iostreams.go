@@ -4,7 +4,6 @@
 package iostreams
 
 import (
-	"bytes"
 	"io"
 	"os"
 
@@ -17,7 +16,6 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	stdoutTTY bool
 	stderrTTY bool
 }
 
@@ -25,21 +23,12 @@ type IOStreams struct {
 func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr),
+		stderrTTY: isTerminal(os.Stderr),
 	}
-}
-
-// Test returns streams backed by buffers, none a terminal.
-func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
-	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
 }
 
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
-
-// IsStdoutTTY reports whether stdout is a terminal.
-func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
 // SetStderrTTY overrides detection (tests, BRIEF_FORCE_TTY).
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }

@@ -66,7 +66,10 @@ const danish = "Regeringen vil bruge 2,5 mia. kroner på nye cykelstier.\n\nDet 
 func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 	s := llmtest.New(t)
 	c := client(s, "")
-	p := prompts.MustEmbedded()
+	p, err := prompts.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	render := func(name string, data any) string {
 		t.Helper()
 		out, err := p.Render(name, data)

@@ -369,17 +369,8 @@ func runFacts(d *mdDoc, r RunFacts) {
 		d.line("- Language: " + inline(r.Lang))
 	}
 	d.line(fmt.Sprintf("- Tokens: %s prompt · %s output", thousands(r.PromptTokens), thousands(r.OutputTokens)))
-	if r.Requests > 0 {
-		d.line("- Requests: " + thousands(r.Requests))
-	}
 	if !r.Started.IsZero() {
-		t := "- Made: " + r.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
-		if r.Duration > 0 {
-			t += " in " + r.Duration.Round(time.Second).String()
-		}
-		d.line(t)
-	} else if r.Duration > 0 {
-		d.line("- Time: " + r.Duration.Round(time.Second).String())
+		d.line("- Made: " + r.Started.UTC().Truncate(time.Second).Format(time.RFC3339))
 	}
 	switch {
 	case r.Interrupted:

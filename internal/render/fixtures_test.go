@@ -87,8 +87,7 @@ func sampleBriefing() Briefing {
 		},
 		Run: RunFacts{
 			Model: "llama3.1:8b", EndpointHost: "localhost:11434", Lang: "en",
-			Started: generated, Duration: 83*time.Second + 400*time.Millisecond,
-			PromptTokens: 12345, OutputTokens: 2345, Requests: 21,
+			Started: generated, PromptTokens: 12345, OutputTokens: 2345,
 		},
 	}
 }

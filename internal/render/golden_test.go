@@ -44,7 +44,6 @@ func interruptedBriefing() Briefing {
 	b.Problems = append(b.Problems,
 		Problem{Source: "in/senere.txt", Status: "pending", Reason: "not processed: the run was interrupted"})
 	b.Run.Interrupted = true
-	b.Run.Requests = 0
 	return b
 }
 

@@ -79,10 +79,8 @@ type JSONRun struct {
 	EndpointHost string `json:"endpoint_host"`
 	Lang         string `json:"lang"`
 	Started      string `json:"started,omitempty"` // RFC 3339 UTC
-	DurationMS   int64  `json:"duration_ms"`
 	PromptTokens int    `json:"prompt_tokens"`
 	OutputTokens int    `json:"output_tokens"`
-	Requests     int    `json:"requests"`
 	Interrupted  bool   `json:"interrupted"`
 	StoppedBy    string `json:"stopped_by,omitempty"`
 }
@@ -105,10 +103,8 @@ func BriefingJSON(b Briefing) []byte {
 			Model:        b.Run.Model,
 			EndpointHost: b.Run.EndpointHost,
 			Lang:         b.Run.Lang,
-			DurationMS:   b.Run.Duration.Milliseconds(),
 			PromptTokens: b.Run.PromptTokens,
 			OutputTokens: b.Run.OutputTokens,
-			Requests:     b.Run.Requests,
 			Interrupted:  b.Run.Interrupted,
 			StoppedBy:    b.Run.StoppedBy,
 		},

@@ -58,16 +58,16 @@ type Problem struct {
 	Reason string
 }
 
-// RunFacts closes the briefing.
+// RunFacts closes the briefing. They describe its content, not this run
+// (see ARCHITECTURE.md), so an unchanged re-run writes the same bytes;
+// this run's requests and time are in manifest.json.
 type RunFacts struct {
 	Model        string
 	EndpointHost string
 	Lang         string
 	Started      time.Time
-	Duration     time.Duration
 	PromptTokens int
 	OutputTokens int
-	Requests     int
 	Interrupted  bool
 	// StoppedBy says what ended the run before every input was done when
 	// it was not an interruption: the endpoint, a budget, the deadline.
