@@ -74,6 +74,9 @@ type fake struct {
 	// english: translations are llmtest.EnglishTranslation, which QA
 	// accepts, instead of the Default "EN: " + Danish, which it flags.
 	english bool
+	// redirector, when started, is the endpoint brief is pointed at; it
+	// redirects every request to srv.
+	redirector *llmtest.Server
 }
 
 // fault makes requests whose user message contains match fail with status
@@ -83,6 +86,7 @@ type fault struct {
 	status       int
 	times        int
 	answer       string // with status 200: answer this text
+	reply        *llmtest.Reply
 }
 
 func (f *fake) start(setenv func(k, v string), cfg llmtest.Config) {
@@ -98,6 +102,9 @@ func (f *fake) close() {
 	if f.srv != nil {
 		f.srv.Close()
 	}
+	if f.redirector != nil {
+		f.redirector.Close()
+	}
 }
 
 func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
@@ -111,6 +118,9 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 		}
 		if ft.times > 0 {
 			ft.times--
+		}
+		if ft.reply != nil {
+			return *ft.reply
 		}
 		switch ft.status {
 		case 200:
@@ -142,6 +152,10 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake answerfile STAGE MATCH FILE             the same with the text of FILE (several paragraphs)
 //	fake clear                                   drop every fault and answer (and english)
 //	fake english                                 translate into text QA accepts (llmtest.EnglishTranslation)
+//	fake flood STAGE MATCH endless|line|BYTES    answer with an endless stream, an endless SSE line, or BYTES of text
+//	fake redirect STATUS [tls]                   point OPENAI_BASE_URL at a server (https with tls, its
+//	                                             certificate in SSL_CERT_FILE) that redirects everything to the fake
+//	fake hits N                                  assert the fake got N HTTP requests of any kind
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
 //	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
@@ -228,6 +242,39 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: 200, times: -1, answer: text})
 		f.mu.Unlock()
+	case "flood":
+		if len(args) != 4 {
+			ts.Fatalf("usage: fake flood STAGE MATCH endless|line|BYTES")
+		}
+		r := llmtest.Reply{Content: "EN: ", Flood: -1}
+		switch args[3] {
+		case "endless":
+		case "line":
+			r.FloodLine = true
+		default:
+			r.Flood = int64(atoi(args[3]))
+		}
+		f.mu.Lock()
+		f.faults = append(f.faults, fault{stage: args[1], match: args[2], times: -1, reply: &r})
+		f.mu.Unlock()
+	case "redirect":
+		if len(args) < 2 {
+			ts.Fatalf("usage: fake redirect STATUS [tls]")
+		}
+		cfg := llmtest.Config{Redirect: f.srv.Root(), RedirectStatus: atoi(args[1]), TLS: len(args) > 2 && args[2] == "tls"}
+		if f.redirector != nil {
+			f.redirector.Close()
+		}
+		f.redirector = llmtest.NewServer(cfg)
+		if cfg.TLS {
+			cert := ts.MkAbs("redirector.pem")
+			ts.Check(f.redirector.WriteCert(cert))
+			ts.Setenv("SSL_CERT_FILE", cert)
+		}
+		ts.Setenv("OPENAI_BASE_URL", f.redirector.URL())
+	case "hits":
+		got := f.srv.Hits()
+		check(got == atoi(args[1]), "the fake got %d HTTP requests, want %s", got, args[1])
 	case "clear":
 		f.mu.Lock()
 		f.faults, f.english = nil, false
