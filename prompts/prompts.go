@@ -35,6 +35,10 @@ const (
 	SummarizeUser   = "summarize.user"
 	DigestSystem    = "digest.system"
 	DigestUser      = "digest.user"
+	// ReviewSystem and ReviewUser ask for the errors of a translation
+	// (--review), GEMBA-MQM style.
+	ReviewSystem = "review.system"
+	ReviewUser   = "review.user"
 )
 
 const ext = ".tmpl"

@@ -26,6 +26,18 @@ var used = []string{
 	prompts.TranslateSystem, prompts.TranslateUser,
 	prompts.SummarizeSystem, prompts.SummarizeUser,
 	prompts.DigestSystem, prompts.DigestUser,
+	prompts.ReviewSystem, prompts.ReviewUser,
+}
+
+// reviewPair is one pair translate.Reviewer sends.
+type reviewPair struct {
+	N                   int
+	Source, Translation string
+}
+
+// reviewData is the map translate.Reviewer passes.
+func reviewData(pairs []reviewPair) map[string]any {
+	return map[string]any{"From": lang.Name("da"), "To": lang.Name("en"), "Pairs": pairs}
 }
 
 // translateData is the map translate.Translator.build passes.
@@ -58,6 +70,7 @@ func callerData() map[string]any {
 		{Date: "2024-05-03", Headline: "Government cuts electricity tax", Summary: "The tax falls next year."},
 		{Headline: "Ferry service resumes", Summary: "Ferries sail again after the storm."},
 	}
+	pairs := []reviewPair{{1, "Regeringen vil sænke afgiften på el.", "The government will cut the duty on electricity."}}
 	return map[string]any{
 		prompts.TranslateSystem: translateData(2, []term{{"afgift", "duty"}}, "Forrige afsnit.", article),
 		prompts.TranslateUser:   translateData(2, []term{{"afgift", "duty"}}, "Forrige afsnit.", article),
@@ -65,6 +78,8 @@ func callerData() map[string]any {
 		prompts.SummarizeUser:   summarizeData("The government will cut the duty on electricity."),
 		prompts.DigestSystem:    digestData("3 May 2024", stories),
 		prompts.DigestUser:      digestData("3 May 2024", stories),
+		prompts.ReviewSystem:    reviewData(pairs),
+		prompts.ReviewUser:      reviewData(pairs),
 	}
 }
 

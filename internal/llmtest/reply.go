@@ -207,7 +207,8 @@ func RejectJSONMode(next Handler) Handler {
 
 // Stage recognises which of brief's prompts a request carries: "summarize"
 // (the system prompt asks for JSON with "headline"), "digest" (the user
-// message has <stories>), "translate" (the user message has <article>), or
+// message has <stories>), "review" (the user message has <pairs>),
+// "translate" (the user message has <article>), or
 // "" for anything else.
 func Stage(req openai.ChatCompletionRequest) string {
 	sys, user := Messages(req)
@@ -216,6 +217,8 @@ func Stage(req openai.ChatCompletionRequest) string {
 		return "summarize"
 	case strings.Contains(user, "<stories>"):
 		return "digest"
+	case strings.Contains(user, "<pairs>"):
+		return "review"
 	case strings.Contains(user, "<article>"):
 		return "translate"
 	}
@@ -253,6 +256,8 @@ func Default(req openai.ChatCompletionRequest) Reply {
 		return Text(FakeSummary(Between(user, "<article>", "</article>")))
 	case "digest":
 		return Text(FakeDigest(Between(user, "<stories>", "</stories>")))
+	case "review":
+		return Text(`{"errors": []}`)
 	}
 	if req.ResponseFormat != nil && req.ResponseFormat.Type == openai.ChatCompletionResponseFormatTypeJSONObject {
 		return Text(`{"ok": true}`)

@@ -1,0 +1,256 @@
+package translate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/finding"
+	"github.com/brief-news/brief/internal/lang"
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/tokens"
+	"github.com/brief-news/brief/prompts"
+)
+
+// The model's review (--review): a second opinion on a translation. The
+// model is sent the source and translation as numbered paragraph pairs and
+// asked for the translation's errors as JSON, each with its span, a
+// category and a severity: the way GEMBA-MQM (Kocmi and Federmann, WMT
+// 2023) got state-of-the-art agreement with human error annotation from a
+// model. Its errors become findings marked as the model's.
+
+// ReviewCategories are the error categories the review prompt offers;
+// anything else a model answers becomes "other".
+var ReviewCategories = []string{"mistranslation", "omission", "addition", "untranslated", "name", "number", "grammar"}
+
+// reviewSeverities in the prompt's words; anything else is "minor".
+var reviewSeverities = []string{"critical", "major", "minor"}
+
+// CodeReviewUnreadable: the model's review answer was not the JSON asked for.
+const CodeReviewUnreadable = "review-unreadable"
+
+// Limits on what a review answer may add: a model that lists hundreds of
+// "errors" or writes essays into a span is not helping the editor.
+const (
+	maxReviewErrors    = 20 // per request
+	maxReviewSpanRunes = 300
+	reviewAnswerTokens = 1024 // max_tokens of one review answer
+)
+
+// Review is the model's review of one translation.
+type Review struct {
+	Findings []Finding    `json:"findings"`
+	Usage    tokens.Usage `json:"usage"`
+	Requests int          `json:"requests"`
+}
+
+// Reviewer asks a model for a translation's errors. It is safe for
+// concurrent use.
+type Reviewer struct {
+	client  llm.Completer
+	prompts *prompts.Set
+	opts    Options
+}
+
+// NewReviewer returns a Reviewer; o's From, To, ContextTokens and
+// MaxOutputTokens apply (the glossary and Strict do not).
+func NewReviewer(c llm.Completer, p *prompts.Set, o Options) *Reviewer {
+	if o.ContextTokens <= 0 {
+		o.ContextTokens = llm.DefaultWindow
+	}
+	return &Reviewer{client: c, prompts: p, opts: o}
+}
+
+// reviewVersion changes when the pairs sent or the reading of the answer
+// change, so cached reviews are redone.
+const reviewVersion = "review/1"
+
+// PromptHash identifies the review prompts and the way answers are read,
+// for cache keys.
+func (rv *Reviewer) PromptHash() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s", reviewVersion, rv.prompts.Hash(prompts.ReviewSystem, prompts.ReviewUser))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// reviewPair is one numbered pair as the prompt shows it.
+type reviewPair struct {
+	N                   int
+	Source, Translation string
+	pair                Pair
+}
+
+// batches lines the translation up with the source and groups the pairs
+// into requests that fit the context window with room for the answer.
+func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
+	budget := rv.opts.ContextTokens - reviewAnswerTokens - llm.EstimateTokens(rv.prompts.Text(prompts.ReviewSystem)) - 2*messageOverhead
+	var out [][]reviewPair
+	var cur []reviewPair
+	used := 0
+	for i, p := range Align(src, tr, rv.opts.To) {
+		rp := reviewPair{N: i + 1, pair: p}
+		if p.Source > 0 {
+			rp.Source = prompts.Data(src[p.Source-1])
+		}
+		if p.Translation > 0 {
+			rp.Translation = prompts.Data(tr[p.Translation-1])
+		}
+		cost := llm.EstimateTokens(rp.Source) + llm.EstimateTokens(rp.Translation) + 16
+		if len(cur) > 0 && used+cost > budget {
+			out = append(out, cur)
+			cur, used = nil, 0
+		}
+		cur = append(cur, rp)
+		used += cost
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// ReviewPlan estimates a review's requests and tokens without calling the
+// model (for --dry-run), given the translation's expected size in tokens.
+func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
+	src := sourceParagraphs(a)
+	srcTokens := 0
+	for _, s := range src {
+		srcTokens += llm.EstimateTokens(s)
+	}
+	sys := llm.EstimateTokens(rv.prompts.Text(prompts.ReviewSystem)) + 2*messageOverhead
+	per := max(1, rv.opts.ContextTokens-reviewAnswerTokens-sys)
+	n := max(1, (srcTokens+translationTokens+per-1)/per)
+	return Plan{Requests: n, PromptTokens: n*sys + srcTokens + translationTokens + 16*len(src), CompletionTokens: n * reviewAnswerTokens / 4}
+}
+
+// Review asks the model for the errors of translation r of a. llm errors
+// pass through with their class; an answer that is not the JSON asked for
+// gives one finding saying so, not a failure.
+func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Review, error) {
+	src, tr := sourceParagraphs(a), r.Translation()
+	nm := names{lede: hasLede(a)}
+	var out Review
+	for _, batch := range rv.batches(src, tr) {
+		data := map[string]any{"From": lang.Name(lang.Base(rv.opts.From)), "To": lang.Name(lang.Base(rv.opts.To)), "Pairs": batch}
+		sys, err := rv.prompts.Render(prompts.ReviewSystem, data)
+		if err != nil {
+			return out, err
+		}
+		user, err := rv.prompts.Render(prompts.ReviewUser, data)
+		if err != nil {
+			return out, err
+		}
+		resp, err := rv.client.Complete(ctx, llm.Request{Stage: "review", System: sys, User: user, MaxTokens: reviewAnswerTokens, JSON: true})
+		out.Usage = out.Usage.Add(resp.Usage)
+		out.Requests += max(resp.Attempts, 1)
+		if err != nil {
+			return out, fmt.Errorf("review: %w", err)
+		}
+		fs, ok := reviewFindings(resp.Text, batch, src, tr, nm)
+		if !ok {
+			out.Findings = append(out.Findings, Finding{Code: CodeReviewUnreadable, By: finding.ByModel,
+				Message: "the model's review could not be read (its answer was not the JSON asked for); a larger model may do better (--review-model)"})
+			continue
+		}
+		out.Findings = append(out.Findings, fs...)
+	}
+	return out, nil
+}
+
+// reviewAnswer is the JSON the review prompt asks for.
+type reviewAnswer struct {
+	Errors []struct {
+		Paragraph       json.Number `json:"paragraph"`
+		Category        string      `json:"category"`
+		Severity        string      `json:"severity"`
+		SourceSpan      string      `json:"source_span"`
+		TranslationSpan string      `json:"translation_span"`
+		Explanation     string      `json:"explanation"`
+	} `json:"errors"`
+}
+
+// reviewFindings reads a review answer: the JSON object in it (a model may
+// wrap it in a code fence or a sentence), each error's pair looked up in
+// the batch, its spans kept only when they are really in that paragraph
+// (so nothing invented is highlighted), and everything clipped.
+func reviewFindings(text string, batch []reviewPair, src, tr []string, nm names) ([]Finding, bool) {
+	i, j := strings.IndexByte(text, '{'), strings.LastIndexByte(text, '}')
+	if i < 0 || j < i {
+		return nil, false
+	}
+	var ans reviewAnswer
+	if err := json.Unmarshal([]byte(text[i:j+1]), &ans); err != nil {
+		return nil, false
+	}
+	byN := map[int]Pair{}
+	for _, p := range batch {
+		byN[p.N] = p.pair
+	}
+	var fs []Finding
+	for k, e := range ans.Errors {
+		if k == maxReviewErrors {
+			break
+		}
+		f := Finding{By: finding.ByModel, Code: oneOf(strings.ToLower(strings.TrimSpace(e.Category)), ReviewCategories, "other"),
+			Severity: oneOf(strings.ToLower(strings.TrimSpace(e.Severity)), reviewSeverities, "minor")}
+		n, _ := e.Paragraph.Int64()
+		p, ok := byN[int(n)]
+		where := "the text"
+		if ok {
+			f.SourceParagraph, f.Paragraph = p.Source, p.Translation
+			if p.Source > 0 {
+				f.Evidence = spanIn(e.SourceSpan, src[p.Source-1])
+				where = nm.para(p.Source - 1)
+			}
+			if p.Translation > 0 {
+				f.TranslationEvidence = spanIn(e.TranslationSpan, tr[p.Translation-1])
+			}
+		}
+		what := clipRunes(collapseSpace(e.Explanation), maxReviewSpanRunes)
+		if what == "" {
+			what = fmt.Sprintf("%q", clipRunes(collapseSpace(e.TranslationSpan+" "+e.SourceSpan), 80))
+		}
+		f.Message = fmt.Sprintf("the model's review (%s %s, %s): %s", f.Severity, f.Code, where, what)
+		fs = append(fs, f)
+	}
+	return fs, true
+}
+
+func oneOf(s string, allowed []string, otherwise string) string {
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	return otherwise
+}
+
+// spanIn is span as it is written in para (the model may change case or
+// spacing), or "" when para does not contain it.
+func spanIn(span, para string) string {
+	span = clipRunes(collapseSpace(span), maxReviewSpanRunes)
+	if span == "" {
+		return ""
+	}
+	flat := collapseSpace(para)
+	if strings.Contains(flat, span) {
+		return span
+	}
+	lf, ls := strings.ToLower(flat), strings.ToLower(span)
+	if k := strings.Index(lf, ls); k >= 0 && len(lf) == len(flat) && len(ls) == len(span) {
+		return flat[k : k+len(span)]
+	}
+	return ""
+}
+
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,96 @@
+package translate
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/finding"
+	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/prompts"
+)
+
+const fence = "```"
+
+const reviewAnswerJSON = `{"errors": [
+	{"paragraph": 3, "category": "Mistranslation", "severity": "major", "source_span": "bedste kamp", "translation_span": "best game", "explanation": "\"kamp\" is a match here."},
+	{"paragraph": 5, "category": "style", "severity": "catastrophic", "source_span": "not in the source", "translation_span": "Mike Pompeo", "explanation": ""},
+	{"paragraph": 99, "category": "number", "severity": "minor", "source_span": "38-30", "translation_span": "", "explanation": "a pair that does not exist"}
+]}`
+
+func handballArticle() (article.Article, Result) {
+	a := article.Article{Lede: handball[0], Paragraphs: handball[1:]}
+	return a, Result{Lede: handballEN[0], Paragraphs: handballEN[1:]}
+}
+
+func TestReviewFindingsArePinnedAndMarkedAsTheModels(t *testing.T) {
+	var sent string
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		_, sent = llmtest.Messages(req)
+		return llmtest.Text("Here you go:\n" + fence + "json\n" + reviewAnswerJSON + "\n" + fence)
+	}))
+	a, r := handballArticle()
+	rv := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en"})
+	got, err := rv.Review(context.Background(), a, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sent, "[4]\n<source>\nSemifinalen spilles fredag i Hamborg mod Frankrig.\n</source>") {
+		t.Errorf("the pairs are not numbered as the review page numbers them:\n%s", sent)
+	}
+	if got.Requests != 1 || got.Usage.Total() == 0 || len(got.Findings) != 3 {
+		t.Fatalf("review = %+v", got)
+	}
+	f := got.Findings[0]
+	if f.By != finding.ByModel || f.Code != "mistranslation" || f.Severity != "major" || f.SourceParagraph != 3 || f.Paragraph != 3 ||
+		f.Evidence != "bedste kamp" || f.TranslationEvidence != "best game" ||
+		f.Message != `the model's review (major mistranslation, paragraph 3): "kamp" is a match here.` {
+		t.Errorf("first finding = %+v", f)
+	}
+	// Unknown category and severity are mapped; a span that is not in the
+	// paragraph is not highlighted.
+	f = got.Findings[1]
+	if f.Code != "other" || f.Severity != "minor" || f.Evidence != "" || f.TranslationEvidence != "Mike Pompeo" {
+		t.Errorf("second finding = %+v", f)
+	}
+	// A pair number the model invented pins nothing.
+	if f := got.Findings[2]; f.SourceParagraph != 0 || f.Paragraph != 0 || !strings.Contains(f.Message, "the text") {
+		t.Errorf("third finding = %+v", f)
+	}
+}
+
+func TestReviewThatIsNotJSONIsSaidNotFailed(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(openai.ChatCompletionRequest) llmtest.Reply {
+		return llmtest.Text("The translation looks fine to me!")
+	}))
+	a, r := handballArticle()
+	got, err := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en"}).Review(context.Background(), a, r)
+	if err != nil || len(got.Findings) != 1 || got.Findings[0].Code != CodeReviewUnreadable {
+		t.Fatalf("review = %+v, %v", got, err)
+	}
+}
+
+func TestReviewOfALongArticleFitsTheWindow(t *testing.T) {
+	var sizes []int
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		sys, user := llmtest.Messages(req)
+		sizes = append(sizes, len(sys)+len(user))
+		return llmtest.Text(`{"errors": []}`)
+	}))
+	a := longArticle(20000)
+	r := Result{Lede: a.Lede, Paragraphs: a.Paragraphs}
+	rv := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en", ContextTokens: 2048})
+	got, err := rv.Review(context.Background(), a, r)
+	if err != nil || len(got.Findings) != 0 {
+		t.Fatalf("review = %+v, %v", got, err)
+	}
+	if len(sizes) < 4 {
+		t.Fatalf("a 40,000-character pair text went in %d request(s) with a 2048-token window", len(sizes))
+	}
+	if p := rv.ReviewPlan(a, len(a.Paragraphs)*40); p.Requests < 3 {
+		t.Errorf("the plan foresees %d request(s)", p.Requests)
+	}
+}
