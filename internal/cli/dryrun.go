@@ -106,6 +106,10 @@ func dryRunArticle(in article.Input, cfg pipeline.Config) dryArticle {
 		row.Requests = p.Requests + sum.Requests
 		row.PromptTokens = p.PromptTokens + sum.PromptTokens
 		row.OutputTokens = p.CompletionTokens + sum.CompletionTokens
+		if cfg.Reviewer != nil { // --review: the pairs go to the model once more
+			rv := cfg.Reviewer.ReviewPlan(a, p.CompletionTokens)
+			row.Requests, row.PromptTokens, row.OutputTokens = row.Requests+rv.Requests, row.PromptTokens+rv.PromptTokens, row.OutputTokens+rv.CompletionTokens
+		}
 	}
 	return row
 }

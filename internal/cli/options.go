@@ -85,6 +85,8 @@ type runOptions struct {
 	promptsDir  string
 	glossary    string
 	strict      bool
+	review      bool
+	reviewModel string
 	maxSize     int64
 	cacheDir    string
 	cacheTag    string
@@ -113,6 +115,8 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write them with: brief prompts --write DIR)")
 	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
 	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
+	fs.BoolVar(&o.review, "review", false, "ask the model for each translation's errors too (a second opinion, one more request per article; cached)")
+	fs.StringVar(&o.reviewModel, "review-model", "", "with --review: the model that reviews (default: --model)")
 	fs.Int64Var(&o.maxSize, "max-size", d.MaxSize, "skip input files larger than this many bytes")
 	fs.StringVar(&o.cacheDir, "cache-dir", d.CacheDir, "where finished translations and summaries are kept between runs")
 	fs.StringVar(&o.cacheTag, "cache-tag", "", "keep these results apart in the cache from others of the same model name (e.g. q4 for a quantised copy); the endpoint URL is not part of the cache key")

@@ -118,6 +118,7 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 		Client: o.endpointOptions.clientConfig(logf),
 		Out:    o.out, From: o.from, Lang: o.lang, Concurrency: o.concurrency, ContextTokens: o.contextSize,
 		Formats: o.formats, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
+		Review: o.review || o.reviewModel != "", ReviewModel: o.reviewModel,
 		MaxSize: o.maxSize, Verbose: o.verbose, Period: period, Progress: rep,
 		Budget: pipeline.Budget{
 			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,

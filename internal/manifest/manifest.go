@@ -42,10 +42,21 @@ type Entry struct {
 	// Findings are the translation's QA findings behind Warnings, with
 	// where they are (source and translation paragraph, lede = 1), their
 	// kind (code) and evidence, for tools that act on them.
-	Findings   []finding.Finding `json:"findings,omitempty"`
-	Usage      tokens.Usage      `json:"usage"`
-	Requests   int               `json:"requests"`
-	DurationMS int64             `json:"duration_ms"`
+	Findings []finding.Finding `json:"findings,omitempty"`
+	// Review is the model's review of the translation (--review): what it
+	// cost this run (nothing when cached) and how many errors it found.
+	Review     *Step        `json:"review,omitempty"`
+	Usage      tokens.Usage `json:"usage"`
+	Requests   int          `json:"requests"`
+	DurationMS int64        `json:"duration_ms"`
+}
+
+// Step is one optional step of an article (the model's review).
+type Step struct {
+	Cached   bool         `json:"cached,omitempty"`
+	Usage    tokens.Usage `json:"usage"`
+	Requests int          `json:"requests"`
+	Findings int          `json:"findings"`
 }
 
 // Totals over all entries.

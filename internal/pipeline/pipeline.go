@@ -52,9 +52,13 @@ type Config struct {
 	Load       func(article.Input) (article.Article, error)
 	Translator *translate.Translator
 	Summarizer *summarize.Summarizer
-	Cache      *cache.Cache // nil: no cache
-	Progress   progress.Reporter
-	Now        func() time.Time
+	// Reviewer, when set (--review), asks a model for each translation's
+	// errors; ReviewModel is the model it asks, for the cache key.
+	Reviewer    *translate.Reviewer
+	ReviewModel string
+	Cache       *cache.Cache // nil: no cache
+	Progress    progress.Reporter
+	Now         func() time.Time
 	// ClientStats, when set, gives the run's request and retry totals for
 	// the manifest.
 	ClientStats func() llm.Stats

@@ -63,6 +63,11 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		return nil
 	}
 	tr, trCached, err := r.translation(ctx, e, a)
+	if err == nil && r.cfg.Reviewer != nil {
+		var reviewCached bool
+		tr, reviewCached, err = r.review(ctx, e, a, tr)
+		trCached = trCached && reviewCached
+	}
 	if err == nil {
 		e.Warnings = append(e.Warnings, tr.Warnings...)
 		e.Findings = tr.Findings
@@ -302,7 +307,11 @@ func (cfg Config) Cached(a article.Article) bool {
 		return false
 	}
 	var cs cachedSummary
-	return cfg.Cache.Get(cfg.summaryKey(ct.Result), &cs)
+	if !cfg.Cache.Get(cfg.summaryKey(ct.Result), &cs) {
+		return false
+	}
+	var rv cachedReview
+	return cfg.Reviewer == nil || cfg.Cache.Get(cfg.reviewKey(a, ct.Result), &rv)
 }
 
 // sourceText is what the cache key sees of an article: the parsed text

@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/translate"
 )
@@ -35,4 +38,54 @@ func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr trans
 	}
 	page.Findings = tr.Findings
 	page.ReviewInMarkdown = !slices.Contains(cfg.Formats, "html")
+}
+
+// cachedReview is the model's review as stored in the cache.
+type cachedReview struct {
+	Review translate.Review `json:"review"`
+}
+
+// reviewKey covers what changes a review: the source and the translation,
+// the review prompts and the reviewing model.
+func (cfg Config) reviewKey(a article.Article, tr translate.Result) string {
+	id := cfg.identity()
+	if cfg.ReviewModel != "" {
+		id[0] = cfg.ReviewModel
+	}
+	return cache.Key(append([]string{"review", sourceText(a), tr.Text(), cfg.Reviewer.PromptHash()}, id...)...)
+}
+
+// review asks the model for the translation's errors (--review), or takes
+// a stored review, and adds them to the translation's findings, marked as
+// the model's. The entry records what the review cost.
+func (r *runner) review(ctx context.Context, e *manifest.Entry, a article.Article, tr translate.Result) (translate.Result, bool, error) {
+	cfg := r.cfg
+	key := cfg.reviewKey(a, tr)
+	var cr cachedReview
+	cached := cfg.Cache.Get(key, &cr)
+	switch {
+	case cached:
+		cfg.Cache.Touch(key, cfg.Now())
+	case r.cacheOnly:
+		return tr, false, errNotCached
+	default:
+		rv, err := cfg.Reviewer.Review(ctx, a, tr)
+		r.charge(e, rv.Usage, rv.Requests)
+		e.Review = &manifest.Step{Usage: rv.Usage, Requests: rv.Requests}
+		if err != nil {
+			return tr, false, err
+		}
+		cr.Review = rv
+		if err := cfg.Cache.Put(key, cr); err != nil {
+			cfg.Progress.Logf("warning: cannot store the review in the cache: %v", err)
+		}
+	}
+	if e.Review == nil {
+		e.Review = &manifest.Step{Cached: true}
+	}
+	e.Review.Findings = len(cr.Review.Findings)
+	tr.Findings = append(append([]translate.Finding(nil), tr.Findings...), cr.Review.Findings...)
+	tr.Warnings = translate.Messages(tr.Findings)
+	tr.Usage = tr.Usage.Add(cr.Review.Usage)
+	return tr, cached, nil
 }

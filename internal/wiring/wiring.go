@@ -42,10 +42,14 @@ type Settings struct {
 	PromptsDir    string // "" = the embedded prompts
 	GlossaryPath  string // "" = no glossary
 	Strict        bool
-	MaxSize       int64 // input files larger than this are skipped
-	Verbose       bool
-	Period        string // the briefing's period, when a --since window names it
-	Budget        pipeline.Budget
+	// Review asks a model for each translation's errors (--review):
+	// ReviewModel, or the run's model when "".
+	Review      bool
+	ReviewModel string
+	MaxSize     int64 // input files larger than this are skipped
+	Verbose     bool
+	Period      string // the briefing's period, when a --since window names it
+	Budget      pipeline.Budget
 	// CacheDir is the cache folder, "" for none; with Force it is written
 	// but not read.
 	CacheDir string
@@ -147,6 +151,10 @@ func New(s Settings) (*Run, error) {
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
+	reviewer, reviewModel, err := s.reviewer(completer, ps, planned)
+	if err != nil {
+		return nil, err
+	}
 	sum := summarize.New(completer, ps, s.Lang, planned)
 	sum.SetParallel(s.Concurrency)
 	if s.Progress == nil {
@@ -158,7 +166,7 @@ func New(s Settings) (*Run, error) {
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: completer.Stats,
 		ContextWindow: completer.Window,
-		Budget:        s.Budget,
+		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
 	return &Run{Config: cfg, Pool: completer, s: s}, nil
 }
@@ -199,4 +207,27 @@ func EndpointIdentity(baseURL string) string {
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u.String()
+}
+
+// reviewer is the run's reviewer (nil without --review): on the run's own
+// servers, asking ReviewModel when one is named.
+func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int) (*translate.Reviewer, string, error) {
+	if !s.Review {
+		return nil, "", nil
+	}
+	model := s.Client.Model
+	if s.ReviewModel != "" && s.ReviewModel != s.Client.Model {
+		rs := s
+		rs.Client.Model = s.ReviewModel
+		rs.Servers = append([]Server(nil), s.Servers...)
+		for i := range rs.Servers {
+			rs.Servers[i].Model = ""
+		}
+		pool, err := newPool(rs)
+		if err != nil {
+			return nil, "", err
+		}
+		completer, model = pool, s.ReviewModel
+	}
+	return translate.NewReviewer(completer, ps, translate.Options{From: s.From, To: s.Lang, ContextTokens: window}), model, nil
 }
