@@ -49,4 +49,3 @@ func TestLiveWindowDiscoveryAndCutDetection(t *testing.T) {
 		t.Errorf("a short prompt reported as cut: %v", err)
 	}
 }
-
