@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/brief-news/brief/internal/llm"
 	"text/tabwriter"
 
 	"github.com/brief-news/brief/internal/article"
@@ -35,12 +36,19 @@ type dryPlan struct {
 		CostUSD      *float64 `json:"cost_usd,omitempty"` // with --price-in/--price-out
 	} `json:"totals"`
 	Estimated bool `json:"estimated"` // always true: nothing was sent
+	// Context is the window the parts were planned for: --context, or
+	// with auto the window brief guesses, since the dry run asks no server.
+	Context llm.Window `json:"context"`
 }
 
 // dryRun parses every input and prints what a run would send, without
 // calling the model or writing a file.
 func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg pipeline.Config) error {
 	plan := planDryRun(inputs, cfg)
+	plan.Context = llm.ChooseWindow(o.contextSize, llm.Server{}, o.model)
+	if plan.Context.Guess {
+		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
+	}
 	if o.priceIn > 0 || o.priceOut > 0 {
 		cost := float64(plan.Totals.PromptTokens)*o.priceIn/1e6 + float64(plan.Totals.OutputTokens)*o.priceOut/1e6
 		plan.Totals.CostUSD = &cost
@@ -142,4 +150,5 @@ func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 		fmt.Fprintf(io.Out, " · about $%.4f", *t.CostUSD)
 	}
 	fmt.Fprintln(io.Out)
+	fmt.Fprintf(io.Out, "planned for a context window of %s\n", plan.Context)
 }
