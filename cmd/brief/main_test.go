@@ -395,8 +395,8 @@ func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 // until the script ends: `lockdir DIR`.
 func cmdLockDir(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.MkAbs(args[0])
-	ts.Check(os.MkdirAll(dir, 0o755))
-	l := flock.New(filepath.Join(dir, ".brief.lock"))
+	ts.Check(os.MkdirAll(filepath.Join(dir, ".brief"), 0o755))
+	l := flock.New(filepath.Join(dir, ".brief", "lock"))
 	ok, err := l.TryLock()
 	ts.Check(err)
 	if !ok {

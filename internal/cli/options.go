@@ -95,6 +95,7 @@ type runOptions struct {
 	since       string
 	windowStart time.Time // where --since starts, once parsed
 	dryRun      bool
+	archive     bool
 	asJSON      bool
 	priceIn     float64
 	priceOut    float64
@@ -123,6 +124,7 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the cache")
 	fs.BoolVar(&o.force, "force", false, "redo everything, ignoring the cache (results are still stored)")
 	fs.StringVar(&o.since, "since", "", "only articles dated (or modified) within this window: 7d, 36h, or a date 2026-11-01")
+	fs.BoolVar(&o.archive, "archive", false, "also keep a dated copy of the briefing (briefing-2026-W48.md beside briefing.md) that later runs leave alone")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "parse everything and estimate requests, tokens and cost; call nothing, write nothing")
 	fs.BoolVar(&o.asJSON, "json", false, "with --dry-run: print the estimate as JSON for scripts")
 	fs.Float64Var(&o.priceIn, "price-in", 0, "USD per million prompt tokens, for cost estimates and --max-cost")

@@ -117,7 +117,7 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 	s := wiring.Settings{
 		Client: o.endpointOptions.clientConfig(logf),
 		Out:    o.out, From: o.from, Lang: o.lang, Concurrency: o.concurrency, ContextTokens: o.contextSize,
-		Formats: o.formats, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
+		Formats: o.formats, Archive: o.archive, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
 		Review: o.review || o.reviewModel != "", ReviewModel: o.reviewModel,
 		MaxSize: o.maxSize, Verbose: o.verbose, Period: period, Progress: rep,
 		Budget: pipeline.Budget{
@@ -143,25 +143,50 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 // lockOutDir creates the output folder and takes its lock, so a second run
 // on the same folder refuses instead of interleaving writes.
 func lockOutDir(out string) (unlock func(), err error) {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", out, err)
+	state, err := stateDir(out)
+	if err != nil {
+		return nil, err
 	}
-	// A .brief.lock someone made a symlink would have brief (maybe as
+	// A lock file someone made a symlink would have brief (maybe as
 	// root) create or lock the file it names: refused, and opened without
 	// following links so a swap after the check is refused as well.
-	path := filepath.Join(out, ".brief.lock")
+	path := filepath.Join(state, "lock")
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not brief's lock file (a symlink or special file): brief will not follow it; remove it or pass another --out", path)
 	}
 	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
 	locked, err := lock.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("cannot lock output folder %s: %v (if .brief.lock is a symlink, remove it)", out, err)
+		return nil, fmt.Errorf("cannot lock output folder %s: %v (if %s is a symlink, remove it)", out, err, path)
 	}
 	if !locked {
 		return nil, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", out)
 	}
+	removeLegacyLock(out)
 	return func() { lock.Unlock() }, nil
+}
+
+// stateDir is OUT/.brief, the one hidden folder where brief keeps its own
+// state (the lock), out of the way of a folder that gets published. It
+// must be a real folder, not a link that leads elsewhere.
+func stateDir(out string) (string, error) {
+	state := filepath.Join(out, ".brief")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		return "", fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", out, err)
+	}
+	if fi, err := os.Lstat(state); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("%s is not brief's state folder (a symlink or a file): remove it or pass another --out", state)
+	}
+	return state, nil
+}
+
+// removeLegacyLock deletes the .brief.lock an older brief kept at the top
+// of OUT, when it is a plain empty file as brief made it.
+func removeLegacyLock(out string) {
+	legacy := filepath.Join(out, ".brief.lock")
+	if fi, err := os.Lstat(legacy); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		os.Remove(legacy)
+	}
 }
 
 // reportOutcome prints the final line to stderr and the briefing's path to

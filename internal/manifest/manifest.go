@@ -108,9 +108,12 @@ type Manifest struct {
 	Briefing string `json:"briefing,omitempty"`
 	// Digest is the briefing's opening paragraph: what it cost this run
 	// (nothing when it came from the cache) and why it is missing, if it is.
-	Digest  Digest  `json:"digest"`
-	Entries []Entry `json:"entries"`
-	Totals  Totals  `json:"totals"`
+	Digest Digest `json:"digest"`
+	// Files are the output files (relative to the folder) that belong to
+	// this run; the next run removes those of them it no longer makes.
+	Files   []string `json:"files"`
+	Entries []Entry  `json:"entries"`
+	Totals  Totals   `json:"totals"`
 }
 
 // Context is a context window and its source ("Ollama /api/ps",
@@ -182,6 +185,9 @@ func (m *Manifest) marshal() ([]byte, error) {
 	if m.Entries == nil {
 		m.Entries = []Entry{}
 	}
+	if m.Files == nil {
+		m.Files = []string{}
+	}
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		if e.Warnings == nil {
@@ -218,6 +224,23 @@ func Load(path string) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s is not a brief manifest (%v): move it away or pass another --out", path, err)
+	}
+	return &m, nil
+}
+
+// LoadIn reads the manifest name in root, as Load does, never following a
+// link out of the folder; a missing file is (nil, nil).
+func LoadIn(root *os.Root, name string) (*Manifest, error) {
+	data, err := root.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s is not a brief manifest (%v)", name, err)
 	}
 	return &m, nil
 }

@@ -47,8 +47,12 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	}
 	out.Fatal = r.writeBriefing(b)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
+	out.Manifest.Files = r.keptFiles()
 	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
 		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
+	}
+	if out.Fatal == nil {
+		r.tidy(out.Manifest.Files)
 	}
 	return out
 }
@@ -116,6 +120,9 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {
 			return fmt.Errorf("cannot write output: %w", err)
 		}
+	}
+	if r.cfg.Archive {
+		return r.archive(files, r.cfg.Now())
 	}
 	return nil
 }

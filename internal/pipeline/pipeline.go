@@ -44,8 +44,10 @@ type Config struct {
 	Temperature float64
 	From, Lang  string
 	Formats     []string // "md", "html", "json"; md is always written
-	Strict      bool
-	Verbose     bool // progress lines also give requests, tokens and time
+	// Archive keeps a dated copy of the briefing (briefing-2026-W48.md).
+	Archive bool
+	Strict  bool
+	Verbose bool // progress lines also give requests, tokens and time
 
 	// Load reads one input as Discover found it (through its folder's
 	// os.Root, so nothing outside the folder is read).
@@ -127,6 +129,9 @@ type runner struct {
 	// cacheOnly: the endpoint is gone (a fatal error); only articles the
 	// cache fully holds can still be finished.
 	cacheOnly bool
+	// previous is the manifest the last run left in the folder (nil if
+	// none): what it wrote, so what no longer belongs can be removed.
+	previous *manifest.Manifest
 	// stopReason goes into the manifest when the run ended early.
 	stopReason string
 	results    []result
@@ -163,6 +168,7 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	}
 	defer outDir.Close()
 	r.out = outDir
+	r.previous, _ = manifest.LoadIn(outDir, "manifest.json") // unreadable: nothing to tidy
 
 	// A --deadline bounds the whole run: requests still in flight when it
 	// passes are cancelled and their articles left for the next run.

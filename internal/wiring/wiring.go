@@ -39,6 +39,7 @@ type Settings struct {
 	// each server (auto). A server that gives less wins either way.
 	ContextTokens int
 	Formats       []string
+	Archive       bool   // keep a dated copy of the briefing
 	PromptsDir    string // "" = the embedded prompts
 	GlossaryPath  string // "" = no glossary
 	Strict        bool
@@ -163,7 +164,7 @@ func New(s Settings) (*Run, error) {
 	cfg := pipeline.Config{
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
-		From: s.From, Lang: s.Lang, Formats: s.Formats, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
+		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: completer.Stats,
 		ContextWindow: completer.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,

@@ -1,0 +1,111 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/manifest"
+)
+
+// Week after week the output folder holds exactly what the last run made:
+// the files an earlier run wrote that no longer belong (an input that is
+// gone, a format no longer asked for) are removed, and nothing brief did
+// not write is ever touched. What brief wrote comes from its own previous
+// manifest; a name is removed only when it has the shape of brief's output
+// and is a plain file.
+
+// briefOutput matches the names brief writes into OUT, and only those:
+// archived briefings (briefing-2026-W48.md) are kept forever and never
+// match.
+var briefOutput = regexp.MustCompile(`^(briefing\.(md|html|json|atom)|articles/[^/]+\.(md|html))$`)
+
+// previousFiles is what the previous run's manifest says it wrote; a
+// manifest from before "files" was recorded gives its article files and the
+// briefing formats it could have written.
+func previousFiles(m *manifest.Manifest) []string {
+	if m == nil {
+		return nil
+	}
+	if m.Files != nil {
+		return m.Files
+	}
+	files := []string{"briefing.md", "briefing.html", "briefing.json"}
+	for _, e := range m.Entries {
+		if e.Output != "" {
+			files = append(files, e.Output, trimExt(e.Output)+".html")
+		}
+	}
+	return files
+}
+
+// keptFiles is every output file that belongs to this run: the briefing in
+// each format asked for and the article files of every input still there,
+// whatever became of it this time (a failed article keeps last week's page
+// until the next run redoes it).
+func (r *runner) keptFiles() []string {
+	files := []string{"briefing.md"}
+	for _, f := range r.cfg.Formats {
+		if f != "md" {
+			files = append(files, "briefing."+f)
+		}
+	}
+	articleExts := []string{".md"}
+	if slices.Contains(r.cfg.Formats, "html") {
+		articleExts = append(articleExts, ".html")
+	}
+	for _, res := range r.results {
+		if res.entry.ID == "" {
+			continue
+		}
+		for _, ext := range articleExts {
+			name := "articles/" + res.entry.ID + ext
+			if fi, err := r.out.Lstat(name); err == nil && fi.Mode().IsRegular() {
+				files = append(files, name)
+			}
+		}
+	}
+	sort.Strings(files)
+	return files
+}
+
+// tidy removes what the previous run wrote and this one does not keep.
+// It runs only after the new briefing and manifest are in place, so an
+// interrupted tidy loses nothing that a re-run would not remove anyway.
+func (r *runner) tidy(kept []string) {
+	for _, name := range previousFiles(r.previous) {
+		if slices.Contains(kept, name) || !briefOutput.MatchString(name) || path.Clean(name) != name {
+			continue
+		}
+		fi, err := r.out.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := r.out.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.cfg.Progress.Logf("warning: cannot remove %s, which no longer belongs to the briefing: %v", name, err)
+		}
+	}
+}
+
+// archive keeps a dated copy of each briefing file (briefing-2026-W48.md
+// beside briefing.md) so last week's briefing is not lost to this week's;
+// a second run in the same week replaces that week's copy.
+func (r *runner) archive(files []outFile, now time.Time) error {
+	year, week := now.ISOWeek()
+	for _, f := range files {
+		ext := path.Ext(f.name)
+		name := fmt.Sprintf("%s-%d-W%02d%s", trimExt(f.name), year, week, ext)
+		if err := atomicfile.WriteIn(r.out, name, f.data, 0o644); err != nil {
+			return fmt.Errorf("cannot write archive copy: %w", err)
+		}
+	}
+	return nil
+}
+
+func trimExt(name string) string { return name[:len(name)-len(path.Ext(name))] }
