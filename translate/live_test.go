@@ -15,7 +15,6 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/prompts"
 )
 
 func TestLiveShortAndLongArticleFitTheServersWindow(t *testing.T) {
@@ -36,7 +35,7 @@ func TestLiveShortAndLongArticleFitTheServersWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := &cutCounter{Pool: pool}
-	tr := New(seen, prompts.MustEmbedded(), Options{From: "da", To: "en", MaxOutputTokens: 512})
+	tr := New(seen, embeddedPrompts(t), Options{From: "da", To: "en", MaxOutputTokens: 512})
 
 	short := article.Article{ID: "short", Lede: "Regeringen fremlægger i dag sit forslag til finansloven.",
 		Paragraphs: []string{"Forslaget indeholder 12 milliarder kroner til sygehusene."}}
