@@ -10,7 +10,6 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/llmtest"
-	"github.com/brief-news/brief/prompts"
 )
 
 const fence = "```"
@@ -33,7 +32,7 @@ func TestReviewFindingsArePinnedAndMarkedAsTheModels(t *testing.T) {
 		return llmtest.Text("Here you go:\n" + fence + "json\n" + reviewAnswerJSON + "\n" + fence)
 	}))
 	a, r := handballArticle()
-	rv := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en"})
+	rv := NewReviewer(newClient(t, srv), embeddedPrompts(t), Options{From: "da", To: "en"})
 	got, err := rv.Review(context.Background(), a, r)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +66,7 @@ func TestReviewThatIsNotJSONIsSaidNotFailed(t *testing.T) {
 		return llmtest.Text("The translation looks fine to me!")
 	}))
 	a, r := handballArticle()
-	got, err := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en"}).Review(context.Background(), a, r)
+	got, err := NewReviewer(newClient(t, srv), embeddedPrompts(t), Options{From: "da", To: "en"}).Review(context.Background(), a, r)
 	if err != nil || len(got.Findings) != 1 || got.Findings[0].Code != CodeReviewUnreadable {
 		t.Fatalf("review = %+v, %v", got, err)
 	}
@@ -82,7 +81,7 @@ func TestReviewOfALongArticleFitsTheWindow(t *testing.T) {
 	}))
 	a := longArticle(20000)
 	r := Result{Lede: a.Lede, Paragraphs: a.Paragraphs}
-	rv := NewReviewer(newClient(t, srv), prompts.MustEmbedded(), Options{From: "da", To: "en", ContextTokens: 2048})
+	rv := NewReviewer(newClient(t, srv), embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: 2048})
 	got, err := rv.Review(context.Background(), a, r)
 	if err != nil || len(got.Findings) != 0 {
 		t.Fatalf("review = %+v, %v", got, err)
