@@ -379,15 +379,25 @@ func cmdLinks(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdNoTemp fails when a temp file of an atomic write is left in a folder
-// tree: `notemp DIR`.
+// tree: `notemp DIR...`; `! notemp DIR...` fails when there is none.
 func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
+	var temps []string
 	for _, dir := range args {
+		// A folder that is not there has no temp files, and proves nothing.
+		_, err := os.Stat(ts.MkAbs(dir))
+		ts.Check(err)
 		filepath.WalkDir(ts.MkAbs(dir), func(path string, d os.DirEntry, err error) error {
 			if err == nil && atomicfile.IsTemp(d.Name()) {
-				ts.Fatalf("temp file left behind: %s", path)
+				temps = append(temps, path)
 			}
 			return nil
 		})
+	}
+	switch {
+	case !neg && len(temps) > 0:
+		ts.Fatalf("temp files left behind: %s", strings.Join(temps, ", "))
+	case neg && len(temps) == 0:
+		ts.Fatalf("no temp file in %s", strings.Join(args, ", "))
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -91,17 +93,52 @@ func TestNeverMoreRequestsInFlightThanConcurrency(t *testing.T) {
 }
 
 func TestManifestEntriesFollowInputOrderWhateverFinishesFirst(t *testing.T) {
-	srv := llmtest.New(t)
-	_, jobs := writeArticles(t, 12)
+	// The first articles are the slowest, so they finish last.
+	const n = 12
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		r := llmtest.Default(req)
+		for i := 0; i < n; i++ {
+			if strings.Contains(req.Messages[len(req.Messages)-1].Content, fmt.Sprintf("kommune %d ", i)) {
+				r.Latency = time.Duration(n-i) * 20 * time.Millisecond
+			}
+		}
+		return r
+	}))
+	_, jobs := writeArticles(t, n)
 	cfg := newConfig(t, srv, nil)
+	cfg.Concurrency = 4
+	var mu sync.Mutex
+	var finished []string
+	cfg.Progress = &recorder{done: func(source string) {
+		mu.Lock()
+		defer mu.Unlock()
+		finished = append(finished, source)
+	}}
 	pipeline.Run(context.Background(), cfg, jobs)
+	inOrder := make([]string, n)
+	for i, j := range jobs {
+		inOrder[i] = j.Path
+	}
+	if len(finished) != n || slices.Equal(finished, inOrder) {
+		t.Fatalf("finish order %q: the test needs articles to finish out of input order", finished)
+	}
 	m := readManifest(t, cfg.OutDir)
+	if len(m.Entries) != n {
+		t.Fatalf("%d manifest entries, want %d", len(m.Entries), n)
+	}
 	for i, e := range m.Entries {
-		if e.Source != jobs[i].Path || e.Output != "articles/"+jobs[i].ID+".md" {
-			t.Fatalf("entry %d is %s -> %s, want %s", i, e.Source, e.Output, jobs[i].Path)
+		if e.Source != jobs[i].Path || e.Output != "articles/"+jobs[i].ID+".md" || e.Status != manifest.StatusOK {
+			t.Fatalf("entry %d is %s -> %s (%s), want %s", i, e.Source, e.Output, e.Status, jobs[i].Path)
 		}
 	}
 }
+
+// recorder is a progress reporter that tells done which article finished.
+type recorder struct{ done func(source string) }
+
+func (r *recorder) Done(status, source, detail string) { r.done(source) }
+func (r *recorder) Logf(format string, args ...any)    {}
+func (r *recorder) Finish()                            {}
 
 func TestFatalErrorStopsTheRunOnceAndKeepsWhatFinished(t *testing.T) {
 	var calls atomic.Int32
