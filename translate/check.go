@@ -24,8 +24,9 @@ type checker struct {
 // "en"); checks that need knowledge of a language the package lacks are
 // skipped, except the "still in the source language" check, which works
 // for every target but Danish. label names a 0-based source paragraph
-// (Translate calls the first one "paragraph 1 (the lede)" when the article
-// has one); g's names must appear in their fixed form.
+// (Translate calls the first one "the lede", paragraph 1 on the review
+// page, when the article has one); g's names must appear in their fixed
+// form.
 func check(source, translation []string, from, to string, label func(int) string, g *Glossary) []Finding {
 	c := &checker{source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")

@@ -386,12 +386,13 @@ func articleError(format string, args ...any) error {
 var errNothing = articleError("nothing to translate: the article has no text")
 
 // names labels source paragraphs (indexes into the lede-first list) the way
-// the review page numbers them: from 1, the lede (when there is one) first.
+// the review page numbers them: from 1, the lede (when there is one) first
+// and called "the lede" (the page marks it so).
 type names struct{ lede bool }
 
 func (n names) para(i int) string {
 	if n.lede && i == 0 {
-		return "paragraph 1 (the lede)"
+		return "the lede"
 	}
 	return fmt.Sprintf("paragraph %d", i+1)
 }
