@@ -27,24 +27,25 @@ func main() {
 	// First: this binary also launches brief, to measure its own peak RSS.
 	bench.LauncherMain()
 	var (
-		bin     = flag.String("brief", "", "brief binary to measure (default: build ./cmd/brief)")
-		work    = flag.String("work", "", "scratch folder (default: a temp folder, removed afterwards)")
-		latency = flag.Duration("latency", 50*time.Millisecond, "endpoint latency per request")
-		tokLat  = flag.Duration("token-latency", 0, "endpoint latency per streamed output chunk (about a word)")
-		slots   = flag.Int("slots", 4, "requests the endpoint serves at once")
-		jobs    = flag.String("j", "", "brief's -j for the wall time figure, comma-separated (default: -slots and 2 × -slots)")
-		sizes   = flag.String("sizes", "50,500,5000", "article counts for the wall time figure")
-		cpuN    = flag.Int("cpu", 1000, "article count for the CPU time figure")
-		rssN    = flag.String("rss", "1000,10000", "article counts for the peak RSS figure")
-		cachedN = flag.Int("cached", 1000, "article count for the cached re-run")
-		prefixN = flag.Int("prefix", 200, "article count for the shared-prefix figure")
-		only    = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix (comma-separated)")
-		seed    = flag.Uint64("seed", 1, "corpus seed")
+		bin      = flag.String("brief", "", "brief binary to measure (default: build ./cmd/brief)")
+		work     = flag.String("work", "", "scratch folder (default: a temp folder, removed afterwards)")
+		latency  = flag.Duration("latency", 50*time.Millisecond, "endpoint latency per request")
+		tokLat   = flag.Duration("token-latency", 0, "endpoint latency per streamed output chunk (about a word)")
+		slots    = flag.Int("slots", 4, "requests the endpoint serves at once")
+		jobs     = flag.String("j", "", "brief's -j for the wall time figure, comma-separated (default: -slots and 2 × -slots)")
+		sizes    = flag.String("sizes", "50,500,5000", "article counts for the wall time figure")
+		cpuN     = flag.Int("cpu", 1000, "article count for the CPU time figure")
+		rssN     = flag.String("rss", "1000,10000", "article counts for the peak RSS figure")
+		cachedN  = flag.Int("cached", 1000, "article count for the cached re-run")
+		prefixN  = flag.Int("prefix", 200, "article count for the shared-prefix figure")
+		serversN = flag.Int("servers", 500, "article count for the several-servers figure")
+		only     = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix,servers (comma-separated)")
+		seed     = flag.Uint64("seed", 1, "corpus seed")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *only, *seed}); err != nil {
+	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *serversN, *only, *seed}); err != nil {
 		fmt.Fprintln(os.Stderr, "brief-bench:", err)
 		os.Exit(1)
 	}
@@ -59,6 +60,7 @@ type options struct {
 	rssN            []int
 	cachedN         int
 	prefixN         int
+	serversN        int
 	only            string
 	seed            uint64
 }
@@ -155,6 +157,19 @@ func run(ctx context.Context, o options) error {
 		}
 		rep.Prefix = &r
 		fmt.Fprintln(os.Stderr, "  ", bench.DescribePrefix(r))
+	}
+	if want("servers") {
+		// The two servers: 2 slots at 300 ms and 6 at 100 ms;
+		// then the same with the slow one killed mid-run.
+		specs := []bench.ServerSpec{{Slots: 2, Latency: 300 * time.Millisecond}, {Slots: 6, Latency: 100 * time.Millisecond}}
+		for _, kill := range []int{-1, 0} {
+			r, err := s.Servers(ctx, o.serversN, specs, kill)
+			if err != nil {
+				return err
+			}
+			rep.Servers = append(rep.Servers, r)
+			fmt.Fprintln(os.Stderr, "  ", bench.DescribeServers(r))
+		}
 	}
 	fmt.Print(rep.Markdown())
 	return nil

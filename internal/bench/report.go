@@ -46,13 +46,14 @@ type RSSResult struct {
 
 // Report collects a suite's results for BENCHMARKS.md.
 type Report struct {
-	Setup  *Suite
-	Wall   []WallResult
-	CPU    *CPUResult
-	RSS    []RSSResult
-	Cached *CachedResult
-	Rate   []RateResult
-	Prefix *PrefixResult
+	Setup   *Suite
+	Wall    []WallResult
+	CPU     *CPUResult
+	RSS     []RSSResult
+	Cached  *CachedResult
+	Rate    []RateResult
+	Prefix  *PrefixResult
+	Servers []ServersResult
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
@@ -138,6 +139,16 @@ func (r Report) Markdown() string {
 		fmt.Fprintf(&b, "| rate limit %s (%s) | ≥ 95 %%, ≤ %d × 429 | %.1f %% of the %s ceiling, %d × 429%s; %.0f articles/minute | %s |\n",
 			x.Scenario.Name, limits(x.Scenario), TargetRefused, 100*x.Share, what, x.Stats.Refused, failed, x.ArticlesPerMinute(),
 			met(x.Share >= TargetShare && x.Stats.Refused <= TargetRefused && x.Run.Totals.Failed == 0))
+	}
+	for _, x := range r.Servers {
+		if x.Killed < 0 {
+			fmt.Fprintf(&b, "| %d articles over two servers (2 slots at 300 ms, 6 at 100 ms) | ≤ 1.2 × ideal | %.3f (%v / %v; requests %v) | %s |\n",
+				x.N, x.Ratio, x.Wall.Round(time.Millisecond), x.Ideal.Round(time.Millisecond), x.Served, met(x.Ratio <= 1.2 && x.Run.Totals.Failed == 0))
+			continue
+		}
+		fmt.Fprintf(&b, "| the same, slow server killed after %d requests | every article done, exit 0 | %d ok, %d failed, exit %d, %v (requests %v) | %s |\n",
+			x.KilledAfter, x.Run.Totals.OK, x.Run.Totals.Failed, x.Run.ExitCode, x.Wall.Round(time.Millisecond), x.Served,
+			met(x.Run.ExitCode == 0 && x.Run.Totals.Failed == 0 && x.Run.Totals.OK == x.N))
 	}
 	if p := r.Prefix; p != nil {
 		fmt.Fprintf(&b, "| shared prefix of translate prompts, %d articles with a glossary | — | %d system prompts; %.1f %% of prompt bytes shared with some earlier request, %.1f %% with the one before (%d requests) | |\n",

@@ -128,11 +128,12 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 	if o.noCache {
 		s.CacheDir = ""
 	}
-	// Several servers: keep enough articles in flight to fill every
-	// server's slots (validate has checked the list).
+	// Several servers: keep twice their slots of articles in flight, so
+	// a freed slot finds a request waiting instead of waiting for brief
+	// (validate has checked the list).
 	if servers, _ := o.servers(); len(servers) > 0 {
 		s.Servers = servers
-		s.Concurrency = max(s.Concurrency, s.TotalSlots())
+		s.Concurrency = max(s.Concurrency, 2*s.TotalSlots())
 	}
 	if o.deadline > 0 {
 		s.Budget.Deadline = start.Add(o.deadline)
