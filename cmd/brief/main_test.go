@@ -55,11 +55,12 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fake":    cmdFake,
-			"server":  cmdServer,
-			"links":   cmdLinks,
-			"notemp":  cmdNoTemp,
-			"lockdir": cmdLockDir,
+			"fake":        cmdFake,
+			"server":      cmdServer,
+			"batchengine": cmdBatchEngine,
+			"links":       cmdLinks,
+			"notemp":      cmdNoTemp,
+			"lockdir":     cmdLockDir,
 		},
 	})
 }

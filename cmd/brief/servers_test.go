@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,4 +81,32 @@ func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("server: unknown command %q", args[0])
 	}
+}
+
+// cmdBatchEngine is an offline batch engine stand-in (`vllm run-batch -i IN
+// -o OUT`): it answers every request line of IN as the fake endpoint would
+// (llmtest.Default) and writes the result lines to OUT. `batchengine IN OUT
+// fail=MATCH` answers requests whose user message contains MATCH with an
+// HTTP 500 line instead.
+func cmdBatchEngine(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: batchengine IN OUT [fail=MATCH]")
+	}
+	h := llmtest.Handler(llmtest.Default)
+	if len(args) > 2 {
+		match, _ := strings.CutPrefix(args[2], "fail=")
+		h = func(req llmtest.ChatRequest) llmtest.Reply {
+			if _, user := llmtest.Messages(req); strings.Contains(user, match) {
+				return llmtest.Error(500, "server_error", "", "the engine failed this request")
+			}
+			return llmtest.Default(req)
+		}
+	}
+	in, err := os.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer in.Close()
+	out, err := os.Create(ts.MkAbs(args[1]))
+	ts.Check(err)
+	defer out.Close()
+	ts.Check(llmtest.AnswerBatch(in, out, h))
 }

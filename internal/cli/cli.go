@@ -128,7 +128,7 @@ default), OpenAI, vLLM or llama.cpp.`,
 	root.Version = versionString()
 	root.SetVersionTemplate("brief {{.Version}}\n")
 	root.AddCommand(newRunCmd(io), newSingleCmd(io, "translate", false), newSingleCmd(io, "summarize", true),
-		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io),
+		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io), newBatchCmd(io),
 		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitWith(ExitFatal, fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath()))

@@ -399,14 +399,7 @@ func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool
 	})
 	defer notice.Stop()
 
-	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens, Temperature: c.temperature()}
-	if req.System != "" {
-		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: req.System})
-	}
-	oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: req.User})
-	if jsonMode {
-		oreq.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
-	}
+	oreq := c.chatRequest(req, jsonMode)
 	var (
 		resp Response
 		err  error

@@ -314,6 +314,13 @@ func (cfg Config) Cached(a article.Article) bool {
 	return cfg.Reviewer == nil || cfg.Cache.Get(cfg.reviewKey(a, ct.Result), &rv)
 }
 
+// TranslationCached reports whether a run would take a's translation from
+// the cache (for batch export: its requests are not needed).
+func (cfg Config) TranslationCached(a article.Article) bool {
+	var ct cachedTranslation
+	return cfg.Cache.Get(cfg.translationKey(a), &ct)
+}
+
 // sourceText is what the cache key sees of an article: the parsed text
 // that is sent for translation (lede and paragraphs, not the date or the
 // agency), so a file re-saved with CRLF or a BOM, or a resend with only a

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
@@ -29,6 +30,9 @@ type Settings struct {
 	// Client configures the endpoint client; Logf, when set, gets its
 	// retry and slow-load lines (and the line of a server taken out).
 	Client llm.Config
+	// Collect makes the run send no request: every request the cache
+	// cannot answer is collected into Run.Replay for a batch file.
+	Collect bool
 	// Servers, when set, are the run's endpoints instead of Client's
 	// BaseURL, APIKey and Model; each request goes to one with a free slot.
 	Servers     []Server
@@ -120,6 +124,9 @@ func (s Settings) Loader() func(article.Input) (article.Article, error) {
 type Run struct {
 	Config pipeline.Config
 	Pool   *llm.Pool
+	// Replay answers requests from the cache when a batch (or an import)
+	// put their answers there, and sends the rest to Pool.
+	Replay *batch.Replay
 	s      Settings
 }
 
@@ -141,14 +148,18 @@ func New(s Settings) (*Run, error) {
 	// The pool runs each server's preflight before that server's first
 	// model call, not before the run: a fully cached re-run needs no
 	// endpoint at all, and a dead one is still found once.
-	completer, err := newPool(s)
+	pool, err := newPool(s)
 	if err != nil {
 		return nil, err
 	}
-	completer.SetWindowPolicy(llm.WindowPolicy{Given: s.ContextTokens, Verbose: s.Verbose})
+	pool.SetWindowPolicy(llm.WindowPolicy{Given: s.ContextTokens, Verbose: s.Verbose})
 	// Until a server is asked (and for --dry-run, which asks none)
 	// requests are planned for the window brief would guess.
 	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model).Tokens
+	completer := &batch.Replay{Next: pool, Body: pool.ChatBody, Model: s.Client.Model, Tag: s.CacheTag}
+	if s.Collect {
+		completer.Next = nil
+	}
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
@@ -165,11 +176,11 @@ func New(s Settings) (*Run, error) {
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
-		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: completer.Stats,
-		ContextWindow: completer.Window,
+		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: pool.Stats,
+		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
-	return &Run{Config: cfg, Pool: completer, s: s}, nil
+	return &Run{Config: cfg, Pool: pool, Replay: completer, s: s}, nil
 }
 
 // OpenCache opens the cache for the run, creating it when missing; with
@@ -186,6 +197,7 @@ func (r *Run) OpenCache() error {
 	if r.s.Force {
 		r.Config.Cache = c.WriteOnly()
 	}
+	r.Replay.SetCache(r.Config.Cache)
 	return nil
 }
 
@@ -195,6 +207,7 @@ func (r *Run) PeekCache() {
 	if r.s.CacheDir != "" && !r.s.Force {
 		r.Config.Cache = cache.OpenExisting(r.s.CacheDir)
 	}
+	r.Replay.SetCache(r.Config.Cache)
 }
 
 // EndpointIdentity is the endpoint as the manifest shows it and the cache

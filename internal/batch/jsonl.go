@@ -1,0 +1,176 @@
+package batch
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// Limits of the Batch API's input files (OpenAI's documented ones): a file
+// past either is split.
+const (
+	MaxRequests = 50_000
+	MaxBytes    = 200 << 20
+)
+
+// MaxResultLine bounds one line of a result file: a translation answer is
+// some kilobytes; a line far larger is not one brief asked for.
+const MaxResultLine = 8 << 20
+
+// Encode is lines as JSONL, one request a line.
+func Encode(lines []Line) ([]byte, error) {
+	var b strings.Builder
+	for _, l := range lines {
+		data, err := json.Marshal(l)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(data)
+		b.WriteByte('\n')
+	}
+	return []byte(b.String()), nil
+}
+
+// Split cuts lines into files within the Batch API's limits.
+func Split(lines []Line, maxRequests, maxBytes int) [][]Line {
+	var (
+		out   [][]Line
+		cur   []Line
+		bytes int
+	)
+	for _, l := range lines {
+		data, _ := json.Marshal(l)
+		n := len(data) + 1
+		if len(cur) > 0 && (len(cur) >= maxRequests || bytes+n > maxBytes) {
+			out = append(out, cur)
+			cur, bytes = nil, 0
+		}
+		cur = append(cur, l)
+		bytes += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// Result is one line of a result file: the answer, or why there is none.
+type Result struct {
+	Key    string
+	Answer Answer
+	Err    error // an ErrArticle *llm.Error with the reason
+}
+
+type resultLine struct {
+	CustomID string `json:"custom_id"`
+	Response *struct {
+		StatusCode int             `json:"status_code"`
+		Body       json.RawMessage `json:"body"`
+	} `json:"response"`
+	Error *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// ReadResults reads a Batch API result file (OpenAI's output and error
+// files, vLLM run-batch's output) and calls fn for each line. A line that is
+// not a result at all (not JSON, no custom_id shaped like brief's keys) is
+// an error naming the line: the file is not what it should be.
+func ReadResults(r io.Reader, name string, fn func(Result) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxResultLine)
+	for n := 1; sc.Scan(); n++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		res, err := parseResult([]byte(text))
+		if err != nil {
+			return fmt.Errorf("%s line %d: %v", name, n, err)
+		}
+		if err := fn(res); err != nil {
+			return err
+		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return fmt.Errorf("%s: a line is longer than %d MB: not a result file brief asked for", name, MaxResultLine>>20)
+	}
+	return sc.Err()
+}
+
+func parseResult(data []byte) (Result, error) {
+	var l resultLine
+	if err := json.Unmarshal(data, &l); err != nil {
+		return Result{}, fmt.Errorf("not a Batch API result line: %v", err)
+	}
+	if !isKey(l.CustomID) {
+		return Result{}, fmt.Errorf("custom_id %q is not one of brief's request keys (64 hex digits): is this the result of a file brief wrote?", clip(l.CustomID))
+	}
+	if l.Response == nil && l.Error == nil {
+		return Result{}, fmt.Errorf("not a result line (no response, no error): is this the request file rather than the results?")
+	}
+	res := Result{Key: l.CustomID}
+	switch {
+	case l.Error != nil && (l.Error.Message != "" || l.Error.Code != ""):
+		res.Err = lineError("the batch failed this request: %s", strings.TrimSpace(l.Error.Code+" "+l.Error.Message))
+	case l.Response == nil:
+		res.Err = lineError("the batch result has an empty error and no response")
+	case l.Response.StatusCode != 200:
+		res.Err = lineError("the batch answered this request with HTTP %d: %s", l.Response.StatusCode, errorMessage(l.Response.Body))
+	default:
+		var body openai.ChatCompletionResponse
+		if err := json.Unmarshal(l.Response.Body, &body); err != nil {
+			res.Err = lineError("the batch answer is not a chat completion: %v", err)
+			break
+		}
+		resp, err := llm.BatchAnswer(body)
+		res.Answer = Answer{Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}
+		res.Err = err
+	}
+	return res, nil
+}
+
+func lineError(format string, args ...any) error {
+	return &llm.Error{Class: llm.ErrArticle, Msg: clip(fmt.Sprintf(format, args...))}
+}
+
+func errorMessage(body json.RawMessage) string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
+		return e.Error.Message
+	}
+	return "no error message"
+}
+
+func isKey(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// clip keeps text from a file to one readable line.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
+}

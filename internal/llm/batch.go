@@ -1,0 +1,60 @@
+package llm
+
+import (
+	"strings"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/tokens"
+)
+
+// ChatBody is the chat-completions request the client sends for req
+// (without streaming), as a Batch API line's body carries it: the same
+// model, messages, max_tokens, temperature and response format, so an
+// answer computed offline is the answer a live request would have got.
+func (c *Client) ChatBody(req Request) openai.ChatCompletionRequest {
+	return c.chatRequest(req, req.JSON)
+}
+
+func (c *Client) chatRequest(req Request, jsonMode bool) openai.ChatCompletionRequest {
+	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens, Temperature: c.temperature()}
+	if req.System != "" {
+		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: req.System})
+	}
+	oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: req.User})
+	if jsonMode {
+		oreq.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+	}
+	return oreq
+}
+
+// BatchAnswer turns a Batch API result body into a Response, with the
+// checks a live answer gets: an answer the content filter stopped, or an
+// empty one, is an error of class ErrArticle with the reason.
+func BatchAnswer(body openai.ChatCompletionResponse) (Response, error) {
+	if len(body.Choices) == 0 {
+		return Response{}, &Error{Class: ErrArticle, Msg: "the batch result has no answer (no choices)"}
+	}
+	finish := string(body.Choices[0].FinishReason)
+	if finish == "" {
+		finish = string(openai.FinishReasonStop)
+	}
+	r := Response{
+		Text:         body.Choices[0].Message.Content,
+		FinishReason: finish,
+		Usage:        tokens.Usage{PromptTokens: body.Usage.PromptTokens, CompletionTokens: body.Usage.CompletionTokens},
+	}
+	switch {
+	case finish == string(openai.FinishReasonContentFilter):
+		return r, &Error{Class: ErrArticle, Msg: "the endpoint's content filter stopped the answer"}
+	case strings.TrimSpace(r.Text) == "" && finish != string(openai.FinishReasonLength):
+		return r, &Error{Class: ErrArticle, Msg: "the batch result is an empty answer"}
+	}
+	return r, nil
+}
+
+// ChatBody is the request body for req as the pool's servers send it (they
+// share every setting but address, key and the model's local name).
+func (p *Pool) ChatBody(req Request) openai.ChatCompletionRequest {
+	return p.servers[0].c.ChatBody(req)
+}
