@@ -154,3 +154,15 @@ func Store(c *cache.Cache, key string, a Answer) error {
 	}
 	return nil
 }
+
+var _ llm.Windowed = (*Replay)(nil)
+
+// ContextWindow is Next's window when it knows one (it may ask the
+// server); when collecting, 0, so requests are planned for the window the
+// run was given (--context): a batch file cannot ask a server.
+func (r *Replay) ContextWindow(ctx context.Context) (int, error) {
+	if w, ok := r.Next.(llm.Windowed); ok {
+		return w.ContextWindow(ctx)
+	}
+	return 0, nil
+}
