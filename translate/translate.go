@@ -80,9 +80,15 @@ var ErrQA = errors.New("translation failed the quality checks")
 type QAError struct {
 	Findings []Finding
 	Strict   bool
+	// Unusable: the findings are severe (see Translator.Unusable), so the
+	// article fails without --strict.
+	Unusable bool
 }
 
 func (e *QAError) Error() string {
+	if e.Unusable {
+		return unusableMessage(e.Findings)
+	}
 	msg := "the translation failed the quality checks"
 	if e.Strict {
 		msg += " (--strict)"
@@ -618,6 +624,9 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	res.Warnings = Messages(findings)
 	if len(texts) == 0 {
 		return res, &QAError{Findings: findings}
+	}
+	if bad := unusable(src, texts, t.opts.To, findings); len(bad) > 0 {
+		return res, &QAError{Findings: bad, Unusable: true}
 	}
 	if t.opts.Strict && quality > 0 {
 		return res, &QAError{Findings: findings, Strict: true}

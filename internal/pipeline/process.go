@@ -134,10 +134,14 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 	key := cfg.translationKey(a)
 	var ct cachedTranslation
 	if cfg.Cache.Get(key, &ct) {
-		cfg.Cache.Touch(key, cfg.Now())
 		// The checks are redone: a stored translation gets today's
 		// checks, with their paragraphs and evidence, at no model cost.
-		return cfg.Translator.Recheck(a, ct.Result), true, nil
+		// One that is unusable (stored before such translations failed
+		// their article) is not reused but made again.
+		if rc := cfg.Translator.Recheck(a, ct.Result); len(cfg.Translator.Unusable(a, rc)) == 0 {
+			cfg.Cache.Touch(key, cfg.Now())
+			return rc, true, nil
+		}
 	}
 	if r.cacheOnly {
 		return ct.Result, false, errNotCached

