@@ -516,7 +516,7 @@ func (t *Translator) promptCut(c chunk, resp llm.Response) error {
 // Options.ContextTokens; a chunk whose answer was cut (finish_reason
 // "length"), whose prompt the server cut (llm.DetectPromptCut; noted as a
 // CodePromptCut finding, which --strict does not fail) or that the endpoint
-// rejected as too long is split smaller and redone. The joined translation is cleaned (Clean) and checked (Check);
+// rejected as too long is split smaller and redone. The joined translation is cleaned (Clean) and checked against the source;
 // the findings are Result.Warnings. Errors: llm errors pass through with
 // their class; an article that cannot fit, that comes back empty or that
 // has findings under Options.Strict fails with an error matching
@@ -530,85 +530,116 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	nm := names{lede: hasLede(a)}
-	queue, err := t.plan(t.units(src), "", nm)
-	if err != nil {
+	tr := &translation{t: t, nm: names{lede: hasLede(a)}}
+	if tr.queue, err = t.plan(t.units(src), "", tr.nm); err != nil {
 		return Result{}, err
 	}
-	var (
-		res       Result
-		out       []outPara
-		cleanings []Finding
-		cuts      []Finding // prompts the server cut, redone smaller
-		lastText  string    // source text of the last unit translated, for context
-	)
-	for len(queue) > 0 {
-		c := queue[0]
-		resp, err := t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
-		res.Usage = res.Usage.Add(resp.Usage)
-		res.Requests += max(resp.Attempts, 1)
-		why := ""
-		if err == nil {
-			err = t.promptCut(c, resp)
+	for len(tr.queue) > 0 {
+		if err := tr.next(ctx); err != nil {
+			return tr.res, err
 		}
-		switch {
-		case errors.Is(err, llm.ErrPromptCut):
-			why = err.Error()
-			cuts = append(cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, nm.span(c))})
-		case errors.Is(err, llm.ErrContextLength):
-			why = "the endpoint rejected the prompt as too long for the context window"
-		case err != nil:
-			return res, fmt.Errorf("translating %s: %w", nm.span(c), err)
-		case resp.FinishReason == "length":
-			why = "the answer was cut off at the length limit (finish_reason length)"
-		case resp.FinishReason == "content_filter":
-			return res, articleError("the endpoint's content filter stopped the translation of %s", nm.span(c))
-		}
-		if why != "" {
-			parts, ok := t.splitChunk(c.units)
-			if !ok {
-				return res, t.cannotFit(c, why, nm)
-			}
-			// Re-plan the halves: each gets the paragraph before it as
-			// context and its own glossary terms.
-			smaller, err := t.plan(parts[0], lastText, nm)
-			if err != nil {
-				return res, err
-			}
-			second, err := t.plan(parts[1], parts[0][len(parts[0])-1].text, nm)
-			if err != nil {
-				return res, err
-			}
-			queue = append(append(smaller, second...), queue[1:]...)
-			continue
-		}
-		queue = queue[1:]
-		res.Chunks++
-		cleaned, fs := Clean(resp.Text, unitTexts(c.units))
-		cleanings = append(cleanings, fs...)
-		got := splitParagraphs(cleaned)
-		got = dropEchoedContext(got, c)
-		if len(got) == len(c.units) {
-			for i, u := range c.units {
-				if u.piece && len(out) > 0 && out[len(out)-1].para == u.para {
-					out[len(out)-1].text += " " + got[i]
-					continue
-				}
-				out = append(out, outPara{para: u.para, text: got[i]})
-			}
-		} else {
-			for _, g := range got {
-				out = append(out, outPara{para: -1, text: g})
-			}
-		}
-		lastText = c.units[len(c.units)-1].text
 	}
+	return tr.result(src)
+}
 
-	texts := make([]string, len(out))
-	for i, o := range out {
+// translation is one article's Translate in progress: the chunks still to
+// send and what the ones sent gave.
+type translation struct {
+	t         *Translator
+	nm        names
+	queue     []chunk
+	res       Result
+	out       []outPara
+	cleanings []Finding
+	cuts      []Finding // prompts the server cut, redone smaller
+	lastText  string    // source text of the last unit translated, for context
+}
+
+// next sends the first chunk of the queue; an answer that was cut, or a
+// prompt that did not fit, puts the chunk back as two smaller ones.
+func (tr *translation) next(ctx context.Context) error {
+	c := tr.queue[0]
+	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
+	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
+	tr.res.Requests += max(resp.Attempts, 1)
+	if err == nil {
+		err = tr.t.promptCut(c, resp)
+	}
+	why := ""
+	switch {
+	case errors.Is(err, llm.ErrPromptCut):
+		why = err.Error()
+		tr.cuts = append(tr.cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, tr.nm.span(c))})
+	case errors.Is(err, llm.ErrContextLength):
+		why = "the endpoint rejected the prompt as too long for the context window"
+	case err != nil:
+		return fmt.Errorf("translating %s: %w", tr.nm.span(c), err)
+	case resp.FinishReason == "length":
+		why = "the answer was cut off at the length limit (finish_reason length)"
+	case resp.FinishReason == "content_filter":
+		return articleError("the endpoint's content filter stopped the translation of %s", tr.nm.span(c))
+	}
+	if why != "" {
+		return tr.split(c, why)
+	}
+	tr.queue = tr.queue[1:]
+	tr.accept(c, resp.Text)
+	return nil
+}
+
+// split replaces the first chunk of the queue by its two halves, each
+// planned anew with the paragraph before it as context and its own
+// glossary terms; a chunk of one sentence cannot be split and fails.
+func (tr *translation) split(c chunk, why string) error {
+	parts, ok := tr.t.splitChunk(c.units)
+	if !ok {
+		return tr.t.cannotFit(c, why, tr.nm)
+	}
+	smaller, err := tr.t.plan(parts[0], tr.lastText, tr.nm)
+	if err != nil {
+		return err
+	}
+	second, err := tr.t.plan(parts[1], parts[0][len(parts[0])-1].text, tr.nm)
+	if err != nil {
+		return err
+	}
+	tr.queue = append(append(smaller, second...), tr.queue[1:]...)
+	return nil
+}
+
+// accept cleans a chunk's answer and adds its paragraphs, joining the
+// pieces of a paragraph that was sent in parts. An answer with another
+// number of paragraphs is kept as it came, unattributed.
+func (tr *translation) accept(c chunk, answer string) {
+	tr.res.Chunks++
+	cleaned, fs := Clean(answer, unitTexts(c.units))
+	tr.cleanings = append(tr.cleanings, fs...)
+	got := dropEchoedContext(splitParagraphs(cleaned), c)
+	if len(got) == len(c.units) {
+		for i, u := range c.units {
+			if u.piece && len(tr.out) > 0 && tr.out[len(tr.out)-1].para == u.para {
+				tr.out[len(tr.out)-1].text += " " + got[i]
+				continue
+			}
+			tr.out = append(tr.out, outPara{para: u.para, text: got[i]})
+		}
+	} else {
+		for _, g := range got {
+			tr.out = append(tr.out, outPara{para: -1, text: g})
+		}
+	}
+	tr.lastText = c.units[len(c.units)-1].text
+}
+
+// result joins the translated paragraphs and checks them against the
+// source src.
+func (tr *translation) result(src []string) (Result, error) {
+	res := tr.res
+	texts := make([]string, len(tr.out))
+	for i, o := range tr.out {
 		texts[i] = o.text
 	}
-	if nm.lede && len(texts) > 0 {
+	if tr.nm.lede && len(texts) > 0 {
 		res.Lede, res.Paragraphs = texts[0], texts[1:]
 	} else {
 		res.Paragraphs = texts
@@ -616,19 +647,19 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if res.Paragraphs == nil {
 		res.Paragraphs = []string{}
 	}
-
-	findings := append(summarizeCleanings(cleanings), check(src, texts, t.opts.From, t.opts.To, nm.para, t.opts.Glossary)...)
+	opts := tr.t.opts
+	findings := append(summarizeCleanings(tr.cleanings), check(src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)...)
 	quality := len(findings)
-	findings = append(summarizeCuts(cuts), findings...)
+	findings = append(summarizeCuts(tr.cuts), findings...)
 	res.Findings = findings
 	res.Warnings = Messages(findings)
 	if len(texts) == 0 {
 		return res, &QAError{Findings: findings}
 	}
-	if bad := unusable(src, texts, t.opts.To, findings); len(bad) > 0 {
+	if bad := unusable(src, texts, opts.To, findings); len(bad) > 0 {
 		return res, &QAError{Findings: bad, Unusable: true}
 	}
-	if t.opts.Strict && quality > 0 {
+	if opts.Strict && quality > 0 {
 		return res, &QAError{Findings: findings, Strict: true}
 	}
 	return res, nil
