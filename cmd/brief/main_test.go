@@ -52,6 +52,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(work, ".config"))
 			env.Setenv("OPENAI_API_KEY", "")
 			env.Setenv("TESTDATA", mustAbs(filepath.Join("..", "..", "testdata")))
+			env.Setenv("REPO", mustAbs(filepath.Join("..", "..")))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -82,6 +83,7 @@ type runOptions struct {
 	concurrency int
 	contextSize int
 	formats     []string
+	siteURL     string
 	promptsDir  string
 	glossary    string
 	strict      bool
@@ -112,7 +114,8 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", d.From, "source language")
 	fs.IntVarP(&o.concurrency, "concurrency", "j", d.Concurrency, "articles in flight at once")
 	fs.Var(newContextValue(&o.contextSize, d.ContextTokens), "context", "the model's context window in tokens, or auto to ask the server (a server that gives less wins); long articles are split to fit")
-	fs.StringSliceVar(&o.formats, "format", d.Formats, "briefing formats: md, html, json (comma-separated)")
+	fs.StringSliceVar(&o.formats, "format", d.Formats, "briefing formats: md, html, json, atom (comma-separated)")
+	fs.StringVar(&o.siteURL, "site-url", "", "the address the output folder is published at (https://...); briefing.atom then links absolutely")
 	fs.StringVar(&o.promptsDir, "prompts", "", "folder with edited prompt templates (write them with: brief prompts --write DIR)")
 	fs.StringVar(&o.glossary, "glossary", "", "TSV or CSV file of fixed translations: source term, target term")
 	fs.BoolVar(&o.strict, "strict", false, "treat translation warnings as failures")
@@ -153,10 +156,15 @@ func (o *runOptions) validate() error {
 	for i, f := range o.formats {
 		f = strings.ToLower(strings.TrimSpace(f))
 		o.formats[i] = f
-		if f != "md" && f != "html" && f != "json" {
-			return fmt.Errorf("--format %q: choose from md, html, json", f)
+		if f != "md" && f != "html" && f != "json" && f != "atom" {
+			return fmt.Errorf("--format %q: choose from md, html, json, atom", f)
 		}
 	}
+	site, err := siteURL(o.siteURL)
+	if err != nil {
+		return err
+	}
+	o.siteURL = site
 	if o.maxCost > 0 && o.priceIn == 0 && o.priceOut == 0 {
 		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
 	}
@@ -199,4 +207,27 @@ func (o *endpointOptions) readKeyFile() error {
 	}
 	o.apiKey = key
 	return nil
+}
+
+// siteURL checks --site-url: an absolute http(s) address without
+// credentials, query or fragment, returned ending in a slash so article
+// links resolve below it. "" stays "".
+func siteURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("--site-url %q is not an address: give it as https://news.example/briefing/", s)
+	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return "", fmt.Errorf("--site-url %q: give the full address where the output folder is published, starting with https://", s)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return "", fmt.Errorf("--site-url %q: give the address without user name, query or fragment", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
 }

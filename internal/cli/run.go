@@ -117,7 +117,7 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 	s := wiring.Settings{
 		Client: o.endpointOptions.clientConfig(logf),
 		Out:    o.out, From: o.from, Lang: o.lang, Concurrency: o.concurrency, ContextTokens: o.contextSize,
-		Formats: o.formats, Archive: o.archive, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
+		Formats: o.formats, Archive: o.archive, SiteURL: o.siteURL, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
 		Review: o.review || o.reviewModel != "", ReviewModel: o.reviewModel,
 		MaxSize: o.maxSize, Verbose: o.verbose, Period: period, Progress: rep,
 		Budget: pipeline.Budget{

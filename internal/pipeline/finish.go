@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ import (
 func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
 	var out Outcome
 	b := r.briefing()
+	if err := r.tagStories(b.Groups); err != nil {
+		out.Fatal = err
+	}
 	d, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
 	b.Digest, out.DigestErr = d.Text, digestErr
 	// The briefing's token line is what its content cost, digest included.
@@ -45,7 +49,9 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 		return out
 	}
-	out.Fatal = r.writeBriefing(b)
+	if err := r.writeBriefing(b); out.Fatal == nil {
+		out.Fatal = err
+	}
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 	out.Manifest.Files = r.keptFiles()
 	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
@@ -116,6 +122,9 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 	if slices.Contains(r.cfg.Formats, "json") {
 		files = append(files, outFile{"briefing.json", render.BriefingJSON(b)})
 	}
+	if slices.Contains(r.cfg.Formats, "atom") {
+		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, r.feed())})
+	}
 	for _, f := range files {
 		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {
 			return fmt.Errorf("cannot write output: %w", err)
@@ -125,6 +134,17 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		return r.archive(files, r.cfg.Now())
 	}
 	return nil
+}
+
+// feed is what briefing.atom needs besides the briefing: the site's
+// address, the folder it stands for and which article pages to link.
+func (r *runner) feed() render.Feed {
+	f := render.Feed{SiteURL: r.cfg.SiteURL, PageExt: ".md"}
+	f.Key, _ = filepath.Abs(r.cfg.OutDir)
+	if slices.Contains(r.cfg.Formats, "html") {
+		f.PageExt = ".html"
+	}
+	return f
 }
 
 // manifest records the run: every entry in input order, the digest, and

@@ -43,9 +43,12 @@ type Config struct {
 	// another answer.
 	Temperature float64
 	From, Lang  string
-	Formats     []string // "md", "html", "json"; md is always written
+	Formats     []string // "md", "html", "json", "atom"; md is always written
 	// Archive keeps a dated copy of the briefing (briefing-2026-W48.md).
 	Archive bool
+	// SiteURL is the address OUT is served at, for absolute links in
+	// briefing.atom; "" keeps them relative.
+	SiteURL string
 	Strict  bool
 	Verbose bool // progress lines also give requests, tokens and time
 

@@ -81,7 +81,8 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	if err != nil {
 		return r.fail(ctx, e, err)
 	}
-	if err := r.writeArticle(e, a, tr, sum); err != nil {
+	facts, err := r.writeArticle(e, a, tr, sum)
+	if err != nil {
 		return err
 	}
 	fromCache := trCached && sumCached
@@ -91,6 +92,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		e.Status = manifest.StatusCached
 	}
 	res.story = newStory(a, e, tr, sum, fromCache)
+	res.story.Tags, res.story.LastMod = facts.Tags, facts.LastMod
 	return nil
 }
 
@@ -216,9 +218,10 @@ func (r *runner) fail(ctx context.Context, e *manifest.Entry, err error) error {
 }
 
 // writeArticle writes the article's Markdown file (and HTML, when asked
-// for); a write error dooms the run, since every other article would fail
-// the same way.
-func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate.Result, cs cachedSummary) error {
+// for) and returns what the page carries over from an earlier run's (tags,
+// lastmod); a write error dooms the run, since every other article would
+// fail the same way.
+func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate.Result, cs cachedSummary) (render.PageFacts, error) {
 	cfg := r.cfg
 	sum := cs.Result.Summary
 	page := render.ArticlePage{
@@ -229,6 +232,8 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	}
 	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
+	old, found := readPage(r.out, e.Output)
+	carryOver(&page, old, found)
 	files := []outFile{{e.Output, render.ArticleMarkdown(page)}}
 	if slices.Contains(cfg.Formats, "html") {
 		files = append(files, outFile{"articles/" + a.ID + ".html", render.ArticleHTML(page)})
@@ -236,10 +241,10 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	for _, f := range files {
 		if err := atomicfile.WriteIfChangedIn(r.out, f.name, f.data, 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
-			return fmt.Errorf("cannot write output: %w", err)
+			return render.PageFacts{}, fmt.Errorf("cannot write output: %w", err)
 		}
 	}
-	return nil
+	return render.PageFacts{SourceSHA256: page.SHA256, Generated: page.Generated, LastMod: page.LastMod, Tags: page.Tags}, nil
 }
 
 // outFile is one file of an article's output, named relative to OutDir.

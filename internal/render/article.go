@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -9,31 +10,59 @@ import (
 
 // frontMatter is the YAML header of an article page. Field names are a
 // stable interface for tools that index the pages (static site generators,
-// scripts); add fields, do not rename them.
+// scripts); add fields, do not rename them. title, date, lastmod, summary
+// and tags are the names Hugo and Jekyll read themselves.
 type frontMatter struct {
-	Title        string    `yaml:"title"`
-	Date         string    `yaml:"date,omitempty"`
-	Source       string    `yaml:"source"`
-	Agency       string    `yaml:"agency,omitempty"`
-	SourceSHA256 string    `yaml:"source_sha256"`
-	Model        string    `yaml:"model"`
-	Lang         string    `yaml:"lang"`
-	Generated    time.Time `yaml:"generated,omitempty"`
-	Warnings     []string  `yaml:"warnings,omitempty"`
+	Title string `yaml:"title"`
+	// Date is a full date (YYYY-MM-DD), the first of the month when the
+	// header names only a month: static site generators take nothing less
+	// and would otherwise date the page 0001-01-01. DatePrecision says
+	// which part is real: "month" or "day".
+	Date          string    `yaml:"date,omitempty"`
+	DatePrecision string    `yaml:"date_precision,omitempty"`
+	LastMod       time.Time `yaml:"lastmod,omitempty"`
+	Summary       string    `yaml:"summary,omitempty"`
+	Tags          []string  `yaml:"tags,omitempty"`
+	Source        string    `yaml:"source"`
+	Agency        string    `yaml:"agency,omitempty"`
+	SourceSHA256  string    `yaml:"source_sha256"`
+	Model         string    `yaml:"model"`
+	Lang          string    `yaml:"lang"`
+	Generated     time.Time `yaml:"generated,omitempty"`
+	Warnings      []string  `yaml:"warnings,omitempty"`
 }
 
-// ArticleMarkdown is OUT/articles/<slug>.md: YAML front matter (title, date,
-// source, agency, source_sha256, model, lang, generated as RFC 3339 UTC,
-// warnings), the headline, summary, key points, a visible QA note when
-// there are warnings, the translation and the agency credit.
+// FullDate turns a header date ("YYYY-MM" or "YYYY-MM-DD") into a full
+// date and the precision it really has: "2019-01" is ("2019-01-01",
+// "month"). Anything else gives ("", "").
+func FullDate(date string) (full, precision string) {
+	if t, err := time.Parse("2006-01-02", date); err == nil {
+		return t.Format("2006-01-02"), "day"
+	}
+	if t, err := time.Parse("2006-01", date); err == nil {
+		return t.Format("2006-01-02"), "month"
+	}
+	return "", ""
+}
+
+// ArticleMarkdown is OUT/articles/<slug>.md: YAML front matter (title,
+// date as YYYY-MM-DD with date_precision, lastmod when the page was
+// rewritten with new text, summary, tags, source, agency, source_sha256,
+// model, lang, generated as RFC 3339 UTC, warnings), the headline, summary,
+// key points, a visible QA note when there are warnings, the translation
+// and the agency credit.
 func ArticleMarkdown(p ArticlePage) []byte {
 	var out bytes.Buffer
-	out.WriteString("---\n")
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
+	writeFrontMatter(&out, pageFrontMatter(p))
+	out.Write(articleBody(p, p.ReviewInMarkdown))
+	return out.Bytes()
+}
+
+func pageFrontMatter(p ArticlePage) frontMatter {
 	fm := frontMatter{
 		Title:        oneLine(p.Headline),
-		Date:         p.Date,
+		Summary:      oneLine(p.Summary),
+		Tags:         p.Tags,
 		Source:       p.Source,
 		Agency:       p.Agency,
 		SourceSHA256: p.SHA256,
@@ -41,17 +70,88 @@ func ArticleMarkdown(p ArticlePage) []byte {
 		Lang:         p.Lang,
 		Warnings:     p.Warnings,
 	}
+	fm.Date, fm.DatePrecision = FullDate(p.Date)
 	if !p.Generated.IsZero() {
 		fm.Generated = p.Generated.UTC().Truncate(time.Second)
 	}
+	if !p.LastMod.IsZero() {
+		fm.LastMod = p.LastMod.UTC().Truncate(time.Second)
+	}
+	return fm
+}
+
+func writeFrontMatter(out *bytes.Buffer, fm frontMatter) {
+	out.WriteString("---\n")
+	enc := yaml.NewEncoder(out)
+	enc.SetIndent(2)
 	if err := enc.Encode(fm); err != nil {
 		// Only unencodable Go types fail, and frontMatter has none.
 		panic("render: front matter: " + err.Error())
 	}
 	enc.Close()
 	out.WriteString("---\n\n")
-	out.Write(articleBody(p, p.ReviewInMarkdown))
-	return out.Bytes()
+}
+
+// PageFacts are what a run carries over from the page an earlier run
+// wrote for the same article: the source it translated and when its text
+// was made (to tell whether the page gets new text), when it was last
+// rewritten, and its tags.
+type PageFacts struct {
+	SourceSHA256 string
+	Generated    time.Time
+	LastMod      time.Time
+	Tags         []string
+}
+
+// splitPage cuts an article page into its front matter and its body.
+func splitPage(page []byte) (frontMatter, []byte, bool) {
+	var fm frontMatter
+	rest, ok := bytes.CutPrefix(page, []byte("---\n"))
+	if !ok {
+		return fm, nil, false
+	}
+	head, body, ok := bytes.Cut(rest, []byte("\n---\n\n"))
+	if !ok || yaml.Unmarshal(head, &fm) != nil {
+		return fm, nil, false
+	}
+	return fm, body, true
+}
+
+// ReadPageFacts reads the facts of a page ArticleMarkdown wrote; ok is
+// false for anything else.
+func ReadPageFacts(page []byte) (PageFacts, bool) {
+	fm, _, ok := splitPage(page)
+	if !ok {
+		return PageFacts{}, false
+	}
+	return PageFacts{SourceSHA256: fm.SourceSHA256, Generated: fm.Generated, LastMod: fm.LastMod, Tags: fm.Tags}, true
+}
+
+// RetagPage is page with its front matter's tags replaced, the rest as it
+// was; ok is false when page is not one ArticleMarkdown wrote.
+func RetagPage(page []byte, tags []string) ([]byte, bool) {
+	fm, body, ok := splitPage(page)
+	if !ok {
+		return nil, false
+	}
+	fm.Tags = tags
+	var out bytes.Buffer
+	writeFrontMatter(&out, fm)
+	out.Write(body)
+	return out.Bytes(), true
+}
+
+// TagsOf are the tags of a story in a group: the group title's parts
+// ("Kim Jong-un · North Korea" -> Kim Jong-un, North Korea); none for a
+// story on its own.
+func TagsOf(groupTitle string) []string {
+	var tags []string
+	for _, t := range strings.Split(groupTitle, "·") {
+		if t = oneLine(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }
 
 // articleBody is the Markdown an article page shows, without front matter;

@@ -46,10 +46,15 @@ type JSONStory struct {
 	ID              string        `json:"id"`
 	Headline        string        `json:"headline"`
 	Date            string        `json:"date"`
+	DateFull        string        `json:"date_full"`
+	DatePrecision   string        `json:"date_precision"`
+	Generated       string        `json:"generated"`
+	LastMod         string        `json:"lastmod"`
 	Agency          string        `json:"agency"`
 	Summary         string        `json:"summary"`
 	Link            string        `json:"link"`
 	Source          string        `json:"source"`
+	Tags            []string      `json:"tags"`
 	Warnings        []string      `json:"warnings"`
 	Corrected       bool          `json:"corrected"`
 	Updated         bool          `json:"updated"`
@@ -117,10 +122,13 @@ func BriefingJSON(b Briefing) []byte {
 		for _, s := range g.Stories {
 			js := JSONStory{
 				ID: s.ID, Headline: s.Headline, Date: s.Date, Agency: s.Agency,
+				Generated: rfc3339(s.Generated), LastMod: rfc3339(s.LastMod),
 				Summary: s.Summary, Link: rawLink(s.Link, s.ID), Source: s.Source,
+				Tags:     append([]string{}, s.Tags...),
 				Warnings: append([]string{}, s.Warnings...), Corrected: s.Corrected,
 				Updated: s.Updated, EarlierVersions: []JSONVersion{},
 			}
+			js.DateFull, js.DatePrecision = FullDate(s.Date)
 			for _, v := range s.EarlierVersions {
 				js.EarlierVersions = append(js.EarlierVersions, JSONVersion{
 					ID: v.ID, Headline: v.Headline, Date: v.Date, Link: rawLink(v.Link, v.ID),
@@ -140,6 +148,14 @@ func BriefingJSON(b Briefing) []byte {
 		panic("render: briefing json: " + err.Error())
 	}
 	return append(data, '\n')
+}
+
+// rfc3339 is t as RFC 3339 UTC to the second, "" for the zero time.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
 }
 
 func rawLink(link, id string) string {

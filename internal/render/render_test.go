@@ -37,13 +37,15 @@ func TestFrontMatterParsesBack(t *testing.T) {
 	p := sampleArticle()
 	fm, body := frontMatterOf(t, ArticleMarkdown(p))
 	want := map[string]any{
-		"title":         `Kim: "Vi vil mødes"`,
-		"date":          "2019-02",
-		"source":        "in/kontor: 2019.txt",
-		"agency":        "ritzau/Reuters",
-		"source_sha256": p.SHA256,
-		"model":         "llama3.1:8b",
-		"lang":          "en",
+		"title":          `Kim: "Vi vil mødes"`,
+		"date":           "2019-02-01",
+		"date_precision": "month",
+		"summary":        p.Summary,
+		"source":         "in/kontor: 2019.txt",
+		"agency":         "ritzau/Reuters",
+		"source_sha256":  p.SHA256,
+		"model":          "llama3.1:8b",
+		"lang":           "en",
 	}
 	for k, v := range want {
 		if fm[k] != v {

@@ -26,6 +26,11 @@ type ArticlePage struct {
 	Lede       string   // translated lede, or ""
 	Paragraphs []string // translated body
 	Warnings   []string // QA findings, shown as a visible note
+	// LastMod is when the page was rewritten with new text; zero for a
+	// page written once.
+	LastMod time.Time
+	// Tags are the names of the story's group, for static site generators.
+	Tags []string
 
 	// The review: the source beside the translation.
 

@@ -27,6 +27,12 @@ type Story struct {
 	Usage tokens.Usage
 	// Generated is when the story's summary was made.
 	Generated time.Time
+	// Tags are the names of the story's group, as its page's front matter
+	// carries them (set once the run has grouped the stories).
+	Tags []string
+	// LastMod is when the story's page was last rewritten with new text;
+	// zero for a page written once.
+	LastMod time.Time
 
 	// Fingerprint of the SOURCE text (lede first, then the body paragraphs),
 	// from briefing.Fingerprint. The pipeline fills it; briefing.Organize

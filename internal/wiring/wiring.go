@@ -44,6 +44,7 @@ type Settings struct {
 	ContextTokens int
 	Formats       []string
 	Archive       bool   // keep a dated copy of the briefing
+	SiteURL       string // where OUT is served, for absolute feed links; "" = relative
 	PromptsDir    string // "" = the embedded prompts
 	GlossaryPath  string // "" = no glossary
 	Strict        bool
@@ -175,7 +176,7 @@ func New(s Settings) (*Run, error) {
 	cfg := pipeline.Config{
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
-		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
+		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: pool.Stats,
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
