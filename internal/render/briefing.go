@@ -134,7 +134,7 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	l := layoutOf(b)
 	ids := newAnchors()
 	head := &mdDoc{ids: ids}
-	body := &mdDoc{ids: ids}
+	w := &sections{body: &mdDoc{ids: ids}, ext: ext}
 
 	head.heading(1, heading(briefingTitle(b)))
 	head.para(countsLine(l.counts))
@@ -148,29 +148,57 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	// anchors must be handed out in document order, so its own heading
 	// takes its id now and the sections are written to body first.
 	ids.next("Contents")
-	var toc []string
-
 	if len(l.flagged) > 0 {
-		id := body.heading(2, "Check these first")
-		toc = append(toc, tocItem("Check these first", id, plural(len(l.flagged), "story", "stories")))
-		checkFirst(body, l.flagged, ext)
+		w.section("Check these first", plural(len(l.flagged), "story", "stories"))
+		checkFirst(w.body, l.flagged, ext)
 	}
+	w.digest(b, l)
+	w.groups(l)
+	w.problems(l)
+	w.section("Run facts", "")
+	runFacts(w.body, b.Run)
 
-	id := body.heading(2, "Digest")
-	toc = append(toc, tocItem("Digest", id, ""))
+	head.para("## Contents")
+	for _, t := range w.toc {
+		head.line(t)
+	}
+	head.end()
+	return append([]byte(head.b.String()), w.body.bytes()...)
+}
+
+// sections writes the briefing's sections and keeps their contents list.
+type sections struct {
+	body *mdDoc
+	ext  string // of the article links: ".md" or ".html"
+	toc  []string
+}
+
+// section starts a section with its heading and lists it in the contents,
+// with note beside it.
+func (w *sections) section(title, note string) {
+	id := w.body.heading(2, title)
+	w.toc = append(w.toc, tocItem(title, id, note))
+}
+
+func (w *sections) digest(b Briefing, l layout) {
+	w.section("Digest", "")
 	switch {
 	case strings.TrimSpace(b.Digest) != "":
 		for _, p := range paragraphs(b.Digest) {
-			body.para(p)
+			w.body.para(p)
 		}
 	case strings.TrimSpace(b.DigestNote) != "":
-		body.para("*" + inline(b.DigestNote) + "*")
+		w.body.para("*" + inline(b.DigestNote) + "*")
 	case l.counts.Stories == 0:
-		body.para("*There are no stories to digest.*")
+		w.body.para("*There are no stories to digest.*")
 	default:
-		body.para("*The opening digest could not be written.*")
+		w.body.para("*The opening digest could not be written.*")
 	}
+}
 
+// groups writes a section per group of related stories, then the stories
+// that stand alone ("Other stories", or "Stories" when nothing is grouped).
+func (w *sections) groups(l layout) {
 	var singles []story.Story
 	multi := 0
 	for _, g := range l.groups {
@@ -187,53 +215,42 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 		if title == "" {
 			title = heading(g.Stories[0].Headline)
 		}
-		id := body.heading(2, title)
-		toc = append(toc, tocItem(title, id, plural(len(g.Stories), "story", "stories")))
+		w.section(title, plural(len(g.Stories), "story", "stories"))
 		for _, s := range g.Stories {
-			storyBlock(body, s, ext)
+			storyBlock(w.body, s, w.ext)
 		}
 	}
-	if len(singles) > 0 || multi == 0 {
-		title := "Other stories"
-		if multi == 0 {
-			title = "Stories"
-		}
-		id := body.heading(2, title)
-		toc = append(toc, tocItem(title, id, plural(len(singles), "story", "stories")))
-		if len(singles) == 0 {
-			body.para("*No article became a story in this run.*")
-		}
-		for _, s := range singles {
-			storyBlock(body, s, ext)
-		}
+	if len(singles) == 0 && multi > 0 {
+		return
 	}
+	title := "Other stories"
+	if multi == 0 {
+		title = "Stories"
+	}
+	w.section(title, plural(len(singles), "story", "stories"))
+	if len(singles) == 0 {
+		w.body.para("*No article became a story in this run.*")
+	}
+	for _, s := range singles {
+		storyBlock(w.body, s, w.ext)
+	}
+}
 
-	id = body.heading(2, "Failed and skipped")
-	toc = append(toc, tocItem("Failed and skipped", id, plural(len(l.problems), "input", "inputs")))
+func (w *sections) problems(l layout) {
+	w.section("Failed and skipped", plural(len(l.problems), "input", "inputs"))
 	if len(l.problems) == 0 {
-		body.para("Every input became a story.")
+		w.body.para("Every input became a story.")
 	}
 	for _, p := range l.problems {
 		reason := inline(p.Reason)
 		if reason == "" {
 			reason = "no reason was recorded"
 		}
-		body.line("- **" + statusLabel(p.Status) + ":** " + inline(p.Source) + " — " + reason)
+		w.body.line("- **" + statusLabel(p.Status) + ":** " + inline(p.Source) + " — " + reason)
 	}
 	if len(l.problems) > 0 {
-		body.end()
+		w.body.end()
 	}
-
-	id = body.heading(2, "Run facts")
-	toc = append(toc, tocItem("Run facts", id, ""))
-	runFacts(body, b.Run)
-
-	head.para("## Contents")
-	for _, t := range toc {
-		head.line(t)
-	}
-	head.end()
-	return append([]byte(head.b.String()), body.bytes()...)
 }
 
 func tocItem(text, id, note string) string {
