@@ -77,9 +77,26 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 	if len(blocks) == 0 {
 		return skip(ReasonEmpty)
 	}
+	blocks = a.takeAgency(blocks)
+	blocks, hasHeader := a.takeHeader(blocks)
+	a.takeParagraphs(blocks)
+	if len(a.Paragraphs) == 0 {
+		switch {
+		case hasHeader:
+			return skip(ReasonNoBody)
+		case len(a.Agencies) > 0:
+			return skip(ReasonOnlyAgency)
+		default:
+			return skip(ReasonEmpty)
+		}
+	}
+	return a, nil
+}
 
-	// The agency credit is the last non-empty line, wherever it sits: after a
-	// blank line as the format says, or glued under the last paragraph.
+// takeAgency takes the agency credit off the blocks: the last non-empty
+// line, wherever it sits (after a blank line as the format says, or glued
+// under the last paragraph).
+func (a *Article) takeAgency(blocks []block) []block {
 	last := &blocks[len(blocks)-1]
 	if ag, ok := agencyLine(last.lines[len(last.lines)-1]); ok {
 		a.Agencies = ag
@@ -88,24 +105,34 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 			blocks = blocks[:len(blocks)-1]
 		}
 	}
+	return blocks
+}
 
-	hasHeader := false
-	if len(blocks) > 0 {
-		if m := headerRE.FindStringSubmatch(blocks[0].lines[0]); m != nil {
-			hasHeader = true
-			date, warn := headerDate(m[1], m[2], m[3])
-			a.Date = date
-			if warn != "" {
-				a.Warnings = append(a.Warnings, warn)
-			}
-			// A hard-wrapped lede continues on the following lines of the
-			// header block.
-			rest := append([]string{m[4]}, blocks[0].lines[1:]...)
-			a.Lede = joinLines(rest)
-			blocks = blocks[1:]
-		}
+// takeHeader takes the date header and the lede off the blocks, when the
+// first block starts with one.
+func (a *Article) takeHeader(blocks []block) ([]block, bool) {
+	if len(blocks) == 0 {
+		return blocks, false
 	}
+	m := headerRE.FindStringSubmatch(blocks[0].lines[0])
+	if m == nil {
+		return blocks, false
+	}
+	date, warn := headerDate(m[1], m[2], m[3])
+	a.Date = date
+	if warn != "" {
+		a.Warnings = append(a.Warnings, warn)
+	}
+	// A hard-wrapped lede continues on the following lines of the header
+	// block.
+	rest := append([]string{m[4]}, blocks[0].lines[1:]...)
+	a.Lede = joinLines(rest)
+	return blocks[1:], true
+}
 
+// takeParagraphs makes the remaining blocks the body paragraphs, warning
+// once when they look like several articles pasted together.
+func (a *Article) takeParagraphs(blocks []block) {
 	var extraHeaders []int
 	for _, b := range blocks {
 		p := joinLines(b.lines)
@@ -122,7 +149,6 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 		}
 		a.Paragraphs = append(a.Paragraphs, p)
 	}
-	// One warning however many articles were pasted together.
 	switch n := len(extraHeaders); {
 	case n == 1:
 		a.Warnings = append(a.Warnings, fmt.Sprintf(
@@ -131,18 +157,6 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 		a.Warnings = append(a.Warnings, fmt.Sprintf(
 			"%d lines (the first is line %d) look like the start of another article (a \"date\" header); put each article in its own file", n, extraHeaders[0]))
 	}
-
-	if len(a.Paragraphs) == 0 {
-		switch {
-		case hasHeader:
-			return skip(ReasonNoBody)
-		case len(a.Agencies) > 0:
-			return skip(ReasonOnlyAgency)
-		default:
-			return skip(ReasonEmpty)
-		}
-	}
-	return a, nil
 }
 
 // headerRE matches the wire header ` date YYYY-MM <lede>`, tolerating a
