@@ -236,58 +236,11 @@ var topics = []topic{
 // then body paragraphs (some of them quotes), then the agency line.
 func (g *gen) article(i int) string {
 	tp := topics[g.r.IntN(len(topics))]
-	person := g.pick(firstNames) + " " + g.pick(lastNames)
-	town := g.pick(towns)
-	country := g.pick(countries)
-	var fill func(s string) string
-	fill = func(s string) string {
-		var b strings.Builder
-		for k := 0; k < len(s); k++ {
-			switch {
-			case s[k] == '[':
-				end := strings.IndexByte(s[k:], ']')
-				choices := strings.Split(s[k+1:k+end], "|")
-				b.WriteString(fill(choices[g.r.IntN(len(choices))]))
-				k += end
-				continue
-			case s[k] != '{' || k+2 >= len(s) || s[k+2] != '}':
-				b.WriteByte(s[k])
-				continue
-			}
-			switch s[k+1] {
-			case 'P':
-				b.WriteString(person)
-			case 'Q':
-				b.WriteString(g.pick(firstNames) + " " + g.pick(lastNames))
-			case 'T':
-				b.WriteString(town)
-			case 'U':
-				b.WriteString(g.pick(towns))
-			case 'L':
-				b.WriteString(country)
-			case 'O':
-				b.WriteString(g.pick(orgs))
-			case 'S':
-				b.WriteString(g.pick(things))
-			case 'D':
-				b.WriteString(g.pick(weekdays))
-			case 'M':
-				b.WriteString(g.pick(months))
-			case 'N':
-				fmt.Fprint(&b, 2+g.r.IntN(400))
-			case 'K':
-				fmt.Fprint(&b, 5+g.r.IntN(900))
-			case 'C':
-				fmt.Fprintf(&b, "%d,%d", g.r.IntN(12), g.r.IntN(10))
-			}
-			k += 2
-		}
-		return b.String()
-	}
+	st := &draft{g: g, person: g.pick(firstNames) + " " + g.pick(lastNames), town: g.pick(towns), country: g.pick(countries)}
 
 	date := fmt.Sprintf("%d-%02d", 2023+g.r.IntN(3), 1+g.r.IntN(12))
 	var b strings.Builder
-	fmt.Fprintf(&b, " date %s %s\n", date, fill(g.pick(tp.ledes)))
+	fmt.Fprintf(&b, " date %s %s\n", date, st.fill(g.pick(tp.ledes)))
 
 	// Body sentences in a shuffled order, so paragraphs differ between
 	// stories of the same topic.
@@ -301,17 +254,17 @@ func (g *gen) article(i int) string {
 			// The time of day, from the article's number, keeps every
 			// article distinct even where the random choices coincide.
 			fmt.Fprintf(&b, "%s, der er %s, %s klokken %02d.%02d.\n",
-				fill("[Det oplyser|Det siger|Det fortæller|Det skriver] {P}"), tp.role,
-				fill("[i en meddelelse|til Ritzau|på et pressemøde|i en pressemeddelelse] {D}"), i%24, (i/24)%60)
+				st.fill("[Det oplyser|Det siger|Det fortæller|Det skriver] {P}"), tp.role,
+				st.fill("[i en meddelelse|til Ritzau|på et pressemøde|i en pressemeddelelse] {D}"), i%24, (i/24)%60)
 		case p%3 == 2:
-			fmt.Fprintf(&b, "- %s, siger %s.\n", fill(g.pick(tp.quotes)), person)
+			fmt.Fprintf(&b, "- %s, siger %s.\n", st.fill(g.pick(tp.quotes)), st.person)
 		default:
 			sentences := 1 + g.r.IntN(3)
 			for s := 0; s < sentences; s++ {
 				if s > 0 {
 					b.WriteString(" ")
 				}
-				b.WriteString(fill(tp.body[order[next%len(order)]]))
+				b.WriteString(st.fill(tp.body[order[next%len(order)]]))
 				next++
 			}
 			b.WriteString("\n")
@@ -324,4 +277,66 @@ func (g *gen) article(i int) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// draft is what stays the same throughout one article: its main person,
+// town and country.
+type draft struct {
+	g                     *gen
+	person, town, country string
+}
+
+// fill expands a template: [a|b] picks one choice (templates nest), {X} a
+// placeholder (see placeholder).
+func (st *draft) fill(s string) string {
+	var b strings.Builder
+	for k := 0; k < len(s); k++ {
+		switch {
+		case s[k] == '[':
+			end := strings.IndexByte(s[k:], ']')
+			choices := strings.Split(s[k+1:k+end], "|")
+			b.WriteString(st.fill(choices[st.g.r.IntN(len(choices))]))
+			k += end
+			continue
+		case s[k] != '{' || k+2 >= len(s) || s[k+2] != '}':
+			b.WriteByte(s[k])
+			continue
+		}
+		st.placeholder(&b, s[k+1])
+		k += 2
+	}
+	return b.String()
+}
+
+// placeholder writes {c}: the story's Person, Town and Land, or a fresh
+// other person (Q), town (U), Organisation, thing (S), Day, Month, Number,
+// (K) amount or deCimal.
+func (st *draft) placeholder(b *strings.Builder, c byte) {
+	g := st.g
+	switch c {
+	case 'P':
+		b.WriteString(st.person)
+	case 'Q':
+		b.WriteString(g.pick(firstNames) + " " + g.pick(lastNames))
+	case 'T':
+		b.WriteString(st.town)
+	case 'U':
+		b.WriteString(g.pick(towns))
+	case 'L':
+		b.WriteString(st.country)
+	case 'O':
+		b.WriteString(g.pick(orgs))
+	case 'S':
+		b.WriteString(g.pick(things))
+	case 'D':
+		b.WriteString(g.pick(weekdays))
+	case 'M':
+		b.WriteString(g.pick(months))
+	case 'N':
+		fmt.Fprint(b, 2+g.r.IntN(400))
+	case 'K':
+		fmt.Fprint(b, 5+g.r.IntN(900))
+	case 'C':
+		fmt.Fprintf(b, "%d,%d", g.r.IntN(12), g.r.IntN(10))
+	}
 }
