@@ -75,21 +75,23 @@ func ints(s string) []int {
 	return out
 }
 
-func run(ctx context.Context, o options) error {
-	work := o.work
+// newSuite makes the scratch folder and builds brief unless -brief names
+// a binary; cleanup removes a scratch folder it made.
+func newSuite(ctx context.Context, o *options) (*bench.Suite, func(), error) {
+	work, cleanup := o.work, func() {}
 	if work == "" {
 		dir, err := os.MkdirTemp("", "brief-bench-")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer os.RemoveAll(dir)
-		work = dir
+		work, cleanup = dir, func() { os.RemoveAll(dir) }
 	}
 	bin := o.bin
 	if bin == "" {
 		var err error
 		if bin, err = bench.Build(ctx, work); err != nil {
-			return err
+			cleanup()
+			return nil, nil, err
 		}
 	}
 	if len(o.jobs) == 0 {
@@ -97,21 +99,26 @@ func run(ctx context.Context, o options) error {
 	}
 	s := &bench.Suite{Bin: bin, Work: work, Latency: o.latency, TokenLatency: o.tokLat, Slots: o.slots, Jobs: o.jobs[0], Seed: o.seed,
 		Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, "brief-bench: "+f+"\n", a...) }}
+	return s, cleanup, nil
+}
+
+// run measures the figures -only names (all by default) and prints them
+// as BENCHMARKS.md's tables. It is long on purpose: one short block per figure,
+// in the report's order, reads better than a function per figure.
+func run(ctx context.Context, o options) error {
+	s, cleanup, err := newSuite(ctx, &o)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	want := func(name string) bool {
 		return o.only == "" || strings.Contains(","+o.only+",", ","+name+",")
 	}
 	var rep bench.Report
 	rep.Setup = s
 	if want("wall") {
-		for _, j := range o.jobs {
-			for _, n := range o.sizes {
-				r, err := s.Wall(ctx, n, j)
-				if err != nil {
-					return err
-				}
-				rep.Wall = append(rep.Wall, r)
-				fmt.Fprintln(os.Stderr, "  ", bench.DescribeWall(r))
-			}
+		if rep.Wall, err = wallFigures(ctx, s, o); err != nil {
+			return err
 		}
 	}
 	if want("cpu") {
@@ -173,4 +180,20 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Print(rep.Markdown())
 	return nil
+}
+
+// wallFigures measures the wall time for each -j and article count.
+func wallFigures(ctx context.Context, s *bench.Suite, o options) ([]bench.WallResult, error) {
+	var out []bench.WallResult
+	for _, j := range o.jobs {
+		for _, n := range o.sizes {
+			r, err := s.Wall(ctx, n, j)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, r)
+			fmt.Fprintln(os.Stderr, "  ", bench.DescribeWall(r))
+		}
+	}
+	return out, nil
 }
