@@ -59,6 +59,7 @@ func TestScripts(t *testing.T) {
 			"fake":        cmdFake,
 			"server":      cmdServer,
 			"batchengine": cmdBatchEngine,
+			"batchapi":    cmdBatchAPI,
 			"links":       cmdLinks,
 			"notemp":      cmdNoTemp,
 			"lockdir":     cmdLockDir,

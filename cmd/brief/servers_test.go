@@ -110,3 +110,41 @@ func cmdBatchEngine(ts *testscript.TestScript, neg bool, args []string) {
 	defer out.Close()
 	ts.Check(llmtest.AnswerBatch(in, out, h))
 }
+
+// cmdBatchAPI steers the fake endpoint's Batch API:
+//
+//	batchapi set [perpoll=N] [expireafter=N]   how batches created from now on run
+//	batchapi count N                           assert N batches were created
+func cmdBatchAPI(ts *testscript.TestScript, neg bool, args []string) {
+	f := ts.Value(fakeKey{}).(*fake)
+	if len(args) == 0 {
+		ts.Fatalf("usage: batchapi set|count ...")
+	}
+	switch args[0] {
+	case "set":
+		var b llmtest.BatchAPI
+		for _, a := range args[1:] {
+			k, v, _ := strings.Cut(a, "=")
+			n, err := strconv.Atoi(v)
+			ts.Check(err)
+			switch k {
+			case "perpoll":
+				b.PerPoll = n
+			case "expireafter":
+				b.ExpireAfter = n
+			default:
+				ts.Fatalf("batchapi set: unknown setting %q", a)
+			}
+		}
+		f.srv.SetBatchAPI(b)
+	case "count":
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		got := len(f.srv.Batches())
+		if (got == n) == neg {
+			ts.Fatalf("%d batches created, want %d", got, n)
+		}
+	default:
+		ts.Fatalf("batchapi: unknown command %q", args[0])
+	}
+}

@@ -158,11 +158,19 @@ func Store(c *cache.Cache, key string, a Answer) error {
 var _ llm.Windowed = (*Replay)(nil)
 
 // ContextWindow is Next's window when it knows one (it may ask the
-// server); when collecting, 0, so requests are planned for the window the
-// run was given (--context): a batch file cannot ask a server.
+// server). When collecting, or when no server answers, it is 0, so requests
+// are planned for the window the run was given (--context), as brief batch
+// export planned them: a run over imported answers needs no server, and
+// one that does need it fails at its first real request with that
+// request's error.
 func (r *Replay) ContextWindow(ctx context.Context) (int, error) {
-	if w, ok := r.Next.(llm.Windowed); ok {
-		return w.ContextWindow(ctx)
+	w, ok := r.Next.(llm.Windowed)
+	if !ok {
+		return 0, nil
 	}
-	return 0, nil
+	n, err := w.ContextWindow(ctx)
+	if err != nil && ctx.Err() == nil {
+		return 0, nil
+	}
+	return n, err
 }

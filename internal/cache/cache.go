@@ -23,6 +23,7 @@ import (
 type Cache struct {
 	dir       string
 	writeOnly bool
+	readOnly  bool
 }
 
 // WriteOnly returns a cache that stores results but finds none: --force
@@ -32,6 +33,16 @@ func (c *Cache) WriteOnly() *Cache {
 		return nil
 	}
 	return &Cache{dir: c.dir, writeOnly: true}
+}
+
+// ReadOnly returns a cache that finds entries but stores none (a batch
+// collecting requests reads the answers there, and leaves the results to
+// the run that reports them).
+func (c *Cache) ReadOnly() *Cache {
+	if c == nil {
+		return nil
+	}
+	return &Cache{dir: c.dir, readOnly: true}
 }
 
 // Open returns the cache in dir, creating it.
@@ -88,7 +99,7 @@ func (c *Cache) Get(key string, v any) bool {
 
 // Put stores v under key.
 func (c *Cache) Put(key string, v any) error {
-	if c == nil {
+	if c == nil || c.readOnly {
 		return nil
 	}
 	data, err := json.Marshal(v)

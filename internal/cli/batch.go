@@ -115,6 +115,9 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, path
 // for). When none is missing, the run itself, in a scratch folder,
 // collects the summaries, and when those are all there, the digest.
 func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Input) (string, []batch.Line) {
+	// The steps' results are left to the run that reports them: this one
+	// reads the cache and stores nothing.
+	run.Config.Cache = run.Config.Cache.ReadOnly()
 	cfg := run.Config
 	run.Replay.Placeholder = true
 	for _, in := range inputs {

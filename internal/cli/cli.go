@@ -23,6 +23,7 @@ const (
 	ExitOK          = 0   // every article ok (or cached)
 	ExitFatal       = 1   // nothing useful could be done: bad config, endpoint down, auth
 	ExitPartial     = 2   // some articles failed or were left; the briefing was written
+	ExitPending     = 3   // --batch --no-wait: a batch is still running; run again later
 	ExitInterrupted = 130 // Ctrl-C / SIGTERM; what finished was written
 )
 

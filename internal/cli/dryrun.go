@@ -34,6 +34,7 @@ type dryPlan struct {
 		PromptTokens int      `json:"prompt_tokens"`
 		OutputTokens int      `json:"output_tokens"`
 		CostUSD      *float64 `json:"cost_usd,omitempty"` // with --price-in/--price-out
+		Batch        bool     `json:"batch,omitempty"`    // CostUSD is at the batch price (--batch)
 	} `json:"totals"`
 	Estimated bool `json:"estimated"` // always true: nothing was sent
 	// Context is the window the parts were planned for: --context, or
@@ -51,6 +52,11 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 	}
 	if o.priceIn > 0 || o.priceOut > 0 {
 		cost := float64(plan.Totals.PromptTokens)*o.priceIn/1e6 + float64(plan.Totals.OutputTokens)*o.priceOut/1e6
+		if o.batch {
+			// Batches are billed at the batch price (half, at OpenAI).
+			cost *= o.batchDiscount
+			plan.Totals.Batch = true
+		}
 		plan.Totals.CostUSD = &cost
 	}
 	if o.asJSON {
@@ -148,6 +154,9 @@ func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 	fmt.Fprintf(io.Out, "\n%d articles (%d cached) · %d requests · about %d prompt + %d output tokens (estimates)", t.Articles, t.Cached, t.Requests, t.PromptTokens, t.OutputTokens)
 	if t.CostUSD != nil {
 		fmt.Fprintf(io.Out, " · about $%.4f", *t.CostUSD)
+		if t.Batch {
+			fmt.Fprint(io.Out, " at the batch price")
+		}
 	}
 	fmt.Fprintln(io.Out)
 	fmt.Fprintf(io.Out, "planned for a context window of %s\n", plan.Context)

@@ -77,33 +77,39 @@ func (o *endpointOptions) validate() error {
 // runOptions are `brief run`'s own flags.
 type runOptions struct {
 	endpointOptions
-	out         string
-	lang        string
-	from        string
-	concurrency int
-	contextSize int
-	formats     []string
-	siteURL     string
-	promptsDir  string
-	glossary    string
-	strict      bool
-	review      bool
-	reviewModel string
-	maxSize     int64
-	cacheDir    string
-	cacheTag    string
-	noCache     bool
-	force       bool
-	since       string
-	windowStart time.Time // where --since starts, once parsed
-	dryRun      bool
-	archive     bool
-	asJSON      bool
-	priceIn     float64
-	priceOut    float64
-	maxCost     float64
-	maxTokens   int
-	deadline    time.Duration
+	out           string
+	lang          string
+	from          string
+	concurrency   int
+	contextSize   int
+	formats       []string
+	siteURL       string
+	promptsDir    string
+	glossary      string
+	strict        bool
+	review        bool
+	reviewModel   string
+	maxSize       int64
+	cacheDir      string
+	cacheTag      string
+	noCache       bool
+	force         bool
+	since         string
+	windowStart   time.Time // where --since starts, once parsed
+	dryRun        bool
+	archive       bool
+	asJSON        bool
+	priceIn       float64
+	priceOut      float64
+	maxCost       float64
+	maxTokens     int
+	deadline      time.Duration
+	batch         bool
+	noWait        bool
+	batchWait     bool
+	batchPoll     time.Duration
+	batchFallback bool
+	batchDiscount float64
 }
 
 func (o *runOptions) register(fs *pflag.FlagSet) {
@@ -135,6 +141,12 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.maxCost, "max-cost", 0, "start no new article once this many USD are spent (needs --price-in/--price-out)")
 	fs.IntVar(&o.maxTokens, "max-tokens", 0, "start no new article once this many tokens are spent")
 	fs.Var(newDurationValue(&o.deadline, 0), "deadline", "start no new article after this long (e.g. 45m); the briefing is still written")
+	fs.BoolVar(&o.batch, "batch", false, "send each stage's requests (translations, then summaries) as one Batch API batch: half the price, done within 24 hours; the digest is a plain request")
+	fs.BoolVar(&o.batchWait, "batch-wait", true, "with --batch, wait for the batches to finish (the default)")
+	fs.BoolVar(&o.noWait, "no-wait", false, "with --batch, submit or check once and exit 3 while a batch is still running (run again later, e.g. from cron)")
+	fs.Var(newDurationValue(&o.batchPoll, 30*time.Second), "batch-poll", "with --batch, how often to check a running batch")
+	fs.BoolVar(&o.batchFallback, "batch-fallback", false, "with --batch, send requests an expired or cancelled batch did not do as plain requests instead of a new batch")
+	fs.Float64Var(&o.batchDiscount, "batch-discount", 0.5, "with --batch, the batch price as a share of --price-in/--price-out (for --dry-run and --max-cost)")
 }
 
 func (o *runOptions) validate() error {
@@ -142,6 +154,9 @@ func (o *runOptions) validate() error {
 		return err
 	}
 	if _, err := o.servers(); err != nil {
+		return err
+	}
+	if err := o.validateBatch(); err != nil {
 		return err
 	}
 	if o.concurrency < 1 {

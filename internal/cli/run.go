@@ -30,7 +30,8 @@ OUT/briefing.md and OUT/manifest.json.
 
 Exit codes: 0 all ok; 1 nothing useful could be done (bad config, endpoint
 down, wrong key or model); 2 some articles failed or were left for the next
-run, the briefing was written; 130 interrupted.`,
+run, the briefing was written; 3 (--batch --no-wait) a batch is still
+running: run again later; 130 interrupted.`,
 		Example: `  brief run ./articles --lang en
   brief run ./articles -o ./out --model qwen2.5:7b -j 8
   OPENAI_API_KEY=... brief run ./articles --base-url https://api.openai.com/v1 --model gpt-4o-mini`,
@@ -72,6 +73,11 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	defer unlock()
 	if err := run.OpenCache(); err != nil {
 		return exitWith(ExitFatal, err)
+	}
+	if o.batch {
+		if err := runBatched(ctx, io, o, start, period, run, inputs); err != nil {
+			return err
+		}
 	}
 	outcome := pipeline.Run(ctx, run.Config, inputs)
 	rep.Finish()

@@ -44,6 +44,8 @@ type Handler func(req ChatRequest) Reply
 // Config configures a Server. The zero value is a working server that
 // answers with Default and accepts model Model without an API key.
 type Config struct {
+	// Batch configures the Batch API (files and batches endpoints).
+	Batch BatchAPI
 	// APIKey, when set, is required as "Authorization: Bearer KEY"; other
 	// requests get 401 with an OpenAI-style body that echoes the key sent
 	// (OpenAI echoes part of it), so tests can check the client never
@@ -119,6 +121,8 @@ type Server struct {
 	done  chan struct{}
 	slots chan struct{}
 
+	batch *batchStore
+
 	mu          sync.Mutex
 	handler     Handler
 	queue       []Reply
@@ -149,6 +153,7 @@ func NewServer(cfg Config) *Server {
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	mux.HandleFunc("GET /v1/models", s.models)
 	s.registerKind(mux)
+	s.registerBatchAPI(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Ollama answers unknown paths with a plain-text 404.
 		http.Error(w, "404 page not found", http.StatusNotFound)

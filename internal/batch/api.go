@@ -1,0 +1,159 @@
+package batch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llm"
+)
+
+// API is the Batch API of an endpoint (OpenAI, Azure OpenAI, LiteLLM's
+// proxy), through go-openai's file and batch calls.
+type API struct {
+	oc       *openai.Client
+	endpoint string
+}
+
+// NewAPI is the Batch API at baseURL with key.
+func NewAPI(baseURL, key string, hc *http.Client) *API {
+	cfg := openai.DefaultConfig(key)
+	cfg.BaseURL = baseURL
+	if hc != nil {
+		cfg.HTTPClient = hc
+	}
+	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL)}
+}
+
+// Submit uploads lines as one input file and creates a batch of it.
+func (a *API) Submit(ctx context.Context, stage string, lines []Line) (openai.Batch, error) {
+	data, err := Encode(lines)
+	if err != nil {
+		return openai.Batch{}, err
+	}
+	f, err := a.oc.CreateFileBytes(ctx, openai.FileBytesRequest{Name: "brief-" + stage + ".jsonl", Bytes: data, Purpose: openai.PurposeBatch})
+	if err != nil {
+		return openai.Batch{}, a.fail("uploading the request file", err)
+	}
+	b, err := a.oc.CreateBatch(ctx, openai.CreateBatchRequest{
+		InputFileID: f.ID, Endpoint: openai.BatchEndpointChatCompletions, CompletionWindow: "24h",
+		Metadata: map[string]any{"created_by": "brief", "stage": stage},
+	})
+	if err != nil {
+		return openai.Batch{}, a.fail("creating the batch", err)
+	}
+	return b.Batch, nil
+}
+
+// Retrieve is a batch's current state.
+func (a *API) Retrieve(ctx context.Context, id string) (openai.Batch, error) {
+	b, err := a.oc.RetrieveBatch(ctx, id)
+	if err != nil {
+		return openai.Batch{}, a.fail("checking batch "+id, err)
+	}
+	return b.Batch, nil
+}
+
+// Finished reports whether a batch's status is final.
+func Finished(b openai.Batch) bool {
+	switch b.Status {
+	case "completed", "failed", "expired", "cancelled":
+		return true
+	}
+	return false
+}
+
+// Fetch reads a finished batch's output file into the cache and its error
+// lines into fail; it returns how many answers it stored and how many lines
+// failed. The lines of an expired or cancelled batch that are in neither
+// file were not done: the next batch (or a plain request) does them.
+func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, fail func(key string, err error)) (stored, failed int, err error) {
+	for _, id := range []*string{b.OutputFileID, b.ErrorFileID} {
+		if id == nil || *id == "" {
+			continue
+		}
+		raw, err := a.oc.GetFileContent(ctx, *id)
+		if err != nil {
+			return stored, failed, a.fail("downloading the results of batch "+b.ID, err)
+		}
+		err = ReadResults(raw, "batch "+b.ID+" file "+*id, func(r Result) error {
+			if r.Err != nil {
+				failed++
+				fail(r.Key, r.Err)
+				return nil
+			}
+			stored++
+			return Store(c, r.Key, r.Answer)
+		})
+		raw.Close()
+		if err != nil {
+			return stored, failed, err
+		}
+	}
+	return stored, failed, nil
+}
+
+func (a *API) fail(what string, err error) error {
+	var apiErr *openai.APIError
+	msg := fmt.Sprintf("Batch API at %s: %s failed", a.endpoint, what)
+	if errors.As(err, &apiErr) {
+		msg += fmt.Sprintf(": HTTP %d: %s", apiErr.HTTPStatusCode, apiErr.Message)
+	} else {
+		msg += " (the endpoint may not serve /v1/batches: OpenAI, Azure OpenAI and LiteLLM do; for vLLM use brief batch export and vllm run-batch)"
+	}
+	return &llm.Error{Class: llm.ErrFatal, Msg: msg, Err: err}
+}
+
+// Submitted is a batch brief created and has not collected yet, recorded in
+// the output folder's state before brief waits for it, so a run that is
+// killed or stopped picks it up instead of paying for it twice.
+type Submitted struct {
+	ID        string    `json:"id"`
+	Stage     string    `json:"stage"`
+	Requests  int       `json:"requests"`
+	Submitted time.Time `json:"submitted"`
+	Endpoint  string    `json:"endpoint"`
+}
+
+// State is OUT/.brief/batches.json.
+type State struct {
+	Batches []Submitted `json:"batches"`
+}
+
+// LoadState reads the state file; a missing one is an empty state.
+func LoadState(path string) (State, error) {
+	var s State
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		return s, fmt.Errorf("%s is not brief's batch state (%v): if no batch is running, remove it", path, err)
+	}
+	return s, nil
+}
+
+// Save writes the state file atomically (synced: it guards against paying
+// twice).
+func (s State) Save(path string) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}

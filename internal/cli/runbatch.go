@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/batch"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/wiring"
+)
+
+// maxBatchRounds bounds the stages a run sends through batches: the
+// translations, the summaries, and a few more for lines an expired batch
+// left or an answer cut short asked again in smaller parts.
+const maxBatchRounds = 8
+
+// batcher is `brief run --batch`: every request of a stage the cache does
+// not hold goes into a batch (translations, then summaries); the results
+// land in the cache, and the run proper then makes only the digest's plain
+// request.
+type batcher struct {
+	io       *iostreams.IOStreams
+	o        *runOptions
+	s        wiring.Settings
+	inputs   []article.Input
+	api      *batch.API
+	cache    *cache.Cache
+	state    string           // OUT/.brief/batches.json
+	failures map[string]error // error lines: their articles fail with the reason
+	pool     *llm.Pool
+	logf     func(string, ...any)
+}
+
+func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *wiring.Run, inputs []article.Input) (*batcher, error) {
+	state, err := stateDir(o.out)
+	if err != nil {
+		return nil, err
+	}
+	logf := func(f string, a ...any) {
+		if !o.quiet {
+			fmt.Fprintf(io.ErrOut, "brief: "+f+"\n", a...)
+		}
+	}
+	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(o.baseURL, o.apiKey, nil), cache: run.Config.Cache,
+		state: filepath.Join(state, "batches.json"), failures: map[string]error{}, pool: run.Pool, logf: logf}, nil
+}
+
+// run sends the stages through batches, picking up recorded ones first. It
+// returns an ExitPending error when --no-wait found a batch not finished.
+func (b *batcher) run(ctx context.Context) error {
+	fallback := false
+	for round := 0; round < maxBatchRounds; round++ {
+		st, err := batch.LoadState(b.state)
+		if err != nil {
+			return exitWith(ExitFatal, err)
+		}
+		if len(st.Batches) == 0 {
+			stage, lines, err := b.collect(ctx)
+			if err != nil || len(lines) == 0 || stage == "digest" {
+				return err
+			}
+			if fallback {
+				b.sendPlain(ctx, lines)
+				fallback = false
+				continue
+			}
+			if st, err = b.submit(ctx, stage, lines); err != nil {
+				return err
+			}
+		}
+		incomplete, err := b.await(ctx, st)
+		if err != nil {
+			return err
+		}
+		if incomplete > 0 && b.o.batchFallback {
+			b.logf("%d requests were not done in their batch; --batch-fallback: sending them as plain requests", incomplete)
+			fallback = true
+		}
+	}
+	return nil
+}
+
+// submit sends the stage's lines, split at the Batch API's limits,
+// recording each batch before any wait.
+func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) (batch.State, error) {
+	var st batch.State
+	if err := b.withinBudget(lines); err != nil {
+		return st, err
+	}
+	for _, part := range batch.Split(lines, batch.MaxRequests, batch.MaxBytes) {
+		bt, err := b.api.Submit(ctx, stage, part)
+		if err != nil {
+			return st, exitWith(ExitFatal, err)
+		}
+		st.Batches = append(st.Batches, batch.Submitted{ID: bt.ID, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(b.o.baseURL)})
+		if err := st.Save(b.state); err != nil {
+			return st, exitWith(ExitFatal, fmt.Errorf("recording batch %s in %s: %v (it runs on; note its id)", bt.ID, b.state, err))
+		}
+		b.logf("submitted batch %s: %d %s requests", bt.ID, len(part), stage)
+	}
+	return st, nil
+}
+
+// sendPlain sends lines as plain requests (--batch-fallback), storing the
+// answers as a batch's would be.
+func (b *batcher) sendPlain(ctx context.Context, lines []batch.Line) {
+	for _, l := range lines {
+		resp, err := b.pool.Complete(ctx, requestOf(l))
+		if err != nil {
+			b.failures[l.CustomID] = err
+			continue
+		}
+		_ = batch.Store(b.cache, l.CustomID, batch.Answer{Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage})
+	}
+}
+
+// requestOf is the request a line was made from.
+func requestOf(l batch.Line) llm.Request {
+	req := llm.Request{Stage: "batch-fallback", MaxTokens: l.Body.MaxTokens, JSON: l.Body.ResponseFormat != nil}
+	for _, m := range l.Body.Messages {
+		if m.Role == openai.ChatMessageRoleSystem {
+			req.System = m.Content
+		} else {
+			req.User = m.Content
+		}
+	}
+	return req
+}
+
+// collect finds the requests of the next stage, as brief batch export does.
+func (b *batcher) collect(ctx context.Context) (string, []batch.Line, error) {
+	tmp, err := os.MkdirTemp("", "brief-batch-")
+	if err != nil {
+		return "", nil, exitWith(ExitFatal, err)
+	}
+	defer os.RemoveAll(tmp)
+	s := b.s
+	s.Out, s.Collect, s.Progress = tmp, true, nil
+	run, err := wiring.New(s)
+	if err != nil {
+		return "", nil, exitWith(ExitFatal, err)
+	}
+	run.Config.Cache = b.cache
+	run.Replay.SetCache(b.cache)
+	for k, e := range b.failures {
+		run.Replay.Fail(k, e)
+	}
+	stage, lines := collectRequests(ctx, run, b.inputs)
+	return stage, lines, nil
+}
+
+// withinBudget refuses a batch whose most it could cost (prompts plus
+// max_tokens, at the batch price) passes --max-cost.
+func (b *batcher) withinBudget(lines []batch.Line) error {
+	if b.o.maxCost <= 0 {
+		return nil
+	}
+	prompt, out := 0, 0
+	for _, l := range lines {
+		for _, m := range l.Body.Messages {
+			prompt += llm.EstimateTokens(m.Content)
+		}
+		out += l.Body.MaxTokens
+	}
+	most := (float64(prompt)*b.o.priceIn + float64(out)*b.o.priceOut) / 1e6 * b.o.batchDiscount
+	if most > b.o.maxCost {
+		return exitWith(ExitPartial, fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.maxCost))
+	}
+	return nil
+}
+
+// await polls the recorded batches until each is finished (or, with
+// --no-wait, checks once), fetches their results into the cache and drops
+// them from the state. It returns how many requests finished batches left
+// undone (expired or cancelled).
+func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
+	incomplete := 0
+	for len(st.Batches) > 0 {
+		sub := st.Batches[0]
+		bt, err := b.poll(ctx, sub)
+		if err != nil {
+			return incomplete, err
+		}
+		stored, failed, err := b.api.Fetch(ctx, bt, b.cache, func(k string, e error) { b.failures[k] = e })
+		if err != nil {
+			return incomplete, exitWith(ExitFatal, err)
+		}
+		left := max(sub.Requests-stored-failed, 0)
+		incomplete += left
+		b.logf("batch %s %s: %d answers, %d failed, %d not done", bt.ID, bt.Status, stored, failed, left)
+		st.Batches = st.Batches[1:]
+		if err := st.Save(b.state); err != nil {
+			return incomplete, exitWith(ExitFatal, err)
+		}
+	}
+	return incomplete, nil
+}
+
+// poll waits for one batch to finish, saying its progress when it moves.
+func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, error) {
+	last := -1
+	for {
+		bt, err := b.api.Retrieve(ctx, sub.ID)
+		if err != nil {
+			return bt, exitWith(ExitFatal, err)
+		}
+		if batch.Finished(bt) {
+			return bt, nil
+		}
+		if done := bt.RequestCounts.Completed + bt.RequestCounts.Failed; done != last {
+			b.logf("batch %s (%s, submitted %s): %d of %d requests done", sub.ID, sub.Stage, sub.Submitted.Format(time.RFC3339), done, bt.RequestCounts.Total)
+			last = done
+		}
+		if b.o.noWait {
+			return bt, exitWith(ExitPending, fmt.Errorf("batch %s is still running (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, bt.Status))
+		}
+		select {
+		case <-ctx.Done():
+			return bt, exitWith(ExitInterrupted, nil)
+		case <-time.After(b.o.batchPoll):
+		}
+	}
+}
+
+func (o *runOptions) validateBatch() error {
+	if !o.batchWait {
+		o.noWait = true
+	}
+	switch {
+	case !o.batch && (o.noWait || o.batchFallback):
+		return fmt.Errorf("--no-wait, --batch-wait and --batch-fallback go with --batch")
+	case o.batch && o.noCache:
+		return fmt.Errorf("--batch needs the cache (its results land there): drop --no-cache")
+	case o.batchDiscount <= 0 || o.batchDiscount > 1:
+		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.batchDiscount)
+	case o.batchPoll < time.Millisecond:
+		return fmt.Errorf("--batch-poll must be positive, e.g. 30s")
+	}
+	return nil
+}
+
+// runBatched sends the run's stages through batches; what the batches
+// failed then fails its articles in the run proper, with the reason.
+func runBatched(ctx context.Context, io *iostreams.IOStreams, o *runOptions, start time.Time, period string, run *wiring.Run, inputs []article.Input) error {
+	b, err := newBatcher(io, o, o.settings(start, period, nil), run, inputs)
+	if err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	if err := b.run(ctx); err != nil {
+		return err
+	}
+	for k, e := range b.failures {
+		run.Replay.Fail(k, e)
+	}
+	return nil
+}
