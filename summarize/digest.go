@@ -35,13 +35,13 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 	if err != nil {
 		return "", total, err
 	}
-	sysTokens := llm.EstimateTokens(s.prompts.Text(prompts.DigestSystem)) + 64
+	sysTokens := s.est.Tokens(s.prompts.Text(prompts.DigestSystem)) + 64
 	budget := window - digestOutputTokens - sysTokens
 	if budget < 200 {
 		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", window)
 	}
 	for round := 0; ; round++ {
-		batches := batch(stories, budget)
+		batches := batch(stories, budget, s.est)
 		if len(batches) == 1 {
 			text, r, err := s.digestOnce(ctx, batches[0], len(stories), period)
 			total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
@@ -115,12 +115,12 @@ func (s *Summarizer) digestPrompts(stories []Story, count int, period string) (s
 // batch splits stories into runs whose estimated size fits budget tokens.
 // A story too large on its own still gets a batch of its own (its summary is
 // a few sentences, so this only happens with absurdly small windows).
-func batch(stories []Story, budget int) [][]Story {
+func batch(stories []Story, budget int, est llm.Estimator) [][]Story {
 	var out [][]Story
 	var cur []Story
 	used := 0
 	for _, st := range stories {
-		n := llm.EstimateTokens(st.Date+st.Headline+st.Summary) + 8
+		n := est.Tokens(st.Date+st.Headline+st.Summary) + 8
 		if len(cur) > 0 && used+n > budget {
 			out = append(out, cur)
 			cur, used = nil, 0

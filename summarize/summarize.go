@@ -31,16 +31,16 @@ const summaryOutputTokens = 600
 // out. Servers that silently cut an oversized prompt (Ollama) would
 // otherwise summarise only the article's tail.
 func (s *Summarizer) fit(text string, window int) string {
-	budget := window - summaryOutputTokens - llm.EstimateTokens(s.prompts.Text(prompts.SummarizeSystem)) - 64
-	if llm.EstimateTokens(text) <= budget {
+	budget := window - summaryOutputTokens - s.est.Tokens(s.prompts.Text(prompts.SummarizeSystem)) - 64
+	if s.est.Tokens(text) <= budget {
 		return text
 	}
 	const note = "[The rest of the article is left out for length.]"
-	budget -= llm.EstimateTokens(note)
+	budget -= s.est.Tokens(note)
 	var kept []string
 	used := 0
 	for _, p := range strings.Split(text, "\n\n") {
-		n := llm.EstimateTokens(p) + 1
+		n := s.est.Tokens(p) + 1
 		if used+n > budget {
 			break
 		}
@@ -49,7 +49,11 @@ func (s *Summarizer) fit(text string, window int) string {
 	}
 	if len(kept) == 0 { // one huge paragraph: cut it on a rune boundary
 		r := []rune(text)
-		kept = []string{string(r[:min(len(r), max(budget, 0)*2)])}
+		r = r[:min(len(r), max(budget, 0)*2)]
+		for len(r) > 0 && s.est.Tokens(string(r)) > budget {
+			r = r[:len(r)*9/10]
+		}
+		kept = []string{string(r)}
 	}
 	return strings.Join(append(kept, note), "\n\n")
 }
@@ -75,6 +79,9 @@ type Summarizer struct {
 	lang          string
 	contextTokens int
 	parallel      int // digest requests at once
+	// est sizes text to fit the window: calibrated once the client has
+	// measured its model's tokenizer.
+	est llm.Estimator
 }
 
 // New returns a Summarizer writing in lang (BCP 47) for a model with the
@@ -83,7 +90,7 @@ func New(c llm.Completer, p *prompts.Set, lang string, contextTokens int) *Summa
 	if contextTokens <= 0 {
 		contextTokens = llm.DefaultWindow
 	}
-	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens, parallel: 4}
+	return &Summarizer{client: c, prompts: p, lang: lang, contextTokens: contextTokens, parallel: 4, est: llm.EstimatorFor(c)}
 }
 
 // SetParallel sets how many digest requests may run at once (the run's

@@ -103,6 +103,9 @@ type Translator struct {
 	client  llm.Completer
 	prompts *prompts.Set
 	opts    Options
+	// est sizes text for planning: llm.EstimateTokens, or more once the
+	// client has measured that its model's tokenizer makes more of it.
+	est llm.Estimator
 }
 
 // New returns a Translator.
@@ -113,8 +116,13 @@ func New(c llm.Completer, p *prompts.Set, o Options) *Translator {
 	if o.MaxOutputTokens <= 0 {
 		o.MaxOutputTokens = DefaultMaxOutput
 	}
-	return &Translator{client: c, prompts: p, opts: o}
+	return &Translator{client: c, prompts: p, opts: o, est: llm.EstimatorFor(c)}
 }
+
+// TokensPerByte is the model's tokens per byte planning assumes, measured
+// from the server's counts (with a margin), 0 before any measurement. A
+// dry run shows it when an earlier run left one in the cache.
+func (t *Translator) TokensPerByte() float64 { return t.est.Ratio() }
 
 // algorithmVersion changes when chunking, cleaning or joining change what a
 // translation looks like, so cached translations are redone.
@@ -249,11 +257,16 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	if c.user, err = t.prompts.Render(prompts.TranslateUser, data); err != nil {
 		return c, err
 	}
-	c.promptTokens = llm.EstimateTokens(c.sys) + llm.EstimateTokens(c.user) + messageOverhead
-	srcTokens := llm.EstimateTokens(text)
+	t.size(&c)
+	return c, nil
+}
+
+// size estimates c's prompt and answer with what the estimator knows now.
+func (t *Translator) size(c *chunk) {
+	c.promptTokens = t.est.Tokens(c.sys) + t.est.Tokens(c.user) + messageOverhead
+	srcTokens := t.est.Tokens(c.text())
 	c.expectOut = int(float64(srcTokens)*outputFactor(t.opts.To)) + outputSlack
 	c.maxTokens = maxTokensFor(srcTokens, c.expectOut, c.promptTokens, t.opts)
-	return c, nil
 }
 
 // maxTokensFor is the max_tokens of a part: about twice the source's
@@ -274,14 +287,14 @@ func maxTokensFor(srcTokens, expectOut, promptTokens int, o Options) int {
 // eighth of the window.
 func (t *Translator) contextText(prev string) string {
 	limit := t.opts.ContextTokens / 8
-	if llm.EstimateTokens(prev) <= limit {
+	if t.est.Tokens(prev) <= limit {
 		return prev
 	}
 	sents := splitSentences(prev)
 	out := ""
 	for i := len(sents) - 1; i >= 0; i-- {
 		cand := sents[i] + out
-		if llm.EstimateTokens(cand) > limit {
+		if t.est.Tokens(cand) > limit {
 			break
 		}
 		out = cand
@@ -351,14 +364,15 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 	}
 	j := i + 1
 	for ; j < len(us); j++ {
-		add := (us[j].cost + paragraphBreak) * (1 + f)
-		addOut := (us[j].cost + paragraphBreak) * f
+		cost := t.est.Adjust(us[j].cost, len(us[j].text))
+		add := (cost + paragraphBreak) * (1 + f)
+		addOut := (cost + paragraphBreak) * f
 		var fresh []int
 		for _, k := range us[j].terms {
 			if !seen[k] {
 				fresh = append(fresh, k)
 				term := t.opts.Glossary.Terms[k]
-				add += llm.TokenCost(fmt.Sprintf("\n%q → %q", term.Source, term.Target))
+				add += t.est.Cost(fmt.Sprintf("\n%q → %q", term.Source, term.Target))
 			}
 		}
 		if len(fresh) > 0 && len(seen) == 0 {
@@ -375,10 +389,29 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 	return j
 }
 
+// afterCut adds the server's cut to a part's failure to fit: the cut is
+// what showed that the part needs more tokens than planned.
+func afterCut(err error, cut string) error {
+	if err == nil || cut == "" {
+		return err
+	}
+	return fmt.Errorf("%w, as shown when %s", err, cut)
+}
+
+// refit re-sizes c with what the estimator knows now; ok is false when it
+// no longer fits the window.
+func (t *Translator) refit(c chunk) (chunk, bool) {
+	t.size(&c)
+	return c, t.fits(c)
+}
+
 // cannotFit is the article's failure when a single sentence does not fit.
 func (t *Translator) cannotFit(c chunk, why string, nm names) error {
 	if why == "" {
 		why = fmt.Sprintf("it needs about %d tokens with its instructions and answer", c.promptTokens+c.expectOut)
+	}
+	if r := t.est.Ratio(); r > 0 {
+		why += fmt.Sprintf("; the server's counts show this model spends about %.2f tokens a byte", r)
 	}
 	return articleError("a single sentence of %s does not fit in the model's context window of %d tokens (%s): raise --context if the model supports a larger window, or shorten the glossary",
 		nm.para(c.units[0].para), t.opts.ContextTokens, why)
@@ -420,10 +453,10 @@ func (t *Translator) splitUnit(u unit) ([]unit, bool) {
 	if len(sents) < 2 {
 		return nil, false
 	}
-	total := llm.EstimateTokens(u.text)
+	total := t.est.Tokens(u.text)
 	best, bestDiff, acc := 1, total, 0
 	for k := 1; k < len(sents); k++ {
-		acc += llm.EstimateTokens(sents[k-1])
+		acc += t.est.Tokens(sents[k-1])
 		if d := abs(total - 2*acc); d < bestDiff {
 			best, bestDiff = k, d
 		}
@@ -445,11 +478,11 @@ func (t *Translator) splitChunk(us []unit) ([][]unit, bool) {
 	}
 	total := 0
 	for _, u := range us {
-		total += llm.EstimateTokens(u.text)
+		total += t.est.Tokens(u.text)
 	}
 	best, bestDiff, acc := 1, total, 0
 	for k := 1; k < len(us); k++ {
-		acc += llm.EstimateTokens(us[k-1].text)
+		acc += t.est.Tokens(us[k-1].text)
 		if d := abs(total - 2*acc); d < bestDiff {
 			best, bestDiff = k, d
 		}
@@ -552,13 +585,17 @@ type translation struct {
 	out       []outPara
 	cleanings []Finding
 	cuts      []Finding // prompts the server cut, redone smaller
+	lastCut   string    // why the last cut part was redone
 	lastText  string    // source text of the last unit translated, for context
 }
 
 // next sends the first chunk of the queue; an answer that was cut, or a
 // prompt that did not fit, puts the chunk back as two smaller ones.
 func (tr *translation) next(ctx context.Context) error {
-	c := tr.queue[0]
+	c, ok := tr.t.refit(tr.queue[0])
+	if !ok {
+		return tr.replan(c)
+	}
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
 	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
 	tr.res.Requests += max(resp.Attempts, 1)
@@ -569,6 +606,7 @@ func (tr *translation) next(ctx context.Context) error {
 	switch {
 	case errors.Is(err, llm.ErrPromptCut):
 		why = err.Error()
+		tr.lastCut = why
 		tr.cuts = append(tr.cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, tr.nm.span(c))})
 	case errors.Is(err, llm.ErrContextLength):
 		why = "the endpoint rejected the prompt as too long for the context window"
@@ -597,13 +635,26 @@ func (tr *translation) split(c chunk, why string) error {
 	}
 	smaller, err := tr.t.plan(parts[0], tr.lastText, tr.nm)
 	if err != nil {
-		return err
+		return afterCut(err, tr.lastCut)
 	}
 	second, err := tr.t.plan(parts[1], parts[0][len(parts[0])-1].text, tr.nm)
 	if err != nil {
-		return err
+		return afterCut(err, tr.lastCut)
 	}
 	tr.queue = append(append(smaller, second...), tr.queue[1:]...)
+	return nil
+}
+
+// replan replaces the first chunk of the queue, which an answer since it
+// was planned showed to be too large for the model's tokenizer, by chunks
+// planned to the measured ratio: before it is sent, not after the server
+// cut it.
+func (tr *translation) replan(c chunk) error {
+	smaller, err := tr.t.plan(c.units, tr.lastText, tr.nm)
+	if err != nil {
+		return afterCut(err, tr.lastCut)
+	}
+	tr.queue = append(smaller, tr.queue[1:]...)
 	return nil
 }
 

@@ -174,3 +174,13 @@ func (r *Replay) ContextWindow(ctx context.Context) (int, error) {
 	}
 	return n, err
 }
+
+// TokensPerByte is Next's measured tokenizer (llm.TokenRatio), so requests
+// planned through the replay are sized as Next's model counts; 0 when
+// collecting a batch, which has no answers to measure.
+func (r *Replay) TokensPerByte() float64 {
+	if t, ok := r.Next.(llm.TokenRatio); ok {
+		return t.TokensPerByte()
+	}
+	return 0
+}

@@ -40,6 +40,9 @@ type dryPlan struct {
 	// Context is the window the parts were planned for: --context, or
 	// with auto the window brief guesses, since the dry run asks no server.
 	Context llm.Window `json:"context"`
+	// TokensPerByte is the model's measured tokenizer the estimates use
+	// (kept with the cache by an earlier run), 0 when none was measured.
+	TokensPerByte float64 `json:"tokens_per_byte,omitempty"`
 }
 
 // dryRun parses every input and prints what a run would send, without
@@ -67,7 +70,7 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 }
 
 func planDryRun(inputs []article.Input, cfg pipeline.Config) dryPlan {
-	plan := dryPlan{Articles: []dryArticle{}, Estimated: true}
+	plan := dryPlan{Articles: []dryArticle{}, Estimated: true, TokensPerByte: cfg.Translator.TokensPerByte()}
 	t := &plan.Totals
 	for _, in := range inputs {
 		row := dryRunArticle(in, cfg)
@@ -160,4 +163,7 @@ func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 	}
 	fmt.Fprintln(io.Out)
 	fmt.Fprintf(io.Out, "planned for a context window of %s\n", plan.Context)
+	if plan.TokensPerByte > 0 {
+		fmt.Fprintf(io.Out, "estimated with the model's tokenizer as an earlier run measured it: about %.2f tokens a byte\n", plan.TokensPerByte)
+	}
 }

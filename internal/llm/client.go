@@ -106,6 +106,9 @@ type Client struct {
 	window    Window
 	announced int
 
+	// cal learns the model's tokens per byte from every answer.
+	cal *Calibration
+
 	statsMu sync.Mutex
 	stats   Stats
 }
@@ -183,6 +186,7 @@ func New(cfg Config) (*Client, error) {
 		oc:      openai.NewClientWithConfig(oc),
 		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
 		rand:    rand.Int64N,
+		cal:     &Calibration{},
 	}
 	return c, nil
 }
@@ -270,6 +274,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		if err == nil {
 			resp.Attempts = attempts
+			c.calibrate(req, resp)
 			if cut, ok := c.promptCut(req, resp); ok {
 				return resp, c.cutError(cut)
 			}

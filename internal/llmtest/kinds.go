@@ -73,6 +73,22 @@ func ModeConfig(mode string, window int) (Config, error) {
 // that is below brief's conservative estimate and near its likely one.
 func PromptTokens(system, user string) int { return (len(system)+len(user))/4 + 8 }
 
+// promptTokens is this server's count of a prompt (Config.TokensPerByte).
+func (s *Server) promptTokens(system, user string) int {
+	if s.cfg.TokensPerByte <= 0 {
+		return PromptTokens(system, user)
+	}
+	return int(float64(len(system)+len(user))*s.cfg.TokensPerByte) + 8
+}
+
+// bytesPerToken is the inverse, for cutting a prompt to a window.
+func (s *Server) bytesPerToken() float64 {
+	if s.cfg.TokensPerByte <= 0 {
+		return 4
+	}
+	return 1 / s.cfg.TokensPerByte
+}
+
 // announced is the window the server says it has.
 func (s *Server) announced() int {
 	if s.cfg.AnnouncedWindow > 0 {
@@ -204,7 +220,7 @@ func (s *Server) ollamaGenerate(w http.ResponseWriter, r *http.Request) {
 // and a refusal to send instead, if the kind refuses.
 func (s *Server) overWindow(req openai.ChatCompletionRequest, e *Request) (openai.ChatCompletionRequest, int, *Reply) {
 	sys, user := Messages(req)
-	n := PromptTokens(sys, user)
+	n := s.promptTokens(sys, user)
 	e.PromptTokens = n
 	if s.cfg.Kind == KindOllama {
 		s.load()
@@ -236,7 +252,7 @@ func (s *Server) overWindow(req openai.ChatCompletionRequest, e *Request) (opena
 	case KindOllama:
 		if n > s.cfg.Window {
 			e.CutTo = s.cfg.Window
-			return ollamaCut(req, sys, user, s.cfg.Window), s.cfg.Window, nil
+			return ollamaCut(req, sys, user, s.cfg.Window, s.bytesPerToken()), s.cfg.Window, nil
 		}
 	}
 	return req, 0, nil
@@ -245,10 +261,10 @@ func (s *Server) overWindow(req openai.ChatCompletionRequest, e *Request) (opena
 // ollamaCut is the request as Ollama's runner reads it when the prompt is
 // longer than the window: the first few tokens, then the last window's
 // worth. The system prompt's instructions and the text's beginning are gone.
-func ollamaCut(req openai.ChatCompletionRequest, sys, user string, window int) openai.ChatCompletionRequest {
+func ollamaCut(req openai.ChatCompletionRequest, sys, user string, window int, bytesPerToken float64) openai.ChatCompletionRequest {
 	whole := sys + user
-	head := runeStart(whole, ollamaNumKeep*4)
-	tail := runeStart(whole, len(whole)-(window-ollamaNumKeep-8)*4)
+	head := runeStart(whole, int(ollamaNumKeep*bytesPerToken))
+	tail := runeStart(whole, len(whole)-int(float64(window-ollamaNumKeep-8)*bytesPerToken))
 	var cutSys, cutUser string
 	if tail >= len(sys) {
 		cutSys, cutUser = sys[:min(head, len(sys))], user[tail-len(sys):]

@@ -77,6 +77,11 @@ type Config struct {
 	// AnnouncedWindow is the window the server says it has, when it lies;
 	// 0 means Window.
 	AnnouncedWindow int
+	// TokensPerByte is the server's tokenizer: prompt tokens per byte of
+	// the prompt, for the window and the usage it reports. 0 means
+	// PromptTokens (a quarter, as a typical tokenizer); 1 is a
+	// byte-fallback vocabulary, far worse than brief's estimate.
+	TokensPerByte float64
 	// OldOllama leaves context_length out of /api/ps, as Ollama before
 	// 0.6 did. ModelfileNumCtx puts num_ctx in /api/show's parameters;
 	// TrainedContext is model_info's <arch>.context_length (0: 32768).
@@ -472,6 +477,9 @@ func (s *Server) answer(req openai.ChatCompletionRequest, e *Request) Reply {
 		// on with the text it was left.
 		_, kept := Messages(read)
 		reply.Content = FakeTranslation(strings.TrimSpace(strings.ReplaceAll(kept, "</article>", "")))
+	}
+	if reported == 0 && s.cfg.TokensPerByte > 0 && reply.status() == http.StatusOK {
+		reported = s.promptTokens(Messages(read))
 	}
 	if reported > 0 && reply.Usage == nil {
 		reply.Usage = &openai.Usage{PromptTokens: reported, CompletionTokens: len(reply.Content)/4 + 1}

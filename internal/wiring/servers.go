@@ -33,8 +33,9 @@ func (s Settings) servers() []Server {
 
 // newPool makes a client per server (each with its own rate limits and
 // Retry-After) and the pool that spreads requests over them.
-func newPool(s Settings) (*llm.Pool, error) {
+func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
 	var members []llm.Member
+	var cals []serverCalibration
 	for _, sv := range s.servers() {
 		cfg := s.Client
 		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
@@ -43,15 +44,18 @@ func newPool(s Settings) (*llm.Pool, error) {
 		}
 		c, err := llm.New(cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		// Kept under the run's model name, as the cache keys results.
+		ep := EndpointIdentity(sv.BaseURL)
+		cals = append(cals, serverCalibration{key: calibrationKey(s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})
 		slots := sv.Slots
 		if slots <= 0 {
 			slots = s.Concurrency
 		}
 		members = append(members, llm.Member{Client: c, Slots: slots})
 	}
-	return llm.NewPool(members, s.Client.Logf), nil
+	return llm.NewPool(members, s.Client.Logf), cals, nil
 }
 
 // endpointIdentity is what the manifest shows as the endpoint: the one

@@ -129,6 +129,7 @@ type Run struct {
 	// put their answers there, and sends the rest to Pool.
 	Replay *batch.Replay
 	s      Settings
+	cals   []serverCalibration
 }
 
 // New wires a run from s. It opens no cache and calls no endpoint: the
@@ -149,7 +150,7 @@ func New(s Settings) (*Run, error) {
 	// The pool runs each server's preflight before that server's first
 	// model call, not before the run: a fully cached re-run needs no
 	// endpoint at all, and a dead one is still found once.
-	pool, err := newPool(s)
+	pool, cals, err := newPool(s)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func New(s Settings) (*Run, error) {
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
-	return &Run{Config: cfg, Pool: pool, Replay: completer, s: s}, nil
+	return &Run{Config: cfg, Pool: pool, Replay: completer, s: s, cals: cals}, nil
 }
 
 // OpenCache opens the cache for the run, creating it when missing; with
@@ -199,16 +200,26 @@ func (r *Run) OpenCache() error {
 		r.Config.Cache = c.WriteOnly()
 	}
 	r.Replay.SetCache(r.Config.Cache)
+	// Even --force starts from the measured tokenizer: redoing the
+	// results does not make the model's tokenizer any different.
+	r.loadCalibrations(c, true)
 	return nil
 }
 
 // PeekCache opens an existing cache for reading only, creating nothing
 // (for --dry-run); with Force nothing would be read, so it opens none.
 func (r *Run) PeekCache() {
-	if r.s.CacheDir != "" && !r.s.Force {
-		r.Config.Cache = cache.OpenExisting(r.s.CacheDir)
+	var peek *cache.Cache
+	if r.s.CacheDir != "" {
+		peek = cache.OpenExisting(r.s.CacheDir)
+	}
+	if !r.s.Force {
+		r.Config.Cache = peek
 	}
 	r.Replay.SetCache(r.Config.Cache)
+	// The measured tokenizer is read even with --force: the dry run
+	// estimates with it.
+	r.loadCalibrations(peek, false)
 }
 
 // EndpointIdentity is the endpoint as the manifest shows it and the cache
@@ -238,7 +249,7 @@ func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int)
 		for i := range rs.Servers {
 			rs.Servers[i].Model = ""
 		}
-		pool, err := newPool(rs)
+		pool, _, err := newPool(rs) // its calibration lives for the run only
 		if err != nil {
 			return nil, "", err
 		}

@@ -1,0 +1,180 @@
+package llm
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// This file holds the token calibration: what a model's tokenizer really
+// makes of the text brief sends, learnt from the server's own counts.
+// EstimateTokens guesses for a typical tokenizer; a small vocabulary (a
+// byte-fallback one spends a token per byte of Danish) makes two or three
+// times as many, and Ollama cuts what does not fit without an error. So
+// every answer's prompt_tokens, against the bytes sent, is a measurement,
+// and planning never assumes fewer tokens than the worst measurement says.
+
+// Bytes rather than characters: a tokenizer's cost per UTF-8 byte varies far
+// less between texts than its cost per character (æ, ø, å and garbage in
+// the answers of a broken model are two or three bytes each).
+const (
+	// calibrationMargin is added to the worst ratio seen: the next text
+	// may tokenize a little worse than any before.
+	calibrationMargin = 1.1
+	// minCalibrationBytes: a shorter prompt says more about the chat
+	// template's own tokens than about the tokenizer.
+	minCalibrationBytes = 512
+	// templateTokens is what the chat template adds around the messages,
+	// taken off each measurement (translate's messageOverhead).
+	templateTokens = 16
+)
+
+// Calibration is the worst tokens-per-byte ratio seen for one model at one
+// endpoint. The zero value has seen nothing; a nil *Calibration is valid
+// and never learns. It is safe for concurrent use.
+type Calibration struct {
+	bits atomic.Uint64 // math.Float64bits of the ratio; 0 = none
+
+	mu      sync.Mutex
+	onWorse func(ratio float64)
+}
+
+// TokensPerByte is the worst ratio seen (without the margin), 0 before the
+// first measurement.
+func (c *Calibration) TokensPerByte() float64 {
+	if c == nil {
+		return 0
+	}
+	return math.Float64frombits(c.bits.Load())
+}
+
+// Observe records one answer: the server read promptTokens tokens of a
+// prompt of bytes bytes (system and user text). A prompt the server cut
+// reports fewer tokens than it had, so its measurement is a lower bound,
+// which is still worth keeping. It returns whether the ratio got worse.
+func (c *Calibration) Observe(bytes, promptTokens int) bool {
+	if c == nil || bytes < minCalibrationBytes || promptTokens <= templateTokens {
+		return false
+	}
+	r := float64(promptTokens-templateTokens) / float64(bytes)
+	if !c.raise(r) {
+		return false
+	}
+	c.mu.Lock()
+	f := c.onWorse
+	c.mu.Unlock()
+	if f != nil {
+		f(r)
+	}
+	return true
+}
+
+// Seed starts the calibration from an earlier run's ratio (kept with the
+// cache); a worse ratio already seen is kept.
+func (c *Calibration) Seed(ratio float64) {
+	if c != nil && ratio > 0 && !math.IsInf(ratio, 0) && !math.IsNaN(ratio) {
+		c.raise(ratio)
+	}
+}
+
+// OnWorse sets f to be called (outside any lock) with each new worst ratio,
+// to keep it with the cache.
+func (c *Calibration) OnWorse(f func(ratio float64)) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.onWorse = f
+	c.mu.Unlock()
+}
+
+func (c *Calibration) raise(r float64) bool {
+	for {
+		old := c.bits.Load()
+		if r <= math.Float64frombits(old) {
+			return false
+		}
+		if c.bits.CompareAndSwap(old, math.Float64bits(r)) {
+			return true
+		}
+	}
+}
+
+// TokenRatio is a Completer (a Client, a Pool) that has learnt its
+// tokenizer; TokensPerByte is 0 until it has.
+type TokenRatio interface {
+	TokensPerByte() float64
+}
+
+// Estimator sizes text for planning: EstimateTokens, or more when the
+// model's measured ratio says its tokenizer makes more of the text. The
+// zero Estimator is EstimateTokens alone. It reads the ratio at each call,
+// so a plan made after an answer arrived already uses that answer.
+type Estimator struct{ src TokenRatio }
+
+// EstimatorFor is the estimator for requests sent through c: calibrated
+// when c learns its tokenizer (brief's Client and Pool do).
+func EstimatorFor(c Completer) Estimator {
+	r, _ := c.(TokenRatio)
+	return Estimator{src: r}
+}
+
+// Ratio is the tokens per byte planning assumes, margin included; 0 when
+// nothing has been measured.
+func (e Estimator) Ratio() float64 {
+	if e.src == nil {
+		return 0
+	}
+	return e.src.TokensPerByte() * calibrationMargin
+}
+
+// Tokens is the planning estimate for s.
+func (e Estimator) Tokens(s string) int {
+	n := EstimateTokens(s)
+	if r := e.Ratio(); r > 0 {
+		n = max(n, int(math.Ceil(float64(len(s))*r)))
+	}
+	return n
+}
+
+// Cost is Tokens before rounding; it adds up over concatenation.
+func (e Estimator) Cost(s string) float64 { return e.Adjust(TokenCost(s), len(s)) }
+
+// Adjust is Cost for a text whose TokenCost is already known (heuristic)
+// and whose length is bytes.
+func (e Estimator) Adjust(heuristic float64, bytes int) float64 {
+	if r := e.Ratio(); r > 0 {
+		return max(heuristic, float64(bytes)*r)
+	}
+	return heuristic
+}
+
+// Calibration is the client's measurement of its model's tokenizer.
+func (c *Client) Calibration() *Calibration { return c.cal }
+
+// TokensPerByte is the worst ratio this client's answers showed.
+func (c *Client) TokensPerByte() float64 { return c.cal.TokensPerByte() }
+
+// calibrate records a finished answer's prompt size (not preflight or
+// check: their prompts are a few words).
+func (c *Client) calibrate(req Request, resp Response) {
+	if resp.Usage.Estimated || req.Stage == "preflight" || req.Stage == "check" {
+		return
+	}
+	c.cal.Observe(len(req.System)+len(req.User), resp.Usage.PromptTokens)
+}
+
+// TokensPerByte is the worst ratio of the pool's servers: a request may go
+// to any of them.
+func (p *Pool) TokensPerByte() float64 {
+	worst := 0.0
+	for _, s := range p.servers {
+		worst = max(worst, s.c.TokensPerByte())
+	}
+	return worst
+}
+
+var (
+	_ TokenRatio = (*Client)(nil)
+	_ TokenRatio = (*Pool)(nil)
+)
