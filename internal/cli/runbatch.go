@@ -220,7 +220,13 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 			last = done
 		}
 		if b.o.noWait {
-			return bt, exitWith(ExitPending, fmt.Errorf("batch %s is still running (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, bt.Status))
+			// Still running is the normal state of a cron-driven batch
+			// run: -q says nothing about it, only the exit code.
+			var why error
+			if !b.o.quiet {
+				why = fmt.Errorf("batch %s is still running (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, bt.Status)
+			}
+			return bt, exitWith(ExitPending, why)
 		}
 		select {
 		case <-ctx.Done():
