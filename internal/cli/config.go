@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -55,7 +56,7 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 	path, explicit := configFile(flags)
 	values := map[string]any{}
 	if path != "" {
-		data, err := os.ReadFile(path)
+		data, err := readConfig(path)
 		if err != nil {
 			if explicit || !os.IsNotExist(err) {
 				return path, fmt.Errorf("config file %s: %w", path, err)
@@ -73,10 +74,16 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 	// a flag of `brief run` (the superset); commands without that flag
 	// ignore it.
 	valid := runFlagNames()
+	seen := map[string]string{}
 	for _, k := range keys {
-		if name := strings.ReplaceAll(k, "_", "-"); !valid[name] || name == "config" {
+		name := strings.ReplaceAll(k, "_", "-")
+		if !valid[name] || name == "config" {
 			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
 		}
+		if other, dup := seen[name]; dup {
+			return path, fmt.Errorf("config file %s: %q and %q are the same setting: keep one", path, other, k)
+		}
+		seen[name] = k
 	}
 	if err := ollamaHostFallback(flags, values); err != nil {
 		return path, err
@@ -109,19 +116,78 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 			}
 			return
 		}
-		if list, isList := v.([]any); isList {
-			parts := make([]string, len(list))
-			for i, x := range list {
-				parts[i] = fmt.Sprint(x)
-			}
-			v = strings.Join(parts, ",")
+		text, set, e := configText(f, v)
+		if e == nil && set {
+			e = f.Value.Set(text)
 		}
-		if e := f.Value.Set(fmt.Sprint(v)); e != nil {
+		if e != nil {
 			err = fmt.Errorf("config file %s: %s: %v", path, f.Name, e)
 		}
 	})
 	return path, err
 }
+
+// maxConfigBytes bounds the config file: it holds a few settings, and
+// --config /dev/zero must not take the machine's memory.
+const maxConfigBytes = 1 << 20
+
+// readConfig reads the config file, which must be a regular file of
+// reasonable size (a FIFO would block, a device never ends).
+func readConfig(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err == nil && len(data) > maxConfigBytes {
+		err = fmt.Errorf("larger than %d KB: a config file holds a few settings", maxConfigBytes>>10)
+	}
+	return data, err
+}
+
+// configText is the text a config value sets flag f to. An empty value
+// (`model:` or `model: ""`, an empty list) leaves the flag unset, so the
+// environment or the default applies: never the text "<nil>". A mapping is
+// an error, and so is a list for a flag that takes one value.
+func configText(f *pflag.Flag, v any) (text string, set bool, err error) {
+	switch x := v.(type) {
+	case nil:
+		return "", false, nil
+	case string:
+		return x, strings.TrimSpace(x) != "", nil
+	case []any:
+		if !strings.HasSuffix(f.Value.Type(), "Slice") {
+			return "", false, fmt.Errorf("give one value, not a list")
+		}
+		parts := make([]string, 0, len(x))
+		for _, item := range x {
+			s, ok, err := configText(&pflag.Flag{Value: scalarOnly{}}, item)
+			if err != nil {
+				return "", false, err
+			}
+			if ok {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ","), len(parts) > 0, nil
+	case map[string]any, map[any]any:
+		return "", false, fmt.Errorf("give a value, not a mapping")
+	}
+	return fmt.Sprint(v), true, nil
+}
+
+// scalarOnly is the flag type of a list's items: a value, not a list.
+type scalarOnly struct{ pflag.Value }
+
+func (scalarOnly) Type() string { return "item" }
 
 func runFlagNames() map[string]bool {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
@@ -140,11 +206,10 @@ func ollamaHostFallback(flags *pflag.FlagSet, config map[string]any) error {
 	if f == nil || f.Changed || host == "" || os.Getenv(envFor["base-url"]) != "" {
 		return nil
 	}
-	if _, ok := config["base-url"]; ok {
-		return nil
-	}
-	if _, ok := config["base_url"]; ok {
-		return nil
+	for _, k := range []string{"base-url", "base_url"} {
+		if _, set, _ := configText(f, config[k]); set {
+			return nil
+		}
 	}
 	u, err := ollamaBaseURL(host)
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"strings"
@@ -59,10 +60,19 @@ func (o *endpointOptions) validate() error {
 	if strings.TrimSpace(o.model) == "" {
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
 	}
-	if o.retries < 0 {
-		return fmt.Errorf("--retries must be 0 or more")
+	if o.retries < 0 || o.retries > maxRetries {
+		return fmt.Errorf("--retries %d: give 0 to %d", o.retries, maxRetries)
 	}
-	if o.temperature > 2 || (o.temperature < 0 && o.temperature != -1) {
+	if o.timeout <= 0 {
+		return fmt.Errorf("--timeout must be more than 0 (e.g. 10m): it bounds one request")
+	}
+	if o.idleTimeout <= 0 {
+		return fmt.Errorf("--idle-timeout must be more than 0 (e.g. 60s): it bounds a silent stream")
+	}
+	if o.rpm < 0 || o.tpm < 0 {
+		return fmt.Errorf("--rpm and --tpm must be 0 (no limit) or more, not %d and %d", o.rpm, o.tpm)
+	}
+	if math.IsNaN(o.temperature) || o.temperature > 2 || (o.temperature < 0 && o.temperature != -1) {
 		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.temperature)
 	}
 	if err := o.readKeyFile(); err != nil {
@@ -73,6 +83,10 @@ func (o *endpointOptions) validate() error {
 	}
 	return nil
 }
+
+// maxRetries bounds --retries: more is a typo, and would keep a dead
+// endpoint busy for hours.
+const maxRetries = 100
 
 // runOptions are `brief run`'s own flags.
 type runOptions struct {
@@ -159,8 +173,8 @@ func (o *runOptions) validate() error {
 	if err := o.validateBatch(); err != nil {
 		return err
 	}
-	if o.concurrency < 1 {
-		return fmt.Errorf("--concurrency must be at least 1")
+	if o.concurrency < 1 || o.concurrency > maxSlots {
+		return fmt.Errorf("--concurrency must be at least 1 and at most %d, not %d", maxSlots, o.concurrency)
 	}
 	if o.contextSize != 0 && o.contextSize < translate.MinContext {
 		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window, or auto to ask the server", o.contextSize, translate.MinContext)
@@ -180,14 +194,43 @@ func (o *runOptions) validate() error {
 		return err
 	}
 	o.siteURL = site
-	if o.maxCost > 0 && o.priceIn == 0 && o.priceOut == 0 {
-		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
+	if err := o.validateLimits(); err != nil {
+		return err
+	}
+	if o.since != "" {
+		// A usage error, found before any input is read.
+		if _, err := parseSince(o.since, time.Now()); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(o.out) == "" {
+		return fmt.Errorf("--out is empty: name the output folder, e.g. --out ./briefing")
 	}
 	if o.asJSON && !o.dryRun {
 		return fmt.Errorf("--json goes with --dry-run (a run writes briefing.json with --format json)")
 	}
 	if o.maxSize <= 0 {
 		return fmt.Errorf("--max-size must be positive")
+	}
+	return nil
+}
+
+// validateLimits checks the budget flags: amounts are finite and not
+// negative (NaN would compare false with every limit and disable it).
+func (o *runOptions) validateLimits() error {
+	for _, p := range []struct {
+		flag string
+		v    float64
+	}{{"--price-in", o.priceIn}, {"--price-out", o.priceOut}, {"--max-cost", o.maxCost}} {
+		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
+			return fmt.Errorf("%s %g: give an amount in USD, 0 or more", p.flag, p.v)
+		}
+	}
+	if o.maxTokens < 0 {
+		return fmt.Errorf("--max-tokens %d: give 0 (no limit) or more", o.maxTokens)
+	}
+	if o.maxCost > 0 && o.priceIn == 0 && o.priceOut == 0 {
+		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
 )
@@ -103,7 +105,14 @@ func parseEndpoint(item any) (wiring.Server, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := m[k]
-		s := strings.TrimSpace(fmt.Sprint(v))
+		s, set, err := configText(&pflag.Flag{Value: scalarOnly{}}, v)
+		if err != nil {
+			return sv, fmt.Errorf("%s: %v", k, err)
+		}
+		if !set {
+			continue // empty means unset, never the text "<nil>"
+		}
+		s = strings.TrimSpace(s)
 		switch strings.ReplaceAll(k, "_", "-") {
 		case "base-url":
 			sv.BaseURL = s

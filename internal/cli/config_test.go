@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/brief-news/brief/internal/wiring"
+)
+
+// isolateEnv clears every variable the config layering reads, so a test
+// sees only its own config file.
+func isolateEnv(t testing.TB) {
+	for _, k := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEF_MODEL", "BRIEF_CONFIG", "OLLAMA_HOST"} {
+		t.Setenv(k, "")
+	}
+}
+
+// layered registers brief run's flags, points --config at a file holding
+// yaml and applies the layers, as `brief run` does before validating.
+func layered(t testing.TB, yaml string) (*runOptions, error) {
+	path := filepath.Join(t.TempDir(), "brief.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := &runOptions{}
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	o.register(fs)
+	if err := fs.Parse([]string{"--config", path}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := applyLayers(fs)
+	return o, err
+}
+
+// An empty value in brief.yaml means unset: the default (or the
+// environment) applies, never the text "<nil>" as a key, model or folder.
+func TestEmptyConfigValuesAreUnset(t *testing.T) {
+	isolateEnv(t)
+	o, err := layered(t, "api-key:\nmodel:\nout: \"\"\nbase-url: \"  \"\nformat: []\nlang: ~\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := wiring.Defaults()
+	if o.apiKey != "" || o.model != d.Client.Model || o.out != d.Out || o.baseURL != d.Client.BaseURL || o.lang != d.Lang {
+		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.apiKey, o.model, o.out, o.baseURL, o.lang)
+	}
+	if err := o.validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+
+	// The environment still fills what the file leaves empty.
+	t.Setenv("OPENAI_API_KEY", "sk-from-env")
+	if o, _ = layered(t, "api-key:\n"); o.apiKey != "sk-from-env" {
+		t.Fatalf("api-key %q, want the environment's", o.apiKey)
+	}
+
+	// So does an empty value in an endpoints entry.
+	isolateEnv(t)
+	o, err = layered(t, "endpoints:\n  - base-url: http://127.0.0.1:1/v1\n    api-key:\n    model:\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.endpoints) != 1 || o.endpoints[0].APIKey != "" || o.endpoints[0].Model != "" {
+		t.Fatalf("endpoints = %+v: want no key and no model (the run's)", o.endpoints)
+	}
+}
+
+// Negative, absurd and ill-shaped values are errors that name the
+// setting, whether they come from the config file or the command line.
+func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
+	isolateEnv(t)
+	config := map[string]string{
+		"timeout: -5s":                 "timeout",
+		"timeout: 0s":                  "--timeout",
+		"idle-timeout: 0s":             "--idle-timeout",
+		"deadline: -1h":                "deadline",
+		"rpm: -1":                      "--rpm",
+		"tpm: -5":                      "--tpm",
+		"price-in: -5":                 "--price-in",
+		"price-out: .nan":              "--price-out",
+		"max-cost: -1":                 "--max-cost",
+		"max-tokens: -1":               "--max-tokens",
+		"temperature: .nan":            "--temperature",
+		"concurrency: 1000000":         "--concurrency",
+		"retries: 100000":              "--retries",
+		"since: 99999999999d":          "--since",
+		"model: {name: x}":             "model: give a value, not a mapping",
+		"model: [a, b]":                "model: give one value, not a list",
+		"format: [md, [html]]":         "format: give one value, not a list",
+		"base-url: x\nbase_url: y":     `"base-url" and "base_url" are the same setting`,
+		"endpoints:\n  - api-key: {}":  "api-key: give a value, not a mapping",
+		"base-url: 'alice:pw@host/v1'": "base-url",
+	}
+	for yaml, want := range config {
+		o, err := layered(t, yaml)
+		if err == nil {
+			err = o.validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: error %v, want one naming %q", yaml, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "pw@") {
+			t.Errorf("config %q: %v shows the password", yaml, err)
+		}
+	}
+
+	flags := map[string]string{
+		"--timeout=-5s":        "--timeout",
+		"--deadline=-1h":       "--deadline",
+		"--rpm=-1":             "--rpm",
+		"--price-in=-5":        "--price-in",
+		"--since=99999999999d": "--since",
+		"--since=-3d":          "--since",
+		"--out=":               "--out",
+		"--max-tokens=-1":      "--max-tokens",
+	}
+	for flag, want := range flags {
+		io, _, errOut := testStreams()
+		code := Run(context.Background(), io, []string{"run", "no-such-folder", flag})
+		if code != ExitFatal || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "no-such-folder") {
+			t.Errorf("%s: exit %d, stderr %q: want exit 1 naming %s before any input is read", flag, code, errOut.String(), want)
+		}
+	}
+}
+
+// A config file that is not a small regular file is refused, not read
+// without end.
+func TestConfigFileMustBeASmallRegularFile(t *testing.T) {
+	isolateEnv(t)
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(big, []byte("model: x\n"+strings.Repeat("# padding\n", 200_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/dev/zero": "not a regular file", big: "larger than"} {
+		io, _, errOut := testStreams()
+		code := Run(context.Background(), io, []string{"check", "--config", path})
+		if code != ExitFatal || !strings.Contains(errOut.String(), want) {
+			t.Errorf("--config %s: exit %d, stderr %q", path, code, errOut.String())
+		}
+	}
+}
