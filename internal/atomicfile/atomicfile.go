@@ -26,15 +26,6 @@ func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
 	return write(path, data, perm, false)
 }
 
-// WriteIfChanged is Write, skipped when path already holds exactly data,
-// so an unchanged re-run does not rewrite (and sync) every output file.
-func WriteIfChanged(path string, data []byte, perm os.FileMode) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	return Write(path, data, perm)
-}
-
 func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

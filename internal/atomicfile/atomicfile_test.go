@@ -184,19 +184,25 @@ func TestIsTemp(t *testing.T) {
 }
 
 func TestWriteIfChangedLeavesAnUnchangedFileAlone(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.md")
-	if err := atomicfile.WriteIfChanged(path, []byte("same"), 0o644); err != nil {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	path := filepath.Join(dir, "a.md")
+	if err := atomicfile.WriteIfChangedIn(root, "a.md", []byte("same"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	os.Chtimes(path, old, old)
-	if err := atomicfile.WriteIfChanged(path, []byte("same"), 0o644); err != nil {
+	if err := atomicfile.WriteIfChangedIn(root, "a.md", []byte("same"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if fi, _ := os.Stat(path); !fi.ModTime().Equal(old) {
 		t.Errorf("an unchanged file was rewritten (mtime %v)", fi.ModTime())
 	}
-	if err := atomicfile.WriteIfChanged(path, []byte("new"), 0o644); err != nil {
+	if err := atomicfile.WriteIfChangedIn(root, "a.md", []byte("new"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "new" {
