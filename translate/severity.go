@@ -16,10 +16,11 @@ import (
 // read the findings' codes and paragraph numbers, never their message
 // text.
 //
-// A translation still in the source language as a whole stays a warning
-// for now: the test endpoint's stand-in translation ("EN: " + the Danish)
-// is exactly that, and every end-to-end test runs on it (see the note in
-// notes/i15files.md).
+// Untranslated means the model sent the source back unchanged (a small
+// model echoing its input): a text still in the source language as a whole
+// but reworded stays a warning for now, because the test endpoint's
+// stand-in translation ("EN: " + the Danish) is exactly that and every
+// end-to-end test runs on it (see notes/i15files.md).
 func unusable(source, translation []string, to string, fs []Finding) []Finding {
 	var bad, missing []Finding
 	for _, f := range fs {
@@ -30,6 +31,9 @@ func unusable(source, translation []string, to string, fs []Finding) []Finding {
 		case f.Code == CodeEmpty:
 			bad = append(bad, f)
 		case whole && f.Code == CodeTargetLanguage:
+			bad = append(bad, f)
+		case whole && f.Code == CodeSourceLanguage && echoed(source, translation):
+			f.Message = "the model sent the source text back untranslated"
 			bad = append(bad, f)
 		case f.Code == CodeParagraphs && f.SourceParagraph > 0 && f.Paragraph == 0:
 			missing = append(missing, f)
@@ -60,4 +64,11 @@ func (t *Translator) Unusable(a article.Article, r Result) []Finding {
 // unusableMessage is the article's error for an unusable translation.
 func unusableMessage(fs []Finding) string {
 	return "the translation is unusable: " + strings.Join(Messages(fs), "; ") + " (not cached: the next run tries again)"
+}
+
+// echoed reports whether translation is source, word for word (spacing and
+// paragraph breaks aside).
+func echoed(source, translation []string) bool {
+	return strings.Join(strings.Fields(strings.Join(source, " ")), " ") ==
+		strings.Join(strings.Fields(strings.Join(translation, " ")), " ")
 }

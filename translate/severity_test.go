@@ -32,6 +32,7 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 		want  string
 	}{
 		{"garbage", func(string) string { return "**bla**" }, "far too short"},
+		{"untranslated", func(text string) string { return text }, "source text back untranslated"},
 		{"wrong script", func(text string) string {
 			return strings.Repeat("Это совсем не тот язык, который нужен. ", 4*len(llmtest.Paragraphs(text)))
 		}, "does not look like"},
