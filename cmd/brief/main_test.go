@@ -152,6 +152,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
+//	fake model STAGE NAME                        assert every request of STAGE asked for model NAME
 //	fake answerfile STAGE MATCH FILE             the same with the text of FILE (several paragraphs)
 //	fake clear                                   drop every fault and answer (and english)
 //	fake english                                 translate into text QA accepts (llmtest.EnglishTranslation)
@@ -237,6 +238,20 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: 200, times: -1, answer: strings.Join(args[3:], " ")})
 		f.mu.Unlock()
+	case "model":
+		// fake model STAGE NAME: every request of STAGE (at least one)
+		// asked for model NAME.
+		if len(args) != 3 {
+			ts.Fatalf("usage: fake model STAGE NAME")
+		}
+		n := 0
+		for _, r := range f.srv.Requests() {
+			if r.Stage == args[1] {
+				n++
+				check(r.Model == args[2], "a %s request asked for model %q, want %q", args[1], r.Model, args[2])
+			}
+		}
+		check(n > 0, "no %s request", args[1])
 	case "answerfile":
 		if len(args) != 4 {
 			ts.Fatalf("usage: fake answerfile STAGE MATCH FILE")

@@ -83,4 +83,9 @@ func (s Settings) TotalSlots() int {
 }
 
 // Stats are the run's request totals over every server.
-func (r *Run) Stats() llm.Stats { return r.Pool.Stats() }
+func (r *Run) Stats() llm.Stats {
+	if r.Config.ClientStats != nil {
+		return r.Config.ClientStats() // the review model's pool included
+	}
+	return r.Pool.Stats()
+}

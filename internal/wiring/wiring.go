@@ -165,9 +165,13 @@ func New(s Settings) (*Run, error) {
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
-	reviewer, reviewModel, err := s.reviewer(completer, ps, planned)
+	reviewer, reviewModel, reviewPool, err := s.reviewer(completer, ps, planned)
 	if err != nil {
 		return nil, err
+	}
+	stats := pool.Stats
+	if reviewPool != nil {
+		stats = func() llm.Stats { return addStats(pool.Stats(), reviewPool.Stats()) }
 	}
 	sum := summarize.New(completer, ps, s.Lang, planned)
 	sum.SetParallel(s.Concurrency)
@@ -178,7 +182,7 @@ func New(s Settings) (*Run, error) {
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
-		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: pool.Stats,
+		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: stats,
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
@@ -236,12 +240,14 @@ func EndpointIdentity(baseURL string) string {
 }
 
 // reviewer is the run's reviewer (nil without --review): on the run's own
-// servers, asking ReviewModel when one is named.
-func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int) (*translate.Reviewer, string, error) {
+// servers, asking ReviewModel when one is named, through a pool of its own
+// (returned, so its requests are counted with the run's).
+func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int) (*translate.Reviewer, string, *llm.Pool, error) {
 	if !s.Review {
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
 	model := s.Client.Model
+	var own *llm.Pool
 	if s.ReviewModel != "" && s.ReviewModel != s.Client.Model {
 		rs := s
 		rs.Client.Model = s.ReviewModel
@@ -251,9 +257,15 @@ func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int)
 		}
 		pool, _, err := newPool(rs) // its calibration lives for the run only
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		completer, model = pool, s.ReviewModel
+		completer, model, own = pool, s.ReviewModel, pool
 	}
-	return translate.NewReviewer(completer, ps, translate.Options{From: s.From, To: s.Lang, ContextTokens: window}), model, nil
+	return translate.NewReviewer(completer, ps, translate.Options{From: s.From, To: s.Lang, ContextTokens: window}), model, own, nil
+}
+
+// addStats is two pools' request totals together.
+func addStats(a, b llm.Stats) llm.Stats {
+	return llm.Stats{Requests: a.Requests + b.Requests, Completed: a.Completed + b.Completed, Failed: a.Failed + b.Failed,
+		Retries: a.Retries + b.Retries, Usage: a.Usage.Add(b.Usage)}
 }
