@@ -33,6 +33,10 @@ func shownWhenQuiet(status string) bool {
 	return status == "failed" || status == "skipped" || status == "warn"
 }
 
+// maxDetail caps a line's detail (a headline or an error), in characters:
+// a runaway headline stored by an older run must not fill a screen.
+const maxDetail = 2000
+
 // New returns a bar on w when tty, plain lines otherwise; quiet prints only
 // failures, skips and warnings.
 func New(w io.Writer, total int, tty, quiet bool) Reporter {
@@ -67,7 +71,7 @@ func (b *barReporter) Done(status, source, detail string) {
 	defer b.mu.Unlock()
 	if shownWhenQuiet(status) {
 		b.bar.Clear()
-		fmt.Fprintf(b.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Line(detail))
+		fmt.Fprintf(b.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Clip(detail, maxDetail))
 	}
 	if status == "failed" {
 		b.failed++
@@ -107,7 +111,7 @@ func (l *lineReporter) Done(status, source, detail string) {
 	}
 	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, safetext.Name(source))
 	if detail != "" {
-		line += ": " + safetext.Line(detail)
+		line += ": " + safetext.Clip(detail, maxDetail)
 	}
 	fmt.Fprintln(l.w, line)
 }

@@ -191,4 +191,11 @@ func TestHostileTextIsPrintedInert(t *testing.T) {
 			t.Errorf("tty=%v: the file name is not quoted: %q", tty, s)
 		}
 	}
+	// a 5 MB headline does not go onto one line whole
+	var out bytes.Buffer
+	r := New(&out, 1, false, false)
+	r.Done("cached", "in/a.txt", strings.Repeat("Overskrift ", 500_000))
+	if out.Len() > 3*maxDetail {
+		t.Errorf("a %d-byte line for one article", out.Len())
+	}
 }
