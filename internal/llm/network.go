@@ -170,9 +170,11 @@ func (b *cappedBody) Close() error { return b.rc.Close() }
 func capBody(resp *http.Response, info *respInfo) {
 	limit, line := int64(capListBytes), 0
 	if info.caps.raw > 0 {
-		limit = info.caps.raw
+		// A stream frames every token in JSON; one JSON body only
+		// escapes the text (at worst \uXXXX, six bytes a byte).
+		limit = min(info.caps.raw, int64(6*info.caps.text+capTextSlack))
 		if strings.Contains(resp.Header.Get("Content-Type"), "event-stream") {
-			line = info.caps.line
+			limit, line = info.caps.raw, info.caps.line
 		}
 	}
 	body := &cappedBody{rc: resp.Body, left: limit, line: line, over: &info.overCap}

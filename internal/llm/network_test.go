@@ -222,4 +222,13 @@ func TestLongAnswersWithinTheCapPass(t *testing.T) {
 	if err != nil || len(resp.Text) < len(long)+64<<10 {
 		t.Fatalf("Complete: %d bytes, %v", len(resp.Text), err)
 	}
+
+	// One JSON body, not streamed: æøå and a few quotes cost escaping.
+	dansk := strings.Repeat("Ærø og \"Østerbro\" får nye cykelstier. ", 2000) // 84 KB
+	srv.SetHandler(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Content: dansk, IgnoreStream: true} })
+	c, _ = newClient(t, srv)
+	req.MaxTokens = 30000
+	if resp, err = c.Complete(context.Background(), req); err != nil || resp.Text != dansk {
+		t.Fatalf("plain answer: %d bytes, %v", len(resp.Text), err)
+	}
 }
