@@ -56,8 +56,14 @@ func Align(source, translation []string, to string) []Pair {
 		}
 	}
 	cost[0][0] = 0
+	// Only a band around the diagonal: a path strays from it by the
+	// paragraphs dropped or added, which the counts bound up to a slack
+	// for drops and additions that cancel out. That keeps a 500-paragraph
+	// article to a fraction of the full table.
+	const slack = 12
+	lo, hi := min(0, m-n)-slack, max(0, m-n)+slack
 	for i := 0; i <= n; i++ {
-		for j := 0; j <= m; j++ {
+		for j := max(0, i+lo); j <= min(m, i+hi); j++ {
 			if i > 0 && j > 0 {
 				c := cost[i-1][j-1] + pairCost(source[i-1], translation[j-1], src[i-1], trNums[j-1], trNorm[j-1], want)
 				if c < cost[i][j] {

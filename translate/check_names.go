@@ -249,21 +249,33 @@ func nameFindings(source, translation []string, glossary *Glossary, trOf func(in
 }
 
 // spellingFindings reports a name the source spells two ways (one letter
-// or two apart), pinned to the first of the two.
+// or two apart), pinned to the first of the two. Each spelling is compared
+// once, at its first occurrence, so a long article costs the square of its
+// distinct names, not of its mentions.
 func spellingFindings(names []name, label func(int) string) []Finding {
+	type form struct {
+		name
+		norm  string
+		words int
+	}
+	var forms []form
+	seen := map[string]bool{}
+	for _, n := range names {
+		norm := normName(n.text)
+		if !seen[norm] {
+			seen[norm] = true
+			forms = append(forms, form{n, norm, len(strings.Fields(norm))})
+		}
+	}
 	var fs []Finding
-	reported := map[string]bool{}
-	for i, a := range names {
-		for _, b := range names[i+1:] {
-			na, nb := normName(a.text), normName(b.text)
-			if na == nb || strings.TrimSuffix(na, "s") == strings.TrimSuffix(nb, "s") ||
-				len(strings.Fields(na)) != len(strings.Fields(nb)) || reported[na+"|"+nb] {
+	for i, a := range forms {
+		for _, b := range forms[i+1:] {
+			if a.words != b.words || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
 				continue
 			}
-			if d := editDistance(na, nb); d > 2 || d*4 > utf8.RuneCountInString(na) {
+			if d := editDistance(a.norm, b.norm); d > 2 || d*4 > utf8.RuneCountInString(a.norm) {
 				continue
 			}
-			reported[na+"|"+nb] = true
 			where := label(b.para)
 			if b.para == a.para {
 				where = "the same paragraph"
