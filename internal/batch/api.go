@@ -105,7 +105,9 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, fail fu
 func (a *API) fail(what string, err error) error {
 	var apiErr *openai.APIError
 	msg := fmt.Sprintf("Batch API at %s: %s failed", a.endpoint, what)
-	if errors.As(err, &apiErr) {
+	if r := llm.RefusedRedirect(err); r != "" {
+		msg += ": " + r + " (a redirect to another server would carry the API key there): check --base-url"
+	} else if errors.As(err, &apiErr) {
 		msg += fmt.Sprintf(": HTTP %d: %s", apiErr.HTTPStatusCode, apiErr.Message)
 	} else {
 		msg += " (the endpoint may not serve /v1/batches: OpenAI, Azure OpenAI and LiteLLM do; for vLLM use brief batch export and vllm run-batch)"

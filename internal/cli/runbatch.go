@@ -49,7 +49,7 @@ func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *
 			fmt.Fprintf(io.ErrOut, "brief: "+f+"\n", a...)
 		}
 	}
-	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(o.baseURL, o.apiKey, nil), cache: run.Config.Cache,
+	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(o.baseURL, o.apiKey, llm.SameOriginClient(nil)), cache: run.Config.Cache,
 		state: filepath.Join(state, "batches.json"), failures: map[string]error{}, pool: run.Pool, logf: logf}, nil
 }
 

@@ -65,6 +65,17 @@ func (e *redirectError) Error() string {
 	return fmt.Sprintf("redirect (HTTP %d) to %s not followed", e.status, e.to)
 }
 
+// RefusedRedirect says, for an error of a client from SameOriginClient,
+// where a refused redirect pointed (without credentials); "" if err is not
+// one.
+func RefusedRedirect(err error) string {
+	var r *redirectError
+	if errors.As(err, &r) {
+		return r.Error()
+	}
+	return ""
+}
+
 // checkRedirect keeps API calls on the endpoint the user named: the
 // request carries the API key and the articles, so a redirect to another
 // scheme, host or port is an error, never followed. Go's own rule only
@@ -80,6 +91,11 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	return &redirectError{status: status, to: RedactURL(req.URL.String())}
 }
+
+// SameOriginClient returns a copy of hc (nil: a plain http.Client) that
+// refuses redirects to another origin, for any other client that sends the
+// API key (the Batch API's).
+func SameOriginClient(hc *http.Client) *http.Client { return withRedirectPolicy(hc) }
 
 // withRedirectPolicy returns a copy of hc that refuses cross-origin
 // redirects, whatever policy it had.
