@@ -10,11 +10,11 @@ import (
 
 // unusable picks out of a translation's findings those that make it
 // unusable rather than worth an editor's look: no text, far too short,
-// most paragraphs missing, or as a whole not in the target language or
-// script. Such a translation fails the article: it is not cached, and the
-// next run tries again. Every other finding stays a warning. The rules
-// read the findings' codes and paragraph numbers, never their message
-// text.
+// most paragraphs missing, or as a whole in the wrong script. Such a
+// translation fails the article: it is not cached, and the next run tries
+// again. Every other finding stays a warning. The rules read the findings'
+// codes and paragraph numbers and the texts' lengths, never the findings'
+// message text.
 //
 // Untranslated means the model sent the source back unchanged (a small
 // model echoing its input): a text still in the source language as a whole
@@ -30,7 +30,10 @@ func unusable(source, translation []string, to string, fs []Finding) []Finding {
 			// the model's own review grades itself
 		case f.Code == CodeEmpty:
 			bad = append(bad, f)
-		case whole && f.Code == CodeTargetLanguage:
+		case whole && f.Code == CodeTargetLanguage && wrongScript(strings.Join(translation, "\n\n"), to, 20):
+			// Only the wrong script: a results table or a list of names
+			// may fairly "not look like English", and must not fail
+			// every week.
 			bad = append(bad, f)
 		case whole && f.Code == CodeSourceLanguage && echoed(source, translation):
 			f.Message = "the model sent the source text back untranslated"
@@ -39,16 +42,16 @@ func unusable(source, translation []string, to string, fs []Finding) []Finding {
 			missing = append(missing, f)
 		}
 	}
-	if len(source) >= 3 && len(missing)*2 > len(source) {
+	r := float64(runeLen(translation)) / float64(max(runeLen(source), 1)) / lang.LengthRatio(to)
+	// Paragraphs the alignment cannot pair in a translation of the full
+	// length were merged, not lost: only a short one has lost them.
+	if len(source) >= 3 && len(missing)*2 > len(source) && r < 0.7 {
 		bad = append(bad, Finding{Code: CodeParagraphs,
 			Message: fmt.Sprintf("%d of the source's %d paragraphs are missing in the translation", len(missing), len(source))})
 	}
-	if srcLen := runeLen(source); srcLen >= 200 {
-		r := float64(runeLen(translation)) / float64(srcLen) / lang.LengthRatio(to)
-		if r < 0.3 {
-			bad = append(bad, Finding{Code: CodeLength,
-				Message: fmt.Sprintf("the translation is far too short (%d%% of the usual length)", int(r*100))})
-		}
+	if runeLen(source) >= 200 && r < 0.3 {
+		bad = append(bad, Finding{Code: CodeLength,
+			Message: fmt.Sprintf("the translation is far too short (%d%% of the usual length)", int(r*100))})
 	}
 	return bad
 }

@@ -65,6 +65,25 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 	}
 }
 
+// Every paragraph merged into one is the whole text in one block: a
+// warning, not a lost translation.
+func TestMergedParagraphsAreNotUnusable(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		_, user := llmtest.Messages(req)
+		ps := llmtest.Paragraphs(fakeTranslate(llmtest.Between(user, "<article>", "</article>")))
+		return llmtest.Text(strings.Join(ps, " "))
+	}))
+	tr := newTranslator(t, srv, Options{})
+	a := sixteenParagraphs()
+	res, err := tr.Translate(context.Background(), a)
+	if err != nil {
+		t.Fatalf("err = %v; merged paragraphs are a warning", err)
+	}
+	if len(res.Warnings) == 0 {
+		t.Error("the merge is not reported")
+	}
+}
+
 func TestMildFindingsStayWarnings(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		_, user := llmtest.Messages(req)
