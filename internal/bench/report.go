@@ -142,8 +142,9 @@ func (r Report) Markdown() string {
 	}
 	for _, x := range r.Servers {
 		if x.Killed < 0 {
-			fmt.Fprintf(&b, "| %d articles over two servers (2 slots at 300 ms, 6 at 100 ms) | ≤ 1.2 × ideal | %.3f (%v / %v; requests %v) | %s |\n",
-				x.N, x.Ratio, x.Wall.Round(time.Millisecond), x.Ideal.Round(time.Millisecond), x.Served, met(x.Ratio <= 1.2 && x.Run.Totals.Failed == 0))
+			fmt.Fprintf(&b, "| %d articles over two servers (2 slots at 300 ms, 6 at 100 ms) | ≤ 1.2 × ideal | %.3f (%v / %v; requests %v); article phase %.3f (%v / %v) | %s |\n",
+				x.N, x.Ratio, x.Wall.Round(time.Millisecond), x.Ideal.Round(time.Millisecond), x.Served,
+				x.ArticlesRatio, x.ArticlesWall.Round(time.Millisecond), x.ArticlesIdeal.Round(time.Millisecond), met(x.Ratio <= 1.2 && x.Run.Totals.Failed == 0))
 			continue
 		}
 		fmt.Fprintf(&b, "| the same, slow server killed after %d requests | every article done, exit 0 | %d ok, %d failed, exit %d, %v (requests %v) | %s |\n",

@@ -26,6 +26,12 @@ type ServersResult struct {
 	// Slots/Latency): the shortest any client could take.
 	Ideal time.Duration
 	Ratio float64
+	// ArticlesWall is from brief's start to the end of the last translate
+	// or summarize request (the phase the servers' slots carry, before
+	// the briefing is organised and digested); ArticlesIdeal is those
+	// requests over the joint rate, and ArticlesRatio the two's ratio.
+	ArticlesWall, ArticlesIdeal time.Duration
+	ArticlesRatio               float64
 	// Killed is the server stopped mid-run (-1: none) and KilledAfter how
 	// many requests it had served then.
 	Killed, KilledAfter int
@@ -95,7 +101,31 @@ func (s *Suite) Servers(ctx context.Context, n int, specs []ServerSpec, kill int
 	}
 	res.Ideal = time.Duration(float64(total) / rate * float64(time.Second))
 	res.Ratio = float64(res.Wall) / float64(max(res.Ideal, 1))
+	res.articlePhase(m.Start, eps, rate)
 	return res, nil
+}
+
+// articlePhase measures the article phase from the endpoints' arrivals.
+func (r *ServersResult) articlePhase(start time.Time, eps []*Endpoint, rate float64) {
+	var end time.Time
+	n := 0
+	for _, e := range eps {
+		for _, a := range e.Stats().Arrivals {
+			if a.Stage != "translate" && a.Stage != "summarize" {
+				continue
+			}
+			n++
+			if t := a.At.Add(a.Busy); t.After(end) {
+				end = t
+			}
+		}
+	}
+	if n == 0 || start.IsZero() {
+		return
+	}
+	r.ArticlesWall = end.Sub(start)
+	r.ArticlesIdeal = time.Duration(float64(n) / rate * float64(time.Second))
+	r.ArticlesRatio = float64(r.ArticlesWall) / float64(max(r.ArticlesIdeal, 1))
 }
 
 // DescribeServers is one line about a run over several servers.
@@ -108,7 +138,8 @@ func DescribeServers(r ServersResult) string {
 	if r.Killed >= 0 {
 		kill = fmt.Sprintf("; server %d killed after %d requests", r.Killed+1, r.KilledAfter)
 	}
-	return fmt.Sprintf("%d articles over %s%s: wall %v, ideal %v, ratio %.3f; %d ok, %d failed, exit %d",
+	return fmt.Sprintf("%d articles over %s%s: wall %v, ideal %v, ratio %.3f; article phase %v, ideal %v, ratio %.3f; %d ok, %d failed, exit %d",
 		r.N, strings.Join(parts, ", "), kill, r.Wall.Round(time.Millisecond), r.Ideal.Round(time.Millisecond), r.Ratio,
+		r.ArticlesWall.Round(time.Millisecond), r.ArticlesIdeal.Round(time.Millisecond), r.ArticlesRatio,
 		r.Run.Totals.OK, r.Run.Totals.Failed, r.Run.ExitCode)
 }
