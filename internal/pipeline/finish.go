@@ -123,7 +123,9 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		files = append(files, outFile{"briefing.json", render.BriefingJSON(b)})
 	}
 	if slices.Contains(r.cfg.Formats, "atom") {
-		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, r.feed())})
+		f := r.feed()
+		f.IDs = r.feedIDs(f, b.Groups)
+		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, f)})
 	}
 	for _, f := range files {
 		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {

@@ -23,6 +23,9 @@ type Feed struct {
 	// PageExt is the article pages' extension to link: ".html" when the
 	// run writes HTML pages, else ".md".
 	PageExt string
+	// IDs, when set, are the entry ids of the stories (by story ID) that
+	// the caller keeps from earlier feeds; the others get EntryID.
+	IDs map[string]string
 }
 
 // The Atom document (RFC 4287), as encoding/xml writes it.
@@ -147,7 +150,7 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 		updated = fallback
 	}
 	e := atomEntry{
-		ID:      entryID(f, firstVersion(s)),
+		ID:      f.id(s),
 		Title:   plain(oneLine(s.Headline)),
 		Updated: atomTime(updated),
 		Links:   []atomLink{{Rel: "alternate", Type: pageType(f.PageExt), Href: f.href(storyLink(s.Link, s.ID, f.PageExt))}},
@@ -166,6 +169,17 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 		e.Summary = &t
 	}
 	return e, updated
+}
+
+// EntryID is a story's own entry id: derived from the feed and the story's
+// first version, so it stays when a resend folds into the story.
+func (f Feed) EntryID(s story.Story) string { return entryID(f, firstVersion(s)) }
+
+func (f Feed) id(s story.Story) string {
+	if id, ok := f.IDs[s.ID]; ok {
+		return id
+	}
+	return f.EntryID(s)
 }
 
 // storyUpdated is when the story's text was last made.
