@@ -209,26 +209,29 @@ func TestOversizedAnswersFailLikeCutOnes(t *testing.T) {
 }
 
 // Answers within the caps still pass: a long finished answer for a large
-// max_tokens, and a model that sends its whole answer in one chunk.
+// max_tokens, streamed in chunks or as one line, and one JSON body.
 func TestLongAnswersWithinTheCapPass(t *testing.T) {
-	long := strings.Repeat("Ordet er langt nok. ", 4000) // 80 KB
-	srv := llmtest.New(t, llmtest.WithHandler(func(llmtest.ChatRequest) llmtest.Reply {
-		return llmtest.Reply{Content: long, FloodLine: true, Flood: 64 << 10}
-	}))
-	c, _ := newClient(t, srv)
 	req := translateReq()
-	req.MaxTokens = 40000
-	resp, err := c.Complete(context.Background(), req)
-	if err != nil || len(resp.Text) < len(long)+64<<10 {
-		t.Fatalf("Complete: %d bytes, %v", len(resp.Text), err)
+	req.MaxTokens = 40000 // caps: 704 KB of text, a line of 768 KB
+	for name, rep := range map[string]llmtest.Reply{
+		"stream":   {Content: "EN: ", Flood: 600 << 10},
+		"one line": {Content: "EN: ", Flood: 600 << 10, FloodLine: true},
+	} {
+		srv := llmtest.New(t, llmtest.WithHandler(func(llmtest.ChatRequest) llmtest.Reply { return rep }))
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.Timeout = time.Minute })
+		resp, err := c.Complete(context.Background(), req)
+		if err != nil || len(resp.Text) < 600<<10 {
+			t.Fatalf("%s: %d bytes, %v", name, len(resp.Text), err)
+		}
 	}
 
 	// One JSON body, not streamed: æøå and a few quotes cost escaping.
-	dansk := strings.Repeat("Ærø og \"Østerbro\" får nye cykelstier. ", 2000) // 84 KB
-	srv.SetHandler(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Content: dansk, IgnoreStream: true} })
-	c, _ = newClient(t, srv)
-	req.MaxTokens = 30000
-	if resp, err = c.Complete(context.Background(), req); err != nil || resp.Text != dansk {
+	dansk := strings.Repeat("Ærø og \"Østerbro\" får nye cykelstier. ", 15000) // 630 KB
+	srv := llmtest.New(t, llmtest.WithHandler(func(llmtest.ChatRequest) llmtest.Reply {
+		return llmtest.Reply{Content: dansk, IgnoreStream: true}
+	}))
+	c, _ := newClient(t, srv, func(c *llm.Config) { c.Timeout = time.Minute })
+	if resp, err := c.Complete(context.Background(), req); err != nil || resp.Text != dansk {
 		t.Fatalf("plain answer: %d bytes, %v", len(resp.Text), err)
 	}
 }
