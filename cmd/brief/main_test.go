@@ -63,6 +63,7 @@ func TestScripts(t *testing.T) {
 			"links":       cmdLinks,
 			"notemp":      cmdNoTemp,
 			"lockdir":     cmdLockDir,
+			"readme":      cmdReadme,
 		},
 	})
 }
