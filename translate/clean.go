@@ -54,7 +54,8 @@ var (
 // or a fence the source has itself, a preface or closing paragraph when the
 // answer has no more paragraphs (or lines, or sentences) than the source
 // has there, a repetition the source repeats as often. A suspected remark
-// kept for that reason is reported instead.
+// kept for that reason is reported instead. A repetition finding's
+// Paragraph is the paragraph of the cleaned answer it was cut from.
 func Clean(text string, source []string) (string, []Finding) {
 	c := cleaner{source: source}
 	text = c.brokenCharacters(text)
@@ -212,9 +213,17 @@ func (c *cleaner) extraSentence(n int) bool {
 // repetition removes runaway repetition beyond what the source repeats.
 func (c *cleaner) repetition(paras []string) []string {
 	paras, removed := removeRepetition(paras, c.source)
-	if len(removed) > 0 {
-		c.add(CodeRepetition, "removed runaway repetition from the model's answer: "+strings.Join(removed, "; "))
+	if len(removed) == 0 {
+		return paras
 	}
+	notes := make([]string, len(removed))
+	for i, r := range removed {
+		notes[i] = r.note
+	}
+	// Paragraph is the cleaned answer's paragraph with the (first) cut;
+	// Translate turns it into the article's numbering.
+	c.fs = append(c.fs, Finding{Code: CodeRepetition, Paragraph: removed[0].para + 1,
+		Message: "removed runaway repetition from the model's answer: " + strings.Join(notes, "; ")})
 	return paras
 }
 

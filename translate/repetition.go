@@ -59,13 +59,19 @@ func textLimits(source []string) repeatLimits {
 	return l
 }
 
+// removal is one runaway repetition cut: a description for the finding and
+// the 0-based paragraph of the cleaned answer it was in.
+type removal struct {
+	para int
+	note string
+}
+
 // removeRepetition collapses runaway repetition in paras, the paragraphs of
 // an answer to the source paragraphs source (nil when unknown: then nothing
-// counts as repeated in the source). It returns the paragraphs kept and a
-// description of each removal, for the finding.
-func removeRepetition(paras, source []string) ([]string, []string) {
-	var removed []string
-	paras, removed = collapseParagraphs(paras, paragraphLimits(source))
+// counts as repeated in the source). It returns the paragraphs kept and
+// each removal, for the finding.
+func removeRepetition(paras, source []string) ([]string, []removal) {
+	paras, removed := collapseParagraphs(paras, paragraphLimits(source))
 	whole := textLimits(source)
 	aligned := len(paras) == len(source)
 	var out []string
@@ -75,7 +81,9 @@ func removeRepetition(paras, source []string) ([]string, []string) {
 			lim = textLimits(source[i : i+1])
 		}
 		q, what := collapseText(p, lim)
-		removed = append(removed, what...)
+		for _, w := range what {
+			removed = append(removed, removal{para: len(out), note: w})
+		}
 		if strings.TrimSpace(q) != "" {
 			out = append(out, q)
 		}
@@ -85,8 +93,9 @@ func removeRepetition(paras, source []string) ([]string, []string) {
 
 // collapseParagraphs cuts a paragraph repeated in a row beyond keep copies
 // down to keep copies. Short paragraphs (a dash, "No.") are left alone.
-func collapseParagraphs(paras []string, keep int) ([]string, []string) {
-	var out, removed []string
+func collapseParagraphs(paras []string, keep int) ([]string, []removal) {
+	var out []string
+	var removed []removal
 	for i := 0; i < len(paras); {
 		j := i + 1
 		for j < len(paras) && normalized(paras[j]) == normalized(paras[i]) {
@@ -94,8 +103,8 @@ func collapseParagraphs(paras []string, keep int) ([]string, []string) {
 		}
 		n := j - i
 		if n >= max(loopParagraphs, keep+1) && utf8.RuneCountInString(paras[i]) >= 20 {
+			removed = append(removed, removal{para: len(out), note: repeatNote("a paragraph", paras[i], n, keep)})
 			out = append(out, paras[i:i+keep]...)
-			removed = append(removed, repeatNote("a paragraph", paras[i], n, keep))
 		} else {
 			out = append(out, paras[i:j]...)
 		}

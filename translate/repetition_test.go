@@ -79,6 +79,11 @@ func TestRepetitionBeyondTheSourceIsRemovedOnce(t *testing.T) {
 	if want := "repeated 5 times in a row where the source has it 2 times"; !strings.Contains(res.Warnings[0], want) {
 		t.Errorf("warning %q does not say %q", res.Warnings[0], want)
 	}
+	// Pinned where the editor should look: the background paragraph,
+	// paragraph 3 counting the lede as 1, on both sides.
+	if f := res.Findings[0]; f.SourceParagraph != 3 || f.Paragraph != 3 {
+		t.Errorf("finding at source paragraph %d, translation paragraph %d; want 3 and 3", f.SourceParagraph, f.Paragraph)
+	}
 }
 
 func TestCleanComparesRepetitionWithTheSource(t *testing.T) {

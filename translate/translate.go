@@ -664,22 +664,42 @@ func (tr *translation) replan(c chunk) error {
 func (tr *translation) accept(c chunk, answer string) {
 	tr.res.Chunks++
 	cleaned, fs := Clean(answer, unitTexts(c.units))
-	tr.cleanings = append(tr.cleanings, fs...)
-	got := dropEchoedContext(splitParagraphs(cleaned), c)
+	answered := splitParagraphs(cleaned)
+	got := dropEchoedContext(answered, c)
+	var at []int // where each answer paragraph went in tr.out, when they line up
 	if len(got) == len(c.units) {
 		for i, u := range c.units {
 			if u.piece && len(tr.out) > 0 && tr.out[len(tr.out)-1].para == u.para {
 				tr.out[len(tr.out)-1].text += " " + got[i]
-				continue
+			} else {
+				tr.out = append(tr.out, outPara{para: u.para, text: got[i]})
 			}
-			tr.out = append(tr.out, outPara{para: u.para, text: got[i]})
+			at = append(at, len(tr.out)-1)
 		}
 	} else {
 		for _, g := range got {
 			tr.out = append(tr.out, outPara{para: -1, text: g})
 		}
 	}
+	tr.cleanings = append(tr.cleanings, placeCleanings(fs, c, len(answered)-len(got), at)...)
 	tr.lastText = c.units[len(c.units)-1].text
+}
+
+// placeCleanings turns the answer paragraph a cleaning finding names into
+// the article's numbering (source and translation, lede first, 1-based):
+// skip is how many answer paragraphs were dropped at its start (an echoed
+// context), at where each remaining one went. A paragraph that cannot be
+// placed (the answer did not line up) is left out.
+func placeCleanings(fs []Finding, c chunk, skip int, at []int) []Finding {
+	for i := range fs {
+		k := fs[i].Paragraph - skip
+		fs[i].Paragraph = 0
+		if fs[i].SourceParagraph == 0 && k >= 1 && k <= len(at) {
+			fs[i].SourceParagraph = c.units[k-1].para + 1
+			fs[i].Paragraph = at[k-1] + 1
+		}
+	}
+	return fs
 }
 
 // result joins the translated paragraphs and checks them against the
