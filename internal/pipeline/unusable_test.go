@@ -1,0 +1,65 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/pipeline"
+)
+
+// A garbage translation an older brief stored in the cache (before such
+// translations failed their article) is translated again, not reused.
+func TestCachedUnusableTranslationIsRedone(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 1)
+	dir := t.TempDir()
+	c, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := newConfig(t, srv, c)
+	pipeline.Run(context.Background(), cfg, jobs)
+
+	// Turn the stored translation into what a broken model once sent.
+	spoiled := 0
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		data, _ := os.ReadFile(p)
+		var entry map[string]map[string]json.RawMessage
+		if json.Unmarshal(data, &entry) != nil || entry["result"]["paragraphs"] == nil {
+			return nil
+		}
+		entry["result"]["paragraphs"] = json.RawMessage(`["**bla**"]`)
+		entry["result"]["lede"] = json.RawMessage(`""`)
+		out, _ := json.Marshal(entry)
+		os.WriteFile(p, out, 0o644)
+		spoiled++
+		return nil
+	})
+	if spoiled != 1 {
+		t.Fatalf("found %d stored translations, want 1", spoiled)
+	}
+
+	translations := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Stage == "translate" {
+				n++
+			}
+		}
+		return n
+	}
+	before := translations()
+	out := pipeline.Run(context.Background(), cfg, jobs)
+	if translations() == before || out.Manifest.Totals.OK != 1 {
+		t.Fatalf("totals %+v, no new translate request: the stored garbage was reused", out.Manifest.Totals)
+	}
+}
