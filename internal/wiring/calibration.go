@@ -49,7 +49,3 @@ func (r *Run) loadCalibrations(c *cache.Cache, writable bool) {
 		})
 	}
 }
-
-// Calibrated is the worst tokens per byte any server's model was measured
-// at (in this run or, through the cache, an earlier one), 0 when none was.
-func (r *Run) Calibrated() float64 { return r.Pool.TokensPerByte() }

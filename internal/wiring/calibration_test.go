@@ -29,31 +29,31 @@ func TestCalibrationIsKeptWithTheCache(t *testing.T) {
 	if _, err := first.Pool.Complete(context.Background(), llm.Request{Stage: "translate", System: "Oversæt.", User: user}); err != nil {
 		t.Fatal(err)
 	}
-	if first.Calibrated() < 0.9 {
-		t.Fatalf("the run measured %.2f tokens a byte; the server counts one", first.Calibrated())
+	if first.Pool.TokensPerByte() < 0.9 {
+		t.Fatalf("the run measured %.2f tokens a byte; the server counts one", first.Pool.TokensPerByte())
 	}
 
 	next, err := wiring.New(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Calibrated() != 0 {
+	if next.Pool.TokensPerByte() != 0 {
 		t.Fatal("calibrated before the cache was opened")
 	}
 	if err := next.OpenCache(); err != nil {
 		t.Fatal(err)
 	}
-	if got := next.Calibrated(); got != first.Calibrated() {
-		t.Errorf("the next run starts at %.3f tokens a byte, want the %.3f measured", got, first.Calibrated())
+	if got := next.Pool.TokensPerByte(); got != first.Pool.TokensPerByte() {
+		t.Errorf("the next run starts at %.3f tokens a byte, want the %.3f measured", got, first.Pool.TokensPerByte())
 	}
-	if next.Config.Translator.TokensPerByte() < first.Calibrated() {
+	if next.Config.Translator.TokensPerByte() < first.Pool.TokensPerByte() {
 		t.Errorf("the translator plans with %.3f tokens a byte: the calibration does not reach it", next.Config.Translator.TokensPerByte())
 	}
 
 	dry, _ := wiring.New(s)
 	dry.PeekCache()
-	if got := dry.Calibrated(); got != first.Calibrated() {
-		t.Errorf("a dry run estimates with %.3f tokens a byte, want the %.3f measured", got, first.Calibrated())
+	if got := dry.Pool.TokensPerByte(); got != first.Pool.TokensPerByte() {
+		t.Errorf("a dry run estimates with %.3f tokens a byte, want the %.3f measured", got, first.Pool.TokensPerByte())
 	}
 
 	other := s
@@ -62,7 +62,7 @@ func TestCalibrationIsKeptWithTheCache(t *testing.T) {
 	if err := o.OpenCache(); err != nil {
 		t.Fatal(err)
 	}
-	if o.Calibrated() != 0 {
+	if o.Pool.TokensPerByte() != 0 {
 		t.Error("another model started with this model's calibration")
 	}
 }
