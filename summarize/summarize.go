@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
@@ -253,5 +254,31 @@ func tidy(s Summary) (Summary, error) {
 	if s.Summary == "" {
 		return s, fmt.Errorf("the model's summary had no summary text")
 	}
+	if !prose(s.Headline, 1) || !prose(s.Summary, 1) {
+		return s, fmt.Errorf("the model's summary is not prose (headline %q): the model answered with symbols, not words", safetext.Clip(s.Headline, 40))
+	}
 	return s, nil
+}
+
+// prose reports whether x reads as words: at least minWords words of
+// letters, and most of its characters in such words. A broken model's
+// answer of symbols, digits and letter runs ("{", "!#$%&'()*+,-./0123…")
+// is not a headline, however the JSON around it parsed.
+func prose(x string, minWords int) bool {
+	words, inWords, total := 0, 0, 0
+	for _, f := range strings.Fields(x) {
+		n, letters := 0, 0
+		for _, r := range f {
+			n++
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		total += n
+		if letters >= 1 && letters <= 30 && letters*10 >= n*6 {
+			words++
+			inWords += n
+		}
+	}
+	return words >= minWords && inWords*10 >= total*5
 }

@@ -253,3 +253,19 @@ func embeddedPrompts(t testing.TB) *prompts.Set {
 	}
 	return ps
 }
+
+// A broken model's answer of symbols parses as JSON yet is no summary: it
+// fails with that reason instead of putting "{" in the briefing.
+func TestSummaryOfSymbolsIsNotAccepted(t *testing.T) {
+	for _, answer := range []string{
+		`{"headline": "{", "summary": "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_` + "`" + `abcdefghijklmnopqrstuvwxyz{|}~"}`,
+		"!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\n\n0123456789:;<=>?@ABC",
+	} {
+		if sum, err := Parse(answer); err == nil || !strings.Contains(err.Error(), "not prose") {
+			t.Errorf("Parse(%q) = %+v, %v; want it refused as not prose", answer, sum, err)
+		}
+	}
+	if _, err := Parse(`{"headline": "Renten stiger", "summary": "Nationalbanken hæver renten med 0,25 procentpoint."}`); err != nil {
+		t.Errorf("a real summary refused: %v", err)
+	}
+}

@@ -389,6 +389,16 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 	return j
 }
 
+// withCuts adds to an article's failure how many of its prompts the server
+// cut: those findings are lost with the result, and every cut must be
+// accounted for.
+func (tr *translation) withCuts(err error) error {
+	if len(tr.cuts) == 0 || !errors.Is(err, llm.ErrArticle) {
+		return err
+	}
+	return fmt.Errorf("%w (%d prompts of this article were cut in all)", err, len(tr.cuts))
+}
+
 // afterCut adds the server's cut to a part's failure to fit: the cut is
 // what showed that the part needs more tokens than planned.
 func afterCut(err error, cut string) error {
@@ -569,7 +579,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	}
 	for len(tr.queue) > 0 {
 		if err := tr.next(ctx); err != nil {
-			return tr.res, err
+			return tr.res, tr.withCuts(err)
 		}
 	}
 	return tr.result(src)
