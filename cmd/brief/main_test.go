@@ -213,6 +213,10 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(v)
 				ts.Check(err)
 				cfg.Latency = d
+			case "tpb": // the server's tokens per byte (1: byte fallback)
+				f, err := strconv.ParseFloat(v, 64)
+				ts.Check(err)
+				cfg.TokensPerByte = f
 			default:
 				ts.Fatalf("fake start: unknown setting %q", a)
 			}
