@@ -125,9 +125,11 @@ build_ollama || unavailable "go install github.com/ollama/ollama@$OLLAMA_VERSION
 serve || unavailable "ollama serve did not come up on loopback"
 load_model || { cat "$work/create.log" 2>/dev/null; unavailable "ollama create could not load the tiny model"; }
 
+# One package at a time (-p 1): the tests read the server's log, and another
+# package's deliberately long prompt must not land in their window of it.
 say "live suite"
 BRIEF_TEST_BASE_URL="http://$OLLAMA_HOST/v1" BRIEF_TEST_MODEL="$MODEL" BRIEF_TEST_OLLAMA_LOG="$work/ollama.log" \
-	go test -count=1 -timeout 40m -v -run 'Live' ./... >"$work/live.log" 2>&1
+	go test -p 1 -count=1 -timeout 80m -v -run 'Live' ./... >"$work/live.log" 2>&1
 rc=$?
 grep -E '^(=== RUN|--- |    --- |ok|FAIL|PASS)' "$work/live.log" | grep -v -e '^=== RUN' -e 'no tests to run'
 passed=$(grep -c -- '--- PASS: TestLive' "$work/live.log")
