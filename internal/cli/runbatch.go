@@ -32,6 +32,7 @@ type batcher struct {
 	s        wiring.Settings
 	inputs   []article.Input
 	api      *batch.API
+	base     string // the Batch API's base URL
 	cache    *cache.Cache
 	state    string           // OUT/.brief/batches.json
 	failures map[string]error // error lines: their articles fail with the reason
@@ -49,7 +50,12 @@ func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *
 			fmt.Fprintf(io.ErrOut, "brief: "+f+"\n", a...)
 		}
 	}
-	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(o.baseURL, o.apiKey, llm.SameOriginClient(nil)), cache: run.Config.Cache,
+	// The Batch API of the run's (first) server.
+	base, key := o.baseURL, o.apiKey
+	if len(s.Servers) > 0 {
+		base, key = s.Servers[0].BaseURL, s.Servers[0].APIKey
+	}
+	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(base, key, llm.SameOriginClient(nil)), base: base, cache: run.Config.Cache,
 		state: filepath.Join(state, "batches.json"), failures: map[string]error{}, pool: run.Pool, logf: logf}, nil
 }
 
@@ -100,7 +106,7 @@ func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) 
 		if err != nil {
 			return st, exitWith(ExitFatal, err)
 		}
-		st.Batches = append(st.Batches, batch.Submitted{ID: bt.ID, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(b.o.baseURL)})
+		st.Batches = append(st.Batches, batch.Submitted{ID: bt.ID, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(b.base)})
 		if err := st.Save(b.state); err != nil {
 			return st, exitWith(ExitFatal, fmt.Errorf("recording batch %s in %s: %v (it runs on; note its id)", bt.ID, b.state, err))
 		}
