@@ -34,24 +34,57 @@ func NewAPI(baseURL, key string, hc *http.Client) *API {
 	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL)}
 }
 
-// Submit uploads lines as one input file and creates a batch of it.
-func (a *API) Submit(ctx context.Context, stage string, lines []Line) (openai.Batch, error) {
+// Upload sends lines as one batch input file and returns its id.
+func (a *API) Upload(ctx context.Context, stage string, lines []Line) (string, error) {
 	data, err := Encode(lines)
 	if err != nil {
-		return openai.Batch{}, err
+		return "", err
 	}
 	f, err := a.oc.CreateFileBytes(ctx, openai.FileBytesRequest{Name: "brief-" + stage + ".jsonl", Bytes: data, Purpose: openai.PurposeBatch})
 	if err != nil {
-		return openai.Batch{}, a.fail("uploading the request file", err)
+		return "", a.fail("uploading the request file", err)
+	}
+	return f.ID, nil
+}
+
+// Create starts the batch of an uploaded input file, unless one was
+// already created from it (a run killed between creating it and
+// recording its id): then that one is returned, so nothing is billed twice.
+func (a *API) Create(ctx context.Context, stage, inputFileID string) (openai.Batch, error) {
+	if b, ok, err := a.findByInput(ctx, inputFileID); err != nil || ok {
+		return b, err
 	}
 	b, err := a.oc.CreateBatch(ctx, openai.CreateBatchRequest{
-		InputFileID: f.ID, Endpoint: openai.BatchEndpointChatCompletions, CompletionWindow: "24h",
+		InputFileID: inputFileID, Endpoint: openai.BatchEndpointChatCompletions, CompletionWindow: "24h",
 		Metadata: map[string]any{"created_by": "brief", "stage": stage},
 	})
 	if err != nil {
 		return openai.Batch{}, a.fail("creating the batch", err)
 	}
 	return b.Batch, nil
+}
+
+// findByInput looks through the recent batches for one made from the file.
+func (a *API) findByInput(ctx context.Context, inputFileID string) (openai.Batch, bool, error) {
+	limit := 100
+	var after *string
+	for page := 0; page < 10; page++ {
+		list, err := a.oc.ListBatch(ctx, after, &limit)
+		if err != nil {
+			return openai.Batch{}, false, a.fail("listing batches", err)
+		}
+		for _, b := range list.Data {
+			if b.InputFileID == inputFileID {
+				return b, true, nil
+			}
+		}
+		if !list.HasMore || list.LastID == "" {
+			break
+		}
+		last := list.LastID
+		after = &last
+	}
+	return openai.Batch{}, false, nil
 }
 
 // Retrieve is a batch's current state.
@@ -119,11 +152,13 @@ func (a *API) fail(what string, err error) error {
 // the output folder's state before brief waits for it, so a run that is
 // killed or stopped picks it up instead of paying for it twice.
 type Submitted struct {
-	ID        string    `json:"id"`
-	Stage     string    `json:"stage"`
-	Requests  int       `json:"requests"`
-	Submitted time.Time `json:"submitted"`
-	Endpoint  string    `json:"endpoint"`
+	// ID is "" while the batch is being created from InputFileID.
+	ID          string    `json:"id"`
+	InputFileID string    `json:"input_file_id"`
+	Stage       string    `json:"stage"`
+	Requests    int       `json:"requests"`
+	Submitted   time.Time `json:"submitted"`
+	Endpoint    string    `json:"endpoint"`
 }
 
 // State is OUT/.brief/batches.json.

@@ -102,17 +102,43 @@ func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) 
 		return st, err
 	}
 	for _, part := range batch.Split(lines, batch.MaxRequests, batch.MaxBytes) {
-		bt, err := b.api.Submit(ctx, stage, part)
+		file, err := b.api.Upload(ctx, stage, part)
 		if err != nil {
 			return st, exitWith(ExitFatal, err)
 		}
-		st.Batches = append(st.Batches, batch.Submitted{ID: bt.ID, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(b.base)})
-		if err := st.Save(b.state); err != nil {
-			return st, exitWith(ExitFatal, fmt.Errorf("recording batch %s in %s: %v (it runs on; note its id)", bt.ID, b.state, err))
+		// Recorded before the batch exists, and again with its id: a run
+		// killed in between finds the batch by its input file.
+		st.Batches = append(st.Batches, batch.Submitted{InputFileID: file, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(b.base)})
+		if err := b.save(st); err != nil {
+			return st, err
 		}
-		b.logf("submitted batch %s: %d %s requests", bt.ID, len(part), stage)
+		if err := b.create(ctx, &st.Batches[len(st.Batches)-1]); err != nil {
+			return st, err
+		}
+		if err := b.save(st); err != nil {
+			return st, err
+		}
+		b.logf("submitted batch %s: %d %s requests", st.Batches[len(st.Batches)-1].ID, len(part), stage)
 	}
 	return st, nil
+}
+
+// create starts the recorded batch from its input file (or finds the one
+// a killed run started).
+func (b *batcher) create(ctx context.Context, sub *batch.Submitted) error {
+	bt, err := b.api.Create(ctx, sub.Stage, sub.InputFileID)
+	if err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	sub.ID = bt.ID
+	return nil
+}
+
+func (b *batcher) save(st batch.State) error {
+	if err := st.Save(b.state); err != nil {
+		return exitWith(ExitFatal, fmt.Errorf("recording batches in %s: %v (a batch already created runs on; brief finds it again by its input file)", b.state, err))
+	}
+	return nil
 }
 
 // sendPlain sends lines as plain requests (--batch-fallback), storing the
@@ -190,6 +216,14 @@ func (b *batcher) withinBudget(lines []batch.Line) error {
 func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
 	incomplete := 0
 	for len(st.Batches) > 0 {
+		if st.Batches[0].ID == "" {
+			if err := b.create(ctx, &st.Batches[0]); err != nil {
+				return incomplete, err
+			}
+			if err := b.save(st); err != nil {
+				return incomplete, err
+			}
+		}
 		sub := st.Batches[0]
 		bt, err := b.poll(ctx, sub)
 		if err != nil {
@@ -203,8 +237,8 @@ func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
 		incomplete += left
 		b.logf("batch %s %s: %d answers, %d failed, %d not done", bt.ID, bt.Status, stored, failed, left)
 		st.Batches = st.Batches[1:]
-		if err := st.Save(b.state); err != nil {
-			return incomplete, exitWith(ExitFatal, err)
+		if err := b.save(st); err != nil {
+			return incomplete, err
 		}
 	}
 	return incomplete, nil

@@ -50,6 +50,22 @@ func (s *Server) registerBatchAPI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/files/{id}/content", s.fileContent)
 	mux.HandleFunc("POST /v1/batches", s.createBatch)
 	mux.HandleFunc("GET /v1/batches/{id}", s.retrieveBatch)
+	mux.HandleFunc("GET /v1/batches", s.listBatches)
+}
+
+// listBatches lists every batch, newest first, on one page.
+func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	b := s.batch
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	data := []any{}
+	for i := len(b.order) - 1; i >= 0; i-- {
+		data = append(data, b.batches[b.order[i]].json())
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": false})
 }
 
 // Batches is the ids of the batches created so far, in order.
