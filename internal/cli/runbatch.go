@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -244,9 +245,15 @@ func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
 	return incomplete, nil
 }
 
-// poll waits for one batch to finish, saying its progress when it moves.
+// poll waits for one batch to finish, with its requests done of total on
+// a bar (a line per change in cron).
 func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, error) {
-	last := -1
+	var shown progress.Counter
+	defer func() {
+		if shown != nil {
+			shown.Finish()
+		}
+	}()
 	for {
 		bt, err := b.api.Retrieve(ctx, sub.ID)
 		if err != nil {
@@ -255,10 +262,11 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 		if batch.Finished(bt) {
 			return bt, nil
 		}
-		if done := bt.RequestCounts.Completed + bt.RequestCounts.Failed; done != last {
-			b.logf("batch %s (%s, submitted %s): %d of %d requests done", sub.ID, sub.Stage, sub.Submitted.Format(time.RFC3339), done, bt.RequestCounts.Total)
-			last = done
+		if shown == nil {
+			desc := fmt.Sprintf("batch %s (%s, submitted %s)", sub.ID, sub.Stage, sub.Submitted.Format(time.RFC3339))
+			shown = progress.NewCounter(b.io.ErrOut, bt.RequestCounts.Total, b.io.IsStderrTTY(), b.o.quiet, desc)
 		}
+		shown.Set(bt.RequestCounts.Completed + bt.RequestCounts.Failed)
 		if b.o.noWait {
 			// Still running is the normal state of a cron-driven batch
 			// run: -q says nothing about it, only the exit code.

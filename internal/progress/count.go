@@ -1,0 +1,65 @@
+package progress
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/brief-news/brief/internal/safetext"
+)
+
+// Counter shows a count that moves in jumps from elsewhere (the requests a
+// batch has done): a bar on a terminal, a line per change otherwise,
+// nothing when quiet.
+type Counter interface {
+	Set(done int)
+	Finish()
+}
+
+// NewCounter returns a Counter of total things described by desc.
+func NewCounter(w io.Writer, total int, tty, quiet bool, desc string) Counter {
+	switch {
+	case quiet:
+		return quietCounter{}
+	case tty:
+		return &barCounter{bar: progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(safetext.Line(desc)),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetWidth(30),
+		)}
+	}
+	return &lineCounter{w: w, total: total, desc: desc, last: -1}
+}
+
+type quietCounter struct{}
+
+func (quietCounter) Set(int) {}
+func (quietCounter) Finish() {}
+
+type barCounter struct{ bar *progressbar.ProgressBar }
+
+func (b *barCounter) Set(done int) { _ = b.bar.Set(done) }
+func (b *barCounter) Finish()      { _ = b.bar.Finish() }
+
+type lineCounter struct {
+	w     io.Writer
+	total int
+	desc  string
+	last  int
+}
+
+func (l *lineCounter) Set(done int) {
+	if done == l.last {
+		return
+	}
+	l.last = done
+	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf("brief: %s: %d of %d requests done", l.desc, done, l.total)))
+}
+
+func (l *lineCounter) Finish() {}
