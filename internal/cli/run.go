@@ -144,6 +144,12 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 	if o.deadline > 0 {
 		s.Budget.Deadline = start.Add(o.deadline)
 	}
+	if o.batch {
+		// Batch answers are billed at the batch price (the one digest
+		// request too, a small understatement).
+		s.Budget.PriceIn *= o.batchDiscount
+		s.Budget.PriceOut *= o.batchDiscount
+	}
 	return s
 }
 
