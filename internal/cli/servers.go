@@ -167,7 +167,7 @@ func (o *endpointOptions) servers() ([]wiring.Server, error) {
 	var out []wiring.Server
 	for _, u := range o.baseURLs {
 		if _, err := llm.ParseBaseURL(u); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("check --base-url: %w", err)
 		}
 		out = append(out, wiring.Server{BaseURL: u, APIKey: o.apiKey})
 	}
