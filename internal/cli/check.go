@@ -26,23 +26,15 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep := client.Check(cmd.Context())
-			if rep.ModelFound {
-				server := client.Discover(cmd.Context())
-				window := llm.ChooseWindow(contextSize, server, o.model)
-				rep.Server, rep.Context = &server, &window
+			clients, err := o.serverClients(client, io)
+			if err != nil {
+				return exitWith(ExitFatal, err)
 			}
-			if asJSON {
-				if err := writeJSON(io, rep); err != nil {
-					return err
-				}
-			} else {
-				printCheck(io, rep, o.quiet, o.verbose)
+			var reps []llm.CheckReport
+			for _, c := range clients {
+				reps = append(reps, checkOne(cmd, c, contextSize))
 			}
-			if !rep.OK() {
-				return exitWith(ExitFatal, fmt.Errorf("the endpoint is not ready: see the problems above"))
-			}
-			return nil
+			return reportChecks(io, o, reps, asJSON)
 		},
 	}
 	o.register(cmd.Flags())
@@ -52,6 +44,46 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 	cmd.Flags().Lookup("verbose").Usage = "also list every model the endpoint serves"
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON for scripts (exit code as without it)")
 	return cmd
+}
+
+// checkOne checks one server the way a run uses it.
+func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.CheckReport {
+	rep := client.Check(cmd.Context())
+	if rep.ModelFound {
+		server := client.Discover(cmd.Context())
+		window := llm.ChooseWindow(contextSize, server, rep.Model)
+		rep.Server, rep.Context = &server, &window
+	}
+	return rep
+}
+
+// reportChecks prints the reports (one JSON object for one server, a list
+// for several) and fails when any server is not ready.
+func reportChecks(io *iostreams.IOStreams, o *endpointOptions, reps []llm.CheckReport, asJSON bool) error {
+	ok := true
+	for i, rep := range reps {
+		ok = ok && rep.OK()
+		if asJSON {
+			continue
+		}
+		if i > 0 && !o.quiet {
+			fmt.Fprintln(io.Out)
+		}
+		printCheck(io, rep, o.quiet, o.verbose)
+	}
+	if asJSON {
+		var v any = reps
+		if len(reps) == 1 {
+			v = reps[0]
+		}
+		if err := writeJSON(io, v); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		return exitWith(ExitFatal, fmt.Errorf("the endpoint is not ready: see the problems above"))
+	}
+	return nil
 }
 
 func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool) {

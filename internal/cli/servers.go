@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
 )
@@ -178,4 +179,27 @@ func (o *endpointOptions) servers() ([]wiring.Server, error) {
 // not when the command line or $OPENAI_BASE_URL names the server.
 func endpointsOverridden(baseURLChanged bool) bool {
 	return baseURLChanged || os.Getenv(envFor["base-url"]) != ""
+}
+
+// serverClients are the clients of every server of a run with several
+// (first is the one of --base-url alone, returned when there is just one).
+func (o *endpointOptions) serverClients(first *llm.Client, io *iostreams.IOStreams) ([]*llm.Client, error) {
+	servers, err := o.servers()
+	if err != nil || len(servers) == 0 {
+		return []*llm.Client{first}, err
+	}
+	var out []*llm.Client
+	for _, sv := range servers {
+		cfg := o.clientConfig(func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) })
+		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
+		if sv.Model != "" {
+			cfg.Model = sv.Model
+		}
+		c, err := llm.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
