@@ -43,6 +43,10 @@ type dryPlan struct {
 	// TokensPerByte is the model's measured tokenizer the estimates use
 	// (kept with the cache by an earlier run), 0 when none was measured.
 	TokensPerByte float64 `json:"tokens_per_byte,omitempty"`
+	// Budget says how many of the new articles --max-tokens/--max-cost
+	// would let a run start, by these estimates; "" without a budget.
+	Budget       string `json:"budget,omitempty"`
+	BudgetStarts *int   `json:"budget_starts,omitempty"`
 }
 
 // dryRun parses every input and prints what a run would send, without
@@ -62,11 +66,49 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 		}
 		plan.Totals.CostUSD = &cost
 	}
+	budgetCoverage(&plan, o)
 	if o.asJSON {
 		return writeJSON(io, plan)
 	}
 	printDryRun(io, plan)
 	return nil
+}
+
+// budgetCoverage fills in how many new articles a run under --max-tokens
+// or --max-cost would start: a run starts the next article while what it
+// spent is under the budget, so the estimates (calibrated to the model's
+// tokenizer when an earlier run measured it) tell where it stops. With -j
+// above 1 a few more are in flight when it does.
+func budgetCoverage(plan *dryPlan, o *runOptions) {
+	if o.maxTokens <= 0 && o.maxCost <= 0 {
+		return
+	}
+	scale := 1.0
+	if o.batch {
+		scale = o.batchDiscount
+	}
+	starts, newArticles, tokens, cost := 0, 0, 0, 0.0
+	for _, a := range plan.Articles {
+		if a.Status != "new" {
+			continue
+		}
+		newArticles++
+		if (o.maxTokens > 0 && tokens >= o.maxTokens) || (o.maxCost > 0 && cost >= o.maxCost) {
+			continue
+		}
+		starts++
+		tokens += a.PromptTokens + a.OutputTokens
+		cost += (float64(a.PromptTokens)*o.priceIn/1e6 + float64(a.OutputTokens)*o.priceOut/1e6) * scale
+	}
+	name := fmt.Sprintf("--max-tokens %d", o.maxTokens)
+	if o.maxTokens <= 0 {
+		name = fmt.Sprintf("--max-cost $%.4f", o.maxCost)
+	}
+	plan.BudgetStarts = &starts
+	plan.Budget = fmt.Sprintf("%s starts about %d of the %d new articles; the rest wait for the next run", name, starts, newArticles)
+	if starts == newArticles {
+		plan.Budget = fmt.Sprintf("%s covers all %d new articles", name, newArticles)
+	}
 }
 
 func planDryRun(inputs []article.Input, cfg pipeline.Config) dryPlan {
@@ -165,5 +207,8 @@ func printDryRun(io *iostreams.IOStreams, plan dryPlan) {
 	fmt.Fprintf(io.Out, "planned for a context window of %s\n", plan.Context)
 	if plan.TokensPerByte > 0 {
 		fmt.Fprintf(io.Out, "estimated with the model's tokenizer as an earlier run measured it: about %.2f tokens a byte\n", plan.TokensPerByte)
+	}
+	if plan.Budget != "" {
+		fmt.Fprintln(io.Out, plan.Budget)
 	}
 }
