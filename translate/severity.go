@@ -69,9 +69,23 @@ func unusableMessage(fs []Finding) string {
 	return "the translation is unusable: " + strings.Join(Messages(fs), "; ") + " (not cached: the next run tries again)"
 }
 
-// echoed reports whether translation is source, word for word (spacing and
-// paragraph breaks aside).
+// echoed reports whether translation is source sent back: word for word
+// as a whole (spacing and paragraph breaks aside), or most of the source's
+// paragraphs copied unchanged.
 func echoed(source, translation []string) bool {
-	return strings.Join(strings.Fields(strings.Join(source, " ")), " ") ==
-		strings.Join(strings.Fields(strings.Join(translation, " ")), " ")
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if norm(strings.Join(source, " ")) == norm(strings.Join(translation, " ")) {
+		return true
+	}
+	src := map[string]bool{}
+	for _, p := range source {
+		src[norm(p)] = true
+	}
+	copied := 0
+	for _, p := range translation {
+		if n := norm(p); n != "" && src[n] {
+			copied++
+		}
+	}
+	return len(source) >= 2 && copied*2 > len(source)
 }

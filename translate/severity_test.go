@@ -33,6 +33,11 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 	}{
 		{"garbage", func(string) string { return "**bla**" }, "far too short"},
 		{"untranslated", func(text string) string { return text }, "source text back untranslated"},
+		{"mostly copied", func(text string) string {
+			ps := llmtest.Paragraphs(text)
+			ps[0] = fakeTranslate(ps[0]) // the lede translated, the rest sent back
+			return strings.Join(ps, "\n\n")
+		}, "source text back untranslated"},
 		{"wrong script", func(text string) string {
 			return strings.Repeat("Это совсем не тот язык, который нужен. ", 4*len(llmtest.Paragraphs(text)))
 		}, "does not look like"},
