@@ -45,7 +45,7 @@ func (o *endpointOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.apiKeyFile, "api-key-file", "", "read the API key from this file (for cron and brief.yaml: the key stays out of the config and the process list)")
 	fs.Var(newDurationValue(&o.timeout, d.Client.Timeout), "timeout", "longest time one model request may take, first byte included (a local model may need minutes to load)")
 	fs.Var(newDurationValue(&o.idleTimeout, d.Client.IdleTimeout), "idle-timeout", "give up on a request when no token arrived for this long")
-	fs.IntVar(&o.retries, "retries", d.Client.Retries, "retries of a failed request (rate limits, server errors, cut streams)")
+	fs.IntVar(&o.retries, "retries", d.Client.Retries, "retries of a failed request (rate limits, server errors, cut streams; 0: none)")
 	fs.IntVar(&o.rpm, "rpm", 0, "at most this many requests per minute (0: no limit)")
 	fs.IntVar(&o.tpm, "tpm", 0, "at most this many tokens per minute (0: no limit)")
 	fs.Float64Var(&o.temperature, "temperature", d.Client.Temperature, "sampling temperature sent with every request; low keeps a translation faithful (-1: the server's own)")
