@@ -33,8 +33,10 @@ type Pool struct {
 	logf    func(format string, args ...any)
 	window  WindowPolicy // how each server's context window is chosen
 
-	mu      sync.Mutex
-	changed chan struct{} // closed (and replaced) when a slot frees or a server goes down
+	mu sync.Mutex
+	// waiting are the requests waiting for a slot, oldest first: a freed
+	// slot goes to the oldest, so no request waits behind later ones.
+	waiting []chan *poolServer
 }
 
 type poolServer struct {
@@ -51,7 +53,7 @@ var _ Completer = (*Pool)(nil)
 // NewPool returns a pool over servers; logf (may be nil) gets the line of a
 // server taken out.
 func NewPool(servers []Member, logf func(format string, args ...any)) *Pool {
-	p := &Pool{logf: logf, changed: make(chan struct{})}
+	p := &Pool{logf: logf}
 	for _, s := range servers {
 		p.servers = append(p.servers, &poolServer{c: s.Client, slots: max(s.Slots, 1)})
 	}
@@ -97,53 +99,109 @@ func (p *Pool) complete(ctx context.Context, s *poolServer, req Request) (Respon
 }
 
 // acquire takes a free slot of a live server, the one with the most free
-// slots, waiting while all are busy. With every server down it returns the
+// slots, or waits in line for one. With every server down it returns the
 // error that took the last one out.
 func (p *Pool) acquire(ctx context.Context) (*poolServer, error) {
-	for {
-		p.mu.Lock()
-		var best *poolServer
-		var lastDown error
-		live := 0
-		for _, s := range p.servers {
-			if s.down != nil {
-				lastDown = s.down
-				continue
-			}
-			live++
-			if free := s.slots - s.busy; free > 0 && (best == nil || free > best.slots-best.busy) {
-				best = s
-			}
-		}
-		if best != nil {
-			best.busy++
+	p.mu.Lock()
+	if len(p.waiting) == 0 {
+		if s := p.freeLocked(); s != nil {
+			s.busy++
 			p.mu.Unlock()
-			return best, nil
-		}
-		wait := p.changed
-		p.mu.Unlock()
-		if live == 0 {
-			return nil, lastDown
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return nil, context.Cause(ctx)
+			return s, nil
 		}
 	}
+	if p.liveLocked() == 0 {
+		err := p.lastDownLocked()
+		p.mu.Unlock()
+		return nil, err
+	}
+	turn := make(chan *poolServer, 1)
+	p.waiting = append(p.waiting, turn)
+	p.mu.Unlock()
+	select {
+	case s := <-turn:
+		if s == nil {
+			return nil, p.lastDown()
+		}
+		return s, nil
+	case <-ctx.Done():
+		if !p.leaveLine(turn) {
+			// A slot was handed over as ctx ended: give it back.
+			if s := <-turn; s != nil {
+				p.release(s)
+			}
+		}
+		return nil, context.Cause(ctx)
+	}
+}
+
+// freeLocked is the live server with the most free slots, nil when none
+// has one.
+func (p *Pool) freeLocked() *poolServer {
+	var best *poolServer
+	for _, s := range p.servers {
+		if free := s.slots - s.busy; s.down == nil && free > 0 && (best == nil || free > best.slots-best.busy) {
+			best = s
+		}
+	}
+	return best
+}
+
+// leaveLine removes a waiter that gave up; false when it was already served.
+func (p *Pool) leaveLine(turn chan *poolServer) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, w := range p.waiting {
+		if w == turn {
+			p.waiting = append(p.waiting[:i], p.waiting[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Pool) release(s *poolServer) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s.busy--
-	p.signal()
+	p.dispatchLocked()
 }
 
-// signal wakes every waiter; callers hold p.mu.
-func (p *Pool) signal() {
-	close(p.changed)
-	p.changed = make(chan struct{})
+// dispatchLocked hands free slots to the waiters, oldest first, and tells
+// them all when no server is left.
+func (p *Pool) dispatchLocked() {
+	for len(p.waiting) > 0 {
+		s := p.freeLocked()
+		if s == nil {
+			break
+		}
+		s.busy++
+		p.waiting[0] <- s
+		p.waiting = p.waiting[1:]
+	}
+	if p.liveLocked() == 0 {
+		for _, w := range p.waiting {
+			w <- nil
+		}
+		p.waiting = nil
+	}
+}
+
+func (p *Pool) lastDown() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastDownLocked()
+}
+
+// lastDownLocked is the error of the last server taken out.
+func (p *Pool) lastDownLocked() error {
+	var err error
+	for _, s := range p.servers {
+		if s.down != nil {
+			err = s.down
+		}
+	}
+	return err
 }
 
 // takeOut decides whether err means s is down, takes it out if so, and
@@ -169,7 +227,7 @@ func (p *Pool) takeOut(s *poolServer, err error) bool {
 		return false
 	}
 	s.down = err
-	p.signal()
+	p.dispatchLocked()
 	if len(p.servers) > 1 && p.logf != nil {
 		p.logf("%s is taken out of this run: %s; %s", s.c.Endpoint(), strings.TrimSuffix(err.Error(), "."), p.remainingLocked(others))
 	}

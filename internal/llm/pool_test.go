@@ -214,3 +214,32 @@ func TestPoolMovesWorkOffAServerKilledMidRun(t *testing.T) {
 		t.Errorf("no line about the killed server:\n%s", h.Logs())
 	}
 }
+
+// A request that gives up while waiting for a slot leaves the line without
+// taking a slot with it: the next request still gets one.
+func TestPoolWaiterThatGivesUpLeavesNoSlotTaken(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithLatency(150*time.Millisecond, 0))
+	c, _ := newClient(t, srv)
+	p := llm.NewPool([]llm.Member{{Client: c, Slots: 1}}, nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Complete(context.Background(), translateReq())
+		done <- err
+	}()
+	for srv.Count() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Complete(ctx, translateReq()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiting request: err = %v, want context.Canceled", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := p.Complete(context.Background(), translateReq()); err != nil {
+			t.Fatalf("after a waiter gave up: %v", err)
+		}
+	}
+}
