@@ -64,6 +64,31 @@ func (in *interner) id(s string) int {
 }
 
 func group(shown []story.Story) []story.Group {
+	sets, fs, in := linkSets(shown)
+	u := joinMatching(len(shown), func(i int) []int { return sets[i].all },
+		func(i, j int) bool { return related(sets[i], sets[j], in) })
+	var groups []story.Group
+	for _, set := range u.sets() {
+		g := story.Group{}
+		for _, i := range set {
+			g.Stories = append(g.Stories, shown[i])
+		}
+		sort.SliceStable(g.Stories, func(a, b int) bool { return newer(g.Stories[a], g.Stories[b]) })
+		if len(set) > 1 {
+			g.Title = title(set, fs)
+			if g.Title == "" {
+				g.Title = g.Stories[0].Headline
+			}
+		}
+		groups = append(groups, g)
+	}
+	sortGroups(groups)
+	return groups
+}
+
+// linkSets are what can relate each story to another: its features, as
+// ids, without those so common across the stories that they link nothing.
+func linkSets(shown []story.Story) ([]linkSet, []features, *interner) {
 	n := len(shown)
 	texts := make([]text, n)
 	for i, s := range shown {
@@ -98,25 +123,12 @@ func group(shown []story.Story) []story.Group {
 		s.weight = nameWeight*len(s.names) + termWeight*len(s.terms)
 		sets[i] = s
 	}
+	return sets, fs, in
+}
 
-	u := joinMatching(n, func(i int) []int { return sets[i].all },
-		func(i, j int) bool { return related(sets[i], sets[j], in) })
-
-	var groups []story.Group
-	for _, set := range u.sets() {
-		g := story.Group{}
-		for _, i := range set {
-			g.Stories = append(g.Stories, shown[i])
-		}
-		sort.SliceStable(g.Stories, func(a, b int) bool { return newer(g.Stories[a], g.Stories[b]) })
-		if len(set) > 1 {
-			g.Title = title(set, fs)
-			if g.Title == "" {
-				g.Title = g.Stories[0].Headline
-			}
-		}
-		groups = append(groups, g)
-	}
+// sortGroups puts the largest groups first, then the newest, in an order
+// that does not depend on the input's.
+func sortGroups(groups []story.Group) {
 	sort.SliceStable(groups, func(a, b int) bool {
 		ga, gb := groups[a], groups[b]
 		if len(ga.Stories) != len(gb.Stories) {
@@ -130,7 +142,6 @@ func group(shown []story.Story) []story.Group {
 		}
 		return storyLess(ga.Stories[0], gb.Stories[0])
 	})
-	return groups
 }
 
 // intern turns a story's features into sorted ids.
