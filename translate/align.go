@@ -32,6 +32,14 @@ func Align(source, translation []string, to string) []Pair {
 		}
 		return ps
 	}
+	return tracePairs(alignMoves(source, translation, to), n, m)
+}
+
+// alignMoves fills the alignment table: move[i][j] says how the cheapest
+// alignment of source[:i] with translation[:j] was reached ('p' a pair,
+// 's' a source paragraph left out, 't' a translation paragraph added).
+func alignMoves(source, translation []string, to string) [][]byte {
+	n, m := len(source), len(translation)
 	const skip = 1.0
 	want := lang.LengthRatio(to)
 	src := make([]anchors, n)
@@ -44,8 +52,6 @@ func Align(source, translation []string, to string) []Pair {
 		trNums[j] = translationNumbers(t, to)
 		trNorm[j] = " " + normName(t) + " "
 	}
-	// cost[i][j] is the cheapest alignment of source[:i] with
-	// translation[:j]; move says how it was reached.
 	cost := make([][]float64, n+1)
 	move := make([][]byte, n+1)
 	for i := range cost {
@@ -78,6 +84,12 @@ func Align(source, translation []string, to string) []Pair {
 			}
 		}
 	}
+	return move
+}
+
+// tracePairs walks the moves back from the end and returns the pairs in
+// order.
+func tracePairs(move [][]byte, n, m int) []Pair {
 	var rev []Pair
 	for i, j := n, m; i > 0 || j > 0; {
 		switch move[i][j] {
