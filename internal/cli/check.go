@@ -51,7 +51,7 @@ func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.Check
 	rep := client.Check(cmd.Context())
 	if rep.ModelFound {
 		server := client.Discover(cmd.Context())
-		window := llm.ChooseWindow(contextSize, server, rep.Model)
+		window := chooseWindow(contextSize, server, rep.Model)
 		rep.Server, rep.Context = &server, &window
 	}
 	return rep

@@ -53,7 +53,7 @@ type dryPlan struct {
 // calling the model or writing a file.
 func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg pipeline.Config) error {
 	plan := planDryRun(inputs, cfg)
-	plan.Context = llm.ChooseWindow(o.contextSize, llm.Server{}, o.model)
+	plan.Context = chooseWindow(o.contextSize, llm.Server{}, o.model)
 	if plan.Context.Guess {
 		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
 	}

@@ -247,6 +247,17 @@ var flagHints = map[llm.Setting]string{
 	llm.SettingModel:   "check --model (brief models lists what the endpoint serves)",
 	llm.SettingAPIKey:  "set OPENAI_API_KEY (or pass --api-key or --api-key-file) to the key for this endpoint",
 	llm.SettingTimeout: "a slow model may need a longer --timeout",
+	llm.SettingContext: "pass --context with the model's window",
+}
+
+// chooseWindow is llm.ChooseWindow with the CLI's words: a window the
+// user gave is "--context".
+func chooseWindow(given int, s llm.Server, model string) llm.Window {
+	w := llm.ChooseWindow(given, s, model, flagHints)
+	if w.Source == llm.SourceGiven {
+		w.Source = "--context"
+	}
+	return w
 }
 
 // clientConfig is the endpoint flags as the client takes them; its log

@@ -54,6 +54,7 @@ var testHints = map[llm.Setting]string{
 	llm.SettingModel:   "check --model",
 	llm.SettingAPIKey:  "set OPENAI_API_KEY",
 	llm.SettingTimeout: "a slow model may need a longer --timeout",
+	llm.SettingContext: "pass --context with the model's window",
 }
 
 func newClient(t *testing.T, srv *llmtest.Server, mod ...func(*llm.Config)) (*llm.Client, *harness) {

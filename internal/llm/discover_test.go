@@ -81,17 +81,17 @@ func TestChooseWindow(t *testing.T) {
 	}{
 		{"auto takes the server's", 0, ollama, "qwen2.5:7b", 4096, "Ollama /api/ps", false, ""},
 		{"a larger --context is lowered, with the fix", 8192, ollama, "qwen2.5:7b", 4096, "Ollama /api/ps", false,
-			"--context 8192, but Ollama gives qwen2.5:7b 4096 tokens: using 4096; start Ollama with OLLAMA_CONTEXT_LENGTH=8192 for fewer, longer requests"},
-		{"a smaller --context is the user's choice", 2048, ollama, "qwen2.5:7b", 2048, "--context", false, ""},
+			"a window of 8192 tokens was given, but Ollama gives qwen2.5:7b 4096: using 4096; start Ollama with OLLAMA_CONTEXT_LENGTH=8192 for fewer, longer requests"},
+		{"a smaller --context is the user's choice", 2048, ollama, "qwen2.5:7b", 2048, llm.SourceGiven, false, ""},
 		{"vllm's fix", 8192, llm.Server{Kind: llm.KindVLLM, Window: 4096, WindowSource: "vLLM"}, "m", 4096, "vLLM", false, "--max-model-len 8192"},
 		{"llama.cpp's fix counts the slots", 8192, llm.Server{Kind: llm.KindLlamaCpp, Window: 4096, Slots: 4, WindowSource: "llama.cpp"}, "m", 4096, "llama.cpp", false, "-c 32768"},
 		{"a known model", 0, llm.Server{Kind: llm.KindOpenAI}, "gpt-4o-mini", 128000, "a guess: OpenAI does not say; the known window of gpt-4o-mini", true, ""},
 		{"provider prefix", 0, llm.Server{}, "openai/gpt-4.1-mini", 1047576, "known window", true, ""},
-		{"nothing known", 0, llm.Server{}, "my-model", llm.GuessedWindow, "a guess: the server does not say; pass --context", true, ""},
-		{"given and nothing known", 16000, llm.Server{}, "my-model", 16000, "--context", false, ""},
+		{"nothing known", 0, llm.Server{}, "my-model", llm.GuessedWindow, "a guess: the server does not say: pass --context", true, ""},
+		{"given and nothing known", 16000, llm.Server{}, "my-model", 16000, llm.SourceGiven, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := llm.ChooseWindow(tc.given, tc.server, tc.model)
+			w := llm.ChooseWindow(tc.given, tc.server, tc.model, testHints)
 			if w.Tokens != tc.tokens || !strings.Contains(w.Source, tc.source) || w.Guess != tc.guess {
 				t.Errorf("ChooseWindow = %+v; want %d from %q (guess %v)", w, tc.tokens, tc.source, tc.guess)
 			}
@@ -163,7 +163,7 @@ func TestLyingServerLowersTheWindow(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(cfg))
 	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Logf: func(f string, a ...any) { logged = append(logged, f) }})
 	s := c.Discover(context.Background())
-	w := llm.ChooseWindow(0, s, llmtest.Model)
+	w := llm.ChooseWindow(0, s, llmtest.Model, nil)
 	if w.Tokens != 4*4096 {
 		t.Fatalf("the lying server announced %+v; want 16384", s)
 	}

@@ -14,6 +14,9 @@ const (
 	SettingModel
 	SettingAPIKey
 	SettingTimeout
+	// SettingContext is the model's context window, when the server does
+	// not say it.
+	SettingContext
 )
 
 // withHints appends the caller's hints for the settings that could fix

@@ -23,7 +23,7 @@ func TestLiveWindowDiscoveryAndCutDetection(t *testing.T) {
 		t.Fatalf("preflight: %v", err)
 	}
 	s := c.Discover(ctx)
-	w := llm.ChooseWindow(0, s, liveConfig(t).Model)
+	w := llm.ChooseWindow(0, s, liveConfig(t).Model, nil)
 	t.Logf("server %s, window %s", s.Name(), w)
 	if s.Kind == llm.KindOllama && (s.Version == "" || !strings.HasPrefix(s.WindowSource, "Ollama /api/") || s.Window <= 0) {
 		t.Fatalf("Ollama discovery %+v: want its version and a window from /api/ps or /api/show", s)

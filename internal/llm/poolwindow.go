@@ -40,7 +40,7 @@ func (p *Pool) learnWindow(ctx context.Context, s *poolServer) error {
 	if err := ctx.Err(); err != nil {
 		return err // not remembered: a later caller asks again
 	}
-	w := ChooseWindow(p.window.Given, server, s.c.cfg.Model)
+	w := ChooseWindow(p.window.Given, server, s.c.cfg.Model, s.c.cfg.Hints)
 	s.c.SetWindow(w, server.Window)
 	if p.logf == nil {
 		return nil

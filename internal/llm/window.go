@@ -10,7 +10,8 @@ import (
 type Window struct {
 	Tokens int `json:"tokens"`
 	// Source says where Tokens came from: a server's answer ("Ollama
-	// /api/ps"), "--context", a known model, or a guess.
+	// /api/ps"), SourceGiven (the caller's number), a known model, or a
+	// guess.
 	Source string `json:"source"`
 	// Guess is set when nothing the server said backs the number.
 	Guess bool `json:"guess,omitempty"`
@@ -77,17 +78,21 @@ func KnownWindow(model string) int {
 	return tokens
 }
 
-// ChooseWindow decides the window a run uses. given is --context (0 for
-// auto). The server's own number wins over a larger given one (with a
-// Lowered line saying so and how to give the model more); a smaller given
-// one is the user's choice. Without a number from the server, a given
-// --context is trusted, else a known model's window, else GuessedWindow.
-func ChooseWindow(given int, s Server, model string) Window {
+// SourceGiven is the Source of a window the caller gave.
+const SourceGiven = "given"
+
+// ChooseWindow decides the window a run uses. given is the caller's
+// window (0 for auto). The server's own number wins over a larger given
+// one (with a Lowered line saying so and how to give the model more); a
+// smaller given one is the user's choice. Without a number from the
+// server, a given window is trusted, else a known model's window, else
+// GuessedWindow, whose Source ends with the hint for SettingContext.
+func ChooseWindow(given int, s Server, model string, hints map[Setting]string) Window {
 	switch {
 	case s.Window > 0 && given > s.Window:
 		return Window{Tokens: s.Window, Source: s.WindowSource, Lowered: lowered(given, s, model)}
 	case given > 0:
-		return Window{Tokens: given, Source: "--context"}
+		return Window{Tokens: given, Source: SourceGiven}
 	case s.Window > 0:
 		return Window{Tokens: s.Window, Source: s.WindowSource}
 	}
@@ -98,13 +103,13 @@ func ChooseWindow(given int, s Server, model string) Window {
 	if n := KnownWindow(model); n > 0 {
 		return Window{Tokens: n, Source: fmt.Sprintf("a guess: %s; the known window of %s", server, model), Guess: true}
 	}
-	return Window{Tokens: GuessedWindow, Source: fmt.Sprintf("a guess: %s; pass --context with the model's window", server), Guess: true}
+	return Window{Tokens: GuessedWindow, Source: withHints(hints, "a guess: "+server, SettingContext), Guess: true}
 }
 
-// lowered is the line telling the user their --context was more than the
-// server gives, and how to give the model more.
+// lowered is the line telling the user the window they gave was more than
+// the server gives, and how to give the model more.
 func lowered(given int, s Server, model string) string {
-	line := fmt.Sprintf("--context %d, but %s gives %s %d tokens: using %d", given, s.Kind, model, s.Window, s.Window)
+	line := fmt.Sprintf("a window of %d tokens was given, but %s gives %s %d: using %d", given, s.Kind, model, s.Window, s.Window)
 	if fix := moreWindow(s, given); fix != "" {
 		line += "; " + fix + " for fewer, longer requests"
 	}

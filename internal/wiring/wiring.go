@@ -157,7 +157,7 @@ func New(s Settings) (*Run, error) {
 	pool.SetWindowPolicy(llm.WindowPolicy{Given: s.ContextTokens, Verbose: s.Verbose})
 	// Until a server is asked (and for --dry-run, which asks none)
 	// requests are planned for the window brief would guess.
-	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model).Tokens
+	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model, s.Client.Hints).Tokens
 	completer := &batch.Replay{Next: pool, Body: pool.ChatBody, Model: s.Client.Model, Tag: s.CacheTag}
 	if s.Collect {
 		completer.Next = nil
