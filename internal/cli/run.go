@@ -82,6 +82,7 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	outcome := pipeline.Run(ctx, run.Config, inputs)
 	rep.Finish()
 	reportOutcome(io, o, outcome, run.Stats(), time.Since(start))
+	sayServers(io, o, run.Pool)
 	return outcomeError(outcome)
 }
 

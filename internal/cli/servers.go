@@ -203,3 +203,19 @@ func (o *endpointOptions) serverClients(first *llm.Client, io *iostreams.IOStrea
 	}
 	return out, nil
 }
+
+// sayServers gives each server's share of the run with -v, when there are
+// several: who did the work, and which were taken out.
+func sayServers(io *iostreams.IOStreams, o *runOptions, pool *llm.Pool) {
+	stats := pool.ServerStats()
+	if !o.verbose || len(stats) < 2 {
+		return
+	}
+	for _, s := range stats {
+		state := ""
+		if s.Down {
+			state = " (taken out)"
+		}
+		fmt.Fprintf(io.ErrOut, "brief: %s%s: %d requests, %d answers, %d tokens\n", s.Endpoint, state, s.Stats.Requests, s.Stats.Completed, s.Stats.Usage.Total())
+	}
+}
