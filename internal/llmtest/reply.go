@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/lang"
 )
 
 // Reply is the scripted answer to one chat request: a normal completion by
@@ -233,13 +235,25 @@ const (
 	DirectiveEmpty         = "llmtest:empty"
 )
 
-// Default answers brief's prompts deterministically: a translation that
-// prefixes every paragraph of the <article> with "EN: " (same paragraph
-// count), a JSON summary built from the article's words, and a digest
-// naming each story's headline. Anything else gets "OK", or {"ok": true}
-// in JSON mode. A user message
-// containing a Directive* string gets that fault instead.
+// Default answers brief's prompts deterministically: a translation QA
+// accepts as a faithful English one (EnglishTranslation: same paragraphs,
+// numbers and names, English words), a JSON summary built from the
+// article's words, and a digest naming each story's headline. Anything
+// else gets "OK", or {"ok": true} in JSON mode. A user message containing
+// a Directive* string gets that fault instead.
 func Default(req openai.ChatCompletionRequest) Reply {
+	return answer(req, EnglishTranslation)
+}
+
+// Untranslated answers as Default does, except that every translation is
+// still in Danish: FakeTranslation, "EN: " + the source paragraph. It is
+// for tests about untranslated output, which brief must refuse.
+func Untranslated(req openai.ChatCompletionRequest) Reply {
+	return answer(req, FakeTranslation)
+}
+
+// answer is Default with translate as the translation of an <article>.
+func answer(req openai.ChatCompletionRequest, translate func(string) string) Reply {
 	_, user := Messages(req)
 	switch {
 	case strings.Contains(user, DirectiveContentFilter):
@@ -251,7 +265,7 @@ func Default(req openai.ChatCompletionRequest) Reply {
 	}
 	switch Stage(req) {
 	case "translate":
-		return Text(FakeTranslation(Between(user, "<article>", "</article>")))
+		return Text(translate(Between(user, "<article>", "</article>")))
 	case "summarize":
 		return Text(FakeSummary(Between(user, "<article>", "</article>")))
 	case "digest":
@@ -287,8 +301,8 @@ func Paragraphs(text string) []string {
 	return out
 }
 
-// FakeTranslation is Default's "translation": each paragraph prefixed with
-// "EN: ", blank-line separated.
+// FakeTranslation is Untranslated's "translation", the source sent back
+// untranslated: each paragraph prefixed with "EN: ", blank-line separated.
 func FakeTranslation(text string) string {
 	ps := Paragraphs(text)
 	for i, p := range ps {
@@ -353,20 +367,26 @@ func FakeDigest(stories string) string {
 // English.
 var fillerWords = []string{"the", "report", "said", "that", "it", "was", "in", "the", "news", "and", "of", "a", "plan", "for", "this", "week"}
 
-// EnglishTranslation is a stand-in translation a QA check accepts, for
-// tests of clean runs: every paragraph keeps the source's numbers and
-// capitalised words (names) in place, and every other
-// word becomes a common English word, so lengths, numbers and names line
-// up with the source as a faithful translation's would.
+// EnglishTranslation is Default's translation, a stand-in a QA check
+// accepts: every paragraph keeps the source's numbers and capitalised
+// words (names) in place, and every other word becomes a common English
+// word, so lengths, numbers and names line up with the source as a
+// faithful translation's would. A capitalised Danish function word ("Det",
+// "Der" opening a sentence) is no name: it becomes a capitalised English
+// word, or a short article of "Det …" sentences would still read as
+// Danish.
 func EnglishTranslation(text string) string {
 	ps := Paragraphs(text)
 	for i, p := range ps {
 		ws := strings.Fields(p)
 		for j, w := range ws {
-			if capital(w) || strings.ContainsAny(w, "0123456789") {
+			if strings.ContainsAny(w, "0123456789") || (capital(w) && !danishWord(w)) {
 				continue
 			}
 			ws[j] = fillerWords[(i+j)%len(fillerWords)]
+			if capital(w) {
+				ws[j] = strings.ToUpper(ws[j][:1]) + ws[j][1:]
+			}
 			if strings.ContainsAny(w[len(w)-1:], ".,:;!?") {
 				ws[j] += w[len(w)-1:]
 			}
@@ -379,4 +399,10 @@ func EnglishTranslation(text string) string {
 func capital(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
+}
+
+// danishWord reports whether w, punctuation aside, is one of the Danish
+// function words QA counts as evidence of Danish.
+func danishWord(w string) bool {
+	return lang.DanishWords[strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }))]
 }
