@@ -10,18 +10,13 @@ import (
 
 // unusable picks out of a translation's findings those that make it
 // unusable rather than worth an editor's look: no text, far too short,
-// most paragraphs missing, or as a whole in the wrong script. Such a
-// translation fails the article: it is not cached, and the next run tries
-// again. Every other finding stays a warning. The rules read the findings'
-// codes and paragraph numbers and the texts' lengths, never the findings'
-// message text.
-//
-// Untranslated means the model sent the source back unchanged (a small
-// model echoing its input): a text still in the source language as a whole
-// but reworded stays a warning for now, because the test endpoint's
-// stand-in translation ("EN: " + the Danish) is exactly that and every
-// end-to-end test runs on it (see notes/i15files.md).
-func unusable(source, translation []string, to string, fs []Finding) []Finding {
+// most paragraphs missing, still in the source language as a whole, or as
+// a whole in the wrong script. Such a translation fails the article: it is
+// not cached, and the next run tries again. Every other finding stays a
+// warning, among them a single paragraph left in the source language. The
+// rules read the findings' codes and paragraph numbers and the texts'
+// lengths, never the findings' message text.
+func unusable(source, translation []string, from, to string, fs []Finding) []Finding {
 	var bad, missing []Finding
 	for _, f := range fs {
 		whole := f.Paragraph == 0 && f.SourceParagraph == 0
@@ -37,6 +32,9 @@ func unusable(source, translation []string, to string, fs []Finding) []Finding {
 			bad = append(bad, f)
 		case whole && f.Code == CodeSourceLanguage && echoed(source, translation):
 			f.Message = "the model sent the source text back untranslated"
+			bad = append(bad, f)
+		case whole && f.Code == CodeSourceLanguage:
+			f.Message = "it is still in " + lang.Name(lang.Base(from))
 			bad = append(bad, f)
 		case f.Code == CodeParagraphs && f.SourceParagraph > 0 && f.Paragraph == 0:
 			missing = append(missing, f)
@@ -61,7 +59,7 @@ func unusable(source, translation []string, to string, fs []Finding) []Finding {
 // held to it as a fresh one is, so garbage cached by an earlier brief is
 // redone rather than reused.
 func (t *Translator) Unusable(a article.Article, r Result) []Finding {
-	return unusable(sourceParagraphs(a), r.Translation(), t.opts.To, r.Findings)
+	return unusable(sourceParagraphs(a), r.Translation(), t.opts.From, t.opts.To, r.Findings)
 }
 
 // unusableMessage is the article's error for an unusable translation.

@@ -38,6 +38,7 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 			ps[0] = fakeTranslate(ps[0]) // the lede translated, the rest sent back
 			return strings.Join(ps, "\n\n")
 		}, "source text back untranslated"},
+		{"still in Danish, reworded", llmtest.FakeTranslation, "still in Danish"},
 		{"wrong script", func(text string) string {
 			return strings.Repeat("Это совсем не тот язык, который нужен. ", 4*len(llmtest.Paragraphs(text)))
 		}, "does not look like"},
@@ -107,5 +108,26 @@ func TestMildFindingsStayWarnings(t *testing.T) {
 	}
 	if bad := tr.Unusable(a, res); len(bad) != 0 {
 		t.Errorf("Unusable = %v", bad)
+	}
+}
+
+// One paragraph left in Danish among translated ones is worth an editor's
+// look, not a failed article.
+func TestOneParagraphInDanishStaysAWarning(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		_, user := llmtest.Messages(req)
+		src := llmtest.Paragraphs(llmtest.Between(user, "<article>", "</article>"))
+		ps := llmtest.Paragraphs(fakeTranslate(strings.Join(src, "\n\n")))
+		ps[5] = src[5] // paragraph 6 left as it was
+		return llmtest.Text(strings.Join(ps, "\n\n"))
+	}))
+	tr := newTranslator(t, srv, Options{})
+	a := sixteenParagraphs()
+	res, err := tr.Translate(context.Background(), a)
+	if err != nil {
+		t.Fatalf("err = %v; one paragraph in Danish is a warning", err)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "still in Danish") {
+		t.Errorf("warnings = %q, want the paragraph still in Danish named", res.Warnings)
 	}
 }

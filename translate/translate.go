@@ -737,7 +737,7 @@ func (tr *translation) result(src []string) (Result, error) {
 	if len(texts) == 0 {
 		return res, &QAError{Findings: findings}
 	}
-	if bad := unusable(src, texts, opts.To, findings); len(bad) > 0 {
+	if bad := unusable(src, texts, opts.From, opts.To, findings); len(bad) > 0 {
 		return res, &QAError{Findings: bad, Unusable: true}
 	}
 	if opts.Strict && quality > 0 {
