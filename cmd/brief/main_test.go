@@ -75,9 +75,10 @@ type fake struct {
 	mu     sync.Mutex
 	srv    *llmtest.Server
 	faults []fault
-	// english: translations are llmtest.EnglishTranslation, which QA
-	// accepts, instead of the Default "EN: " + Danish, which it flags.
-	english bool
+	// danish: translations come back still in Danish
+	// (llmtest.Untranslated, "EN: " + the source), which brief must refuse,
+	// instead of Default's English, which QA accepts.
+	danish bool
 	// redirector, when started, is the endpoint brief is pointed at; it
 	// redirects every request to srv.
 	redirector *llmtest.Server
@@ -141,8 +142,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 			return llmtest.Error(ft.status, "server_error", "", fmt.Sprintf("scripted failure %d", ft.status))
 		}
 	}
-	if f.english && llmtest.Stage(req) == "translate" && !strings.Contains(user, "llmtest:") {
-		return llmtest.Text(llmtest.EnglishTranslation(llmtest.Between(user, "<article>", "</article>")))
+	if f.danish {
+		return llmtest.Untranslated(req)
 	}
 	return llmtest.Default(req)
 }
@@ -155,8 +156,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
 //	fake model STAGE NAME                        assert every request of STAGE asked for model NAME
 //	fake answerfile STAGE MATCH FILE             the same with the text of FILE (several paragraphs)
-//	fake clear                                   drop every fault and answer (and english)
-//	fake english                                 translate into text QA accepts (llmtest.EnglishTranslation)
+//	fake clear                                   drop every fault and answer (and danish)
+//	fake danish                                  answer translations still in Danish (llmtest.Untranslated)
 //	fake flood STAGE MATCH endless|line|BYTES    answer with an endless stream, an endless SSE line, or BYTES of text
 //	fake redirect STATUS [tls]                   point OPENAI_BASE_URL at a server (https with tls, its
 //	                                             certificate in SSL_CERT_FILE) that redirects everything to the fake
@@ -300,11 +301,11 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		check(got == atoi(args[1]), "the fake got %d HTTP requests, want %s", got, args[1])
 	case "clear":
 		f.mu.Lock()
-		f.faults, f.english = nil, false
+		f.faults, f.danish = nil, false
 		f.mu.Unlock()
-	case "english":
+	case "danish":
 		f.mu.Lock()
-		f.english = true
+		f.danish = true
 		f.mu.Unlock()
 	case "count":
 		n := 0

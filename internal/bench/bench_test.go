@@ -352,7 +352,7 @@ func TestEndpointBusyCountsLatencies(t *testing.T) {
 	if _, err := c.Complete(context.Background(), llm.Request{User: "<article>\n" + text + "\n</article>", MaxTokens: 100}); err != nil {
 		t.Fatal(err)
 	}
-	chunks := len(llmtest.Tokens(llmtest.FakeTranslation(text)))
+	chunks := len(llmtest.Tokens(llmtest.EnglishTranslation(text)))
 	want := 5*time.Millisecond + time.Duration(chunks-1)*time.Millisecond
 	if st := e.Stats(); st.Busy != want || st.Served["translate"] != 1 {
 		t.Fatalf("busy %v served %v, want %v for one translate request of %d chunks", st.Busy, st.Served, want, chunks)

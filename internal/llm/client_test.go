@@ -82,6 +82,9 @@ func newClient(t *testing.T, srv *llmtest.Server, mod ...func(*llm.Config)) (*ll
 
 const article = "Regeringen vil bruge 2,5 mia. kroner på cykelstier.\n\nDet oplyser ministeren."
 
+// translated is the fake endpoint's whole answer to translateReq.
+var translated = llmtest.EnglishTranslation(article)
+
 func translateReq() llm.Request {
 	return llm.Request{
 		Stage:     "translate",
@@ -98,8 +101,7 @@ func TestCompleteStreamsAndReportsUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "EN: Regeringen vil bruge 2,5 mia. kroner på cykelstier.\n\nEN: Det oplyser ministeren."
-	if resp.Text != want || resp.FinishReason != "stop" || resp.Attempts != 1 {
+	if resp.Text != translated || resp.FinishReason != "stop" || resp.Attempts != 1 {
 		t.Fatalf("resp = %+v, want the fake translation, stop, 1 attempt", resp)
 	}
 	if resp.Usage.Estimated || resp.Usage.PromptTokens == 0 || resp.Usage.CompletionTokens == 0 {
@@ -157,7 +159,7 @@ func TestStreamingRejectedFallsBackToPlain(t *testing.T) {
 			t.Fatalf("request %d: %v", i, err)
 		}
 		// Attempts counts HTTP requests, the rejected one included.
-		if wantAttempts := 2 - i; !strings.HasPrefix(resp.Text, "EN: Regeringen") || resp.Attempts != wantAttempts {
+		if wantAttempts := 2 - i; resp.Text != translated || resp.Attempts != wantAttempts {
 			t.Fatalf("request %d: resp = %+v, want %d attempts", i, resp, wantAttempts)
 		}
 	}
@@ -180,7 +182,7 @@ func TestStreamIgnoredFallsBackToPlain(t *testing.T) {
 	}))
 	c, _ := newClient(t, srv)
 	resp, err := c.Complete(context.Background(), translateReq())
-	if err != nil || !strings.HasPrefix(resp.Text, "EN: Regeringen") {
+	if err != nil || resp.Text != translated {
 		t.Fatalf("resp %+v err %v", resp, err)
 	}
 	if got := streams(srv.Requests()); len(got) != 2 || !got[0] || got[1] {

@@ -95,7 +95,7 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 	srv.Enqueue(llmtest.Reply{Status: http.StatusPermanentRedirect, Header: http.Header{"Location": {"/v1/chat/completions?moved=1"}}})
 	c, _ := newClient(t, srv, func(c *llm.Config) { c.APIKey = "sk-same" })
 	resp, err := c.Complete(context.Background(), translateReq())
-	if err != nil || !strings.HasPrefix(resp.Text, "EN: ") {
+	if err != nil || resp.Text != translated {
 		t.Fatalf("Complete = %+v, %v; want the answer after the redirect", resp, err)
 	}
 	if srv.Count() != 2 {

@@ -16,8 +16,10 @@ func Example() {
 	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Retries: llm.DefaultRetries})
 	resp, err := c.Complete(context.Background(), llm.Request{
 		System: "You are a professional news translator.",
-		User:   "<article>\nHej verden.\n\nGod dag.\n</article>",
+		User:   "<article>\nDet regner i Aarhus.\n\nDMI venter 12 millimeter.\n</article>",
 	})
 	fmt.Printf("%q %v attempts=%d stage=%s\n", resp.Text, err, resp.Attempts, srv.Requests()[1].Stage)
-	// Output: "EN: Hej verden.\n\nEN: God dag." <nil> attempts=2 stage=translate
+	// The default translation keeps names, numbers and paragraphs and
+	// makes the rest English words, so brief's QA accepts it.
+	// Output: "The report said Aarhus.\n\nDMI said 12 it." <nil> attempts=2 stage=translate
 }

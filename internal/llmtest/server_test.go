@@ -86,8 +86,8 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := llmtest.Paragraphs(text); len(got) != 3 || !strings.HasPrefix(got[0], "EN: Regeringen") || !strings.HasPrefix(got[2], "EN: - Det er") {
-		t.Errorf("translation = %q, want 3 paragraphs prefixed EN:", text)
+	if text != llmtest.EnglishTranslation(danish) {
+		t.Errorf("translation = %q, want EnglishTranslation of the article's 3 paragraphs", text)
 	}
 	if finish != "stop" {
 		t.Errorf("finish_reason = %q, want stop", finish)
@@ -131,6 +131,31 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 	}
 	if r := s.Requests()[0]; !r.Stream || !r.IncludeUsage || !strings.Contains(r.User, "<article>") || !strings.Contains(r.System, "translator") {
 		t.Errorf("log entry = %+v", r)
+	}
+}
+
+// Default's translation stands in for a good model's: the paragraphs, names
+// and numbers of the source, the rest English, no Danish function word
+// left, not even one opening a sentence ("Det"). Untranslated sends the
+// Danish back.
+func TestDefaultTranslationIsEnglishUntranslatedIsNot(t *testing.T) {
+	en := llmtest.EnglishTranslation(danish)
+	ps := llmtest.Paragraphs(en)
+	if len(ps) != 3 || !strings.HasPrefix(ps[0], "Regeringen ") || !strings.Contains(ps[0], " 2,5 ") {
+		t.Errorf("EnglishTranslation = %q, want 3 paragraphs keeping Regeringen and 2,5", en)
+	}
+	for _, w := range []string{"Det", "det", "vil", "på", "oplyser", "siger"} {
+		if strings.Contains(" "+en+" ", " "+w+" ") {
+			t.Errorf("EnglishTranslation = %q, still has the Danish %q", en, w)
+		}
+	}
+	c := client(llmtest.New(t, llmtest.WithHandler(llmtest.Untranslated)), "")
+	resp, err := c.CreateChatCompletion(context.Background(), chatReq("", "<article>\n"+danish+"\n</article>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.Choices[0].Message.Content; got != llmtest.FakeTranslation(danish) || !strings.HasPrefix(got, "EN: Regeringen vil") {
+		t.Errorf("Untranslated = %q, want the Danish back, prefixed EN:", got)
 	}
 }
 

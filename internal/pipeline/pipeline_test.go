@@ -261,7 +261,14 @@ func TestCancelledRunMarksTheRestPendingAndMakesNoDigestCall(t *testing.T) {
 }
 
 func TestStrictFailsACachedTranslationWithWarnings(t *testing.T) {
-	srv := llmtest.New(t) // the fake "translates" by prefixing EN: to the Danish text
+	// a translation that loses the budget's number: a warning
+	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		r := llmtest.Default(req)
+		if llmtest.Stage(req) == "translate" {
+			r.Content = strings.Replace(r.Content, " 100 ", " many ", 1)
+		}
+		return r
+	}))
 	_, jobs := writeArticles(t, 1)
 	c, _ := cache.Open(t.TempDir())
 	cfg := newConfig(t, srv, c)
