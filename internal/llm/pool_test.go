@@ -243,3 +243,31 @@ func TestPoolWaiterThatGivesUpLeavesNoSlotTaken(t *testing.T) {
 		}
 	}
 }
+
+// Rate limits are a server's own: a 429 with Retry-After from one pauses
+// that server's requests only.
+func TestPoolKeepsRateLimitsPerServer(t *testing.T) {
+	var limited atomic.Int64
+	busy := llmtest.New(t, llmtest.WithHandler(func(req llmtest.ChatRequest) llmtest.Reply {
+		if limited.Add(1) <= 3 {
+			return llmtest.RateLimited("2")
+		}
+		return llmtest.Default(req)
+	}))
+	free := llmtest.New(t)
+	cb, hb := newClient(t, busy)
+	cf, hf := newClient(t, free)
+	p := llm.NewPool([]llm.Member{{Client: cb, Slots: 2}, {Client: cf, Slots: 2}}, nil)
+	if errs := sendAll(p, 20, 4); len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if len(hb.Sleeps()) == 0 {
+		t.Error("the rate-limited server's client never waited for its Retry-After")
+	}
+	if s := hf.Sleeps(); len(s) != 0 {
+		t.Errorf("the other server's client waited %v: a 429 from one server paused the other", s)
+	}
+	if free.Count() == 0 || busy.Count() <= 3 {
+		t.Errorf("requests: rate-limited server %d, other %d", busy.Count(), free.Count())
+	}
+}
