@@ -282,7 +282,7 @@ func countsLine(c tally) string {
 func checkFirst(d *mdDoc, ss []story.Story, ext string) {
 	d.para("The checks found something to verify in these translations; the article pages show each finding beside the source.")
 	for _, s := range ss {
-		h := inline(oneLine(s.Headline))
+		h := inline(s.Headline)
 		if h == "" {
 			h = inline(s.ID)
 		}
@@ -350,7 +350,7 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 		}
 		var vs []string
 		for _, v := range s.EarlierVersions {
-			text := inline(oneLine(v.Headline))
+			text := inline(v.Headline)
 			if text == "" {
 				text = inline(v.ID)
 			}

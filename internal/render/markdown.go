@@ -32,8 +32,11 @@ func oneLine(s string) string {
 
 // inline escapes s for use inside a line of Markdown (paragraph text, a
 // heading, a link text).
-func inline(s string) string {
-	s = oneLine(s)
+func inline(s string) string { return escapeInline(oneLine(s)) }
+
+// escapeInline is inline's escaping without folding whitespace, for parts
+// of a line that are already one line (the pieces between marked evidence).
+func escapeInline(s string) string {
 	var b strings.Builder
 	rs := []rune(s)
 	for i, r := range rs {

@@ -308,24 +308,3 @@ func mdMarked(text string, evidence []string) string {
 	}
 	return blockStart(out)
 }
-
-// escapeInline is inline's escaping without folding whitespace, for parts
-// of a line.
-func escapeInline(s string) string {
-	var b strings.Builder
-	rs := []rune(s)
-	for i, r := range rs {
-		switch r {
-		case '\\', '*', '`', '[', ']', '<', '~', '|':
-			b.WriteByte('\\')
-		case '_':
-			prevWord := i > 0 && isWordRune(rs[i-1])
-			nextWord := i+1 < len(rs) && isWordRune(rs[i+1])
-			if !prevWord || !nextWord {
-				b.WriteByte('\\')
-			}
-		}
-		b.WriteRune(r)
-	}
-	return entityRef.ReplaceAllString(b.String(), `\&$1`)
-}
