@@ -3,13 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/brief-news/brief/internal/llm"
 	"text/tabwriter"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/safetext"
+	"github.com/brief-news/brief/internal/tokens"
 )
 
 // dryArticle is one input as --dry-run sees it.
@@ -58,13 +59,8 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
 	}
 	if o.priceIn > 0 || o.priceOut > 0 {
-		cost := float64(plan.Totals.PromptTokens)*o.priceIn/1e6 + float64(plan.Totals.OutputTokens)*o.priceOut/1e6
-		if o.batch {
-			// Batches are billed at the batch price (half, at OpenAI).
-			cost *= o.batchDiscount
-			plan.Totals.Batch = true
-		}
-		plan.Totals.CostUSD = &cost
+		cost := o.cost(plan.Totals.PromptTokens, plan.Totals.OutputTokens)
+		plan.Totals.CostUSD, plan.Totals.Batch = &cost, o.batch
 	}
 	budgetCoverage(&plan, o)
 	if o.asJSON {
@@ -72,6 +68,16 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 	}
 	printDryRun(io, plan)
 	return nil
+}
+
+// cost is what prompt and output tokens cost at --price-in/--price-out:
+// pipeline.Cost, at the batch price with --batch (half, at OpenAI).
+func (o *runOptions) cost(prompt, output int) float64 {
+	c := pipeline.Cost(tokens.Usage{PromptTokens: prompt, CompletionTokens: output}, o.priceIn, o.priceOut)
+	if o.batch {
+		c *= o.batchDiscount
+	}
+	return c
 }
 
 // budgetCoverage fills in how many new articles a run under --max-tokens
@@ -82,10 +88,6 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 func budgetCoverage(plan *dryPlan, o *runOptions) {
 	if o.maxTokens <= 0 && o.maxCost <= 0 {
 		return
-	}
-	scale := 1.0
-	if o.batch {
-		scale = o.batchDiscount
 	}
 	starts, newArticles, tokens, cost := 0, 0, 0, 0.0
 	for _, a := range plan.Articles {
@@ -98,7 +100,7 @@ func budgetCoverage(plan *dryPlan, o *runOptions) {
 		}
 		starts++
 		tokens += a.PromptTokens + a.OutputTokens
-		cost += (float64(a.PromptTokens)*o.priceIn/1e6 + float64(a.OutputTokens)*o.priceOut/1e6) * scale
+		cost += o.cost(a.PromptTokens, a.OutputTokens)
 	}
 	name := fmt.Sprintf("--max-tokens %d", o.maxTokens)
 	if o.maxTokens <= 0 {

@@ -203,7 +203,7 @@ func (b *batcher) withinBudget(lines []batch.Line) error {
 		}
 		out += l.Body.MaxTokens
 	}
-	most := (float64(prompt)*b.o.priceIn + float64(out)*b.o.priceOut) / 1e6 * b.o.batchDiscount
+	most := b.o.cost(prompt, out)
 	if most > b.o.maxCost {
 		return exitWith(ExitPartial, fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.maxCost))
 	}
