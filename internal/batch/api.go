@@ -166,13 +166,25 @@ type State struct {
 	Batches []Submitted `json:"batches"`
 }
 
+// maxState caps the state file: a few hundred bytes per batch.
+const maxState = 16 << 20
+
 // LoadState reads the state file; a missing one is an empty state.
 func LoadState(path string) (State, error) {
 	var s State
-	data, err := os.ReadFile(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
 	}
+	if err != nil {
+		return s, err
+	}
+	// A link or a FIFO in its place would have brief read a file outside
+	// the folder (and send its batch ids with the key) or wait forever.
+	if !fi.Mode().IsRegular() || fi.Size() > maxState {
+		return s, fmt.Errorf("%s is not brief's batch state (a link, a special file or over %d MB): brief will not read it; if no batch is running, remove it", path, maxState>>20)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return s, err
 	}

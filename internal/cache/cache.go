@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,11 +91,28 @@ func (c *Cache) Get(key string, v any) bool {
 	if c == nil || c.writeOnly {
 		return false
 	}
-	data, err := os.ReadFile(c.path(key))
+	data, ok := readEntry(c.path(key))
+	return ok && json.Unmarshal(data, v) == nil
+}
+
+// maxEntry caps what one entry may hold: an article's translation is a few
+// hundred KB at most, and a cache folder may be shared with others.
+const maxEntry = 64 << 20
+
+// readEntry reads an entry that is a regular file of at most maxEntry
+// bytes: a FIFO, a device or a link in its place is a miss, never a read
+// that waits forever or fills memory.
+func readEntry(path string) ([]byte, bool) {
+	f, err := os.OpenFile(path, entryFlags, 0)
 	if err != nil {
-		return false
+		return nil, false
 	}
-	return json.Unmarshal(data, v) == nil
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
+		return nil, false
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxEntry+1))
+	return data, err == nil && len(data) <= maxEntry
 }
 
 // Put stores v under key.
