@@ -40,6 +40,7 @@ const (
 	maxReviewErrors    = 20 // per request
 	maxReviewSpanRunes = 300
 	reviewAnswerTokens = 1024 // max_tokens of one review answer
+	reviewPairOverhead = 16   // a pair's number and tags around its two texts
 )
 
 // Review is the model's review of one translation.
@@ -55,6 +56,10 @@ type Reviewer struct {
 	client  llm.Completer
 	prompts *prompts.Set
 	opts    Options
+	// est sizes the pairs as the translator sizes its parts: calibrated
+	// once the client has measured the model's tokenizer, so a review
+	// of a byte-hungry model's translation still fits the window.
+	est llm.Estimator
 }
 
 // NewReviewer returns a Reviewer; o's From, To, ContextTokens and
@@ -63,7 +68,7 @@ func NewReviewer(c llm.Completer, p *prompts.Set, o Options) *Reviewer {
 	if o.ContextTokens <= 0 {
 		o.ContextTokens = llm.DefaultWindow
 	}
-	return &Reviewer{client: c, prompts: p, opts: o}
+	return &Reviewer{client: c, prompts: p, opts: o, est: llm.EstimatorFor(c)}
 }
 
 // reviewVersion changes when the pairs sent or the reading of the answer
@@ -88,7 +93,7 @@ type reviewPair struct {
 // batches lines the translation up with the source and groups the pairs
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
-	budget := rv.opts.ContextTokens - reviewAnswerTokens - llm.EstimateTokens(rv.prompts.Text(prompts.ReviewSystem)) - 2*messageOverhead
+	budget := rv.opts.ContextTokens - reviewAnswerTokens - rv.systemTokens()
 	var out [][]reviewPair
 	var cur []reviewPair
 	used := 0
@@ -100,7 +105,7 @@ func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
 		if p.Translation > 0 {
 			rp.Translation = prompts.Data(tr[p.Translation-1])
 		}
-		cost := llm.EstimateTokens(rp.Source) + llm.EstimateTokens(rp.Translation) + 16
+		cost := rv.est.Tokens(rp.Source) + rv.est.Tokens(rp.Translation) + reviewPairOverhead
 		if len(cur) > 0 && used+cost > budget {
 			out = append(out, cur)
 			cur, used = nil, 0
@@ -114,18 +119,24 @@ func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
 	return out
 }
 
+// systemTokens is the review's fixed cost per request: its system prompt
+// and the two messages' framing.
+func (rv *Reviewer) systemTokens() int {
+	return rv.est.Tokens(rv.prompts.Text(prompts.ReviewSystem)) + 2*messageOverhead
+}
+
 // ReviewPlan estimates a review's requests and tokens without calling the
 // model (for --dry-run), given the translation's expected size in tokens.
 func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
 	src := sourceParagraphs(a)
 	srcTokens := 0
 	for _, s := range src {
-		srcTokens += llm.EstimateTokens(s)
+		srcTokens += rv.est.Tokens(s)
 	}
-	sys := llm.EstimateTokens(rv.prompts.Text(prompts.ReviewSystem)) + 2*messageOverhead
+	sys := rv.systemTokens()
 	per := max(1, rv.opts.ContextTokens-reviewAnswerTokens-sys)
 	n := max(1, (srcTokens+translationTokens+per-1)/per)
-	return Plan{Requests: n, PromptTokens: n*sys + srcTokens + translationTokens + 16*len(src), CompletionTokens: n * reviewAnswerTokens / 4}
+	return Plan{Requests: n, PromptTokens: n*sys + srcTokens + translationTokens + reviewPairOverhead*len(src), CompletionTokens: n * reviewAnswerTokens / 4}
 }
 
 // Review asks the model for the errors of translation r of a. llm errors

@@ -9,6 +9,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/finding"
+	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/llmtest"
 )
 
@@ -91,5 +92,33 @@ func TestReviewOfALongArticleFitsTheWindow(t *testing.T) {
 	}
 	if p := rv.ReviewPlan(a, len(a.Paragraphs)*40); p.Requests < 3 {
 		t.Errorf("the plan foresees %d request(s)", p.Requests)
+	}
+}
+
+// A review after the client has measured a byte-hungry tokenizer plans its
+// pairs with that measurement, as the translation does: no review request
+// is cut by the server.
+func TestReviewUsesTheMeasuredTokenizer(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 4096, TokensPerByte: 1,
+		Handler: func(openai.ChatCompletionRequest) llmtest.Reply { return llmtest.Text(`{"errors": []}`) }}))
+	c := newClient(t, srv)
+	c.SetWindow(llm.Window{Tokens: 4096, Source: "test"}, 4096)
+	if _, err := c.Complete(context.Background(), llm.Request{Stage: "translate", User: strings.Join(longArticle(3000).Paragraphs, "\n\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if c.TokensPerByte() < 0.9 {
+		t.Fatalf("measured %.2f tokens a byte; the server counts one", c.TokensPerByte())
+	}
+	a := longArticle(12000)
+	// Without paragraph 7: one pair of 40 sentences cannot fit 4,096
+	// tokens at a token a byte however it is planned.
+	a.Paragraphs = append(a.Paragraphs[:7], a.Paragraphs[8:]...)
+	rv := NewReviewer(c, embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: 4096})
+	from := len(srv.Requests())
+	if _, err := rv.Review(context.Background(), a, Result{Lede: a.Lede, Paragraphs: a.Paragraphs}); err != nil {
+		t.Fatal(err)
+	}
+	if cut := cutRequests(srv, from); len(cut) > 0 {
+		t.Errorf("review requests %v of %d were cut by the server: the pairs were planned with the uncalibrated estimate", cut, len(srv.Requests())-from)
 	}
 }
