@@ -1,7 +1,6 @@
 package summarize
 
 import (
-	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/prompts"
 )
 
@@ -28,7 +27,7 @@ const (
 // EstimateSummary is the expected cost of summarising a translation of
 // about translationTokens tokens (shortened to fit, as Summarize does).
 func (s *Summarizer) EstimateSummary(translationTokens int) Estimate {
-	overhead := llm.EstimateTokens(s.prompts.Text(prompts.SummarizeSystem) + s.prompts.Text(prompts.SummarizeUser))
+	overhead := s.est.Tokens(s.prompts.Text(prompts.SummarizeSystem) + s.prompts.Text(prompts.SummarizeUser))
 	text := min(translationTokens, max(s.contextTokens-summaryOutputTokens-overhead-64, 0))
 	return Estimate{Requests: 1, PromptTokens: overhead + text, CompletionTokens: summaryExpectedTokens}
 }
@@ -40,7 +39,7 @@ func (s *Summarizer) EstimateDigest(n int) Estimate {
 	if n == 0 {
 		return Estimate{}
 	}
-	sys := llm.EstimateTokens(s.prompts.Text(prompts.DigestSystem)+s.prompts.Text(prompts.DigestUser)) + 64
+	sys := s.est.Tokens(s.prompts.Text(prompts.DigestSystem)+s.prompts.Text(prompts.DigestUser)) + 64
 	budget := max(s.contextTokens-digestOutputTokens-sys, digestStoryTokens)
 	batches := (n*digestStoryTokens + budget - 1) / budget
 	e := Estimate{Requests: batches, PromptTokens: batches*sys + n*digestStoryTokens, CompletionTokens: batches * digestExpectedTokens}
