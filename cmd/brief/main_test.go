@@ -153,6 +153,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake start [key=K] [models=a,b] [nomodels] [mode=M window=N slots=N]   restart it with these settings
 //	fake fail STAGE MATCH STATUS [TIMES]         fail requests (STAGE translate|summarize|digest|any;
 //	                                             STATUS 0 = connection reset, -1 = hang, -2 = stream cut)
+//	fake failmsg STAGE MATCH STATUS MESSAGE      always fail them with the server's error MESSAGE (Go escapes)
 //	fake answer STAGE MATCH TEXT                 answer requests of STAGE containing MATCH with TEXT
 //	fake model STAGE NAME                        assert every request of STAGE asked for model NAME
 //	fake answerfile STAGE MATCH FILE             the same with the text of FILE (several paragraphs)
@@ -169,8 +170,9 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake cut N                                   assert N chat requests were cut by the server's window
 //	fake refused N                               assert N chat requests got an HTTP error
 //
-// fake start also takes mode=ollama|vllm|llama.cpp|lmstudio|lying, window=TOKENS
-// and slots=N: the fake then behaves like that server (llmtest.ModeConfig).
+// fake start also takes mode=ollama|vllm|llama.cpp|lmstudio|lying, window=TOKENS,
+// version=TEXT (what the server says it is; Go escapes) and slots=N: the fake
+// then behaves like that server (llmtest.ModeConfig).
 //
 //	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
@@ -206,6 +208,10 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				cfg.Slots = atoi(v)
 			case "key":
 				cfg.APIKey = v
+			case "version": // Go escapes allowed: a hostile server's text
+				u, err := strconv.Unquote(`"` + v + `"`)
+				ts.Check(err)
+				cfg.Version = u
 			case "models":
 				cfg.Models = strings.Split(v, ",")
 			case "nomodels":
@@ -236,6 +242,18 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		f.mu.Lock()
 		f.faults = append(f.faults, fault{stage: args[1], match: args[2], status: atoi(args[3]), times: times})
+		f.mu.Unlock()
+	case "failmsg":
+		// fake failmsg STAGE MATCH STATUS MESSAGE: always fail with the
+		// server's error MESSAGE (Go escapes allowed, as a hostile server's).
+		if len(args) != 5 {
+			ts.Fatalf("usage: fake failmsg STAGE MATCH STATUS MESSAGE")
+		}
+		msg, err := strconv.Unquote(`"` + args[4] + `"`)
+		ts.Check(err)
+		r := llmtest.Error(atoi(args[3]), "server_error", "", msg)
+		f.mu.Lock()
+		f.faults = append(f.faults, fault{stage: args[1], match: args[2], times: -1, reply: &r})
 		f.mu.Unlock()
 	case "answer":
 		if len(args) < 4 {

@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -225,7 +226,7 @@ func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 		err := importFile(c, name, func(r batch.Result) {
 			if r.Err != nil {
 				if failed++; firstFailure == "" {
-					firstFailure = r.Key[:12] + ": " + r.Err.Error()
+					firstFailure = r.Key[:12] + ": " + safetext.Line(r.Err.Error())
 				}
 				return
 			}

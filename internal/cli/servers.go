@@ -10,6 +10,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -190,7 +191,7 @@ func (o *endpointOptions) serverClients(first *llm.Client, io *iostreams.IOStrea
 	}
 	var out []*llm.Client
 	for _, sv := range servers {
-		cfg := o.clientConfig(func(f string, a ...any) { fmt.Fprintf(io.ErrOut, f+"\n", a...) })
+		cfg := o.clientConfig(func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) })
 		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
 		if sv.Model != "" {
 			cfg.Model = sv.Model

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // This file asks the server behind the endpoint what it is and what
@@ -94,7 +96,7 @@ func (c *Client) discoverOllama(ctx context.Context, root string) (Server, bool)
 	if err := c.getJSON(ctx, root+"/api/version", &v); err != nil || v.Version == "" {
 		return Server{}, false
 	}
-	s := Server{Kind: KindOllama, Version: v.Version}
+	s := Server{Kind: KindOllama, Version: serverText(v.Version)}
 	n, loaded, err := c.ollamaPS(ctx, root)
 	if err != nil {
 		return Server{}, false // answers /api/version, but is no Ollama
@@ -173,6 +175,10 @@ func (c *Client) ollamaShow(ctx context.Context, root string) (int, string) {
 	return 0, ""
 }
 
+// serverText is what a server says about itself made fit to print: one
+// line, no control or bidi characters, a version's length at most.
+func serverText(s string) string { return safetext.Clip(s, 60) }
+
 // ollamaDefaultWindow is the window Ollama gives a model on a machine with
 // less than 23 GB of GPU memory, unless OLLAMA_CONTEXT_LENGTH says more.
 const ollamaDefaultWindow = 4096
@@ -198,7 +204,7 @@ func (c *Client) discoverLlamaCpp(ctx context.Context, root string) (Server, boo
 	if n == 0 && p.TotalSlots == 0 {
 		return Server{}, false
 	}
-	s := Server{Kind: KindLlamaCpp, Version: p.BuildInfo, Slots: p.TotalSlots}
+	s := Server{Kind: KindLlamaCpp, Version: serverText(p.BuildInfo), Slots: p.TotalSlots}
 	if n > 0 {
 		s.Window, s.WindowSource = n, "llama.cpp /props n_ctx (per slot)"
 	}

@@ -1,6 +1,7 @@
 package llmtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -101,7 +102,7 @@ func (s *Server) registerKind(mux *http.ServeMux) {
 	switch s.cfg.Kind {
 	case KindOllama:
 		mux.HandleFunc("GET /api/version", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, map[string]string{"version": OllamaVersion})
+			writeJSON(w, http.StatusOK, map[string]string{"version": cmp.Or(s.cfg.Version, OllamaVersion)})
 		})
 		mux.HandleFunc("GET /api/ps", s.ollamaPS)
 		mux.HandleFunc("POST /api/show", s.ollamaShow)
@@ -112,7 +113,7 @@ func (s *Server) registerKind(mux *http.ServeMux) {
 				"default_generation_settings": map[string]any{"n_ctx": s.announced(), "params": map[string]any{"n_predict": -1}},
 				"total_slots":                 max(s.cfg.Slots, 1),
 				"model_path":                  "/models/" + s.cfg.Models[0] + ".gguf",
-				"build_info":                  "b6000-llmtest",
+				"build_info":                  cmp.Or(s.cfg.Version, "b6000-llmtest"),
 			})
 		})
 	case KindLMStudio:

@@ -85,7 +85,10 @@ type Config struct {
 	// OldOllama leaves context_length out of /api/ps, as Ollama before
 	// 0.6 did. ModelfileNumCtx puts num_ctx in /api/show's parameters;
 	// TrainedContext is model_info's <arch>.context_length (0: 32768).
-	OldOllama       bool
+	OldOllama bool
+	// Version is what the server says it is (Ollama's /api/version,
+	// llama.cpp's build_info); "" means OllamaVersion and "b6000-llmtest".
+	Version         string
 	ModelfileNumCtx int
 	TrainedContext  int
 	// TLS serves HTTPS with httptest's self-signed certificate; trust it
