@@ -135,6 +135,9 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, fail fu
 	return stored, failed, nil
 }
 
+// noBatchAPI is what to do when an endpoint does not serve the Batch API.
+const noBatchAPI = " (the endpoint may not serve the Batch API: OpenAI, Azure OpenAI and LiteLLM do; for vLLM or Ollama use brief batch export and an offline engine such as vllm run-batch, or run without --batch)"
+
 func (a *API) fail(what string, err error) error {
 	var apiErr *openai.APIError
 	msg := fmt.Sprintf("Batch API at %s: %s failed", a.endpoint, what)
@@ -142,8 +145,11 @@ func (a *API) fail(what string, err error) error {
 		msg += ": " + r + " (a redirect to another server would carry the API key there): check --base-url"
 	} else if errors.As(err, &apiErr) {
 		msg += fmt.Sprintf(": HTTP %d: %s", apiErr.HTTPStatusCode, apiErr.Message)
+		if apiErr.HTTPStatusCode == http.StatusNotFound || apiErr.HTTPStatusCode == http.StatusMethodNotAllowed {
+			msg += noBatchAPI
+		}
 	} else {
-		msg += " (the endpoint may not serve /v1/batches: OpenAI, Azure OpenAI and LiteLLM do; for vLLM use brief batch export and vllm run-batch)"
+		msg += noBatchAPI
 	}
 	return &llm.Error{Class: llm.ErrFatal, Msg: msg, Err: err}
 }

@@ -2,7 +2,11 @@ package batch
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/brief-news/brief/internal/llm"
 
 	"github.com/brief-news/brief/internal/llmtest"
 )
@@ -35,5 +39,17 @@ func TestCreateFindsTheBatchAKilledRunMade(t *testing.T) {
 	}
 	if b, err := api.Create(ctx, "translate", other); err != nil || b.ID == first.ID || len(srv.Batches()) != 2 {
 		t.Errorf("another file: batch %s, err %v, %d batches; want a new batch", b.ID, err, len(srv.Batches()))
+	}
+}
+
+// An endpoint without the Batch API (Ollama, vLLM's server) gets a fatal
+// error that says what to do instead.
+func TestNoBatchAPIIsFatalWithTheWayOut(t *testing.T) {
+	other := llmtest.NewServer(llmtest.Config{})
+	defer other.Close()
+	api := NewAPI(other.Root()+"/no-such/v1", "", nil)
+	_, err := api.Upload(context.Background(), "translate", []Line{line("a")})
+	if !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "brief batch export") {
+		t.Fatalf("err = %v, want a fatal error pointing at brief batch export", err)
 	}
 }
