@@ -102,8 +102,8 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, path
 	if err != nil {
 		return exitWith(ExitFatal, err)
 	}
-	fmt.Fprintf(io.ErrOut, "brief: %d %s requests → %s; run them (e.g. vllm run-batch -i FILE -o results.jsonl), then: brief batch import results.jsonl\n",
-		len(lines), stage, strings.Join(files, ", "))
+	fmt.Fprintf(io.ErrOut, "brief: %s → %s; run them (e.g. vllm run-batch -i FILE -o results.jsonl), then: brief batch import results.jsonl\n",
+		requests(len(lines), stage), strings.Join(files, ", "))
 	for _, f := range files {
 		fmt.Fprintln(io.Out, f)
 	}
@@ -142,6 +142,14 @@ func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Inpu
 
 // stageNames says what the collected requests are for ("summary", or
 // "summary and review" with --review).
+// requests is "1 digest request", "12 translation requests".
+func requests(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s request", what)
+	}
+	return fmt.Sprintf("%d %s requests", n, what)
+}
+
 func stageNames(stages map[string]int) string {
 	var names []string
 	for _, st := range []string{"translate", "summarize", "review", "digest"} {

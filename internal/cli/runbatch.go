@@ -119,7 +119,7 @@ func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) 
 		if err := b.save(st); err != nil {
 			return st, err
 		}
-		b.logf("submitted batch %s: %d %s requests", st.Batches[len(st.Batches)-1].ID, len(part), stage)
+		b.logf("submitted batch %s: %s", st.Batches[len(st.Batches)-1].ID, requests(len(part), stage))
 	}
 	return st, nil
 }
