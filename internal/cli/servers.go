@@ -191,12 +191,8 @@ func (o *endpointOptions) serverClients(first *llm.Client, io *iostreams.IOStrea
 	}
 	var out []*llm.Client
 	for _, sv := range servers {
-		cfg := o.clientConfig(func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) })
-		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
-		if sv.Model != "" {
-			cfg.Model = sv.Model
-		}
-		c, err := llm.New(cfg)
+		logf := func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) }
+		c, err := llm.New(sv.ClientConfig(o.clientConfig(logf)))
 		if err != nil {
 			return nil, err
 		}

@@ -22,6 +22,25 @@ type Server struct {
 	Slots int
 }
 
+// ClientConfig is base (the run's client settings) for this server: its
+// address, its own key, and its name for the model.
+func (sv Server) ClientConfig(base llm.Config) llm.Config {
+	base.BaseURL, base.APIKey = sv.BaseURL, sv.APIKey
+	if sv.Model != "" {
+		base.Model = sv.Model
+	}
+	return base
+}
+
+// slots is how many requests go to sv at once: its own Slots, or the
+// run's Concurrency.
+func (s Settings) slots(sv Server) int {
+	if sv.Slots > 0 {
+		return sv.Slots
+	}
+	return s.Concurrency
+}
+
 // servers are the run's endpoints: Settings.Servers, or the one of
 // Settings.Client.
 func (s Settings) servers() []Server {
@@ -37,23 +56,14 @@ func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
 	var members []llm.Member
 	var cals []serverCalibration
 	for _, sv := range s.servers() {
-		cfg := s.Client
-		cfg.BaseURL, cfg.APIKey = sv.BaseURL, sv.APIKey
-		if sv.Model != "" {
-			cfg.Model = sv.Model
-		}
-		c, err := llm.New(cfg)
+		c, err := llm.New(sv.ClientConfig(s.Client))
 		if err != nil {
 			return nil, nil, err
 		}
 		// Kept under the run's model name, as the cache keys results.
 		ep := EndpointIdentity(sv.BaseURL)
 		cals = append(cals, serverCalibration{key: calibrationKey(s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})
-		slots := sv.Slots
-		if slots <= 0 {
-			slots = s.Concurrency
-		}
-		members = append(members, llm.Member{Client: c, Slots: slots})
+		members = append(members, llm.Member{Client: c, Slots: s.slots(sv)})
 	}
 	return llm.NewPool(members, s.Client.Logf), cals, nil
 }
@@ -73,11 +83,7 @@ func (s Settings) endpointIdentity() string {
 func (s Settings) TotalSlots() int {
 	n := 0
 	for _, sv := range s.servers() {
-		if sv.Slots > 0 {
-			n += sv.Slots
-		} else {
-			n += s.Concurrency
-		}
+		n += s.slots(sv)
 	}
 	return n
 }
