@@ -240,13 +240,12 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
 	resp, err := c.complete(ctx, req)
 	c.count(func(s *Stats) {
+		s.Usage = s.Usage.Add(resp.Usage) // a cut prompt was still paid for
 		if err != nil {
 			s.Failed++
-			s.Usage = s.Usage.Add(resp.Usage) // a cut prompt was still paid for
-			return
+		} else {
+			s.Completed++
 		}
-		s.Completed++
-		s.Usage = s.Usage.Add(resp.Usage)
 	})
 	return resp, err
 }
@@ -283,16 +282,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if ctx.Err() != nil {
 			return Response{}, c.ctxError(ctx, ctx.Err())
 		}
-		// Capability fallbacks are not failures: ask again at once
-		// without the feature, for this and every later request.
-		if stream && streamRejected(err, info) {
-			c.noStream.Store(true)
-			c.logf("%s does not stream answers; using non-streaming requests (a slow answer then only ends at the %s request timeout)", c.Endpoint(), c.cfg.Timeout)
-			continue
-		}
-		if jsonMode && jsonRejected(err, info) {
-			c.noJSON.Store(true)
-			c.logf("%s rejects JSON mode (response_format); asking without it", c.Endpoint())
+		if c.dropRejectedFeature(err, info, stream, jsonMode) {
 			continue
 		}
 		e := c.classify(err, info)
@@ -311,17 +301,40 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
 		c.logf("%s%s (attempt %d of %d); retrying in %s", stagePrefix(req), e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
-		if info.status == http.StatusTooManyRequests || fromServer {
-			// One worker's 429 pauses the whole pool: the limit is the
-			// endpoint's, not this request's. The limiter's wait at the
-			// top of the loop does the sleeping, for this worker too.
-			c.limiter.pause(delay)
-			continue
-		}
-		if err := c.cfg.Sleep(ctx, delay); err != nil {
+		if err := c.backOff(ctx, delay, info.status == http.StatusTooManyRequests || fromServer); err != nil {
 			return Response{}, c.ctxError(ctx, err)
 		}
 	}
+}
+
+// dropRejectedFeature turns off streaming or JSON mode when the server
+// refused the request for it, and says whether it did. Capability
+// fallbacks are not failures: the caller asks again at once without the
+// feature, for this and every later request.
+func (c *Client) dropRejectedFeature(err error, info *respInfo, stream, jsonMode bool) bool {
+	switch {
+	case stream && streamRejected(err, info):
+		c.noStream.Store(true)
+		c.logf("%s does not stream answers; using non-streaming requests (a slow answer then only ends at the %s request timeout)", c.Endpoint(), c.cfg.Timeout)
+		return true
+	case jsonMode && jsonRejected(err, info):
+		c.noJSON.Store(true)
+		c.logf("%s rejects JSON mode (response_format); asking without it", c.Endpoint())
+		return true
+	}
+	return false
+}
+
+// backOff waits delay before the next attempt. A server-set pause (429,
+// Retry-After) pauses the whole pool: the limit is the endpoint's, not this
+// request's, and the limiter's wait before the next attempt does the
+// sleeping, for this worker too.
+func (c *Client) backOff(ctx context.Context, delay time.Duration, serverSaid bool) error {
+	if serverSaid {
+		c.limiter.pause(delay)
+		return nil
+	}
+	return c.cfg.Sleep(ctx, delay)
 }
 
 func stagePrefix(req Request) string {
