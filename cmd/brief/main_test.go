@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"os"
@@ -171,7 +172,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake refused N                               assert N chat requests got an HTTP error
 //
 // fake start also takes mode=ollama|vllm|llama.cpp|lmstudio|lying, window=TOKENS,
-// version=TEXT (what the server says it is; Go escapes) and slots=N: the fake
+// announce=TOKENS (the window it claims, when it lies), version=TEXT (what the
+// server says it is; Go escapes) and slots=N: the fake
 // then behaves like that server (llmtest.ModeConfig).
 //
 //	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
@@ -196,7 +198,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	switch args[0] {
 	case "start":
 		var cfg llmtest.Config
-		mode, window := "", 0
+		mode, window, announce := "", 0, 0
 		for _, a := range args[1:] {
 			k, v, _ := strings.Cut(a, "=")
 			switch k {
@@ -204,6 +206,8 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				mode = v
 			case "window":
 				window = atoi(v)
+			case "announce": // the window the server claims (after mode=)
+				announce = atoi(v)
 			case "slots":
 				cfg.Slots = atoi(v)
 			case "key":
@@ -230,7 +234,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		mc, err := llmtest.ModeConfig(mode, window)
 		ts.Check(err)
-		cfg.Kind, cfg.Window, cfg.AnnouncedWindow = mc.Kind, mc.Window, mc.AnnouncedWindow
+		cfg.Kind, cfg.Window, cfg.AnnouncedWindow = mc.Kind, mc.Window, cmp.Or(announce, mc.AnnouncedWindow)
 		f.start(ts.Setenv, cfg)
 	case "fail":
 		if len(args) < 4 {

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/brief-news/brief/internal/llm"
 )
 
 // maxContext: a --context above it is a typo (no model has a window that
 // large). The lower limit is translate.MinContext, checked with the other
 // options.
-const maxContext = 10_000_000
+const maxContext = llm.MaxWindow
 
 // contextValue is --context: "auto" (0: ask the server) or a number of
 // tokens.

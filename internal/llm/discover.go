@@ -43,6 +43,9 @@ type Server struct {
 	// Slots is how many requests the server works on at once (llama.cpp's
 	// total_slots); 0 when it does not say.
 	Slots int `json:"slots,omitempty"`
+	// Ignored says which window the server claimed and why it was not
+	// believed (see believable); "" when there was none.
+	Ignored string `json:"ignored,omitempty"`
 }
 
 // Name is the kind and version for people: "Ollama 0.17.4", "unknown".
@@ -80,10 +83,35 @@ func (c *Client) Discover(ctx context.Context) Server {
 			break
 		}
 		if s, ok := ask(ctx, root); ok {
-			return s
+			return believable(s)
 		}
 	}
 	return Server{}
+}
+
+// Bounds of a window a server may claim: below MinServerWindow not even the
+// instructions fit, and no model has more than MaxWindow (the --context
+// flag's limit too).
+const (
+	MinServerWindow = 512
+	MaxWindow       = 10_000_000
+	maxSlots        = 4096
+)
+
+// believable drops what no real server says: a window of 3 tokens would
+// fail every article with advice that cannot help (the server's number
+// beats --context), one of 10^12 plans whole articles into one request.
+// The run then plans as if the server had not said (--context, a known
+// model, or the guess), and the cut detection still guards it.
+func believable(s Server) Server {
+	if s.Window != 0 && (s.Window < MinServerWindow || s.Window > MaxWindow) {
+		s.Ignored = fmt.Sprintf("%s said %d tokens, which no model has: ignored", s.WindowSource, s.Window)
+		s.Window, s.WindowSource = 0, ""
+	}
+	if s.Slots < 0 || s.Slots > maxSlots {
+		s.Slots = 0
+	}
+	return s
 }
 
 // discoverOllama recognises Ollama by /api/version and /api/ps, then reads

@@ -97,7 +97,10 @@ func ChooseWindow(given int, s Server, model string, hints map[Setting]string) W
 		return Window{Tokens: s.Window, Source: s.WindowSource}
 	}
 	server := "the server does not say"
-	if s.Kind != "" {
+	switch {
+	case s.Ignored != "":
+		server = s.Ignored
+	case s.Kind != "":
 		server = s.Kind + " does not say"
 	}
 	if n := KnownWindow(model); n > 0 {
