@@ -254,7 +254,7 @@ func maxRepeats(keys []string, maxLen int) int {
 	for n := 1; n <= maxLen; n++ {
 		for i := 0; i+n <= len(keys); i++ {
 			copies := 1
-			for i+(copies+1)*n <= len(keys) && slicesEqual(keys[i:i+n], keys[i+copies*n:i+(copies+1)*n]) {
+			for i+(copies+1)*n <= len(keys) && sameKeys(keys[i:i+n], keys[i+copies*n:i+(copies+1)*n]) {
 				copies++
 			}
 			best = max(best, copies)
@@ -263,8 +263,8 @@ func maxRepeats(keys []string, maxLen int) int {
 	return best
 }
 
-// slicesEqual compares two key runs; empty keys never match.
-func slicesEqual(a, b []string) bool {
+// sameKeys compares two key runs; empty keys never match.
+func sameKeys(a, b []string) bool {
 	for i := range a {
 		if a[i] != b[i] || a[i] == "" {
 			return false

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/finding"
@@ -222,9 +221,9 @@ func reviewFindings(text string, batch []reviewPair, src, tr []string, nm names)
 				f.TranslationEvidence = spanIn(e.TranslationSpan, tr[p.Translation-1])
 			}
 		}
-		what := clipRunes(collapseSpace(e.Explanation), maxReviewSpanRunes)
+		what := clip(collapseSpace(e.Explanation), maxReviewSpanRunes)
 		if what == "" {
-			what = fmt.Sprintf("%q", clipRunes(collapseSpace(e.TranslationSpan+" "+e.SourceSpan), 80))
+			what = fmt.Sprintf("%q", clip(collapseSpace(e.TranslationSpan+" "+e.SourceSpan), 80))
 		}
 		f.Message = fmt.Sprintf("the model's review (%s %s, %s): %s", f.Severity, f.Code, where, what)
 		fs = append(fs, f)
@@ -244,7 +243,7 @@ func oneOf(s string, allowed []string, otherwise string) string {
 // spanIn is span as it is written in para (the model may change case or
 // spacing), or "" when para does not contain it.
 func spanIn(span, para string) string {
-	span = clipRunes(collapseSpace(span), maxReviewSpanRunes)
+	span = clip(collapseSpace(span), maxReviewSpanRunes)
 	if span == "" {
 		return ""
 	}
@@ -257,11 +256,4 @@ func spanIn(span, para string) string {
 		return flat[k : k+len(span)]
 	}
 	return ""
-}
-
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
