@@ -244,7 +244,7 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 		"From":       lang.Name(t.opts.From),
 		"To":         lang.Name(t.opts.To),
 		"Paragraphs": len(us),
-		"Glossary":   terms,
+		"Glossary":   fencedTerms(terms),
 		// What the article says goes in as data that cannot close the
 		// fences around it (see prompts.Data).
 		"Context": prompts.Data(ctxText),
@@ -259,6 +259,17 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	}
 	t.size(&c)
 	return c, nil
+}
+
+// fencedTerms are glossary terms as prompt data: a shared glossary file is
+// text brief did not write, and a term must not close <glossary> or pass
+// for a chat-template token any more than the article can.
+func fencedTerms(terms []Term) []Term {
+	out := make([]Term, len(terms))
+	for i, t := range terms {
+		out[i] = Term{Source: prompts.Data(t.Source), Target: prompts.Data(t.Target)}
+	}
+	return out
 }
 
 // size estimates c's prompt and answer with what the estimator knows now.
