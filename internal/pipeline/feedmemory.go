@@ -43,12 +43,8 @@ type feedRecall struct {
 // own, or a remembered story's that it is a version of) or a new one, and
 // remembers this run's entries for the next. A memory that cannot be read is
 // started afresh; one that cannot be written costs only the memory.
-func (r *runner) feedIDs(f render.Feed, groups []story.Group) map[string]string {
+func (r *runner) feedIDs(f render.Feed, shown []story.Story) map[string]string {
 	old := r.readFeedMemory()
-	var shown []story.Story
-	for _, g := range groups {
-		shown = append(shown, g.Stories...)
-	}
 	ids := assignFeedIDs(f, shown, old)
 	var now []feedRecall
 	taken := map[string]bool{}

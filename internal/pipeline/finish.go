@@ -124,7 +124,7 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 	}
 	if slices.Contains(r.cfg.Formats, "atom") {
 		f := r.feed()
-		f.IDs = r.feedIDs(f, b.Groups)
+		f.IDs = r.feedIDs(f, shownStories(b))
 		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, f)})
 	}
 	for _, f := range files {
