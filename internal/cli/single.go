@@ -29,7 +29,7 @@ var runOnlyFlags = []string{"out", "concurrency", "format", "since", "dry-run", 
 // result on stdout and the findings on stderr, as llm and mods do.
 func newSingleCmd(io *iostreams.IOStreams, name string, withSummary bool) *cobra.Command {
 	o := &runOptions{}
-	what := map[bool]string{false: "the English translation", true: "the summary"}[withSummary]
+	what := map[bool]string{false: "the translation (--lang, English by default)", true: "the summary"}[withSummary]
 	cmd := &cobra.Command{
 		Use:   name + " [FILE|-]",
 		Short: "Print " + what + " of one article (a file, or stdin) on stdout",
