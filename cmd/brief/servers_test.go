@@ -114,6 +114,7 @@ func cmdBatchEngine(ts *testscript.TestScript, neg bool, args []string) {
 // cmdBatchAPI steers the fake endpoint's Batch API:
 //
 //	batchapi set [perpoll=N] [expireafter=N]   how batches created from now on run
+//	batchapi extra FILE                        output files also carry FILE's lines (a hostile Batch API)
 //	batchapi count N                           assert N batches were created
 func cmdBatchAPI(ts *testscript.TestScript, neg bool, args []string) {
 	f := ts.Value(fakeKey{}).(*fake)
@@ -136,6 +137,11 @@ func cmdBatchAPI(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("batchapi set: unknown setting %q", a)
 			}
 		}
+		f.srv.SetBatchAPI(b)
+	case "extra":
+		// batchapi extra FILE: every output file also carries FILE's lines
+		b := f.srv.BatchAPIConfig()
+		b.ExtraOutput = []byte(ts.ReadFile(args[1]))
 		f.srv.SetBatchAPI(b)
 	case "count":
 		n, err := strconv.Atoi(args[1])

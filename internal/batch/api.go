@@ -105,34 +105,49 @@ func Finished(b openai.Batch) bool {
 	return false
 }
 
+// Fetched counts what Fetch did with a batch's result lines.
+type Fetched struct {
+	Stored, Failed int
+	// Ignored lines answered a request the batch did not hold: a server
+	// that can work out another model's request keys must not plant its
+	// answers in the cache.
+	Ignored int
+}
+
 // Fetch reads a finished batch's output file into the cache and its error
-// lines into fail; it returns how many answers it stored and how many lines
-// failed. The lines of an expired or cancelled batch that are in neither
+// lines into fail, keeping only lines whose key asked says the run asked
+// for. The lines of an expired or cancelled batch that are in neither
 // file were not done: the next batch (or a plain request) does them.
-func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, fail func(key string, err error)) (stored, failed int, err error) {
+func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked func(key string) bool, fail func(key string, err error)) (Fetched, error) {
+	var n Fetched
 	for _, id := range []*string{b.OutputFileID, b.ErrorFileID} {
 		if id == nil || *id == "" {
 			continue
 		}
 		raw, err := a.oc.GetFileContent(ctx, *id)
 		if err != nil {
-			return stored, failed, a.fail("downloading the results of batch "+b.ID, err)
+			return n, a.fail("downloading the results of batch "+b.ID, err)
 		}
+		stored, failed := &n.Stored, &n.Failed
 		err = ReadResults(raw, "batch "+b.ID+" file "+*id, func(r Result) error {
+			if !asked(r.Key) {
+				n.Ignored++
+				return nil
+			}
 			if r.Err != nil {
-				failed++
+				*failed++
 				fail(r.Key, r.Err)
 				return nil
 			}
-			stored++
+			*stored++
 			return Store(c, r.Key, r.Answer)
 		})
 		raw.Close()
 		if err != nil {
-			return stored, failed, err
+			return n, err
 		}
 	}
-	return stored, failed, nil
+	return n, nil
 }
 
 // noBatchAPI is what to do when an endpoint does not serve the Batch API.

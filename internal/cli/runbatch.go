@@ -190,6 +190,21 @@ func (b *batcher) collect(ctx context.Context) (string, []batch.Line, error) {
 	return stage, lines, nil
 }
 
+// asked says whether a key is one of the requests this run still needs
+// answered (the next stage's, as collect finds them): a batch's result line
+// for any other key is not the batch's to give.
+func (b *batcher) asked(ctx context.Context) (func(string) bool, error) {
+	_, lines, err := b.collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make(map[string]bool, len(lines))
+	for _, l := range lines {
+		keys[l.CustomID] = true
+	}
+	return func(k string) bool { return keys[k] }, nil
+}
+
 // withinBudget refuses a batch whose most it could cost (prompts plus
 // max_tokens, at the batch price) passes --max-cost.
 func (b *batcher) withinBudget(lines []batch.Line) error {
@@ -230,13 +245,20 @@ func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
 		if err != nil {
 			return incomplete, err
 		}
-		stored, failed, err := b.api.Fetch(ctx, bt, b.cache, func(k string, e error) { b.failures[k] = e })
+		asked, err := b.asked(ctx)
+		if err != nil {
+			return incomplete, err
+		}
+		got, err := b.api.Fetch(ctx, bt, b.cache, asked, func(k string, e error) { b.failures[k] = e })
 		if err != nil {
 			return incomplete, exitWith(ExitFatal, err)
 		}
-		left := max(sub.Requests-stored-failed, 0)
+		left := max(sub.Requests-got.Stored-got.Failed, 0)
 		incomplete += left
-		b.logf("batch %s %s: %d answers, %d failed, %d not done", bt.ID, bt.Status, stored, failed, left)
+		b.logf("batch %s %s: %d answers, %d failed, %d not done", bt.ID, bt.Status, got.Stored, got.Failed, left)
+		if got.Ignored > 0 {
+			b.logf("warning: ignored %d result line(s) for a request the batch did not hold (the Batch API at %s sent answers nobody asked for)", got.Ignored, llm.RedactURL(b.base))
+		}
 		st.Batches = st.Batches[1:]
 		if err := b.save(st); err != nil {
 			return incomplete, err

@@ -21,6 +21,9 @@ type BatchAPI struct {
 	// ExpireAfter, when > 0, makes a batch expire once it has answered
 	// that many lines: its output file holds those, the rest are not done.
 	ExpireAfter int
+	// ExtraOutput is appended to every output file, as a hostile or buggy
+	// Batch API might: result lines for requests the batch never held.
+	ExtraOutput []byte
 }
 
 type fakeFile struct {
@@ -73,6 +76,13 @@ func (s *Server) Batches() []string {
 	s.batch.mu.Lock()
 	defer s.batch.mu.Unlock()
 	return append([]string(nil), s.batch.order...)
+}
+
+// BatchAPIConfig is how batches created from now on behave.
+func (s *Server) BatchAPIConfig() BatchAPI {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.Batch
 }
 
 // SetBatchAPI changes how batches created from now on behave.
@@ -205,7 +215,7 @@ func (b *batchStore) advance(fb *fakeBatch, cfg BatchAPI, h Handler) {
 	}
 	b.n++
 	fb.output = fmt.Sprintf("file-%d", b.n)
-	b.files[fb.output] = &fakeFile{data: append([]byte(nil), fb.out.Bytes()...)}
+	b.files[fb.output] = &fakeFile{data: append(append([]byte(nil), fb.out.Bytes()...), cfg.ExtraOutput...)}
 	if fb.errs.Len() > 0 {
 		b.n++
 		fb.errors = fmt.Sprintf("file-%d", b.n)
