@@ -53,16 +53,34 @@ func configFile(flags *pflag.FlagSet) (path string, explicit bool) {
 // from its environment variable, else from the config file. Config keys are
 // the long flag names (base-url, model, concurrency, ...).
 func applyLayers(flags *pflag.FlagSet) (string, error) {
+	path, values, err := configValues(flags)
+	if err != nil {
+		return path, err
+	}
+	if err := ollamaHostFallback(flags, values); err != nil {
+		return path, err
+	}
+	flags.VisitAll(func(f *pflag.Flag) {
+		if err == nil && !f.Changed {
+			err = applyLayer(flags, f, path, values)
+		}
+	})
+	return path, err
+}
+
+// configValues reads the config file's settings, refusing unknown keys and
+// a setting given twice (base-url and base_url).
+func configValues(flags *pflag.FlagSet) (string, map[string]any, error) {
 	path, explicit := configFile(flags)
 	values := map[string]any{}
 	if path != "" {
 		data, err := readConfig(path)
 		if err != nil {
 			if explicit || !os.IsNotExist(err) {
-				return path, fmt.Errorf("config file %s: %w", path, err)
+				return path, nil, fmt.Errorf("config file %s: %w", path, err)
 			}
 		} else if err := yaml.Unmarshal(data, &values); err != nil {
-			return path, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
+			return path, nil, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
 		}
 	}
 	keys := make([]string, 0, len(values))
@@ -78,53 +96,52 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 	for _, k := range keys {
 		name := strings.ReplaceAll(k, "_", "-")
 		if !valid[name] || name == "config" {
-			return path, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
+			return path, nil, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
 		}
 		if other, dup := seen[name]; dup {
-			return path, fmt.Errorf("config file %s: %q and %q are the same setting: keep one", path, other, k)
+			return path, nil, fmt.Errorf("config file %s: %q and %q are the same setting: keep one", path, other, k)
 		}
 		seen[name] = k
 	}
-	if err := ollamaHostFallback(flags, values); err != nil {
-		return path, err
+	return path, values, nil
+}
+
+// applyLayer sets one flag the command line left unset: from its
+// environment variable when that is set and not empty, else from the
+// config file's values.
+func applyLayer(flags *pflag.FlagSet, f *pflag.Flag, path string, values map[string]any) error {
+	if env := envFor[f.Name]; env != "" {
+		if v, ok := os.LookupEnv(env); ok && v != "" {
+			if err := f.Value.Set(v); err != nil {
+				return fmt.Errorf("$%s: %v", env, err)
+			}
+			return nil
+		}
 	}
-	var err error
-	flags.VisitAll(func(f *pflag.Flag) {
-		if err != nil || f.Changed {
-			return
+	v, ok := values[f.Name]
+	if !ok {
+		v, ok = values[strings.ReplaceAll(f.Name, "-", "_")]
+	}
+	if !ok {
+		return nil
+	}
+	if cs, ok := f.Value.(*endpointList); ok {
+		if endpointsOverridden(flags.Changed("base-url")) {
+			return nil
 		}
-		if env := envFor[f.Name]; env != "" {
-			if v, ok := os.LookupEnv(env); ok && v != "" {
-				if e := f.Value.Set(v); e != nil {
-					err = fmt.Errorf("$%s: %v", env, e)
-				}
-				return
-			}
+		if err := cs.setConfig(v); err != nil {
+			return fmt.Errorf("config file %s: endpoints: %v", path, err)
 		}
-		v, ok := values[f.Name]
-		if !ok {
-			v, ok = values[strings.ReplaceAll(f.Name, "-", "_")]
-		}
-		if !ok {
-			return
-		}
-		if cs, ok := f.Value.(*endpointList); ok {
-			if !endpointsOverridden(flags.Changed("base-url")) {
-				if e := cs.setConfig(v); e != nil {
-					err = fmt.Errorf("config file %s: endpoints: %v", path, e)
-				}
-			}
-			return
-		}
-		text, set, e := configText(f, v)
-		if e == nil && set {
-			e = f.Value.Set(text)
-		}
-		if e != nil {
-			err = fmt.Errorf("config file %s: %s: %v", path, f.Name, e)
-		}
-	})
-	return path, err
+		return nil
+	}
+	text, set, err := configText(f, v)
+	if err == nil && set {
+		err = f.Value.Set(text)
+	}
+	if err != nil {
+		return fmt.Errorf("config file %s: %s: %v", path, f.Name, err)
+	}
+	return nil
 }
 
 // maxConfigBytes bounds the config file: it holds a few settings, and
