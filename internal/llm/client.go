@@ -145,6 +145,28 @@ func New(cfg Config) (*Client, error) {
 	query := base.RawQuery
 	base.RawQuery, base.ForceQuery = "", false
 	cfg.BaseURL = base.String()
+	cfg = cfg.withDefaults()
+	oc := openai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = cfg.BaseURL
+	doer := recordingDoer{c: cfg.HTTPClient, query: query}
+	oc.HTTPClient = doer
+	// Some gateways send SSE comment lines (": processing") while a model
+	// thinks; go-openai counts them and fails a stream after 300.
+	oc.EmptyMessagesLimit = 1 << 20
+	c := &Client{
+		cfg:     cfg,
+		http:    doer,
+		oc:      openai.NewClientWithConfig(oc),
+		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
+		rand:    rand.Int64N,
+		cal:     &Calibration{},
+	}
+	return c, nil
+}
+
+// withDefaults is cfg with every unset timing, retry and clock setting at
+// its default, and an HTTP client that keeps API calls at their origin.
+func (cfg Config) withDefaults() Config {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -173,22 +195,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	oc := openai.DefaultConfig(cfg.APIKey)
-	oc.BaseURL = cfg.BaseURL
-	doer := recordingDoer{c: cfg.HTTPClient, query: query}
-	oc.HTTPClient = doer
-	// Some gateways send SSE comment lines (": processing") while a model
-	// thinks; go-openai counts them and fails a stream after 300.
-	oc.EmptyMessagesLimit = 1 << 20
-	c := &Client{
-		cfg:     cfg,
-		http:    doer,
-		oc:      openai.NewClientWithConfig(oc),
-		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
-		rand:    rand.Int64N,
-		cal:     &Calibration{},
-	}
-	return c, nil
+	return cfg
 }
 
 // Endpoint is the base URL without credentials, for manifests and logs.
