@@ -138,53 +138,74 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 // so what it reports is what the endpoint did.
 func (c *Client) Check(ctx context.Context) CheckReport {
 	r := CheckReport{Endpoint: c.Endpoint(), Model: c.cfg.Model}
-	problem := func(format string, args ...any) {
-		r.Problems = append(r.Problems, c.scrub(fmt.Sprintf(format, args...)))
+	if !c.checkModels(ctx, &r) {
+		return r
 	}
+	stream, ok := c.checkAnswer(ctx, &r)
+	if ok {
+		c.checkJSON(ctx, &r, stream)
+	}
+	return r
+}
 
+// problem adds a problem to r, with the key scrubbed from it.
+func (c *Client) problem(r *CheckReport, format string, args ...any) {
+	r.Problems = append(r.Problems, c.scrub(fmt.Sprintf(format, args...)))
+}
+
+// checkModels lists the models; false when the check cannot go on.
+func (c *Client) checkModels(ctx context.Context, r *CheckReport) bool {
 	models, info, err := c.listModels(ctx)
 	switch {
 	case err == nil:
 		r.Reachable, r.Models = true, models
 		r.ModelFound = hasModel(models, c.cfg.Model)
 	case ctx.Err() != nil:
-		problem("check interrupted: %v", ctx.Err())
-		return r
+		c.problem(r, "check interrupted: %v", ctx.Err())
+		return false
 	default:
 		e := c.endpointDown(err, info)
 		// An HTTP status is an answer: a server that says 401 is
 		// reachable, its key is the problem.
 		r.Reachable = e == nil || e.Status != 0
 		if e != nil {
-			problem("%s", e.Msg)
-			return r
+			c.problem(r, "%s", e.Msg)
+			return false
 		}
 	}
+	return true
+}
 
+// checkAnswer asks for a short streamed answer, and a plain one when the
+// server will not stream. It returns whether streaming works and whether
+// the model answered at all.
+func (c *Client) checkAnswer(ctx context.Context, r *CheckReport) (stream, ok bool) {
 	ask := Request{Stage: "check", User: "Reply with the single word OK.", MaxTokens: 16}
 	start := time.Now()
 	_, sinfo, err := c.attempt(ctx, ask, true, false)
 	r.Latency = time.Since(start)
-	stream := true
 	switch {
 	case err == nil:
 		r.Streaming, r.ModelFound = true, true
+		return true, true
 	case streamRejected(err, sinfo):
-		stream = false
-		problem("%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by the %s request timeout", c.Endpoint(), c.cfg.Timeout)
+		c.problem(r, "%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by the %s request timeout", c.Endpoint(), c.cfg.Timeout)
 		start = time.Now()
 		_, pinfo, perr := c.attempt(ctx, ask, false, false)
 		r.Latency = time.Since(start)
 		if perr != nil {
-			c.checkFailed(&r, perr, pinfo)
-			return r
+			c.checkFailed(r, perr, pinfo)
+			return false, false
 		}
 		r.ModelFound = true
-	default:
-		c.checkFailed(&r, err, sinfo)
-		return r
+		return false, true
 	}
+	c.checkFailed(r, err, sinfo)
+	return false, false
+}
 
+// checkJSON asks for a JSON-mode answer, streamed when the server streams.
+func (c *Client) checkJSON(ctx context.Context, r *CheckReport, stream bool) {
 	// Room for a model that pads or thinks first: a probe cut short by
 	// its own max_tokens said "json mode NO" of a model that runs fine.
 	jreq := Request{Stage: "check", System: "Answer with one JSON object and nothing else.",
@@ -196,22 +217,22 @@ func (c *Client) Check(ctx context.Context) CheckReport {
 	case err == nil && resp.FinishReason == "length":
 		r.JSONMode = true // JSON mode was accepted; the answer was long, not wrong
 	case err == nil:
-		problem("model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
+		c.problem(r, "model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
 	case jsonRejected(err, jinfo):
-		problem("%s does not support JSON mode (response_format): brief asks without it, and small models then break the summary format more often", c.Endpoint())
+		c.problem(r, "%s does not support JSON mode (response_format): brief asks without it, and small models then break the summary format more often", c.Endpoint())
 	default:
-		problem("a JSON-mode request failed: %s", c.classify(err, jinfo).Msg)
+		c.problem(r, "a JSON-mode request failed: %s", c.classify(err, jinfo).Msg)
 	}
-	return r
 }
 
+// checkFailed says why the test answer failed: an unknown model by name,
+// else the failure.
 func (c *Client) checkFailed(r *CheckReport, err error, info *respInfo) {
-	problem := func(msg string) { r.Problems = append(r.Problems, c.scrub(msg)) }
 	e := c.classify(err, info)
 	if f, _ := failureOf(err, info); e.Status == http.StatusNotFound && f.modelNotFound() {
 		r.ModelFound = false
-		problem(c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
+		c.problem(r, "%s", c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
 		return
 	}
-	problem("a test completion failed: " + e.Msg)
+	c.problem(r, "a test completion failed: %s", e.Msg)
 }
