@@ -33,6 +33,10 @@ type Glossary struct {
 	hash   string
 }
 
+// maxGlossaryBytes bounds the glossary file: tens of thousands of terms fit
+// in it, and --glossary /dev/zero must not take the machine's memory.
+const maxGlossaryBytes = 4 << 20
+
 // LoadGlossary reads a glossary file: one term a line, source term then
 // target term, separated by a tab (TSV) or a comma (CSV, with "quotes" for
 // terms that contain commas). Blank lines and lines starting with # are
@@ -40,9 +44,17 @@ type Glossary struct {
 // "da,en", "term,translation"). Any other line that is not exactly two
 // non-empty terms is an error naming the file and line.
 func LoadGlossary(path string) (*Glossary, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read glossary: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxGlossaryBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read glossary %s: %w", path, err)
+	}
+	if len(data) > maxGlossaryBytes {
+		return nil, fmt.Errorf("glossary %s is larger than %d MB: a glossary holds terms, a line each (is it the right file?)", path, maxGlossaryBytes>>20)
 	}
 	g, err := ParseGlossary(path, data)
 	if err != nil {

@@ -139,3 +139,15 @@ func TestGlossaryHashFollowsContent(t *testing.T) {
 		t.Error("nil glossary should be empty")
 	}
 }
+
+func TestLoadGlossaryRefusesAnOversizedFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.tsv")
+	line := "kommune\tmunicipality\n"
+	if err := os.WriteFile(p, []byte(strings.Repeat(line, maxGlossaryBytes/len(line)+1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadGlossary(p)
+	if err == nil || !strings.Contains(err.Error(), "larger than") || !strings.Contains(err.Error(), "huge.tsv") {
+		t.Fatalf("err = %v, want it to name the file and say it is too large", err)
+	}
+}
