@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
@@ -279,12 +280,21 @@ func (r *runner) report(e *manifest.Entry, took time.Duration) {
 		detail = e.Error
 	case len(e.Warnings) > 0:
 		// A warning is not "all is well": the line says so, even with -q.
-		status, detail = StatusWarn, warnDetail(e.Warnings)
+		status, detail = progress.StatusWarn, warnDetail(e.Warnings)
 	}
 	if r.cfg.Verbose && e.Status != manifest.StatusFailed && e.Status != manifest.StatusSkipped {
 		detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), took.Round(time.Millisecond))
 	}
 	r.cfg.Progress.Done(status, e.Source, detail)
+}
+
+// warnDetail is an article's progress line for warnings: the first one and
+// how many more there are.
+func warnDetail(ws []string) string {
+	if len(ws) == 1 {
+		return ws[0]
+	}
+	return fmt.Sprintf("%s (+%d more)", ws[0], len(ws)-1)
 }
 
 // identity is what, besides the text and the prompts, decides an answer:

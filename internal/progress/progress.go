@@ -27,10 +27,15 @@ type Reporter interface {
 	Finish()
 }
 
-// shownWhenQuiet: failures, skips and warnings ("warn": translated, but
-// with QA findings) are never "all is well", so -q and the bar print them.
+// StatusWarn is the status of an article that was translated (fresh or
+// from the cache) but has QA warnings. The manifest keeps "ok" or "cached"
+// with the warnings beside them; only the progress line says "warn".
+const StatusWarn = "warn"
+
+// shownWhenQuiet: failures, skips and warnings are never "all is well", so
+// -q (cron) and the bar print them.
 func shownWhenQuiet(status string) bool {
-	return status == "failed" || status == "skipped" || status == "warn"
+	return status == "failed" || status == "skipped" || status == StatusWarn
 }
 
 // maxDetail caps a line's detail (a headline or an error), in characters:
