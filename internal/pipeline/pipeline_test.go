@@ -93,12 +93,14 @@ func TestNeverMoreRequestsInFlightThanConcurrency(t *testing.T) {
 }
 
 func TestManifestEntriesFollowInputOrderWhateverFinishesFirst(t *testing.T) {
-	// The first articles are the slowest, so they finish last.
+	// The first articles are the slowest, so they finish last. (Each is
+	// known by its budget, 100+i, a number its translation keeps: both its
+	// translate and its summarize request are slow.)
 	const n = 12
 	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
 		r := llmtest.Default(req)
 		for i := 0; i < n; i++ {
-			if strings.Contains(req.Messages[len(req.Messages)-1].Content, fmt.Sprintf("kommune %d ", i)) {
+			if strings.Contains(req.Messages[len(req.Messages)-1].Content, fmt.Sprintf(" %d ", 100+i)) {
 				r.Latency = time.Duration(n-i) * 20 * time.Millisecond
 			}
 		}
