@@ -51,11 +51,8 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
   brief batch import results.jsonl`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
-			}
-			if err := o.validate(); err != nil {
-				return exitWith(ExitFatal, err)
+			if err := o.configure(cmd); err != nil {
+				return err
 			}
 			return runExport(cmd.Context(), io, o, args)
 		},

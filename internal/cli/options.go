@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/llm"
@@ -161,6 +162,19 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 	fs.Var(newDurationValue(&o.batchPoll, 30*time.Second), "batch-poll", "with --batch, how often to check a running batch")
 	fs.BoolVar(&o.batchFallback, "batch-fallback", false, "with --batch, send requests an expired or cancelled batch did not do as plain requests instead of a new batch")
 	fs.Float64Var(&o.batchDiscount, "batch-discount", 0.5, "with --batch, the batch price as a share of --price-in/--price-out (for --dry-run and --max-cost)")
+}
+
+// configure fills the flags the command line left unset (environment,
+// config file) and checks them all: the first step of every command that
+// takes brief run's flags.
+func (o *runOptions) configure(cmd *cobra.Command) error {
+	if _, err := applyLayers(cmd.Flags()); err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	if err := o.validate(); err != nil {
+		return exitWith(ExitFatal, err)
+	}
+	return nil
 }
 
 func (o *runOptions) validate() error {

@@ -37,11 +37,8 @@ running: run again later; 130 interrupted.`,
   OPENAI_API_KEY=... brief run ./articles --base-url https://api.openai.com/v1 --model gpt-4o-mini`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
-			}
-			if err := o.validate(); err != nil {
-				return exitWith(ExitFatal, err)
+			if err := o.configure(cmd); err != nil {
+				return err
 			}
 			return runRun(cmd.Context(), io, o, args)
 		},

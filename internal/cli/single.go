@@ -45,11 +45,8 @@ the translation, whose findings are on stderr; 130 interrupted.`,
   pbpaste | brief ` + name + ` - --model gemma3:12b`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
-			}
-			if err := o.validate(); err != nil {
-				return exitWith(ExitFatal, err)
+			if err := o.configure(cmd); err != nil {
+				return err
 			}
 			src := "-"
 			if len(args) == 1 {
