@@ -73,3 +73,16 @@ func testStreams() (*iostreams.IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	return &iostreams.IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
 }
+
+// A server's words reach stderr through the client's and the Batch API's
+// log lines (a batch id and status, an error): no escape sequence or line
+// break in them reaches the terminal.
+func TestStderrLogfPrintsServerTextSafely(t *testing.T) {
+	var errOut bytes.Buffer
+	logf := stderrLogf(&iostreams.IOStreams{ErrOut: &errOut}, "brief: ")
+	logf("batch %s %s: %d answers", "batch_1\x1b]0;owned\x07", "completed\nbrief: 0 failed", 3)
+	got := errOut.String()
+	if strings.ContainsAny(got, "\x1b\x07") || strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "brief: batch batch_1") {
+		t.Errorf("logged %q: want one line, no control characters", got)
+	}
+}

@@ -20,9 +20,18 @@ func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*l
 	if err := o.validate(); err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}
-	client, err := llm.New(o.clientConfig(func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) }))
+	client, err := llm.New(o.clientConfig(stderrLogf(io, "")))
 	if err != nil {
 		return nil, exitWith(ExitFatal, err)
 	}
 	return client, nil
+}
+
+// stderrLogf is a Logf for the llm client and the Batch API: a line on
+// stderr per message, made safe to print, since a server's words (an
+// error, a batch's id and status) are in it.
+func stderrLogf(io *iostreams.IOStreams, prefix string) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		fmt.Fprintln(io.ErrOut, prefix+safetext.Line(fmt.Sprintf(format, args...)))
+	}
 }

@@ -46,10 +46,9 @@ func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *
 	if err != nil {
 		return nil, err
 	}
-	logf := func(f string, a ...any) {
-		if !o.quiet {
-			fmt.Fprintf(io.ErrOut, "brief: "+f+"\n", a...)
-		}
+	logf := func(string, ...any) {}
+	if !o.quiet {
+		logf = stderrLogf(io, "brief: ")
 	}
 	// The Batch API of the run's (first) server.
 	base, key := o.baseURL, o.apiKey

@@ -10,7 +10,6 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -191,8 +190,7 @@ func (o *endpointOptions) serverClients(first *llm.Client, io *iostreams.IOStrea
 	}
 	var out []*llm.Client
 	for _, sv := range servers {
-		logf := func(f string, a ...any) { fmt.Fprintln(io.ErrOut, safetext.Line(fmt.Sprintf(f, a...))) }
-		c, err := llm.New(sv.ClientConfig(o.clientConfig(logf)))
+		c, err := llm.New(sv.ClientConfig(o.clientConfig(stderrLogf(io, ""))))
 		if err != nil {
 			return nil, err
 		}
