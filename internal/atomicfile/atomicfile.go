@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -136,12 +137,27 @@ func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err err
 }
 
 // WriteIfChangedIn is WriteIn, skipped when name already holds exactly data
-// (read through root too, so a link out of the folder is not read).
+// (read through root too, so a link out of the folder is not read). Only a
+// regular file of data's size is read: a FIFO someone left in the output
+// folder is replaced, not waited on forever.
 func WriteIfChangedIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
-	if old, err := root.ReadFile(filepath.FromSlash(name)); err == nil && bytes.Equal(old, data) {
+	if sameContent(root, filepath.FromSlash(name), data) {
 		return nil
 	}
 	return WriteIn(root, name, data, perm)
+}
+
+func sameContent(root *os.Root, name string, data []byte) bool {
+	f, err := root.OpenFile(name, readFlags, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
+	return err == nil && bytes.Equal(old, data)
 }
 
 // createTemp makes a new temp file for base in dir below root, named as

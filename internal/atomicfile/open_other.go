@@ -1,0 +1,7 @@
+//go:build !unix
+
+package atomicfile
+
+import "os"
+
+const readFlags = os.O_RDONLY
