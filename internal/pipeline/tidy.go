@@ -79,8 +79,14 @@ func (r *runner) keptFiles() []string {
 // It runs only after the new briefing and manifest are in place, so an
 // interrupted tidy loses nothing that a re-run would not remove anyway.
 func (r *runner) tidy(kept []string) {
+	// A set, not slices.Contains: with 10,000 articles both lists hold
+	// 20,000 names, and the scan took over a second on every run.
+	keep := make(map[string]bool, len(kept))
+	for _, name := range kept {
+		keep[name] = true
+	}
 	for _, name := range previousFiles(r.previous) {
-		if slices.Contains(kept, name) || !briefOutput.MatchString(name) || path.Clean(name) != name {
+		if keep[name] || !briefOutput.MatchString(name) || path.Clean(name) != name {
 			continue
 		}
 		fi, err := r.out.Lstat(name)
