@@ -111,9 +111,14 @@ type Manifest struct {
 	Digest Digest `json:"digest"`
 	// Files are the output files (relative to the folder) that belong to
 	// this run; the next run removes those of them it no longer makes.
-	Files   []string `json:"files"`
-	Entries []Entry  `json:"entries"`
-	Totals  Totals   `json:"totals"`
+	Files []string `json:"files"`
+	// FileSHA256 is the SHA-256 of each of Files as this run wrote it: the
+	// next run removes a file only while it still holds those bytes, so a
+	// file someone put in its place (or a manifest copied from another
+	// folder) never deletes anything brief did not write.
+	FileSHA256 map[string]string `json:"file_sha256,omitempty"`
+	Entries    []Entry           `json:"entries"`
+	Totals     Totals            `json:"totals"`
 }
 
 // Context is a context window and its source ("Ollama /api/ps",
@@ -245,6 +250,10 @@ func LoadIn(root *os.Root, name string) (*Manifest, error) {
 	return &m, nil
 }
 
+// MaxSize caps a manifest brief reads back: about 1 KB per input, so this
+// is a hundred thousand articles and more.
+const MaxSize = 256 << 20
+
 // CheckOwned returns an error when root holds a file name that is not a
 // manifest brief wrote: brief must not overwrite what someone else put in
 // the folder. A missing file is fine; so is a manifest of an older brief,
@@ -259,6 +268,9 @@ func CheckOwned(root *os.Root, name string) error {
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a file brief wrote (it is a %s): brief will not replace it; move it away or pass another --out", name, kind(fi.Mode()))
+	}
+	if fi.Size() > MaxSize {
+		return fmt.Errorf("%s is %d MB, more than any manifest brief writes: brief will not read or replace it; move it away or pass another --out", name, fi.Size()>>20)
 	}
 	data, err := root.ReadFile(name)
 	if err != nil {

@@ -54,6 +54,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	}
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 	out.Manifest.Files = r.keptFiles()
+	out.Manifest.FileSHA256 = r.fileHashes(out.Manifest.Files)
 	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
 		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
 	}

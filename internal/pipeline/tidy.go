@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,10 +10,12 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/render"
 )
 
 // Week after week the output folder holds exactly what the last run made:
@@ -86,17 +90,48 @@ func (r *runner) tidy(kept []string) {
 		keep[name] = true
 	}
 	for _, name := range previousFiles(r.previous) {
-		if keep[name] || !briefOutput.MatchString(name) || path.Clean(name) != name {
-			continue
-		}
-		fi, err := r.out.Lstat(name)
-		if err != nil || !fi.Mode().IsRegular() {
+		if keep[name] || !briefOutput.MatchString(name) || path.Clean(name) != name || !r.stillBriefs(name) {
 			continue
 		}
 		if err := r.out.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			r.cfg.Progress.Logf("warning: cannot remove %s, which no longer belongs to the briefing: %v", name, err)
 		}
 	}
+}
+
+// stillBriefs reports whether name is still the plain file brief wrote: it
+// holds the bytes the previous manifest recorded. A manifest from before
+// the hashes were recorded vouches only for article pages that carry
+// brief's front matter; anything else is left where it is.
+func (r *runner) stillBriefs(name string) bool {
+	data, ok := readPage(r.out, name)
+	if !ok {
+		return false
+	}
+	if want, ok := r.previous.FileSHA256[name]; ok {
+		return sha256Hex(data) == want
+	}
+	if r.previous.FileSHA256 != nil || !strings.HasSuffix(name, ".md") || !strings.HasPrefix(name, "articles/") {
+		return false
+	}
+	_, ok = render.ReadPageFacts(data)
+	return ok
+}
+
+// fileHashes are the SHA-256 of the files this run keeps, as they are now.
+func (r *runner) fileHashes(files []string) map[string]string {
+	sums := make(map[string]string, len(files))
+	for _, name := range files {
+		if data, ok := readPage(r.out, name); ok {
+			sums[name] = sha256Hex(data)
+		}
+	}
+	return sums
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // archive keeps a dated copy of each briefing file (briefing-2026-W48.md
