@@ -164,6 +164,7 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake redirect STATUS [tls]                   point OPENAI_BASE_URL at a server (https with tls, its
 //	                                             certificate in SSL_CERT_FILE) that redirects everything to the fake
 //	fake hits N                                  assert the fake got N HTTP requests of any kind
+//	fake keyseen TEXT                            assert some request's Authorization header held TEXT
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
 //	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
@@ -318,6 +319,14 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Setenv("SSL_CERT_FILE", cert)
 		}
 		ts.Setenv("OPENAI_BASE_URL", f.redirector.URL())
+	case "keyseen":
+		// fake keyseen TEXT: some request's Authorization header held TEXT
+		// (with !: none did)
+		seen := false
+		for _, a := range f.srv.Authorizations() {
+			seen = seen || strings.Contains(a, args[1])
+		}
+		check(seen, "no request carried %q in its Authorization header", args[1])
 	case "hits":
 		got := f.srv.Hits()
 		check(got == atoi(args[1]), "the fake got %d HTTP requests, want %s", got, args[1])

@@ -57,15 +57,37 @@ func applyLayers(flags *pflag.FlagSet) (string, error) {
 	if err != nil {
 		return path, err
 	}
+	named := baseURLNamed(flags, values)
 	if err := ollamaHostFallback(flags, values); err != nil {
 		return path, err
 	}
 	flags.VisitAll(func(f *pflag.Flag) {
 		if err == nil && !f.Changed {
-			err = applyLayer(flags, f, path, values)
+			// $OPENAI_API_KEY is for the server the user names: the
+			// default local Ollama and $OLLAMA_HOST need no key and are
+			// often plain http, so it is not sent there.
+			useEnv := f.Name != "api-key" || named
+			err = applyLayer(flags, f, path, values, useEnv)
 		}
 	})
 	return path, err
+}
+
+// baseURLNamed reports whether the user named the endpoint: --base-url,
+// $OPENAI_BASE_URL or the config file's base-url or endpoints (not the
+// default, not $OLLAMA_HOST).
+func baseURLNamed(flags *pflag.FlagSet, values map[string]any) bool {
+	if flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" {
+		return true
+	}
+	f := flags.Lookup("base-url")
+	for _, k := range []string{"base-url", "base_url"} {
+		if text, set, _ := configText(f, values[k]); set && strings.TrimSpace(text) != "" {
+			return true
+		}
+	}
+	_, ok := values["endpoints"]
+	return ok
 }
 
 // configValues reads the config file's settings, refusing unknown keys and
@@ -107,10 +129,10 @@ func configValues(flags *pflag.FlagSet) (string, map[string]any, error) {
 }
 
 // applyLayer sets one flag the command line left unset: from its
-// environment variable when that is set and not empty, else from the
-// config file's values.
-func applyLayer(flags *pflag.FlagSet, f *pflag.Flag, path string, values map[string]any) error {
-	if env := envFor[f.Name]; env != "" {
+// environment variable when that is set and not empty (and useEnv), else
+// from the config file's values.
+func applyLayer(flags *pflag.FlagSet, f *pflag.Flag, path string, values map[string]any, useEnv bool) error {
+	if env := envFor[f.Name]; env != "" && useEnv {
 		if v, ok := os.LookupEnv(env); ok && v != "" {
 			if err := f.Value.Set(v); err != nil {
 				return fmt.Errorf("$%s: %v", env, err)

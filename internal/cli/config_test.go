@@ -53,9 +53,10 @@ func TestEmptyConfigValuesAreUnset(t *testing.T) {
 		t.Fatalf("validate: %v", err)
 	}
 
-	// The environment still fills what the file leaves empty.
+	// The environment still fills what the file leaves empty (the key for
+	// a server the file names).
 	t.Setenv("OPENAI_API_KEY", "sk-from-env")
-	if o, _ = layered(t, "api-key:\n"); o.apiKey != "sk-from-env" {
+	if o, _ = layered(t, "base-url: http://127.0.0.1:1/v1\napi-key:\n"); o.apiKey != "sk-from-env" {
 		t.Fatalf("api-key %q, want the environment's", o.apiKey)
 	}
 

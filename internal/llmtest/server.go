@@ -137,6 +137,7 @@ type Server struct {
 	log         []Request
 	modelsCalls int
 	hits        int
+	auths       []string // Authorization headers received
 	inFlight    int
 	maxInFlight int
 	serving     int
@@ -184,6 +185,9 @@ func (s *Server) counting(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.hits++
+		if a := r.Header.Get("Authorization"); a != "" {
+			s.auths = append(s.auths, a)
+		}
 		s.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})
@@ -207,6 +211,14 @@ func (s *Server) Hits() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.hits
+}
+
+// Authorizations are the Authorization headers of every HTTP request that
+// carried one, of any path: what a server learnt of the client's keys.
+func (s *Server) Authorizations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.auths...)
 }
 
 // Root is the server's URL without "/v1", e.g. for Config.Redirect.
