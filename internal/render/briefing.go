@@ -142,7 +142,7 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	case b.Run.Interrupted:
 		head.para("**This run was interrupted.** Run brief again with the same input to finish the rest.")
 	case b.Run.StoppedBy != "":
-		head.para("**This run stopped early: " + escapeInline(b.Run.StoppedBy) + ".** Run brief again with the same input to finish the rest.")
+		head.para("**This run stopped early: " + inline(b.Run.StoppedBy) + ".** Run brief again with the same input to finish the rest.")
 	}
 	// The contents list comes before the sections it links to, but the
 	// anchors must be handed out in document order, so its own heading
@@ -393,7 +393,7 @@ func runFacts(d *mdDoc, r RunFacts) {
 	case r.Interrupted:
 		d.line("- Interrupted: yes; inputs not processed are listed above and the next run does them")
 	case r.StoppedBy != "":
-		d.line("- Stopped early: " + escapeInline(r.StoppedBy) + "; inputs not processed are listed above and the next run does them")
+		d.line("- Stopped early: " + inline(r.StoppedBy) + "; inputs not processed are listed above and the next run does them")
 	}
 	d.end()
 }

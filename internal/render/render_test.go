@@ -363,3 +363,18 @@ func TestBriefingSaysWhichStoriesNeedALook(t *testing.T) {
 		t.Errorf("a briefing with no warnings has a Check these first list:\n%s", md)
 	}
 }
+
+// Why a run stopped can be a server's error message (a fatal endpoint
+// error): it reaches briefing.md as one line with no control or
+// bidirectional characters, like every other text brief did not write.
+func TestStoppedByIsSafeInTheBriefing(t *testing.T) {
+	b := sampleBriefing()
+	b.Run.StoppedBy = "the endpoint said: \x1b[2Jbad\u202egateway\nbrief: 0 failed"
+	md := string(BriefingMarkdown(b))
+	if strings.ContainsAny(md, "\x1b\u202e") || strings.Contains(md, "\nbrief: 0 failed") {
+		t.Errorf("briefing.md carries the stop reason raw:\n%s", md)
+	}
+	if !strings.Contains(md, "badgateway brief: 0 failed") {
+		t.Errorf("briefing.md lost the stop reason:\n%s", md)
+	}
+}
