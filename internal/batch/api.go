@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -44,7 +46,32 @@ func (a *API) Upload(ctx context.Context, stage string, lines []Line) (string, e
 	if err != nil {
 		return "", a.fail("uploading the request file", err)
 	}
-	return f.ID, nil
+	return f.ID, a.checkID("file", f.ID)
+}
+
+// idShape is what the Batch APIs' file and batch ids look like
+// ("file-abc123", "batch_abc123"): an id goes into request paths and onto
+// the terminal, so anything else a server answers is refused.
+var idShape = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$`)
+
+// checkID refuses an id a server answered that is not shaped like one.
+func (a *API) checkID(what, id string) error {
+	if idShape.MatchString(id) {
+		return nil
+	}
+	return fmt.Errorf("Batch API at %s answered a %s id that is no id (%s): brief will not use it; check --base-url", a.endpoint, what, clip(strconv.Quote(id)))
+}
+
+// checkBatch refuses a batch whose ids are not shaped like ids.
+func (a *API) checkBatch(b openai.Batch) error {
+	for _, id := range []*string{&b.ID, b.OutputFileID, b.ErrorFileID} {
+		if id != nil && *id != "" {
+			if err := a.checkID("batch or file", *id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Create starts the batch of an uploaded input file, unless one was
@@ -52,6 +79,9 @@ func (a *API) Upload(ctx context.Context, stage string, lines []Line) (string, e
 // recording its id): then that one is returned, so nothing is billed twice.
 func (a *API) Create(ctx context.Context, stage, inputFileID string) (openai.Batch, error) {
 	if b, ok, err := a.findByInput(ctx, inputFileID); err != nil || ok {
+		if err == nil {
+			err = a.checkBatch(b)
+		}
 		return b, err
 	}
 	b, err := a.oc.CreateBatch(ctx, openai.CreateBatchRequest{
@@ -61,7 +91,7 @@ func (a *API) Create(ctx context.Context, stage, inputFileID string) (openai.Bat
 	if err != nil {
 		return openai.Batch{}, a.fail("creating the batch", err)
 	}
-	return b.Batch, nil
+	return b.Batch, a.checkBatch(b.Batch)
 }
 
 // findByInput looks through the recent batches for one made from the file.
@@ -93,7 +123,7 @@ func (a *API) Retrieve(ctx context.Context, id string) (openai.Batch, error) {
 	if err != nil {
 		return openai.Batch{}, a.fail("checking batch "+id, err)
 	}
-	return b.Batch, nil
+	return b.Batch, a.checkBatch(b.Batch)
 }
 
 // Finished reports whether a batch's status is final.
@@ -211,6 +241,11 @@ func LoadState(path string) (State, error) {
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
 		return s, fmt.Errorf("%s is not brief's batch state (%v): if no batch is running, remove it", path, err)
+	}
+	for _, b := range s.Batches {
+		if (b.ID != "" && !idShape.MatchString(b.ID)) || (b.InputFileID != "" && !idShape.MatchString(b.InputFileID)) {
+			return State{}, fmt.Errorf("%s is not brief's batch state (a batch or file id is no id): if no batch is running, remove it", path)
+		}
 	}
 	return s, nil
 }
