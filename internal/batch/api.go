@@ -160,6 +160,12 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 		}
 		stored, failed := &n.Stored, &n.Failed
 		err = ReadResults(raw, "batch "+b.ID+" file "+*id, func(r Result) error {
+			// An endless result file would keep brief reading (and, with
+			// keys it asked for, writing) forever: a batch holds at most
+			// MaxRequests requests, so no more lines belong to it.
+			if n.Stored+n.Failed+n.Ignored >= MaxRequests {
+				return fmt.Errorf("Batch API at %s: the results of batch %s have more lines than a batch holds (%d): brief stopped reading them; check --base-url", a.endpoint, b.ID, MaxRequests)
+			}
 			if !asked(r.Key) {
 				n.Ignored++
 				return nil

@@ -1,8 +1,10 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,5 +53,37 @@ func TestNoBatchAPIIsFatalWithTheWayOut(t *testing.T) {
 	_, err := api.Upload(context.Background(), "translate", []Line{line("a")})
 	if !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "brief batch export") {
 		t.Fatalf("err = %v, want a fatal error pointing at brief batch export", err)
+	}
+}
+
+// A Batch API whose result file never ends (or holds far more lines than
+// any batch) is read only as far as a batch can hold: brief stops with an
+// error instead of reading, and storing, forever.
+func TestFetchStopsAtMoreLinesThanABatchHolds(t *testing.T) {
+	var extra bytes.Buffer
+	for i := 0; i <= MaxRequests; i++ {
+		extra.Write(llmtest.BatchErrorLine(fmt.Sprintf("%064x", i), "x", "y"))
+		extra.WriteByte('\n')
+	}
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Batch: llmtest.BatchAPI{ExtraOutput: extra.Bytes()}}))
+	api := NewAPI(srv.URL(), "", nil)
+	ctx := context.Background()
+	file, err := api.Upload(ctx, "translate", []Line{line("a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := api.Create(ctx, "translate", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = api.Retrieve(ctx, b.ID); err != nil || !Finished(b) {
+		t.Fatalf("batch %+v, err %v: want it finished", b, err)
+	}
+	got, err := api.Fetch(ctx, b, nil, func(string) bool { return false }, func(string, error) {})
+	if err == nil || !strings.Contains(err.Error(), "more lines than a batch holds") {
+		t.Fatalf("err = %v after %+v, want the results refused as longer than a batch", err, got)
+	}
+	if got.Ignored > MaxRequests {
+		t.Errorf("read %d lines, past the %d a batch holds", got.Ignored, MaxRequests)
 	}
 }
