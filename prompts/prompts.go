@@ -13,6 +13,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -84,9 +85,9 @@ func Load(overrideDir string) (*Set, error) {
 					filepath.Join(overrideDir, f.Name()), name, strings.Join(s.Names(), ", "))
 			}
 			path := filepath.Join(overrideDir, f.Name())
-			data, err := os.ReadFile(path)
+			data, err := readTemplate(path)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("prompt file %s: %v", path, err)
 			}
 			s.text[name] = string(data)
 			s.origin[name] = path
@@ -100,6 +101,36 @@ func Load(overrideDir string) (*Set, error) {
 		s.tmpl[name] = t
 	}
 	return s, nil
+}
+
+// maxTemplateBytes caps an edited prompt: the embedded ones are a few KB,
+// and every request carries its text.
+const maxTemplateBytes = 1 << 20
+
+// readTemplate reads an edited prompt that is a regular file of at most
+// maxTemplateBytes: a FIFO or device in the folder would block or fill
+// memory before the first article.
+func readTemplate(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file: a prompt is a text file (write them with `brief prompts --write DIR`)")
+	}
+	if fi.Size() > maxTemplateBytes {
+		return nil, fmt.Errorf("larger than %d MB: a prompt is a few KB of text (is it the right file?)", maxTemplateBytes>>20)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTemplateBytes+1))
+	if err == nil && len(data) > maxTemplateBytes {
+		err = fmt.Errorf("larger than %d MB: a prompt is a few KB of text (is it the right file?)", maxTemplateBytes>>20)
+	}
+	return data, err
 }
 
 // Names lists the template names, sorted.
