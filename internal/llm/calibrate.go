@@ -27,6 +27,10 @@ const (
 	// templateTokens is what the chat template adds around the messages,
 	// taken off each measurement (translate's messageOverhead).
 	templateTokens = 16
+	// maxTokensPerByte is past any real tokenizer (byte fallback spends one
+	// token a byte): a usage claiming more is not a measurement, and since
+	// the worst ratio is kept for good, believing it would fail every run.
+	maxTokensPerByte = 4
 )
 
 // Calibration is the worst tokens-per-byte ratio seen for one model at one
@@ -57,7 +61,7 @@ func (c *Calibration) Observe(bytes, promptTokens int) bool {
 		return false
 	}
 	r := float64(promptTokens-templateTokens) / float64(bytes)
-	if !c.raise(r) {
+	if r > maxTokensPerByte || !c.raise(r) {
 		return false
 	}
 	c.mu.Lock()
@@ -72,7 +76,7 @@ func (c *Calibration) Observe(bytes, promptTokens int) bool {
 // Seed starts the calibration from an earlier run's ratio (kept with the
 // cache); a worse ratio already seen is kept.
 func (c *Calibration) Seed(ratio float64) {
-	if c != nil && ratio > 0 && !math.IsInf(ratio, 0) && !math.IsNaN(ratio) {
+	if c != nil && ratio > 0 && ratio <= maxTokensPerByte && !math.IsNaN(ratio) {
 		c.raise(ratio)
 	}
 }

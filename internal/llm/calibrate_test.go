@@ -79,3 +79,23 @@ func TestPoolPlansWithItsWorstServer(t *testing.T) {
 		t.Errorf("planning ratio %.2f is below the worst measured", r)
 	}
 }
+
+// One answer whose usage claims absurdly many prompt tokens (a buggy proxy,
+// a hostile server) must not make every later sentence "too long for the
+// window": the ratio only ever rises and is kept with the cache, so
+// believing it would fail every run from then on. No tokenizer spends more
+// than about a token a byte (byte fallback); a claim far past that is not a
+// measurement, and neither is such a ratio read back from the cache.
+func TestCalibrationIgnoresImpossibleRatios(t *testing.T) {
+	var c llm.Calibration
+	if c.Observe(2000, 1_000_000_000) || c.TokensPerByte() != 0 {
+		t.Fatalf("a claim of 10^9 tokens for 2,000 bytes was believed: ratio %g", c.TokensPerByte())
+	}
+	c.Seed(500_000)
+	if c.TokensPerByte() != 0 {
+		t.Fatalf("a kept ratio of 500,000 tokens a byte was believed: ratio %g", c.TokensPerByte())
+	}
+	if !c.Observe(2000, 2016) || c.TokensPerByte() != 1 {
+		t.Fatalf("byte fallback (one token a byte) not learnt: ratio %g", c.TokensPerByte())
+	}
+}
