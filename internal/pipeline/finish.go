@@ -132,6 +132,7 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {
 			return fmt.Errorf("cannot write output: %w", err)
 		}
+		r.wrote(f.name, f.data)
 	}
 	if r.cfg.Archive {
 		return r.archive(files, r.cfg.Now())

@@ -103,6 +103,7 @@ func (r *runner) retag(s *story.Story, tags []string) error {
 	if err := atomicfile.WriteIfChangedIn(r.out, s.Link, page, 0o644); err != nil {
 		return fmt.Errorf("cannot write output: %w", err)
 	}
+	r.wrote(s.Link, page)
 	s.Tags = tags
 	return nil
 }

@@ -140,6 +140,7 @@ type runner struct {
 	results    []result
 	tokens     atomic.Int64
 	costMu     sync.Mutex
+	hashes     sync.Map // output name → SHA-256 of what this run wrote (wrote)
 	cost       float64
 }
 

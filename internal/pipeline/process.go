@@ -244,6 +244,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
 			return render.PageFacts{}, fmt.Errorf("cannot write output: %w", err)
 		}
+		r.wrote(f.name, f.data)
 	}
 	return render.PageFacts{SourceSHA256: page.SHA256, Generated: page.Generated, LastMod: page.LastMod, Tags: page.Tags}, nil
 }

@@ -118,11 +118,21 @@ func (r *runner) stillBriefs(name string) bool {
 	return ok
 }
 
-// fileHashes are the SHA-256 of the files this run keeps, as they are now.
+// wrote records the SHA-256 of the bytes this run wrote as name (or found
+// there already), so the manifest need not read its files back.
+func (r *runner) wrote(name string, data []byte) { r.hashes.Store(name, sha256Hex(data)) }
+
+// fileHashes are the SHA-256 of the files this run keeps: as this run wrote
+// them, else (a page a failed article kept) as the previous manifest had
+// them, else as they are now.
 func (r *runner) fileHashes(files []string) map[string]string {
 	sums := make(map[string]string, len(files))
 	for _, name := range files {
-		if data, ok := readPage(r.out, name); ok {
+		if h, ok := r.hashes.Load(name); ok {
+			sums[name] = h.(string)
+		} else if r.previous != nil && r.previous.FileSHA256[name] != "" {
+			sums[name] = r.previous.FileSHA256[name]
+		} else if data, ok := readPage(r.out, name); ok {
 			sums[name] = sha256Hex(data)
 		}
 	}
