@@ -2,7 +2,7 @@
 # The live suite against a real Ollama (issue 16), called from .ci/run.
 #
 # Builds Ollama v0.17.4 from the Go module proxy with cgo, writes the tiny
-# random-weight llama (internal/tinymodel: byte-fallback vocabulary, 4,096
+# random-weight llama (internal/testkit/tinymodel: byte-fallback vocabulary, 4,096
 # token window), serves it on a loopback port with its own model folder, and
 # runs every opt-in live test (BRIEF_TEST_BASE_URL / BRIEF_TEST_MODEL set,
 # BRIEF_TEST_OLLAMA_LOG naming the server's log). The server is stopped on
@@ -114,7 +114,7 @@ serve() {
 }
 
 load_model() {
-	go run ./internal/tinymodel/cmd/tinymodel -o "$work/model" >/dev/null &&
+	go run ./internal/testkit/tinymodel/cmd/tinymodel -o "$work/model" >/dev/null &&
 		HOME="$work" "$bin/ollama" create "$MODEL" -f "$work/model/Modelfile" >"$work/create.log" 2>&1 &&
 		say "model $MODEL: $(du -h "$work/model/model.gguf" | cut -f1) GGUF"
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 type windowed struct {

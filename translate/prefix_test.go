@@ -7,7 +7,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // Servers (Ollama, vLLM, llama.cpp, OpenAI) reuse the computed prefix that

@@ -10,7 +10,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 const fence = "```"

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/brief-news/brief/internal/bench"
+	"github.com/brief-news/brief/internal/testkit/bench"
 )
 
 func main() {

@@ -2,7 +2,7 @@ package main
 
 // Live tests of the real binary against a real server (issue 16), skipped
 // unless BRIEF_TEST_BASE_URL and BRIEF_TEST_MODEL name one; .ci/ollama.sh
-// runs them against a real Ollama serving internal/tinymodel, and names the
+// runs them against a real Ollama serving internal/testkit/tinymodel, and names the
 // server's log in BRIEF_TEST_OLLAMA_LOG. That model answers in garbage, so
 // these tests assert what brief must do with garbage (flag it, fail the
 // summaries with a reason, never report a clean ok) and with the server's

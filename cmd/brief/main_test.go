@@ -19,7 +19,7 @@ import (
 
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cli"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // TestMain lets testscript run the real brief as a command: scripts call

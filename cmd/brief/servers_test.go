@@ -9,7 +9,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 type serversKey struct{}

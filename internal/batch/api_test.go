@@ -10,7 +10,7 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // A run killed after creating a batch but before recording its id left

@@ -3,7 +3,7 @@ package llm_test
 // Live tests against a real server (restic's pattern): they run only when
 // BRIEF_TEST_BASE_URL and BRIEF_TEST_MODEL name one, and skip otherwise.
 // .ci/ollama.sh sets them for a real Ollama serving the tiny random-weight
-// model of internal/tinymodel, whose answers are garbage: these tests assert
+// model of internal/testkit/tinymodel, whose answers are garbage: these tests assert
 // the wire behaviour brief depends on, never what the prose says.
 
 import (

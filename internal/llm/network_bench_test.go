@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // BenchmarkOversizedAnswer measures what an answer far over max_tokens

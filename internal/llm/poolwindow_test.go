@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // With two servers, every request must fit either: the pool's window is

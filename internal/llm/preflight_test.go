@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 	openai "github.com/sashabaranov/go-openai"
 )
 

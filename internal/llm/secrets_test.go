@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // The API key and URL password must never reach an error message or a log

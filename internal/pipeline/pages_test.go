@@ -11,8 +11,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/brief-news/brief/internal/cache"
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // pageFrontMatter reads the front matter of OUT/articles/<id>.md.

@@ -17,9 +17,9 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 	"github.com/brief-news/brief/internal/wiring"
 )
 

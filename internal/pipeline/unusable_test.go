@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/brief-news/brief/internal/cache"
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // A garbage translation an older brief stored in the cache (before such

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 	"github.com/brief-news/brief/internal/wiring"
 )
 

@@ -1,7 +1,7 @@
 // Command tinymodel writes the random-weight llama GGUF and the Modelfile
 // the live tests serve with a real Ollama (.ci/ollama.sh):
 //
-//	go run ./internal/tinymodel/cmd/tinymodel -o DIR
+//	go run ./internal/testkit/tinymodel/cmd/tinymodel -o DIR
 //	ollama create brief-tiny -f DIR/Modelfile
 package main
 
@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/brief-news/brief/internal/tinymodel"
+	"github.com/brief-news/brief/internal/testkit/tinymodel"
 )
 
 func main() {

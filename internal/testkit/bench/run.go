@@ -15,8 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // BriefPackage is the import path of the brief command.

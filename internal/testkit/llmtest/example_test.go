@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 func Example() {

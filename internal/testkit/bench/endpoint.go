@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/brief-news/brief/internal/llmtest"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // EndpointConfig is the fake endpoint a benchmark runs against.

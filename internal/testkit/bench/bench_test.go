@@ -14,8 +14,8 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
 // The figures of BENCHMARKS.md, one benchmark each. They run only under

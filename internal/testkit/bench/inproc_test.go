@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/llmtest"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
