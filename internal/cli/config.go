@@ -24,9 +24,6 @@ var envFor = map[string]string{
 	"api-key":  "OPENAI_API_KEY",
 }
 
-// llmRedact hides credentials in an address shown in an error.
-var llmRedact = llm.RedactURL
-
 // configFile finds the config file: --config, else $BRIEF_CONFIG, else
 // brief.yaml in the working folder, else brief.yaml in the user config
 // folder. An explicitly named file must exist; the implicit ones may not.

@@ -173,7 +173,6 @@ func lockOutDir(out string) (unlock func(), err error) {
 	if !locked {
 		return nil, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", out)
 	}
-	removeLegacyLock(out)
 	return func() { lock.Unlock() }, nil
 }
 
@@ -189,15 +188,6 @@ func stateDir(out string) (string, error) {
 		return "", fmt.Errorf("%s is not brief's state folder (a symlink or a file): remove it or pass another --out", state)
 	}
 	return state, nil
-}
-
-// removeLegacyLock deletes the .brief.lock an older brief kept at the top
-// of OUT, when it is a plain empty file as brief made it.
-func removeLegacyLock(out string) {
-	legacy := filepath.Join(out, ".brief.lock")
-	if fi, err := os.Lstat(legacy); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
-		os.Remove(legacy)
-	}
 }
 
 // reportOutcome prints the final line to stderr and the briefing's path to

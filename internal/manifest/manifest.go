@@ -256,8 +256,7 @@ const MaxSize = 256 << 20
 
 // CheckOwned returns an error when root holds a file name that is not a
 // manifest brief wrote: brief must not overwrite what someone else put in
-// the folder. A missing file is fine; so is a manifest of an older brief,
-// from before the generator field, recognised by brief's own fields.
+// the folder. A missing file is fine.
 func CheckOwned(root *os.Root, name string) error {
 	fi, err := root.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -276,19 +275,11 @@ func CheckOwned(root *os.Root, name string) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", name, err)
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) == nil {
-		g, hasGenerator := fields["generator"]
-		var gen string
-		if hasGenerator && json.Unmarshal(g, &gen) == nil && gen == Generator {
-			return nil
-		}
-		_, v := fields["version"]
-		_, e := fields["entries"]
-		_, t := fields["totals"]
-		if !hasGenerator && v && e && t {
-			return nil
-		}
+	var m struct {
+		Generator string `json:"generator"`
+	}
+	if json.Unmarshal(data, &m) == nil && m.Generator == Generator {
+		return nil
 	}
 	return fmt.Errorf("%s was not written by brief: brief will not overwrite it; move it away or pass another --out", name)
 }

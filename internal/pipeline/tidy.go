@@ -10,12 +10,9 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/manifest"
-	"github.com/brief-news/brief/internal/render"
 )
 
 // Week after week the output folder holds exactly what the last run made:
@@ -29,25 +26,6 @@ import (
 // archived briefings (briefing-2026-W48.md) are kept forever and never
 // match.
 var briefOutput = regexp.MustCompile(`^(briefing\.(md|html|json|atom)|articles/[^/]+\.(md|html))$`)
-
-// previousFiles is what the previous run's manifest says it wrote; a
-// manifest from before "files" was recorded gives its article files and the
-// briefing formats it could have written.
-func previousFiles(m *manifest.Manifest) []string {
-	if m == nil {
-		return nil
-	}
-	if m.Files != nil {
-		return m.Files
-	}
-	files := []string{"briefing.md", "briefing.html", "briefing.json"}
-	for _, e := range m.Entries {
-		if e.Output != "" {
-			files = append(files, e.Output, trimExt(e.Output)+".html")
-		}
-	}
-	return files
-}
 
 // keptFiles is every output file that belongs to this run: the briefing in
 // each format asked for and the article files of every input still there,
@@ -89,7 +67,10 @@ func (r *runner) tidy(kept []string) {
 	for _, name := range kept {
 		keep[name] = true
 	}
-	for _, name := range previousFiles(r.previous) {
+	if r.previous == nil {
+		return
+	}
+	for _, name := range r.previous.Files {
 		if keep[name] || !briefOutput.MatchString(name) || path.Clean(name) != name || !r.stillBriefs(name) {
 			continue
 		}
@@ -100,22 +81,15 @@ func (r *runner) tidy(kept []string) {
 }
 
 // stillBriefs reports whether name is still the plain file brief wrote: it
-// holds the bytes the previous manifest recorded. A manifest from before
-// the hashes were recorded vouches only for article pages that carry
-// brief's front matter; anything else is left where it is.
+// holds the bytes the previous manifest recorded. A name without a recorded
+// hash is not brief's to remove.
 func (r *runner) stillBriefs(name string) bool {
-	data, ok := readPage(r.out, name)
+	want, ok := r.previous.FileSHA256[name]
 	if !ok {
 		return false
 	}
-	if want, ok := r.previous.FileSHA256[name]; ok {
-		return sha256Hex(data) == want
-	}
-	if r.previous.FileSHA256 != nil || !strings.HasSuffix(name, ".md") || !strings.HasPrefix(name, "articles/") {
-		return false
-	}
-	_, ok = render.ReadPageFacts(data)
-	return ok
+	data, ok := readPage(r.out, name)
+	return ok && sha256Hex(data) == want
 }
 
 // wrote records the SHA-256 of the bytes this run wrote as name (or found
