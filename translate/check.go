@@ -135,7 +135,7 @@ func openingWords(s string, n int) string {
 	return strings.Join(ws[:n], " ") + "…"
 }
 
-// source is the 1-based source paragraph of 0-based translation paragraph j.
+// source1 is the 1-based source paragraph of 0-based translation paragraph j.
 func (c *checker) source1(j int) int { return c.srcOf[j] + 1 }
 
 // trLabel names a translation paragraph by its source paragraph when it

@@ -137,8 +137,6 @@ func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Inpu
 	return stageNames(stages), lines
 }
 
-// stageNames says what the collected requests are for ("summary", or
-// "summary and review" with --review).
 // requests is "1 digest request", "12 translation requests".
 func requests(n int, what string) string {
 	if n == 1 {
@@ -147,6 +145,8 @@ func requests(n int, what string) string {
 	return fmt.Sprintf("%d %s requests", n, what)
 }
 
+// stageNames says what the collected requests are for ("summary", or
+// "summary and review" with --review).
 func stageNames(stages map[string]int) string {
 	var names []string
 	for _, st := range []string{"translate", "summarize", "review", "digest"} {

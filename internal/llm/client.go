@@ -568,9 +568,6 @@ func checkAnswer(r Response) error {
 	return nil
 }
 
-// temperature as go-openai sends it: it leaves a zero out of the request
-// (omitempty), so an asked-for 0 goes as greedyTemperature, and "server's
-// choice" as 0.
 // greedyTemperature is as good as greedy decoding (logits a thousandth
 // apart end up e^1000 apart) yet cannot overflow: Ollama's llama.cpp runner
 // divides the logits by it in float32, and the smallest float32 (1e-45)
@@ -578,6 +575,9 @@ func checkAnswer(r Response) error {
 // assertion (found by the live suite against a real Ollama).
 const greedyTemperature = 1e-6
 
+// temperature as go-openai sends it: it leaves a zero out of the request
+// (omitempty), so an asked-for 0 goes as greedyTemperature, and "server's
+// choice" as 0.
 func (c *Client) temperature() float32 {
 	switch t := c.cfg.Temperature; {
 	case t < 0:

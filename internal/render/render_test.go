@@ -83,7 +83,7 @@ func TestFrontMatterSurvivesHostileHeadlines(t *testing.T) {
 	}
 }
 
-// paragraphTexts renders Markdown with a plain goldmark (not ours) and
+// blocksOf renders Markdown with a plain goldmark (not ours) and
 // returns what a reader sees: the block elements and their text.
 func blocksOf(t *testing.T, md []byte) []element {
 	t.Helper()

@@ -101,8 +101,9 @@ func reviewRows(p ArticlePage) []row {
 	return rows
 }
 
-// rowLabel is the number an editor sees: "1" or "1 · lede"; a translation
-// paragraph with no source counts as the translation's number.
+// label is the paragraph number an editor sees (the page marks the lede
+// beside it); a translation paragraph with no source counts as the
+// translation's number.
 func (r row) label() string {
 	n := r.src
 	if n == 0 {
