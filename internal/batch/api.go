@@ -126,6 +126,10 @@ func (a *API) Retrieve(ctx context.Context, id string) (openai.Batch, error) {
 	return b.Batch, a.checkBatch(b.Batch)
 }
 
+// ErrStillRunning is what a run that did not wait (--no-wait) ends with
+// while a batch it submitted is not finished: run again later.
+var ErrStillRunning = errors.New("still running")
+
 // Finished reports whether a batch's status is final.
 func Finished(b openai.Batch) bool {
 	switch b.Status {

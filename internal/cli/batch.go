@@ -71,25 +71,25 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, path
 	start := time.Now()
 	_, inputs, period, err := o.inputs(paths, start)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	tmp, err := os.MkdirTemp("", "brief-export-")
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	s := o.settings(start, period, nil)
 	s.Out, s.Collect = tmp, true
 	run, err := wiring.New(s)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if err := run.OpenCache(); err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	stage, lines := collectRequests(ctx, run, inputs)
 	if err := ctx.Err(); err != nil {
-		return exitWith(ExitInterrupted, nil)
+		return reported{err}
 	}
 	if len(lines) == 0 {
 		fmt.Fprintln(io.ErrOut, "brief: nothing to export: the cache answers every request; brief run builds everything from it")
@@ -97,7 +97,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, path
 	}
 	files, err := writeRequestFiles(o.out, lines)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	fmt.Fprintf(io.ErrOut, "brief: %s → %s; run them (e.g. vllm run-batch -i FILE -o results.jsonl), then: brief batch import results.jsonl\n",
 		requests(len(lines), stage), strings.Join(files, ", "))
@@ -208,7 +208,7 @@ file; 2 some lines had no usable answer.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			return runImport(io, dir, args)
 		},
@@ -221,7 +221,7 @@ file; 2 some lines had no usable answer.`,
 func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 	c, err := cache.Open(dir)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	var (
 		stored, failed int
@@ -238,13 +238,13 @@ func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 			stored++
 		})
 		if err != nil {
-			return exitWith(ExitFatal, err)
+			return err
 		}
 	}
 	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", stored, dir)
 	if failed > 0 {
 		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", failed, firstFailure)
-		return exitWith(ExitPartial, nil)
+		return reported{pipeline.ErrPartial}
 	}
 	return nil
 }

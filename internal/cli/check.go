@@ -28,7 +28,7 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 			}
 			clients, err := o.serverClients(client, io)
 			if err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			var reps []llm.CheckReport
 			for _, c := range clients {
@@ -81,7 +81,7 @@ func reportChecks(io *iostreams.IOStreams, o *endpointOptions, reps []llm.CheckR
 		}
 	}
 	if !ok {
-		return exitWith(ExitFatal, fmt.Errorf("the endpoint is not ready: see the problems above"))
+		return fmt.Errorf("the endpoint is not ready: see the problems above")
 	}
 	return nil
 }

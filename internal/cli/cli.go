@@ -13,12 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/iostreams"
-	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
-// Exit codes, documented in the README.
+// Exit codes, documented in the README. exitCode is the one place that
+// chooses them, from what the error is.
 const (
 	ExitOK          = 0   // every article ok (or cached)
 	ExitFatal       = 1   // nothing useful could be done: bad config, endpoint down, auth
@@ -27,25 +29,14 @@ const (
 	ExitInterrupted = 130 // Ctrl-C / SIGTERM; what finished was written
 )
 
-// exitError carries an exit code through cobra together with a message that
-// is meant for the user (the message may be empty when it was printed).
-type exitError struct {
-	code int
-	err  error
-}
+// reported is an error the command has already told the user about (the
+// run's final line, the check's problems): only its exit code is left.
+type reported struct{ error }
 
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return ""
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
-
-func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
+func (r reported) Unwrap() error { return r.error }
 
 // Main runs brief with os.Args and the real streams and returns the exit
-// code; cmd/brief's main is os.Exit(cli.Main()), and tests call it too.
+// code; cmd/brief's main is os.Exit(cli.Main()).
 func Main() int {
 	// A run's live heap is small (per article its summary and a 1 KiB
 	// fingerprint) but Go lets the heap grow to twice the live data
@@ -63,53 +54,58 @@ func Main() int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	go func() {
-		// First signal: stop dispatching, cancel in-flight requests, write
-		// what finished. Second: the user means it, leave at once.
-		if _, ok := <-sigs; !ok {
-			return
+	done := make(chan int, 1)
+	go func() { done <- Execute(ctx, io, os.Args[1:]) }()
+	// First signal: stop dispatching, cancel in-flight requests, write
+	// what finished. Second: the user means it, leave at once.
+	for interrupted := false; ; interrupted = true {
+		select {
+		case code := <-done:
+			return code
+		case <-sigs:
+		}
+		if interrupted {
+			fmt.Fprintln(io.ErrOut, "brief: quit")
+			return exitCode(context.Canceled)
 		}
 		fmt.Fprintln(io.ErrOut, "brief: interrupted: writing what finished (press Ctrl-C again to quit at once)")
 		cancel()
-		if _, ok := <-sigs; ok {
-			fmt.Fprintln(io.ErrOut, "brief: quit")
-			os.Exit(ExitInterrupted)
-		}
-	}()
-	return Run(ctx, io, os.Args[1:])
+	}
 }
 
-// Run executes one command line and returns its exit code.
-func Run(ctx context.Context, io *iostreams.IOStreams, args []string) int {
+// Execute runs one command line, prints its error and returns its exit
+// code.
+func Execute(ctx context.Context, io *iostreams.IOStreams, args []string) int {
 	root := newRoot(io)
 	root.SetArgs(args)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	err := root.ExecuteContext(ctx)
-	return exitCode(io, err)
-}
-
-// exitCode is the one place that maps errors to exit codes and prints them.
-func exitCode(io *iostreams.IOStreams, err error) int {
-	if err == nil {
-		return ExitOK
-	}
-	code := ExitFatal
-	var ee *exitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-	case errors.Is(err, context.Canceled):
-		code = ExitInterrupted
-	case errors.Is(err, llm.ErrFatal):
-		code = ExitFatal
-	}
+	var shown reported
 	// An error can carry a server's words or a file's name: printed
 	// without control or bidirectional characters.
-	if msg := safetext.Text(err.Error()); msg != "" {
-		fmt.Fprintln(io.ErrOut, "brief: "+msg)
+	if err != nil && !errors.As(err, &shown) {
+		if msg := safetext.Text(err.Error()); msg != "" {
+			fmt.Fprintln(io.ErrOut, "brief: "+msg)
+		}
 	}
-	return code
+	return exitCode(err)
+}
+
+// exitCode maps what went wrong to the exit code, once for every command:
+// the packages that know say so with their sentinel errors.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, batch.ErrStillRunning):
+		return ExitPending
+	case errors.Is(err, pipeline.ErrPartial):
+		return ExitPartial
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	}
+	return ExitFatal
 }
 
 func newRoot(io *iostreams.IOStreams) *cobra.Command {
@@ -132,7 +128,7 @@ default), OpenAI, vLLM or llama.cpp.`,
 		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io), newBatchCmd(io),
 		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitWith(ExitFatal, fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath()))
+		return fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath())
 	})
 	return root
 }

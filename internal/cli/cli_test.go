@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/translate"
 )
 
 func TestParseSinceUnderstandsWindowsAndDates(t *testing.T) {
@@ -35,20 +38,23 @@ func TestParseSinceUnderstandsWindowsAndDates(t *testing.T) {
 	}
 }
 
+// Each exit code comes from what the error is, however deep it is
+// wrapped, and an error already reported is not printed again.
 func TestExitCodesComeFromOnePlace(t *testing.T) {
 	cases := []struct {
 		err  error
 		want int
 	}{
 		{nil, ExitOK},
-		{exitWith(ExitPartial, nil), ExitPartial},
+		{reported{pipeline.ErrPartial}, ExitPartial},
+		{fmt.Errorf("a.txt: %w", pipeline.Partial(translate.ErrQA)), ExitPartial},
+		{fmt.Errorf("batch b1 is still running: %w", batch.ErrStillRunning), ExitPending},
 		{fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
 		{&llm.Error{Class: llm.ErrFatal, Msg: "model x not found"}, ExitFatal},
 		{errors.New("anything else"), ExitFatal},
 	}
 	for _, c := range cases {
-		io, _, _ := testStreams()
-		if got := exitCode(io, c.err); got != c.want {
+		if got := exitCode(c.err); got != c.want {
 			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
 		}
 	}
@@ -56,12 +62,12 @@ func TestExitCodesComeFromOnePlace(t *testing.T) {
 
 func TestUsageErrorsExitOneAndSayWhatToDo(t *testing.T) {
 	io, _, errOut := testStreams()
-	code := Run(context.Background(), io, []string{"run", "x", "--concurrency", "0"})
+	code := Execute(context.Background(), io, []string{"run", "x", "--concurrency", "0"})
 	if code != ExitFatal || !strings.Contains(errOut.String(), "--concurrency must be at least 1") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 	io, _, errOut = testStreams()
-	code = Run(context.Background(), io, []string{"run", "x", "--no-such-flag"})
+	code = Execute(context.Background(), io, []string{"run", "x", "--no-such-flag"})
 	if code != ExitFatal || !strings.Contains(errOut.String(), "brief run --help") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}

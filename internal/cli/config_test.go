@@ -122,7 +122,7 @@ func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
 	}
 	for flag, want := range flags {
 		io, _, errOut := testStreams()
-		code := Run(context.Background(), io, []string{"run", "no-such-folder", flag})
+		code := Execute(context.Background(), io, []string{"run", "no-such-folder", flag})
 		if code != ExitFatal || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "no-such-folder") {
 			t.Errorf("%s: exit %d, stderr %q: want exit 1 naming %s before any input is read", flag, code, errOut.String(), want)
 		}
@@ -139,7 +139,7 @@ func TestConfigFileMustBeASmallRegularFile(t *testing.T) {
 	}
 	for path, want := range map[string]string{"/dev/zero": "not a regular file", big: "larger than"} {
 		io, _, errOut := testStreams()
-		code := Run(context.Background(), io, []string{"check", "--config", path})
+		code := Execute(context.Background(), io, []string{"check", "--config", path})
 		if code != ExitFatal || !strings.Contains(errOut.String(), want) {
 			t.Errorf("--config %s: exit %d, stderr %q", path, code, errOut.String())
 		}

@@ -15,14 +15,14 @@ import (
 // already exit errors.
 func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*llm.Client, error) {
 	if _, err := applyLayers(cmd.Flags()); err != nil {
-		return nil, exitWith(ExitFatal, err)
+		return nil, err
 	}
 	if err := o.validate(); err != nil {
-		return nil, exitWith(ExitFatal, err)
+		return nil, err
 	}
 	client, err := llm.New(o.clientConfig(stderrLogf(io, "")))
 	if err != nil {
-		return nil, exitWith(ExitFatal, err)
+		return nil, err
 	}
 	return client, nil
 }

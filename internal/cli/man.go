@@ -20,13 +20,13 @@ func newManCmd(io *iostreams.IOStreams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return exitWith(ExitFatal, fmt.Errorf("cannot create %s: %v", dir, err))
+				return fmt.Errorf("cannot create %s: %v", dir, err)
 			}
 			root := cmd.Root()
 			root.DisableAutoGenTag = true // pages that do not change with the day they were made
 			header := &doc.GenManHeader{Title: "BRIEF", Section: "1", Source: "brief " + Version, Manual: "brief manual"}
 			if err := doc.GenManTree(root, header, dir); err != nil {
-				return exitWith(ExitFatal, fmt.Errorf("write man pages to %s: %v", dir, err))
+				return fmt.Errorf("write man pages to %s: %v", dir, err)
 			}
 			fmt.Fprintf(io.ErrOut, "man pages written to %s\n", dir)
 			return nil

@@ -24,12 +24,12 @@ A file left out of DIR falls back to the built-in template.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ps, err := prompts.Load(dir)
 			if err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			if write != "" {
 				files, err := ps.WriteDir(write, force)
 				if err != nil {
-					return exitWith(ExitFatal, err)
+					return err
 				}
 				for _, f := range files {
 					fmt.Fprintln(io.Out, f)
@@ -59,15 +59,15 @@ func newCacheCmd(io *iostreams.IOStreams) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := applyLayers(cmd.Flags()); err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			c, err := cache.Open(dir)
 			if err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			n, err := c.Prune(age, time.Now())
 			if err != nil {
-				return exitWith(ExitFatal, fmt.Errorf("prune %s: %v", dir, err))
+				return fmt.Errorf("prune %s: %v", dir, err)
 			}
 			fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, (&durationValue{&age}).String(), dir)
 			return nil

@@ -27,7 +27,7 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
 			}
 			models, err := client.Models(cmd.Context())
 			if err != nil {
-				return exitWith(ExitFatal, err)
+				return err
 			}
 			if asJSON {
 				return writeJSON(io, struct {
@@ -56,7 +56,7 @@ func writeJSON(io *iostreams.IOStreams, v any) error {
 	enc := json.NewEncoder(io.Out)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return exitWith(ExitFatal, fmt.Errorf("write JSON: %v", err))
+		return fmt.Errorf("write JSON: %v", err)
 	}
 	return nil
 }

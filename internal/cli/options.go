@@ -169,10 +169,10 @@ func (o *runOptions) register(fs *pflag.FlagSet) {
 // takes brief run's flags.
 func (o *runOptions) configure(cmd *cobra.Command) error {
 	if _, err := applyLayers(cmd.Flags()); err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if err := o.validate(); err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	return nil
 }

@@ -40,24 +40,24 @@ running: run again later; 130 interrupted.`,
 			if err := o.configure(cmd); err != nil {
 				return err
 			}
-			return runRun(cmd.Context(), io, o, args)
+			return runBriefing(cmd.Context(), io, o, args)
 		},
 	}
 	o.register(cmd.Flags())
 	return cmd
 }
 
-func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
+func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
 	start := time.Now()
 	found, inputs, period, err := o.inputs(paths, start)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	sayWindow(io, o, found, len(inputs))
 	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.quiet)
 	run, err := wiring.New(o.settings(start, period, rep))
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if o.dryRun {
 		run.PeekCache()
@@ -65,11 +65,11 @@ func runRun(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths [
 	}
 	unlock, err := lockOutDir(o.out)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	defer unlock()
 	if err := run.OpenCache(); err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if o.batch {
 		if err := runBatched(ctx, io, o, start, period, run, inputs); err != nil {
@@ -212,17 +212,17 @@ func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outc
 	}
 }
 
-// outcomeError carries the run's outcome to exitCode.
+// outcomeError is what the run's outcome means for its exit code.
 func outcomeError(outcome pipeline.Outcome) error {
 	switch {
 	case outcome.Fatal != nil:
-		return exitWith(ExitFatal, nil) // reportOutcome printed it first
+		return reported{outcome.Fatal} // reportOutcome printed it first
 	case outcome.Interrupted:
-		return exitWith(ExitInterrupted, nil)
+		return reported{context.Canceled}
 	case outcome.Failed():
-		return exitWith(ExitPartial, nil)
+		return reported{pipeline.ErrPartial}
 	case outcome.NothingRead():
-		return exitWith(ExitFatal, fmt.Errorf("none of the %d inputs could be read as an article (see the skipped lines above): check the PATHs", outcome.Manifest.Totals.Inputs))
+		return fmt.Errorf("none of the %d inputs could be read as an article (see the skipped lines above): check the PATHs", outcome.Manifest.Totals.Inputs)
 	}
 	return nil
 }

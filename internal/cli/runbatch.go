@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/wiring"
 )
@@ -60,13 +61,13 @@ func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *
 }
 
 // run sends the stages through batches, picking up recorded ones first. It
-// returns an ExitPending error when --no-wait found a batch not finished.
+// returns batch.ErrStillRunning when --no-wait found a batch not finished.
 func (b *batcher) run(ctx context.Context) error {
 	fallback := false
 	for round := 0; round < maxBatchRounds; round++ {
 		st, err := batch.LoadState(b.state)
 		if err != nil {
-			return exitWith(ExitFatal, err)
+			return err
 		}
 		if len(st.Batches) == 0 {
 			stage, lines, err := b.collect(ctx)
@@ -104,7 +105,7 @@ func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) 
 	for _, part := range batch.Split(lines, batch.MaxRequests, batch.MaxBytes) {
 		file, err := b.api.Upload(ctx, stage, part)
 		if err != nil {
-			return st, exitWith(ExitFatal, err)
+			return st, err
 		}
 		// Recorded before the batch exists, and again with its id: a run
 		// killed in between finds the batch by its input file.
@@ -128,7 +129,7 @@ func (b *batcher) submit(ctx context.Context, stage string, lines []batch.Line) 
 func (b *batcher) create(ctx context.Context, sub *batch.Submitted) error {
 	bt, err := b.api.Create(ctx, sub.Stage, sub.InputFileID)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	sub.ID = bt.ID
 	return nil
@@ -136,7 +137,7 @@ func (b *batcher) create(ctx context.Context, sub *batch.Submitted) error {
 
 func (b *batcher) save(st batch.State) error {
 	if err := st.Save(b.state); err != nil {
-		return exitWith(ExitFatal, fmt.Errorf("recording batches in %s: %v (a batch already created runs on; brief finds it again by its input file)", b.state, err))
+		return fmt.Errorf("recording batches in %s: %v (a batch already created runs on; brief finds it again by its input file)", b.state, err)
 	}
 	return nil
 }
@@ -171,14 +172,14 @@ func requestOf(l batch.Line) llm.Request {
 func (b *batcher) collect(ctx context.Context) (string, []batch.Line, error) {
 	tmp, err := os.MkdirTemp("", "brief-batch-")
 	if err != nil {
-		return "", nil, exitWith(ExitFatal, err)
+		return "", nil, err
 	}
 	defer os.RemoveAll(tmp)
 	s := b.s
 	s.Out, s.Collect, s.Progress = tmp, true, nil
 	run, err := wiring.New(s)
 	if err != nil {
-		return "", nil, exitWith(ExitFatal, err)
+		return "", nil, err
 	}
 	run.Config.Cache = b.cache
 	run.Replay.SetCache(b.cache)
@@ -219,7 +220,7 @@ func (b *batcher) withinBudget(lines []batch.Line) error {
 	}
 	most := b.o.cost(prompt, out)
 	if most > b.o.maxCost {
-		return exitWith(ExitPartial, fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.maxCost))
+		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.maxCost))
 	}
 	return nil
 }
@@ -250,7 +251,7 @@ func (b *batcher) await(ctx context.Context, st batch.State) (int, error) {
 		}
 		got, err := b.api.Fetch(ctx, bt, b.cache, asked, func(k string, e error) { b.failures[k] = e })
 		if err != nil {
-			return incomplete, exitWith(ExitFatal, err)
+			return incomplete, err
 		}
 		left := max(sub.Requests-got.Stored-got.Failed, 0)
 		incomplete += left
@@ -278,7 +279,7 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 	for {
 		bt, err := b.api.Retrieve(ctx, sub.ID)
 		if err != nil {
-			return bt, exitWith(ExitFatal, err)
+			return bt, err
 		}
 		if batch.Finished(bt) {
 			return bt, nil
@@ -291,15 +292,14 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 		if b.o.noWait {
 			// Still running is the normal state of a cron-driven batch
 			// run: -q says nothing about it, only the exit code.
-			var why error
-			if !b.o.quiet {
-				why = fmt.Errorf("batch %s is still running (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, bt.Status)
+			if b.o.quiet {
+				return bt, reported{batch.ErrStillRunning}
 			}
-			return bt, exitWith(ExitPending, why)
+			return bt, fmt.Errorf("batch %s is %w (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, batch.ErrStillRunning, bt.Status)
 		}
 		select {
 		case <-ctx.Done():
-			return bt, exitWith(ExitInterrupted, nil)
+			return bt, reported{ctx.Err()}
 		case <-time.After(b.o.batchPoll):
 		}
 	}
@@ -327,7 +327,7 @@ func (o *runOptions) validateBatch() error {
 func runBatched(ctx context.Context, io *iostreams.IOStreams, o *runOptions, start time.Time, period string, run *wiring.Run, inputs []article.Input) error {
 	b, err := newBatcher(io, o, o.settings(start, period, nil), run, inputs)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if err := b.run(ctx); err != nil {
 		return err

@@ -67,27 +67,27 @@ the translation, whose findings are on stderr; 130 interrupted.`,
 func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src string, withSummary bool) error {
 	a, err := readSingle(io, src, o.maxSize)
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	// Retries and slow loads are said on stderr, as in a run.
 	rep := progress.New(io.ErrOut, 1, false, o.quiet)
 	run, err := wiring.New(o.settings(time.Now(), "", rep))
 	if err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	if err := run.OpenCache(); err != nil {
-		return exitWith(ExitFatal, err)
+		return err
 	}
 	res, err := pipeline.One(ctx, run.Config, a, withSummary)
 	switch {
 	case ctx.Err() != nil:
-		return exitWith(ExitInterrupted, nil)
+		return reported{ctx.Err()}
 	case errors.Is(err, translate.ErrQA) || (err != nil && o.strict && len(res.Warnings) > 0):
 		// The checks (or --strict) refused it: say why, nothing on stdout.
 		printWarnings(io, res.Warnings)
-		return exitWith(ExitPartial, fmt.Errorf("%s: %w", a.Path, err))
+		return pipeline.Partial(fmt.Errorf("%s: %w", a.Path, err))
 	case err != nil:
-		return exitWith(ExitFatal, fmt.Errorf("%s: %w", a.Path, err))
+		return fmt.Errorf("%s: %w", a.Path, err)
 	}
 	printSingle(io, res)
 	if o.verbose {

@@ -111,6 +111,18 @@ func (o Outcome) NothingRead() bool {
 	return t.Inputs > 0 && t.Skipped == t.Inputs
 }
 
+// ErrPartial is what a run (or a step of one) that did part of its work
+// ends with: some articles failed or were left for the next run, or a
+// translation was refused by the checks. What was done was written.
+var ErrPartial = errors.New("partly done")
+
+// Partial marks err as ErrPartial; its message stays err's.
+func Partial(err error) error { return partial{err} }
+
+type partial struct{ error }
+
+func (p partial) Unwrap() []error { return []error{p.error, ErrPartial} }
+
 // Failed reports whether any input failed or was left undone.
 func (o Outcome) Failed() bool {
 	t := o.Manifest.Totals
