@@ -7,7 +7,6 @@ import (
 	"io/fs"
 
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/internal/story"
 )
@@ -84,7 +83,7 @@ func assignFeedIDs(f render.Feed, shown []story.Story, old []feedRecall) map[str
 		}
 		id := f.EntryID(s)
 		for _, e := range old {
-			if !taken[e.ID] && briefing.SameStory(e.Fingerprint, s.Fingerprint) {
+			if !taken[e.ID] && story.Same(e.Fingerprint, s.Fingerprint) {
 				id = e.ID
 				break
 			}

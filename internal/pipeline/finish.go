@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
@@ -98,7 +97,7 @@ func (r *runner) briefing() render.Briefing {
 		b.Period = r.cfg.Period
 	}
 	b.Title = render.Title(b.Period)
-	b.Groups = briefing.Organize(stories)
+	b.Groups = story.Organize(stories)
 	return b
 }
 

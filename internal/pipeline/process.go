@@ -10,7 +10,6 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/manifest"
@@ -265,7 +264,7 @@ func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cach
 		Usage: tr.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
 		// the source's fingerprint, not its text, so wire resends can be
 		// folded without holding thousands of articles in memory
-		Fingerprint: briefing.Fingerprint(append([]string{a.Lede}, a.Paragraphs...)),
+		Fingerprint: story.FingerprintOf(append([]string{a.Lede}, a.Paragraphs...)),
 	}
 }
 

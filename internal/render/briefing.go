@@ -39,7 +39,7 @@ type layout struct {
 func layoutOf(b Briefing) layout {
 	l := layout{groups: b.Groups}
 	if l.groups == nil {
-		// Not organised by internal/briefing: each story on its own.
+		// Not organised by internal/story: each story on its own.
 		ss := append([]story.Story(nil), b.Stories...)
 		sort.SliceStable(ss, func(i, j int) bool {
 			if ss[i].Date != ss[j].Date {

@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/internal/story"
 )
 
 // These tests run the briefing as the pipeline builds it: stories with
-// source fingerprints, organised by internal/briefing, then rendered.
+// source fingerprints, organised by internal/story, then rendered.
 
 var background = []string{
 	"De to koreanske stater er formelt fortsat i krig med hinanden, fordi kampene i 1953 sluttede med en våbenhvile og ikke med en egentlig fredstraktat.",
@@ -47,7 +46,7 @@ func pipelineStories() []story.Story {
 	renteRettet := append([]string{"RETTELSE: " + rente[0], strings.Replace(rente[1], "0,15", "0,10", 1)}, rente[2:]...)
 	mk := func(id, date, headline, summary string, src []string) story.Story {
 		return story.Story{ID: id, Date: date, Headline: headline, Summary: summary, Agency: "ritzau",
-			Link: "articles/" + id + ".md", Source: "in/" + id + ".txt", Fingerprint: briefing.Fingerprint(src)}
+			Link: "articles/" + id + ".md", Source: "in/" + id + ".txt", Fingerprint: story.FingerprintOf(src)}
 	}
 	return []story.Story{
 		mk("topmoede", "2019-02", "Kim Jong-un ready for new summit with Trump, says Seoul",
@@ -70,7 +69,7 @@ func organised(stories []story.Story) render.Briefing {
 	}
 	b := render.Briefing{
 		Period: render.Period(dates, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)), Stories: stories,
-		Groups:   briefing.Organize(stories),
+		Groups:   story.Organize(stories),
 		Digest:   "Korea led the news.",
 		Problems: []render.Problem{{Source: "in/tom.txt", Status: "skipped", Reason: "the file is empty"}},
 		Run:      render.RunFacts{Model: "m", EndpointHost: "localhost:11434", Lang: "en"},

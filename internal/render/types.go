@@ -1,7 +1,7 @@
 // Package render turns results into the files editors read: one page per
 // article and the merged briefing, as Markdown, HTML and JSON. It only
 // formats and returns bytes; writing goes through atomicfile, and choosing
-// how stories are grouped and folded is internal/briefing's job.
+// how stories are grouped and folded is internal/story's job.
 package render
 
 import (
@@ -89,7 +89,7 @@ type Briefing struct {
 	DigestNote string
 	// Stories are all stories of the run, in any order.
 	Stories []story.Story
-	// Groups is the briefing's structure, from briefing.Organize(Stories).
+	// Groups is the briefing's structure, from story.Organize(Stories).
 	// When nil, every story is shown on its own, newest first, unfolded.
 	Groups   []story.Group
 	Problems []Problem

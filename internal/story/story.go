@@ -1,8 +1,10 @@
 // Package story is the model of one article as the briefing shows it, and
-// of how stories relate (groups, folded earlier versions, source
-// fingerprints). internal/briefing decides the relations, internal/render
-// shows them and internal/pipeline fills the stories: each of them uses
-// these types and none has to import another for them.
+// the desk work on a run's stories: wire resends of one story folded into
+// its latest version (Same, by source fingerprints) and related stories
+// grouped under one heading (Organize). internal/pipeline fills the
+// stories, internal/render shows them. It is pure and deterministic (no
+// model call, no clock, no map order reaches the result): the same stories
+// in any order give the same groups.
 package story
 
 import (
@@ -35,11 +37,11 @@ type Story struct {
 	LastMod time.Time
 
 	// Fingerprint of the SOURCE text (lede first, then the body paragraphs),
-	// from briefing.Fingerprint. The pipeline fills it; briefing.Organize
+	// from FingerprintOf. The pipeline fills it; Organize
 	// uses it to fold wire resends. A zero Fingerprint never folds.
 	Fingerprint Fingerprint
 
-	// The fields below are set by briefing.Organize on the version it shows.
+	// The fields below are set by Organize on the version it shows.
 
 	// EarlierVersions are the resends folded into this story, newest first.
 	EarlierVersions []Link

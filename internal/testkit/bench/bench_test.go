@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/briefing"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
@@ -264,15 +263,15 @@ func TestCorpusHasNoResends(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fps[i] = briefing.Fingerprint(append([]string{a.Lede}, a.Paragraphs...))
+		fps[i] = story.FingerprintOf(append([]string{a.Lede}, a.Paragraphs...))
 	}
 	same, worst := 0, 0.0
 	for i := range fps {
 		for j := i + 1; j < n; j++ {
-			if briefing.SameStory(fps[i], fps[j]) {
+			if story.Same(fps[i], fps[j]) {
 				same++
 			}
-			jac, _ := briefing.Compare(fps[i], fps[j])
+			jac, _ := story.Compare(fps[i], fps[j])
 			worst = max(worst, jac)
 		}
 	}

@@ -1,12 +1,10 @@
-package briefing
+package story
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // wire reads a test article in the wire format (" date YYYY-MM lede",
@@ -27,10 +25,10 @@ func wire(t *testing.T, name string) (date string, paras []string) {
 	return head[1], append([]string{strings.Join(head[2:], " ")}, body...)
 }
 
-func fp(t *testing.T, name string) story.Fingerprint {
+func fp(t *testing.T, name string) Fingerprint {
 	t.Helper()
 	_, paras := wire(t, name)
-	return Fingerprint(paras)
+	return FingerprintOf(paras)
 }
 
 func TestSameStoryFoldsResendsAndKeepsStoriesApart(t *testing.T) {
@@ -53,11 +51,11 @@ func TestSameStoryFoldsResendsAndKeepsStoriesApart(t *testing.T) {
 	for _, c := range cases {
 		a, b := fp(t, c.a), fp(t, c.b)
 		j, cont := Compare(a, b)
-		if got := SameStory(a, b); got != c.same {
+		if got := Same(a, b); got != c.same {
 			t.Errorf("%s vs %s (%s): same story = %v, want %v (jaccard %.2f, containment %.2f)", c.a, c.b, c.why, got, c.same, j, cont)
 		}
-		if SameStory(b, a) != SameStory(a, b) {
-			t.Errorf("%s vs %s: SameStory is not symmetric", c.a, c.b)
+		if Same(b, a) != Same(a, b) {
+			t.Errorf("%s vs %s: Same is not symmetric", c.a, c.b)
 		}
 		if strings.Contains(c.why, "background") && j == 0 {
 			t.Errorf("%s vs %s: the texts share paragraphs but Compare sees nothing in common", c.a, c.b)
@@ -70,16 +68,16 @@ func TestFingerprintStaysSmallForLongTexts(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		paras = append(paras, strings.Repeat("ord ", i%7)+"afsnit nummer "+strings.Repeat("x", i%50)+" med en del tekst om emnet "+string(rune('a'+i%26)))
 	}
-	f := Fingerprint(paras)
-	if len(f.Sketch) > story.FingerprintSize {
-		t.Fatalf("sketch holds %d hashes, want at most %d", len(f.Sketch), story.FingerprintSize)
+	f := FingerprintOf(paras)
+	if len(f.Sketch) > FingerprintSize {
+		t.Fatalf("sketch holds %d hashes, want at most %d", len(f.Sketch), FingerprintSize)
 	}
-	if f.Shingles <= story.FingerprintSize {
+	if f.Shingles <= FingerprintSize {
 		t.Fatalf("Shingles = %d: the long text's shingles were not counted", f.Shingles)
 	}
 	// Still comparable: the text against itself with one paragraph added.
-	g := Fingerprint(append(paras, "et helt nyt afsnit til sidst i teksten"))
-	if !SameStory(f, g) {
+	g := FingerprintOf(append(paras, "et helt nyt afsnit til sidst i teksten"))
+	if !Same(f, g) {
 		j, c := Compare(f, g)
 		t.Fatalf("a long text and its resend are not folded (jaccard %.2f, containment %.2f)", j, c)
 	}
@@ -93,10 +91,10 @@ func TestCompare(t *testing.T) {
 	if j, c := Compare(a, fp(t, "fodbold.txt")); j != 0 || c != 0 {
 		t.Errorf("unrelated texts: jaccard %v containment %v, want 0 and 0", j, c)
 	}
-	if j, _ := Compare(a, story.Fingerprint{}); j != 0 {
+	if j, _ := Compare(a, Fingerprint{}); j != 0 {
 		t.Errorf("against an empty fingerprint: jaccard %v, want 0", j)
 	}
-	if SameStory(story.Fingerprint{}, story.Fingerprint{}) {
+	if Same(Fingerprint{}, Fingerprint{}) {
 		t.Error("two empty fingerprints (no source text) were folded")
 	}
 }
@@ -132,11 +130,11 @@ func TestMarkers(t *testing.T) {
 }
 
 func TestFingerprintMarkersOnlyInTheFirstLines(t *testing.T) {
-	f := Fingerprint([]string{"Kontoret er åbnet.", "Første afsnit.", "RETTELSE i tredje afsnit tæller ikke."})
+	f := FingerprintOf([]string{"Kontoret er åbnet.", "Første afsnit.", "RETTELSE i tredje afsnit tæller ikke."})
 	if f.Corrected {
 		t.Error("a marker in the third paragraph was taken as a resend marker")
 	}
-	f = Fingerprint([]string{"", "RETTELSE: Kontoret er åbnet."})
+	f = FingerprintOf([]string{"", "RETTELSE: Kontoret er åbnet."})
 	if !f.Corrected {
 		t.Error("with no lede, a marker opening the first paragraph was missed")
 	}

@@ -1,10 +1,8 @@
-package briefing
+package story
 
 import (
 	"slices"
 	"sort"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // Fold thresholds. Wire services resend a story with a paragraph added, a
@@ -26,8 +24,8 @@ const (
 	containedShingles = 50
 )
 
-// SameStory reports whether two source texts are versions of one story.
-func SameStory(a, b story.Fingerprint) bool {
+// Same reports whether two source texts are versions of one story.
+func Same(a, b Fingerprint) bool {
 	if a.Shingles == 0 || b.Shingles == 0 {
 		return false
 	}
@@ -46,7 +44,7 @@ func SameStory(a, b story.Fingerprint) bool {
 
 // versionRank: a marked update or correction is later than the unmarked
 // text; a text marked "Opdateres" (to be updated) is earlier.
-func versionRank(f story.Fingerprint) int {
+func versionRank(f Fingerprint) int {
 	switch {
 	case f.Corrected || f.Updated:
 		return 2
@@ -58,7 +56,7 @@ func versionRank(f story.Fingerprint) int {
 
 // later orders versions of one story latest first: header date, markers,
 // then the longer text (resends add), then the ID.
-func later(a, b story.Story) bool {
+func later(a, b Story) bool {
 	if a.Date != b.Date {
 		return a.Date > b.Date
 	}
@@ -75,7 +73,7 @@ func later(a, b story.Story) bool {
 // hold: at least 64, and 2 % of the stories in a big week, far more than
 // the versions of one story (a live story resent all week included) and
 // far fewer than the stories that use a stock phrase.
-func sharedHashes(ss []story.Story) map[uint64]struct{} {
+func sharedHashes(ss []Story) map[uint64]struct{} {
 	maxHolders := max(64, len(ss)/50)
 	n := 0
 	for _, s := range ss {
@@ -103,7 +101,7 @@ func sharedHashes(ss []story.Story) map[uint64]struct{} {
 
 // fold joins versions of one story (ss in canonical order) and returns the
 // latest version of each, with the others as its EarlierVersions.
-func fold(ss []story.Story) []story.Story {
+func fold(ss []Story) []Story {
 	// Only stories that share a sketch hash are compared: two versions of a
 	// story share most of their sketch, so this misses none. Only hashes
 	// held by more than one story can pair stories, and nearly every hash
@@ -122,10 +120,10 @@ func fold(ss []story.Story) []story.Story {
 			}
 		}
 		return keys
-	}, func(i, j int) bool { return SameStory(ss[i].Fingerprint, ss[j].Fingerprint) })
-	var out []story.Story
+	}, func(i, j int) bool { return Same(ss[i].Fingerprint, ss[j].Fingerprint) })
+	var out []Story
 	for _, set := range u.sets() {
-		vs := make([]story.Story, len(set))
+		vs := make([]Story, len(set))
 		for k, i := range set {
 			vs[k] = ss[i]
 		}

@@ -1,30 +1,28 @@
-package briefing
+package story
 
 import (
 	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
-// newStory builds a story.Story the way the pipeline does: English headline
+// newStory builds a Story the way the pipeline does: English headline
 // and summary from the model, fingerprint from the Danish source file.
-func newStory(t *testing.T, file, headline, summary string) story.Story {
+func newStory(t *testing.T, file, headline, summary string) Story {
 	t.Helper()
 	date, paras := wire(t, file)
 	id := strings.TrimSuffix(file, ".txt")
-	return story.Story{
+	return Story{
 		ID: id, Headline: headline, Date: date, Agency: "ritzau", Summary: summary,
-		Link: "articles/" + id + ".md", Source: "in/" + file, Fingerprint: Fingerprint(paras),
+		Link: "articles/" + id + ".md", Source: "in/" + file, Fingerprint: FingerprintOf(paras),
 	}
 }
 
-func weekStories(t *testing.T) []story.Story {
+func weekStories(t *testing.T) []Story {
 	kontorSum := "North Korea and South Korea on Monday reopened their joint liaison office in the border town of Kaesong, closed since the autumn. South Korea's unification ministry said the office lets the two sides talk without intermediaries."
 	missilSum := "North Korea fired two short-range missiles into the sea between Korea and Japan on Thursday, South Korea's joint chiefs of staff said. The missiles flew about %s kilometres from near Wonsan."
-	return []story.Story{
+	return []Story{
 		newStory(t, "kontor.txt", "North and South Korea reopen liaison office in Kaesong", kontorSum),
 		newStory(t, "kontor-udvidet.txt", "North and South Korea reopen liaison office in Kaesong",
 			kontorSum+" Yonhap says about 20 staff from each side will work there."),
@@ -39,7 +37,7 @@ func weekStories(t *testing.T) []story.Story {
 	}
 }
 
-func ids(g story.Group) []string {
+func ids(g Group) []string {
 	var out []string
 	for _, s := range g.Stories {
 		out = append(out, s.ID)
@@ -99,7 +97,7 @@ func TestOrganizeIsDeterministic(t *testing.T) {
 	want := Organize(in)
 	r := rand.New(rand.NewSource(1))
 	for i := 0; i < 30; i++ {
-		shuffled := append([]story.Story(nil), in...)
+		shuffled := append([]Story(nil), in...)
 		r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 		if got := Organize(shuffled); !reflect.DeepEqual(got, want) {
 			t.Fatalf("input order %v changed the result", func() []string {
@@ -114,7 +112,7 @@ func TestOrganizeIsDeterministic(t *testing.T) {
 }
 
 func TestGroupTitleNamesWhatTheStoriesShare(t *testing.T) {
-	ss := []story.Story{
+	ss := []Story{
 		{ID: "a", Date: "2019-03", Headline: "North Korea fires two short-range missiles into the sea",
 			Summary: "North Korea fired two short-range missiles into the Sea of Japan on Thursday, South Korea's military said. The launch came days after Kim Jong-un warned the United States over joint military exercises with South Korea."},
 		{ID: "b", Date: "2019-02", Headline: "Koreas reopen liaison office at the border",
@@ -132,7 +130,7 @@ func TestGroupTitleNamesWhatTheStoriesShare(t *testing.T) {
 }
 
 func TestOneSharedNameDoesNotMakeAGroup(t *testing.T) {
-	ss := []story.Story{
+	ss := []Story{
 		{ID: "kim", Date: "2019-02", Headline: "Kim Jong-un ready to meet Trump again, says Seoul",
 			Summary: "South Korean President Moon Jae-in said on Sunday that North Korea's leader Kim Jong-un is ready for a third summit with President Donald Trump."},
 		{ID: "tariffs", Date: "2019-02", Headline: "Trump threatens tariffs on Mexican goods",

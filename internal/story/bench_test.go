@@ -1,17 +1,15 @@
-package briefing
+package story
 
 import (
 	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // manyStories makes n stories about a few hundred topics, each topic's
 // texts sharing a background paragraph, some of them resent.
-func manyStories(n int) []story.Story {
+func manyStories(n int) []Story {
 	r := rand.New(rand.NewSource(1))
 	vocab := strings.Fields("regeringen ministeren landet byen politiet borgerne aftalen kritikken beslutningen forslaget valget krigen handlen banken renten prisen skatten skolen kampen holdet sejren")
 	names := strings.Fields("Anders Berit Carsten Dorthe Erik Frida Gustav Hanne Ib Jette Karl Lone Mads Nina Ole Pia")
@@ -23,7 +21,7 @@ func manyStories(n int) []story.Story {
 		}
 		return strings.Join(ws, " ")
 	}
-	var out []story.Story
+	var out []Story
 	for i := 0; i < n; i++ {
 		topic := i % 300
 		bg := fmt.Sprintf("baggrund for emne %d: %s", topic, sentence(20))
@@ -35,16 +33,16 @@ func manyStories(n int) []story.Story {
 		id := fmt.Sprintf("s%05d", i)
 		who := names[topic%len(names)] + " " + names[(topic/len(names))%len(names)] + "sen"
 		where := places[topic%len(places)]
-		out = append(out, story.Story{
+		out = append(out, Story{
 			ID: id, Date: fmt.Sprintf("2019-%02d", 1+i%12),
 			Headline:    fmt.Sprintf("%s speaks in %s about topic %d", who, where, topic),
 			Summary:     fmt.Sprintf("%s said in %s on Monday that the %s plan would go ahead.", who, where, vocab[topic%len(vocab)]),
-			Fingerprint: Fingerprint(paras),
+			Fingerprint: FingerprintOf(paras),
 		})
 		if i%10 == 0 { // a resend with a paragraph added
-			out = append(out, story.Story{ID: id + "-v2", Date: out[len(out)-1].Date,
+			out = append(out, Story{ID: id + "-v2", Date: out[len(out)-1].Date,
 				Headline: out[len(out)-1].Headline, Summary: out[len(out)-1].Summary,
-				Fingerprint: Fingerprint(append(paras, sentence(20)))})
+				Fingerprint: FingerprintOf(append(paras, sentence(20)))})
 		}
 	}
 	return out
@@ -80,7 +78,7 @@ func TestOrganizeManyStoriesFoldsEveryResend(t *testing.T) {
 	// topic, and no two topics chained together by a shared first name,
 	// city or common word.
 	for _, g := range groups {
-		topic := func(s story.Story) string { return s.Headline[strings.LastIndex(s.Headline, " "):] }
+		topic := func(s Story) string { return s.Headline[strings.LastIndex(s.Headline, " "):] }
 		for _, s := range g.Stories[1:] {
 			if topic(s) != topic(g.Stories[0]) {
 				t.Errorf("group %q mixes topic%s and topic%s", g.Title, topic(g.Stories[0]), topic(s))

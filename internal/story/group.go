@@ -1,12 +1,10 @@
-package briefing
+package story
 
 import (
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // Relatedness, in half points: a shared name is worth 4; a one-word name
@@ -63,13 +61,13 @@ func (in *interner) id(s string) int {
 	return id
 }
 
-func group(shown []story.Story) []story.Group {
+func group(shown []Story) []Group {
 	sets, fs, in := linkSets(shown)
 	u := joinMatching(len(shown), func(i int) []int { return sets[i].all },
 		func(i, j int) bool { return related(sets[i], sets[j], in) })
-	var groups []story.Group
+	var groups []Group
 	for _, set := range u.sets() {
-		g := story.Group{}
+		g := Group{}
 		for _, i := range set {
 			g.Stories = append(g.Stories, shown[i])
 		}
@@ -88,7 +86,7 @@ func group(shown []story.Story) []story.Group {
 
 // linkSets are what can relate each story to another: its features, as
 // ids, without those so common across the stories that they link nothing.
-func linkSets(shown []story.Story) ([]linkSet, []features, *interner) {
+func linkSets(shown []Story) ([]linkSet, []features, *interner) {
 	n := len(shown)
 	texts := make([]text, n)
 	for i, s := range shown {
@@ -128,7 +126,7 @@ func linkSets(shown []story.Story) ([]linkSet, []features, *interner) {
 
 // sortGroups puts the largest groups first, then the newest, in an order
 // that does not depend on the input's.
-func sortGroups(groups []story.Group) {
+func sortGroups(groups []Group) {
 	sort.SliceStable(groups, func(a, b int) bool {
 		ga, gb := groups[a], groups[b]
 		if len(ga.Stories) != len(gb.Stories) {

@@ -1,4 +1,4 @@
-package briefing
+package story
 
 import "strings"
 

@@ -1,21 +1,14 @@
-// Package briefing organises a run's stories the way a news desk reads
-// them: wire resends of one story folded into its latest version, and
-// related stories grouped under one heading. It is pure and deterministic
-// (no model call, no clock, no map order reaches the result): the same
-// stories in any order give the same groups.
-package briefing
+package story
 
 import (
 	"sort"
 	"strings"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // Organize folds resends and groups related stories.
 //
 // Folding compares the stories' Fingerprints (of the source text, see
-// Fingerprint): a story whose text largely repeats another's is shown
+// FingerprintOf): a story whose text largely repeats another's is shown
 // once, as its latest version, with the others as EarlierVersions, and
 // Corrected/Updated set from its markers. Grouping then links stories
 // whose headlines and summaries share names and key terms, and puts
@@ -30,10 +23,10 @@ import (
 // inverted indexes; features in more than a tenth of the stories are not
 // indexed. A typical run is therefore close to O(n log n); the worst case
 // (every story sharing something with every other) is O(n²) comparisons of
-// at most story.FingerprintSize hashes or a few dozen interned feature
+// at most FingerprintSize hashes or a few dozen interned feature
 // ids each. BenchmarkOrganize3000 (3,300 stories) runs in about 0.3 s.
-func Organize(stories []story.Story) []story.Group {
-	ss := append([]story.Story(nil), stories...)
+func Organize(stories []Story) []Group {
+	ss := append([]Story(nil), stories...)
 	// A canonical order first, so the input order cannot matter.
 	sort.SliceStable(ss, func(i, j int) bool { return storyLess(ss[i], ss[j]) })
 	shown := fold(ss)
@@ -42,7 +35,7 @@ func Organize(stories []story.Story) []story.Group {
 
 // storyLess is the canonical order: by ID, which the pipeline makes
 // unique, then by the rest for inputs that repeat an ID.
-func storyLess(a, b story.Story) bool {
+func storyLess(a, b Story) bool {
 	ka := []string{a.ID, a.Date, a.Headline, a.Summary, a.Link, a.Source, a.Agency}
 	kb := []string{b.ID, b.Date, b.Headline, b.Summary, b.Link, b.Source, b.Agency}
 	for i := range ka {
@@ -55,7 +48,7 @@ func storyLess(a, b story.Story) bool {
 
 // newer orders stories newest first: by header date, then ID. Dates are
 // "YYYY-MM" or "YYYY-MM-DD", which sort as strings.
-func newer(a, b story.Story) bool {
+func newer(a, b Story) bool {
 	if a.Date != b.Date {
 		return a.Date > b.Date
 	}
@@ -155,12 +148,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-func link(s story.Story) story.Link {
+func link(s Story) Link {
 	l := s.Link
 	if l == "" {
 		l = "articles/" + s.ID + ".md"
 	}
-	return story.Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l,
+	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l,
 		Corrected: s.Fingerprint.Corrected, Updated: s.Fingerprint.Updated}
 }
 

@@ -1,11 +1,9 @@
-package briefing
+package story
 
 import (
 	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/brief-news/brief/internal/story"
 )
 
 // shingleWords is the length of the word shingles. Five words are long
@@ -14,14 +12,14 @@ import (
 // disturbs the shingles around it.
 const shingleWords = 5
 
-// Fingerprint summarises an article's source text for folding wire resends.
+// FingerprintOf summarises an article's source text for folding wire resends.
 // paragraphs is the source text: the header's lede sentence first (or ""),
 // then the body paragraphs, without the agency line. The result holds at
-// most story.FingerprintSize hashes, whatever the text's length, plus the
+// most FingerprintSize hashes, whatever the text's length, plus the
 // resend markers found in the lede or first paragraph; compute it once per
 // article and drop the text.
-func Fingerprint(paragraphs []string) story.Fingerprint {
-	var fp story.Fingerprint
+func FingerprintOf(paragraphs []string) Fingerprint {
+	var fp Fingerprint
 	var hashes []uint64
 	first := 0 // resend markers only count in the first two non-empty parts
 	for _, p := range paragraphs {
@@ -51,8 +49,8 @@ func Fingerprint(paragraphs []string) story.Fingerprint {
 		}
 	}
 	fp.Shingles = len(uniq)
-	if len(uniq) > story.FingerprintSize {
-		uniq = uniq[:story.FingerprintSize]
+	if len(uniq) > FingerprintSize {
+		uniq = uniq[:FingerprintSize]
 	}
 	fp.Sketch = append([]uint64(nil), uniq...) // do not pin the big array
 	return fp
@@ -107,15 +105,15 @@ func hashWords(ws []string) uint64 {
 // shingles over all shingles of both; containment is shared shingles over
 // the smaller text's shingles (1 when the smaller text is wholly inside the
 // larger). Both are exact when the texts have at most
-// story.FingerprintSize shingles, and otherwise within a few hundredths.
-func Compare(a, b story.Fingerprint) (jaccard, containment float64) {
+// FingerprintSize shingles, and otherwise within a few hundredths.
+func Compare(a, b Fingerprint) (jaccard, containment float64) {
 	if a.Shingles == 0 || b.Shingles == 0 {
 		return 0, 0
 	}
 	// The k smallest values of the union of two bottom-k sketches are the
 	// k smallest of the union of the texts, and a value among them is in a
 	// text exactly when it is in that text's sketch.
-	k := story.FingerprintSize
+	k := FingerprintSize
 	sa, sb := a.Sketch, b.Sketch
 	seen, both := 0, 0
 	i, j := 0, 0
