@@ -9,6 +9,7 @@ import (
 
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pack"
 	"github.com/brief-news/brief/prompts"
 )
 
@@ -41,7 +42,9 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 		return "", total, fmt.Errorf("a context window of %d tokens is too small for the digest: raise --context", window)
 	}
 	for round := 0; ; round++ {
-		batches := batch(stories, budget, s.est)
+		// A story too large on its own still gets a part of its own (its
+		// summary is a few sentences: only absurdly small windows do that).
+		batches := pack.Greedy(stories, budget, 0, func(st Story) int { return s.est.Tokens(st.Date+st.Headline+st.Summary) + 8 })
 		if len(batches) == 1 {
 			text, r, err := s.digestOnce(ctx, batches[0], len(stories), period)
 			total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
@@ -110,26 +113,4 @@ func (s *Summarizer) digestPrompts(stories []Story, count int, period string) (s
 	}
 	user, err = s.prompts.Render(prompts.DigestUser, data)
 	return sys, user, err
-}
-
-// batch splits stories into runs whose estimated size fits budget tokens.
-// A story too large on its own still gets a batch of its own (its summary is
-// a few sentences, so this only happens with absurdly small windows).
-func batch(stories []Story, budget int, est llm.Estimator) [][]Story {
-	var out [][]Story
-	var cur []Story
-	used := 0
-	for _, st := range stories {
-		n := est.Tokens(st.Date+st.Headline+st.Summary) + 8
-		if len(cur) > 0 && used+n > budget {
-			out = append(out, cur)
-			cur, used = nil, 0
-		}
-		cur = append(cur, st)
-		used += n
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
 }

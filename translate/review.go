@@ -12,6 +12,7 @@ import (
 	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pack"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
@@ -92,30 +93,21 @@ type reviewPair struct {
 // batches lines the translation up with the source and groups the pairs
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
-	budget := rv.opts.ContextTokens - reviewAnswerTokens - rv.systemTokens()
-	var out [][]reviewPair
-	var cur []reviewPair
-	used := 0
-	for i, p := range Align(src, tr, rv.opts.To) {
-		rp := reviewPair{N: i + 1, pair: p}
+	pairs := Align(src, tr, rv.opts.To)
+	rps := make([]reviewPair, len(pairs))
+	for i, p := range pairs {
+		rps[i] = reviewPair{N: i + 1, pair: p}
 		if p.Source > 0 {
-			rp.Source = prompts.Data(src[p.Source-1])
+			rps[i].Source = prompts.Data(src[p.Source-1])
 		}
 		if p.Translation > 0 {
-			rp.Translation = prompts.Data(tr[p.Translation-1])
+			rps[i].Translation = prompts.Data(tr[p.Translation-1])
 		}
-		cost := rv.est.Tokens(rp.Source) + rv.est.Tokens(rp.Translation) + reviewPairOverhead
-		if len(cur) > 0 && used+cost > budget {
-			out = append(out, cur)
-			cur, used = nil, 0
-		}
-		cur = append(cur, rp)
-		used += cost
 	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
+	budget := rv.opts.ContextTokens - reviewAnswerTokens - rv.systemTokens()
+	return pack.Greedy(rps, budget, 0, func(rp reviewPair) int {
+		return rv.est.Tokens(rp.Source) + rv.est.Tokens(rp.Translation) + reviewPairOverhead
+	})
 }
 
 // systemTokens is the review's fixed cost per request: its system prompt

@@ -11,6 +11,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pack"
 )
 
 // Limits of the Batch API's input files (OpenAI's documented ones): a file
@@ -40,25 +41,10 @@ func Encode(lines []Line) ([]byte, error) {
 
 // Split cuts lines into files within the Batch API's limits.
 func Split(lines []Line, maxRequests, maxBytes int) [][]Line {
-	var (
-		out   [][]Line
-		cur   []Line
-		bytes int
-	)
-	for _, l := range lines {
+	return pack.Greedy(lines, maxBytes, maxRequests, func(l Line) int {
 		data, _ := json.Marshal(l)
-		n := len(data) + 1
-		if len(cur) > 0 && (len(cur) >= maxRequests || bytes+n > maxBytes) {
-			out = append(out, cur)
-			cur, bytes = nil, 0
-		}
-		cur = append(cur, l)
-		bytes += n
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
+		return len(data) + 1
+	})
 }
 
 // Result is one line of a result file: the answer, or why there is none.
