@@ -127,6 +127,10 @@ func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err err
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	if err = root.Rename(tmp, name); err != nil {
+		if fi, lerr := root.Lstat(name); lerr == nil && fi.IsDir() {
+			// rename(2) says "file exists", which hides the cause.
+			return fmt.Errorf("write %s: a folder of that name is in the way: %w", name, err)
+		}
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	if d, derr := root.Open(dir); derr == nil {

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -201,7 +203,11 @@ func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outc
 	if outcome.Fatal != nil {
 		// The cause first: the counts after it explain what it cost,
 		// not the other way round.
-		fmt.Fprintln(io.ErrOut, "brief: "+safetext.Text(outcome.Fatal.Error()))
+		// Each cause on a line of its own (a run can fail to reach the
+		// endpoint and to write a file).
+		for _, line := range strings.Split(safetext.Text(outcome.Fatal.Error()), "\n") {
+			fmt.Fprintln(io.ErrOut, "brief: "+line)
+		}
 	}
 	if !(o.quiet && clean) {
 		printSummary(io, o, outcome, st, took)
@@ -265,6 +271,22 @@ func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
 	return cfg
 }
 
+// whyStopped names the kind of error that stopped a run, for its final
+// line: the endpoint, the output folder, or both.
+func whyStopped(err error) string {
+	var why []string
+	if errors.Is(err, llm.ErrFatal) {
+		why = append(why, "the endpoint failed")
+	}
+	if errors.Is(err, pipeline.ErrOutput) {
+		why = append(why, pipeline.ErrOutput.Error())
+	}
+	if len(why) == 0 {
+		return "an error"
+	}
+	return strings.Join(why, " and ")
+}
+
 func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, st llm.Stats, took time.Duration) {
 	t := out.Manifest.Totals
 	line := fmt.Sprintf("brief: %d ok, %d cached, %d failed, %d skipped", t.OK, t.Cached, t.Failed, t.Skipped)
@@ -287,7 +309,7 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 	case out.Interrupted:
 		line += " (interrupted)"
 	case out.Fatal != nil:
-		line += " (stopped: the endpoint failed, see above)"
+		line += " (stopped: " + whyStopped(out.Fatal) + ", see above)"
 	case out.Stopped != "":
 		line += " (stopped: " + out.Stopped + ")"
 	}

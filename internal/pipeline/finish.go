@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -24,9 +25,7 @@ import (
 func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
 	var out Outcome
 	b := r.briefing()
-	if err := r.tagStories(b.Groups); err != nil {
-		out.Fatal = err
-	}
+	tagErr := r.tagStories(b.Groups)
 	d, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
 	b.Digest, out.DigestErr = d.Text, digestErr
 	// The briefing's token line is what its content cost, digest included.
@@ -48,15 +47,17 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 		return out
 	}
-	if err := r.writeBriefing(b); out.Fatal == nil {
-		out.Fatal = err
-	}
+	// Every write that fails is reported, and the run does not end as if
+	// all was well: the manifest records what was written, and the
+	// tidy-up waits for a run that wrote everything.
+	writeErr := r.writeBriefing(b, !cutShort && !b.Run.Interrupted)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
-	out.Manifest.Files = r.keptFiles()
-	out.Manifest.FileSHA256 = r.fileHashes(out.Manifest.Files)
-	if err := out.Manifest.WriteIn(r.out, "manifest.json"); err != nil && out.Fatal == nil {
-		out.Fatal = fmt.Errorf("cannot write manifest: %w", err)
+	out.Manifest.Files, out.Manifest.FileSHA256 = r.keptFiles()
+	manifestErr := out.Manifest.WriteIn(r.out, "manifest.json")
+	if manifestErr != nil {
+		manifestErr = cannotWrite(manifestErr)
 	}
+	out.Fatal = errors.Join(tagErr, writeErr, manifestErr)
 	if out.Fatal == nil {
 		r.tidy(out.Manifest.Files)
 	}
@@ -112,9 +113,10 @@ func shownStories(b render.Briefing) []story.Story {
 	return shown
 }
 
-// writeBriefing writes briefing.md and the other asked-for formats; the
-// first write that fails stops it.
-func (r *runner) writeBriefing(b render.Briefing) error {
+// writeBriefing writes briefing.md and the other asked-for formats, each
+// whatever became of the others, and returns every write that failed.
+// With archive, a dated copy is kept too (see archive).
+func (r *runner) writeBriefing(b render.Briefing, complete bool) error {
 	files := []outFile{{"briefing.md", render.BriefingMarkdown(b)}}
 	if slices.Contains(r.cfg.Formats, "html") {
 		files = append(files, outFile{"briefing.html", render.BriefingHTML(b)})
@@ -127,16 +129,18 @@ func (r *runner) writeBriefing(b render.Briefing) error {
 		f.IDs = r.feedIDs(f, shownStories(b))
 		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, f)})
 	}
+	var errs []error
 	for _, f := range files {
 		if err := atomicfile.WriteIn(r.out, f.name, f.data, 0o644); err != nil {
-			return fmt.Errorf("cannot write output: %w", err)
+			errs = append(errs, cannotWrite(err))
+			continue
 		}
 		r.wrote(f.name, f.data)
 	}
-	if r.cfg.Archive {
-		return r.archive(files, r.cfg.Now())
+	if r.cfg.Archive && len(errs) == 0 {
+		errs = append(errs, r.archive(files, r.cfg.Now(), complete))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // feed is what briefing.atom needs besides the briefing: the site's

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -101,7 +100,7 @@ func (r *runner) retag(s *story.Story, tags []string) error {
 		return nil
 	}
 	if err := atomicfile.WriteIfChangedIn(r.out, s.Link, page, 0o644); err != nil {
-		return fmt.Errorf("cannot write output: %w", err)
+		return cannotWrite(err)
 	}
 	r.wrote(s.Link, page)
 	s.Tags = tags

@@ -180,7 +180,7 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	}
 	outDir, err := prepareOutDir(cfg.OutDir)
 	if err != nil {
-		return Outcome{Fatal: err, Manifest: &manifest.Manifest{}}
+		return Outcome{Fatal: outputError(err), Manifest: &manifest.Manifest{}}
 	}
 	defer outDir.Close()
 	r.out = outDir
@@ -202,7 +202,7 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	// After a fatal endpoint error the model is out of reach but the cache
 	// is not: finish every article it fully holds, so one bad week does not
 	// replace a good briefing with an empty one.
-	if fatal != nil && !interrupted {
+	if errors.Is(fatal, llm.ErrFatal) && !interrupted {
 		r.finishFromCache(ctx, inputs)
 	}
 	r.explainPending(interrupted, fatal, stopped)
@@ -219,8 +219,26 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	out := r.finish(ctx, started, interrupted || fatal != nil || stopped != "")
 	out.Interrupted = ctx.Err() != nil
 	out.Stopped = stopped
-	out.Fatal = fatal
+	out.Fatal = errors.Join(fatal, out.Fatal)
 	return out
+}
+
+// ErrOutput marks an error about the output folder: a file that could not
+// be written (a full disk, a folder where the file should be) or a folder
+// that is not brief's to write. The CLI names it as why the run stopped.
+var ErrOutput = errors.New("the output folder could not be written")
+
+// outputErr is an error marked as ErrOutput, its words unchanged.
+type outputErr struct{ error }
+
+func (e outputErr) Unwrap() []error { return []error{e.error, ErrOutput} }
+
+func outputError(err error) error { return outputErr{err} }
+
+// cannotWrite is a failed write into the output folder (atomicfile's error
+// names the file), with what to do about it.
+func cannotWrite(err error) error {
+	return outputError(fmt.Errorf("cannot write output: %w (make room, or move away what is in the way, and run again)", err))
 }
 
 // prepareOutDir opens the output folder (creating it) as an os.Root,

@@ -82,6 +82,9 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		return r.fail(ctx, e, err)
 	}
 	facts, err := r.writeArticle(e, a, tr, sum)
+	if errors.Is(err, errNotOurs) {
+		return nil // the article failed, not the run
+	}
 	if err != nil {
 		return err
 	}
@@ -233,19 +236,56 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
 	old, found := readPage(r.out, e.Output)
-	carryOver(&page, old, found)
-	files := []outFile{{e.Output, render.ArticleMarkdown(page)}}
+	files := []outFile{{e.Output, nil}}
 	if slices.Contains(cfg.Formats, "html") {
-		files = append(files, outFile{"articles/" + a.ID + ".html", render.ArticleHTML(page)})
+		files = append(files, outFile{"articles/" + a.ID + ".html", nil})
+	}
+	if name := r.notOurs(files, old, found); name != "" {
+		e.Status, e.Output = manifest.StatusFailed, ""
+		e.Error = fmt.Sprintf("%s is already in the output folder and brief did not write it: brief will not overwrite it; move it away or rename the input", name)
+		return render.PageFacts{}, errNotOurs
+	}
+	carryOver(&page, old, found)
+	files[0].data = render.ArticleMarkdown(page)
+	if len(files) > 1 {
+		files[1].data = render.ArticleHTML(page)
 	}
 	for _, f := range files {
 		if err := atomicfile.WriteIfChangedIn(r.out, f.name, f.data, 0o644); err != nil {
 			e.Status, e.Error = manifest.StatusFailed, err.Error()
-			return render.PageFacts{}, fmt.Errorf("cannot write output: %w", err)
+			return render.PageFacts{}, cannotWrite(err)
 		}
 		r.wrote(f.name, f.data)
 	}
 	return render.PageFacts{SourceSHA256: page.SHA256, Generated: page.Generated, LastMod: page.LastMod, Tags: page.Tags}, nil
+}
+
+// errNotOurs: an article's page name is taken by a file brief did not
+// write; the article fails, the run goes on.
+var errNotOurs = errors.New("the page name is taken")
+
+// notOurs names the first of an article's pages (Markdown first, md its
+// bytes) that is a file brief did not write, such as a hand-written
+// articles/mine.md, or is "" when each is absent or brief's to replace:
+// recorded by the previous run with the bytes it holds, or a Markdown page
+// with brief's front matter (one a killed run wrote before its manifest),
+// and the HTML page beside such a Markdown page.
+func (r *runner) notOurs(pages []outFile, md []byte, found bool) string {
+	recorded := func(name string, data []byte) bool {
+		return r.previous != nil && r.previous.FileSHA256[name] == sha256Hex(data)
+	}
+	if found {
+		if facts, ok := render.ReadPageFacts(md); (ok && facts.SourceSHA256 != "") || recorded(pages[0].name, md) {
+			return ""
+		}
+		return pages[0].name
+	}
+	for _, p := range pages[1:] {
+		if data, ok := readPage(r.out, p.name); ok && !recorded(p.name, data) {
+			return p.name
+		}
+	}
+	return ""
 }
 
 // outFile is one file of an article's output, named relative to OutDir.

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
@@ -27,34 +27,31 @@ import (
 // match.
 var briefOutput = regexp.MustCompile(`^(briefing\.(md|html|json|atom)|articles/[^/]+\.(md|html))$`)
 
-// keptFiles is every output file that belongs to this run: the briefing in
-// each format asked for and the article files of every input still there,
-// whatever became of it this time (a failed article keeps last week's page
-// until the next run redoes it).
-func (r *runner) keptFiles() []string {
-	files := []string{"briefing.md"}
-	for _, f := range r.cfg.Formats {
-		if f != "md" {
-			files = append(files, "briefing."+f)
-		}
-	}
+// keptFiles is every output file that belongs to this run, with the
+// SHA-256 of what brief wrote there: what this run wrote, and the page of
+// an input still there that this run did not rewrite (a failed article
+// keeps last week's page until the next run redoes it) while it holds what
+// an earlier run wrote. A file brief did not write, or whose write failed,
+// is never listed: the tidy-up must never take it for brief's.
+func (r *runner) keptFiles() ([]string, map[string]string) {
+	sums := map[string]string{}
+	r.hashes.Range(func(name, sum any) bool {
+		sums[name.(string)] = sum.(string)
+		return true
+	})
 	articleExts := []string{".md"}
 	if slices.Contains(r.cfg.Formats, "html") {
 		articleExts = append(articleExts, ".html")
 	}
 	for _, res := range r.results {
-		if res.entry.ID == "" {
-			continue
-		}
 		for _, ext := range articleExts {
 			name := "articles/" + res.entry.ID + ext
-			if fi, err := r.out.Lstat(name); err == nil && fi.Mode().IsRegular() {
-				files = append(files, name)
+			if _, done := sums[name]; !done && res.entry.ID != "" && r.previous != nil && r.stillBriefs(name) {
+				sums[name] = r.previous.FileSHA256[name]
 			}
 		}
 	}
-	sort.Strings(files)
-	return files
+	return slices.Sorted(maps.Keys(sums)), sums
 }
 
 // tidy removes what the previous run wrote and this one does not keep.
@@ -96,38 +93,26 @@ func (r *runner) stillBriefs(name string) bool {
 // there already), so the manifest need not read its files back.
 func (r *runner) wrote(name string, data []byte) { r.hashes.Store(name, sha256Hex(data)) }
 
-// fileHashes are the SHA-256 of the files this run keeps: as this run wrote
-// them, else (a page a failed article kept) as the previous manifest had
-// them, else as they are now.
-func (r *runner) fileHashes(files []string) map[string]string {
-	sums := make(map[string]string, len(files))
-	for _, name := range files {
-		if h, ok := r.hashes.Load(name); ok {
-			sums[name] = h.(string)
-		} else if r.previous != nil && r.previous.FileSHA256[name] != "" {
-			sums[name] = r.previous.FileSHA256[name]
-		} else if data, ok := readPage(r.out, name); ok {
-			sums[name] = sha256Hex(data)
-		}
-	}
-	return sums
-}
-
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
 
 // archive keeps a dated copy of each briefing file (briefing-2026-W48.md
-// beside briefing.md) so last week's briefing is not lost to this week's;
-// a second run in the same week replaces that week's copy.
-func (r *runner) archive(files []outFile, now time.Time) error {
+// beside briefing.md) so last week's briefing is not lost to this week's.
+// A second complete run in the same week replaces that week's copy; a run
+// that was cut short (stopped, interrupted, the endpoint down) only makes
+// a copy where there is none, never replacing a good one with its own.
+func (r *runner) archive(files []outFile, now time.Time, complete bool) error {
 	year, week := now.ISOWeek()
 	for _, f := range files {
 		ext := path.Ext(f.name)
 		name := fmt.Sprintf("%s-%d-W%02d%s", trimExt(f.name), year, week, ext)
+		if _, err := r.out.Lstat(name); err == nil && !complete {
+			continue
+		}
 		if err := atomicfile.WriteIn(r.out, name, f.data, 0o644); err != nil {
-			return fmt.Errorf("cannot write archive copy: %w", err)
+			return cannotWrite(err)
 		}
 	}
 	return nil
