@@ -78,7 +78,7 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src 
 	if err := run.OpenCache(); err != nil {
 		return err
 	}
-	res, err := pipeline.One(ctx, run.Config, a, withSummary)
+	res, err := pipeline.Article(ctx, run.Config, a, withSummary)
 	switch {
 	case ctx.Err() != nil:
 		return reported{ctx.Err()}
@@ -130,7 +130,7 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 }
 
 // printSingle writes the result on stdout and the findings on stderr.
-func printSingle(io *iostreams.IOStreams, res pipeline.Single) {
+func printSingle(io *iostreams.IOStreams, res pipeline.ArticleResult) {
 	if s := res.Summary; s != nil {
 		fmt.Fprintln(io.Out, s.Headline)
 		fmt.Fprintln(io.Out)

@@ -9,10 +9,8 @@ import (
 	"github.com/brief-news/brief/translate"
 )
 
-// Single is one article's steps done outside a run, for `brief translate`
-// and `brief summarize`: the same cache keys, checks and budget-free
-// accounting as a run, and no file written.
-type Single struct {
+// ArticleResult is what Article made of one article.
+type ArticleResult struct {
 	Translation translate.Result
 	Summary     *summarize.Result // nil unless asked for
 	Cached      bool              // every step came from the cache
@@ -21,13 +19,15 @@ type Single struct {
 	Warnings []string
 }
 
-// One translates a (and, with withSummary, summarises it) through cfg's
-// cache, storing what it makes.
-func One(ctx context.Context, cfg Config, a article.Article, withSummary bool) (Single, error) {
+// Article runs one article's steps outside a run, for `brief translate` and
+// `brief summarize`: it translates a (and, with withSummary, summarises it)
+// through cfg's cache with the same keys, checks and budget-free accounting
+// as a run, storing what it makes and writing no file.
+func Article(ctx context.Context, cfg Config, a article.Article, withSummary bool) (ArticleResult, error) {
 	cfg = cfg.withDefaults()
 	r := &runner{cfg: cfg}
 	e := &manifest.Entry{Source: a.Path}
-	var out Single
+	var out ArticleResult
 	tr, cached, err := r.translation(ctx, e, a)
 	out.Translation, out.Cached = tr, cached
 	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
