@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"path"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -190,13 +192,18 @@ func storyUpdated(s story.Story) time.Time {
 	return s.Generated
 }
 
-// firstVersion is the slug of the story's oldest version: the entry keeps
-// its id when a resend folds into it.
+// firstVersion names the story's oldest version, so the entry keeps its id
+// when a resend folds into it: by the input it was read from, not by its
+// page name, which a new input can take over (b.txt, then B.txt added).
 func firstVersion(s story.Story) string {
+	source, slug := s.Source, s.ID
 	if n := len(s.EarlierVersions); n > 0 {
-		return s.EarlierVersions[n-1].ID
+		source, slug = s.EarlierVersions[n-1].Source, s.EarlierVersions[n-1].ID
 	}
-	return s.ID
+	if source == "" {
+		return slug
+	}
+	return "input\x00" + path.Clean(filepath.ToSlash(source))
 }
 
 func plain(s string) atomText { return atomText{Type: "text", Text: s} }

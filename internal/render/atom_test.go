@@ -152,7 +152,7 @@ func TestAtomEntryKeepsItsIdWhenAResendFoldsIn(t *testing.T) {
 	// Next week the agency's update arrives and folds into the story.
 	update := sampleStory("kontor-opdateret", "2019-02", "North and South Korea reopen liaison office in Kaesong")
 	update.Generated = generated.Add(7 * 24 * time.Hour)
-	update.EarlierVersions = []story.Link{{ID: "kontor", Headline: first.Headline, Date: first.Date, Link: first.Link}}
+	update.EarlierVersions = []story.Link{{ID: "kontor", Headline: first.Headline, Date: first.Date, Link: first.Link, Source: first.Source}}
 	week2 := feedOf(update, rate)
 
 	if len(week2.Entries) != len(week1.Entries) {

@@ -153,7 +153,7 @@ func link(s Story) Link {
 	if l == "" {
 		l = "articles/" + s.ID + ".md"
 	}
-	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l,
+	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l, Source: s.Source,
 		Corrected: s.Fingerprint.Corrected, Updated: s.Fingerprint.Updated}
 }
 

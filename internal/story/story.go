@@ -79,6 +79,7 @@ type Link struct {
 	Headline  string
 	Date      string
 	Link      string // relative to the briefing, e.g. "articles/<slug>.md"
+	Source    string // the input it was made from (Story.Source)
 	Corrected bool
 	Updated   bool
 }
