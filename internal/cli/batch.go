@@ -36,7 +36,7 @@ brief run.`,
 }
 
 func newBatchExportCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &runOptions{}
+	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "export PATH... -o requests.jsonl",
 		Short: "Write the requests of the next stage (translations, summaries, the digest) to a JSONL file",
@@ -57,7 +57,7 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
 			return runExport(cmd.Context(), io, o, args)
 		},
 	}
-	o.register(cmd.Flags())
+	o.registerRun(cmd.Flags())
 	// -o is the request file here; a config file's `out` (the briefing
 	// folder) must not become it.
 	out := cmd.Flags().Lookup("out")
@@ -67,7 +67,7 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
 	return cmd
 }
 
-func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
+func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths []string) error {
 	start := time.Now()
 	_, inputs, period, err := o.inputs(paths, start)
 	if err != nil {
@@ -95,7 +95,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *runOptions, path
 		fmt.Fprintln(io.ErrOut, "brief: nothing to export: the cache answers every request; brief run builds everything from it")
 		return nil
 	}
-	files, err := writeRequestFiles(o.out, lines)
+	files, err := writeRequestFiles(o.Out, lines)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func writeRequestFiles(path string, lines []batch.Line) ([]string, error) {
 }
 
 func newBatchImportCmd(io *iostreams.IOStreams) *cobra.Command {
-	var dir string
+	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "import RESULTS.jsonl...",
 		Short: "Read Batch API result files into the cache",
@@ -207,14 +207,14 @@ Exit codes: 0 every line imported; 1 a file is unreadable or not a result
 file; 2 some lines had no usable answer.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := applyLayers(cmd.Flags()); err != nil {
+			if err := o.layer(cmd.Flags()); err != nil {
 				return err
 			}
-			return runImport(io, dir, args)
+			return runImport(io, o.CacheDir, args)
 		},
 	}
-	cmd.Flags().String("config", "", "config file (its cache-dir is used)")
-	cmd.Flags().StringVar(&dir, "cache-dir", cache.DefaultDir(), "the cache to import into")
+	cmd.Flags().StringVar(&o.ConfigFile, "config", "", "config file (its cache-dir is used)")
+	cmd.Flags().StringVar(&o.CacheDir, "cache-dir", cache.DefaultDir(), "the cache to import into")
 	return cmd
 }
 

@@ -12,11 +12,7 @@ import (
 )
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &endpointOptions{}
-	var (
-		asJSON      bool
-		contextSize int
-	)
+	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the endpoint and model: reachable, model present, streaming, JSON mode, latency",
@@ -32,17 +28,17 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 			}
 			var reps []llm.CheckReport
 			for _, c := range clients {
-				reps = append(reps, checkOne(cmd, c, contextSize))
+				reps = append(reps, checkOne(cmd, c, o.Context))
 			}
-			return reportChecks(io, o, reps, asJSON)
+			return reportChecks(io, o, reps)
 		},
 	}
-	o.register(cmd.Flags())
-	cmd.Flags().Var(newContextValue(&contextSize, 0), "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
+	o.registerEndpoint(cmd.Flags())
+	cmd.Flags().Var(newContextValue(&o.Context, 0), "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
 	// -q and -v mean something of their own here, not what they mean to run.
 	cmd.Flags().Lookup("quiet").Usage = "print only the problems (for scripts and cron)"
 	cmd.Flags().Lookup("verbose").Usage = "also list every model the endpoint serves"
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON for scripts (exit code as without it)")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON for scripts (exit code as without it)")
 	return cmd
 }
 
@@ -59,19 +55,19 @@ func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.Check
 
 // reportChecks prints the reports (one JSON object for one server, a list
 // for several) and fails when any server is not ready.
-func reportChecks(io *iostreams.IOStreams, o *endpointOptions, reps []llm.CheckReport, asJSON bool) error {
+func reportChecks(io *iostreams.IOStreams, o *options, reps []llm.CheckReport) error {
 	ok := true
 	for i, rep := range reps {
 		ok = ok && rep.OK()
-		if asJSON {
+		if o.JSON {
 			continue
 		}
-		if i > 0 && !o.quiet {
+		if i > 0 && !o.Quiet {
 			fmt.Fprintln(io.Out)
 		}
-		printCheck(io, rep, o.quiet, o.verbose)
+		printCheck(io, rep, o.Quiet, o.Verbose)
 	}
-	if asJSON {
+	if o.JSON {
 		var v any = reps
 		if len(reps) == 1 {
 			v = reps[0]

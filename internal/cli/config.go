@@ -7,12 +7,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/wiring"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -46,123 +48,6 @@ func configFile(flags *pflag.FlagSet) (path string, explicit bool) {
 	return "", false
 }
 
-// applyLayers fills every flag the user did not set on the command line
-// from its environment variable, else from the config file. Config keys are
-// the long flag names (base-url, model, concurrency, ...).
-func applyLayers(flags *pflag.FlagSet) (string, error) {
-	path, values, err := configValues(flags)
-	if err != nil {
-		return path, err
-	}
-	named := baseURLNamed(flags, values)
-	if err := ollamaHostFallback(flags, values); err != nil {
-		return path, err
-	}
-	flags.VisitAll(func(f *pflag.Flag) {
-		if err == nil && !f.Changed {
-			// $OPENAI_API_KEY is for the server the user names: the
-			// default local Ollama and $OLLAMA_HOST need no key and are
-			// often plain http, so it is not sent there.
-			useEnv := f.Name != "api-key" || named
-			err = applyLayer(flags, f, path, values, useEnv)
-		}
-	})
-	return path, err
-}
-
-// baseURLNamed reports whether the user named the endpoint: --base-url,
-// $OPENAI_BASE_URL or the config file's base-url or endpoints (not the
-// default, not $OLLAMA_HOST).
-func baseURLNamed(flags *pflag.FlagSet, values map[string]any) bool {
-	if flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" {
-		return true
-	}
-	f := flags.Lookup("base-url")
-	for _, k := range []string{"base-url", "base_url"} {
-		if text, set, _ := configText(f, values[k]); set && strings.TrimSpace(text) != "" {
-			return true
-		}
-	}
-	_, ok := values["endpoints"]
-	return ok
-}
-
-// configValues reads the config file's settings, refusing unknown keys and
-// a setting given twice (base-url and base_url).
-func configValues(flags *pflag.FlagSet) (string, map[string]any, error) {
-	path, explicit := configFile(flags)
-	values := map[string]any{}
-	if path != "" {
-		data, err := readConfig(path)
-		if err != nil {
-			if explicit || !os.IsNotExist(err) {
-				return path, nil, fmt.Errorf("config file %s: %w", path, err)
-			}
-		} else if err := yaml.Unmarshal(data, &values); err != nil {
-			return path, nil, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
-		}
-	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	// One config file serves every command: a key is valid when it names
-	// a flag of `brief run` (the superset); commands without that flag
-	// ignore it.
-	valid := runFlagNames()
-	seen := map[string]string{}
-	for _, k := range keys {
-		name := strings.ReplaceAll(k, "_", "-")
-		if !valid[name] || name == "config" {
-			return path, nil, fmt.Errorf("config file %s: unknown key %q (keys are the long flag names of brief run, e.g. model, base-url, concurrency)", path, k)
-		}
-		if other, dup := seen[name]; dup {
-			return path, nil, fmt.Errorf("config file %s: %q and %q are the same setting: keep one", path, other, k)
-		}
-		seen[name] = k
-	}
-	return path, values, nil
-}
-
-// applyLayer sets one flag the command line left unset: from its
-// environment variable when that is set and not empty (and useEnv), else
-// from the config file's values.
-func applyLayer(flags *pflag.FlagSet, f *pflag.Flag, path string, values map[string]any, useEnv bool) error {
-	if env := envFor[f.Name]; env != "" && useEnv {
-		if v, ok := os.LookupEnv(env); ok && v != "" {
-			if err := f.Value.Set(v); err != nil {
-				return fmt.Errorf("$%s: %v", env, err)
-			}
-			return nil
-		}
-	}
-	v, ok := values[f.Name]
-	if !ok {
-		v, ok = values[strings.ReplaceAll(f.Name, "-", "_")]
-	}
-	if !ok {
-		return nil
-	}
-	if cs, ok := f.Value.(*endpointList); ok {
-		if endpointsOverridden(flags.Changed("base-url")) {
-			return nil
-		}
-		if err := cs.setConfig(v); err != nil {
-			return fmt.Errorf("config file %s: endpoints: %v", path, err)
-		}
-		return nil
-	}
-	text, set, err := configText(f, v)
-	if err == nil && set {
-		err = f.Value.Set(text)
-	}
-	if err != nil {
-		return fmt.Errorf("config file %s: %s: %v", path, f.Name, err)
-	}
-	return nil
-}
-
 // maxConfigBytes bounds the config file: it holds a few settings, and
 // --config /dev/zero must not take the machine's memory.
 const maxConfigBytes = 1 << 20
@@ -187,72 +72,6 @@ func readConfig(path string) ([]byte, error) {
 		err = fmt.Errorf("larger than %d KB: a config file holds a few settings", maxConfigBytes>>10)
 	}
 	return data, err
-}
-
-// configText is the text a config value sets flag f to. An empty value
-// (`model:` or `model: ""`, an empty list) leaves the flag unset, so the
-// environment or the default applies: never the text "<nil>". A mapping is
-// an error, and so is a list for a flag that takes one value.
-func configText(f *pflag.Flag, v any) (text string, set bool, err error) {
-	switch x := v.(type) {
-	case nil:
-		return "", false, nil
-	case string:
-		return x, strings.TrimSpace(x) != "", nil
-	case []any:
-		if !strings.HasSuffix(f.Value.Type(), "Slice") {
-			return "", false, fmt.Errorf("give one value, not a list")
-		}
-		parts := make([]string, 0, len(x))
-		for _, item := range x {
-			s, ok, err := configText(&pflag.Flag{Value: scalarOnly{}}, item)
-			if err != nil {
-				return "", false, err
-			}
-			if ok {
-				parts = append(parts, s)
-			}
-		}
-		return strings.Join(parts, ","), len(parts) > 0, nil
-	case map[string]any, map[any]any:
-		return "", false, fmt.Errorf("give a value, not a mapping")
-	}
-	return fmt.Sprint(v), true, nil
-}
-
-// scalarOnly is the flag type of a list's items: a value, not a list.
-type scalarOnly struct{ pflag.Value }
-
-func (scalarOnly) Type() string { return "item" }
-
-func runFlagNames() map[string]bool {
-	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	(&runOptions{}).register(fs)
-	names := map[string]bool{}
-	fs.VisitAll(func(f *pflag.Flag) { names[f.Name] = true })
-	return names
-}
-
-// ollamaHostFallback points brief at $OLLAMA_HOST, as the ollama CLI does,
-// when nothing else names the endpoint (no --base-url, no $OPENAI_BASE_URL,
-// no base-url in the config file).
-func ollamaHostFallback(flags *pflag.FlagSet, config map[string]any) error {
-	f := flags.Lookup("base-url")
-	host := strings.TrimSpace(os.Getenv("OLLAMA_HOST"))
-	if f == nil || f.Changed || host == "" || os.Getenv(envFor["base-url"]) != "" {
-		return nil
-	}
-	for _, k := range []string{"base-url", "base_url"} {
-		if _, set, _ := configText(f, config[k]); set {
-			return nil
-		}
-	}
-	u, err := ollamaBaseURL(host)
-	if err != nil {
-		return fmt.Errorf("$OLLAMA_HOST: %v", err)
-	}
-	f.Changed = true
-	return f.Value.Set(u)
 }
 
 // ollamaBaseURL turns OLLAMA_HOST's forms ("127.0.0.1", ":11435",
@@ -281,4 +100,231 @@ func ollamaBaseURL(host string) (string, error) {
 	}
 	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(strings.Trim(h, "[]"), port), Path: strings.TrimRight("/"+path, "/") + "/v1"}
 	return u.String(), nil
+}
+
+// layer fills every flag the user did not set on the command line from
+// its environment variable, else from the config file, whose keys are the
+// long flag names (base-url, model, concurrency, ...).
+func (o *options) layer(flags *pflag.FlagSet) error {
+	file, set, err := loadConfig(flags)
+	if err != nil {
+		return err
+	}
+	// $OPENAI_API_KEY is for the server the user names: the default local
+	// Ollama and $OLLAMA_HOST need no key and are often plain http, so it
+	// is not sent there.
+	named := flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" || set["base-url"] || set["endpoints"]
+	if !named {
+		if err := ollamaHostFallback(flags); err != nil {
+			return err
+		}
+	}
+	dst, src := reflect.ValueOf(o).Elem(), reflect.ValueOf(&file).Elem()
+	for i := 0; i < dst.NumField(); i++ {
+		name := dst.Type().Field(i).Tag.Get("yaml")
+		fl := flags.Lookup(name)
+		if name == "endpoints" {
+			// The file's servers give way to the ones the command line or
+			// $OPENAI_BASE_URL names.
+			fl = flags.Lookup("base-url")
+		}
+		if fl == nil || fl.Changed {
+			continue
+		}
+		if env := envFor[name]; env != "" && os.Getenv(env) != "" && (name != "api-key" || named) {
+			if err := fl.Value.Set(os.Getenv(env)); err != nil {
+				return fmt.Errorf("$%s: %v", env, err)
+			}
+		} else if set[name] && (name != "endpoints" || os.Getenv(envFor["base-url"]) == "") {
+			dst.Field(i).Set(src.Field(i))
+		}
+	}
+	return nil
+}
+
+// loadConfig decodes the config file into options (set names the keys it
+// sets). An explicitly named file must exist; the implicit ones may not.
+func loadConfig(flags *pflag.FlagSet) (file options, set map[string]bool, err error) {
+	path, explicit := configFile(flags)
+	if path == "" {
+		return file, nil, nil
+	}
+	data, err := readConfig(path)
+	if err != nil {
+		if explicit || !os.IsNotExist(err) {
+			return file, nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+		return file, nil, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return file, nil, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
+	}
+	set, err = decodeMapping(&doc, &file, "keys are the long flag names of brief run, e.g. model, base-url, concurrency")
+	if err != nil {
+		return file, nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return file, set, nil
+}
+
+// decodeMapping decodes a YAML mapping into the struct dst points to, a
+// key per field (its yaml tag; base_url is base-url), and says which keys
+// it set. An unknown key, or a setting given twice, is an error; an empty
+// value (`model:`, "", []) sets nothing, so the environment or the default
+// applies.
+func decodeMapping(n *yaml.Node, dst any, keys string) (map[string]bool, error) {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n = resolve(n); n.Kind == yaml.DocumentNode || empty(n) {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("want key: value settings (%s)", keys)
+	}
+	v := reflect.ValueOf(dst).Elem()
+	fields := map[string]int{}
+	for i := 0; i < v.NumField(); i++ {
+		if tag := v.Type().Field(i).Tag.Get("yaml"); tag != "" && tag != "-" {
+			fields[tag] = i
+		}
+	}
+	set, seen := map[string]bool{}, map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i].Value, resolve(n.Content[i+1])
+		name := strings.ReplaceAll(key, "_", "-")
+		field, ok := fields[name]
+		if !ok {
+			return nil, fmt.Errorf("unknown key %q (%s)", key, keys)
+		}
+		if other, dup := seen[name]; dup {
+			return nil, fmt.Errorf("%q and %q are the same setting: keep one", other, key)
+		}
+		seen[name] = key
+		if empty(val) {
+			continue
+		}
+		if err := decodeValue(name, val, v.Field(field).Addr().Interface()); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		set[name] = true
+	}
+	return set, nil
+}
+
+// decodeValue decodes one setting: durations and --context as their flags
+// read them, a list as a list or a comma-separated value.
+func decodeValue(name string, n *yaml.Node, dst any) error {
+	switch p := dst.(type) {
+	case *[]string:
+		items := []*yaml.Node{n}
+		if n.Kind == yaml.SequenceNode {
+			items = n.Content
+		}
+		for _, item := range items {
+			if item = resolve(item); item.Kind != yaml.ScalarNode {
+				return notAValue(item)
+			}
+			*p = append(*p, splitList(item.Value)...)
+		}
+		return nil
+	case *[]wiring.Server:
+		return decodeEndpoints(n, p)
+	}
+	if n.Kind != yaml.ScalarNode {
+		return notAValue(n)
+	}
+	switch p := dst.(type) {
+	case *time.Duration:
+		return newDurationValue(p, 0).Set(n.Value)
+	case *int:
+		if name == "context" {
+			return newContextValue(p, 0).Set(n.Value)
+		}
+	}
+	if n.Decode(dst) != nil {
+		want := map[reflect.Kind]string{reflect.Bool: "true or false", reflect.Float64: "a number"}[reflect.TypeOf(dst).Elem().Kind()]
+		if want == "" {
+			want = "a whole number"
+		}
+		return fmt.Errorf("%q: give %s", n.Value, want)
+	}
+	return nil
+}
+
+func notAValue(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		return fmt.Errorf("give a value, not a mapping")
+	}
+	return fmt.Errorf("give one value, not a list")
+}
+
+// resolve is the node an alias stands for.
+func resolve(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+// empty says a value sets nothing: null, blank, or an empty list.
+func empty(n *yaml.Node) bool {
+	return (n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || strings.TrimSpace(n.Value) == "")) ||
+		(n.Kind == yaml.SequenceNode && len(n.Content) == 0)
+}
+
+// endpoint is one server of the config file's endpoints list.
+type endpoint struct {
+	BaseURL     string `yaml:"base-url"`
+	APIKey      string `yaml:"api-key"`
+	APIKeyFile  string `yaml:"api-key-file"`
+	Concurrency int    `yaml:"concurrency"`
+	Model       string `yaml:"model"`
+}
+
+func decodeEndpoints(n *yaml.Node, out *[]wiring.Server) error {
+	if n.Kind != yaml.SequenceNode || len(n.Content) > maxServers {
+		return fmt.Errorf("want a list of 1 to %d servers, each with base-url and optionally api-key, api-key-file, concurrency, model", maxServers)
+	}
+	for i, item := range n.Content {
+		var e endpoint
+		set, err := decodeMapping(resolve(item), &e, "keys: base-url, api-key, api-key-file, concurrency, model")
+		sv := wiring.Server{BaseURL: strings.TrimSpace(e.BaseURL), APIKey: strings.TrimSpace(e.APIKey), Model: strings.TrimSpace(e.Model), Slots: e.Concurrency}
+		switch {
+		case err != nil:
+		case set["concurrency"] && (e.Concurrency < 1 || e.Concurrency > maxSlots):
+			err = fmt.Errorf("concurrency %d: give the requests it serves at once, 1 to %d", e.Concurrency, maxSlots)
+		case sv.BaseURL == "":
+			err = fmt.Errorf("no base-url")
+		case e.APIKeyFile != "":
+			if sv.APIKey, err = readKey(strings.TrimSpace(e.APIKeyFile)); err != nil {
+				err = fmt.Errorf("api-key-file %v", err)
+			}
+		}
+		if err == nil {
+			_, err = llm.ParseBaseURL(sv.BaseURL)
+		}
+		if err != nil {
+			return fmt.Errorf("server %d: %v", i+1, err)
+		}
+		*out = append(*out, sv)
+	}
+	return nil
+}
+
+// ollamaHostFallback points brief at $OLLAMA_HOST, as the ollama CLI does,
+// when nothing else names the endpoint (no --base-url, no $OPENAI_BASE_URL,
+// no base-url or endpoints in the config file).
+func ollamaHostFallback(flags *pflag.FlagSet) error {
+	f := flags.Lookup("base-url")
+	host := strings.TrimSpace(os.Getenv("OLLAMA_HOST"))
+	if f == nil || host == "" {
+		return nil
+	}
+	u, err := ollamaBaseURL(host)
+	if err != nil {
+		return fmt.Errorf("$OLLAMA_HOST: %v", err)
+	}
+	f.Changed = true
+	return f.Value.Set(u)
 }

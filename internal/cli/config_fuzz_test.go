@@ -51,13 +51,13 @@ func FuzzConfigFile(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		o := &runOptions{}
+		o := &options{}
 		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		o.register(fs)
+		o.registerRun(fs)
 		if err := fs.Parse([]string{"--config", path}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := applyLayers(fs)
+		err := o.layer(fs)
 		if err != nil {
 			if !strings.Contains(err.Error(), path) && !strings.Contains(err.Error(), "$OLLAMA_HOST") {
 				t.Fatalf("error %q does not name the config file", err)
@@ -70,10 +70,10 @@ func FuzzConfigFile(f *testing.F) {
 				t.Fatalf("--%s = %q: a Go value's printing, not a setting", fl.Name, v)
 			}
 		})
-		if err := o.validate(); err != nil && !strings.Contains(err.Error(), "-") {
+		if err := o.validateRun(); err != nil && !strings.Contains(err.Error(), "-") {
 			t.Fatalf("validate: %q names no setting", err)
 		}
-		if err := o.validate(); err != nil && strings.Contains(err.Error(), "secret@") {
+		if err := o.validateRun(); err != nil && strings.Contains(err.Error(), "secret@") {
 			t.Fatalf("validate: %q shows a URL's password", err)
 		}
 	})

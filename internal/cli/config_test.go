@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,18 +24,18 @@ func isolateEnv(t testing.TB) {
 
 // layered registers brief run's flags, points --config at a file holding
 // yaml and applies the layers, as `brief run` does before validating.
-func layered(t testing.TB, yaml string) (*runOptions, error) {
+func layered(t testing.TB, yaml string) (*options, error) {
 	path := filepath.Join(t.TempDir(), "brief.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	o := &runOptions{}
+	o := &options{}
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	o.register(fs)
+	o.registerRun(fs)
 	if err := fs.Parse([]string{"--config", path}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := applyLayers(fs)
+	err := o.layer(fs)
 	return o, err
 }
 
@@ -46,18 +48,18 @@ func TestEmptyConfigValuesAreUnset(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := wiring.Defaults()
-	if o.apiKey != "" || o.model != d.Client.Model || o.out != d.Out || o.baseURL != d.Client.BaseURL || o.lang != d.Lang {
-		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.apiKey, o.model, o.out, o.baseURL, o.lang)
+	if o.APIKey != "" || o.Model != d.Client.Model || o.Out != d.Out || o.baseURL() != d.Client.BaseURL || o.Lang != d.Lang {
+		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.APIKey, o.Model, o.Out, o.baseURL(), o.Lang)
 	}
-	if err := o.validate(); err != nil {
+	if err := o.validateRun(); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
 
 	// The environment still fills what the file leaves empty (the key for
 	// a server the file names).
 	t.Setenv("OPENAI_API_KEY", "sk-from-env")
-	if o, _ = layered(t, "base-url: http://127.0.0.1:1/v1\napi-key:\n"); o.apiKey != "sk-from-env" {
-		t.Fatalf("api-key %q, want the environment's", o.apiKey)
+	if o, _ = layered(t, "base-url: http://127.0.0.1:1/v1\napi-key:\n"); o.APIKey != "sk-from-env" {
+		t.Fatalf("api-key %q, want the environment's", o.APIKey)
 	}
 
 	// So does an empty value in an endpoints entry.
@@ -66,8 +68,8 @@ func TestEmptyConfigValuesAreUnset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.endpoints) != 1 || o.endpoints[0].APIKey != "" || o.endpoints[0].Model != "" {
-		t.Fatalf("endpoints = %+v: want no key and no model (the run's)", o.endpoints)
+	if len(o.Endpoints) != 1 || o.Endpoints[0].APIKey != "" || o.Endpoints[0].Model != "" {
+		t.Fatalf("endpoints = %+v: want no key and no model (the run's)", o.Endpoints)
 	}
 }
 
@@ -100,7 +102,7 @@ func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
 	for yaml, want := range config {
 		o, err := layered(t, yaml)
 		if err == nil {
-			err = o.validate()
+			err = o.validateRun()
 		}
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("config %q: error %v, want one naming %q", yaml, err, want)
@@ -142,6 +144,50 @@ func TestConfigFileMustBeASmallRegularFile(t *testing.T) {
 		code := Execute(context.Background(), io, []string{"check", "--config", path})
 		if code != ExitFatal || !strings.Contains(errOut.String(), want) {
 			t.Errorf("--config %s: exit %d, stderr %q", path, code, errOut.String())
+		}
+	}
+}
+
+// brief.yaml's keys are brief run's long flags, one for one, decoded into
+// the same options the flags fill: a flag added without its key (or a key
+// left after its flag went) fails here.
+func TestConfigKeysAreTheRunFlags(t *testing.T) {
+	isolateEnv(t)
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	(&options{}).registerRun(fs)
+	keys := map[string]bool{}
+	typ := reflect.TypeOf(options{})
+	for i := 0; i < typ.NumField(); i++ {
+		if k := typ.Field(i).Tag.Get("yaml"); k != "" && k != "-" {
+			keys[k] = true
+		}
+	}
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Name != "config" && !keys[f.Name] {
+			t.Errorf("--%s has no config key", f.Name)
+		}
+		delete(keys, f.Name)
+	})
+	delete(keys, "endpoints") // the file's alone
+	for k := range keys {
+		t.Errorf("config key %s is no flag of brief run", k)
+	}
+
+	o, err := layered(t, "timeout: 2d\ncontext: auto\nformat: md, html\nbase_url: [http://127.0.0.1:1/v1, http://127.0.0.1:2/v1]\nmax-cost: 2.5\nstrict: true\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Timeout != 48*time.Hour || o.Context != 0 || strings.Join(o.Formats, " ") != "md html" || len(o.BaseURLs) != 2 || o.MaxCost != 2.5 || !o.Strict {
+		t.Errorf("decoded %+v", o)
+	}
+	for yaml, want := range map[string]string{
+		"strict: maybe":      `strict: "maybe": give true or false`,
+		"concurrency: four":  `concurrency: "four": give a whole number`,
+		"slots: 3":           `unknown key "slots"`,
+		"config: other.yaml": `unknown key "config"`,
+	} {
+		if _, err := layered(t, yaml); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", yaml, err, want)
 		}
 	}
 }

@@ -52,18 +52,18 @@ type dryPlan struct {
 
 // dryRun parses every input and prints what a run would send, without
 // calling the model or writing a file.
-func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg pipeline.Config) error {
+func dryRun(io *iostreams.IOStreams, o *options, inputs []article.Input, cfg pipeline.Config) error {
 	plan := planDryRun(inputs, cfg)
-	plan.Context = chooseWindow(o.contextSize, llm.Server{}, o.model)
+	plan.Context = chooseWindow(o.Context, llm.Server{}, o.Model)
 	if plan.Context.Guess {
 		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
 	}
-	if o.priceIn > 0 || o.priceOut > 0 {
+	if o.PriceIn > 0 || o.PriceOut > 0 {
 		cost := o.cost(plan.Totals.PromptTokens, plan.Totals.OutputTokens)
-		plan.Totals.CostUSD, plan.Totals.Batch = &cost, o.batch
+		plan.Totals.CostUSD, plan.Totals.Batch = &cost, o.Batch
 	}
 	budgetCoverage(&plan, o)
-	if o.asJSON {
+	if o.JSON {
 		return writeJSON(io, plan)
 	}
 	printDryRun(io, plan)
@@ -72,10 +72,10 @@ func dryRun(io *iostreams.IOStreams, o *runOptions, inputs []article.Input, cfg 
 
 // cost is what prompt and output tokens cost at --price-in/--price-out:
 // pipeline.Cost, at the batch price with --batch (half, at OpenAI).
-func (o *runOptions) cost(prompt, output int) float64 {
-	c := pipeline.Cost(tokens.Usage{PromptTokens: prompt, CompletionTokens: output}, o.priceIn, o.priceOut)
-	if o.batch {
-		c *= o.batchDiscount
+func (o *options) cost(prompt, output int) float64 {
+	c := pipeline.Cost(tokens.Usage{PromptTokens: prompt, CompletionTokens: output}, o.PriceIn, o.PriceOut)
+	if o.Batch {
+		c *= o.BatchDiscount
 	}
 	return c
 }
@@ -85,8 +85,8 @@ func (o *runOptions) cost(prompt, output int) float64 {
 // spent is under the budget, so the estimates (calibrated to the model's
 // tokenizer when an earlier run measured it) tell where it stops. With -j
 // above 1 a few more are in flight when it does.
-func budgetCoverage(plan *dryPlan, o *runOptions) {
-	if o.maxTokens <= 0 && o.maxCost <= 0 {
+func budgetCoverage(plan *dryPlan, o *options) {
+	if o.MaxTokens <= 0 && o.MaxCost <= 0 {
 		return
 	}
 	starts, newArticles, tokens, cost := 0, 0, 0, 0.0
@@ -95,16 +95,16 @@ func budgetCoverage(plan *dryPlan, o *runOptions) {
 			continue
 		}
 		newArticles++
-		if (o.maxTokens > 0 && tokens >= o.maxTokens) || (o.maxCost > 0 && cost >= o.maxCost) {
+		if (o.MaxTokens > 0 && tokens >= o.MaxTokens) || (o.MaxCost > 0 && cost >= o.MaxCost) {
 			continue
 		}
 		starts++
 		tokens += a.PromptTokens + a.OutputTokens
 		cost += o.cost(a.PromptTokens, a.OutputTokens)
 	}
-	name := fmt.Sprintf("--max-tokens %d", o.maxTokens)
-	if o.maxTokens <= 0 {
-		name = fmt.Sprintf("--max-cost $%.4f", o.maxCost)
+	name := fmt.Sprintf("--max-tokens %d", o.MaxTokens)
+	if o.MaxTokens <= 0 {
+		name = fmt.Sprintf("--max-cost $%.4f", o.MaxCost)
 	}
 	plan.BudgetStarts = &starts
 	plan.Budget = fmt.Sprintf("%s starts about %d of the %d new articles; the rest wait for the next run", name, starts, newArticles)

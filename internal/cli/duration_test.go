@@ -25,8 +25,8 @@ func TestOneDurationParserForEveryFlag(t *testing.T) {
 	}
 	// Every duration flag of run and cache prune takes days.
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	o := &runOptions{}
-	o.register(fs)
+	o := &options{}
+	o.registerRun(fs)
 	for _, name := range []string{"timeout", "idle-timeout", "deadline"} {
 		if err := fs.Set(name, "2d"); err != nil {
 			t.Errorf("--%s 2d: %v", name, err)
@@ -35,8 +35,8 @@ func TestOneDurationParserForEveryFlag(t *testing.T) {
 			t.Errorf("--%s -1h: %v, want an error saying it is negative", name, err)
 		}
 	}
-	if o.timeout != 48*time.Hour || o.deadline != 48*time.Hour {
-		t.Errorf("timeout %v deadline %v after 2d", o.timeout, o.deadline)
+	if o.Timeout != 48*time.Hour || o.Deadline != 48*time.Hour {
+		t.Errorf("timeout %v deadline %v after 2d", o.Timeout, o.Deadline)
 	}
 }
 

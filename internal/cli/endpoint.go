@@ -13,11 +13,11 @@ import (
 // setUp is what every command that only talks to the endpoint (check,
 // models) does first: config layers, validation, the client. Errors are
 // already exit errors.
-func (o *endpointOptions) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*llm.Client, error) {
-	if _, err := applyLayers(cmd.Flags()); err != nil {
+func (o *options) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*llm.Client, error) {
+	if err := o.layer(cmd.Flags()); err != nil {
 		return nil, err
 	}
-	if err := o.validate(); err != nil {
+	if err := o.validateEndpoint(); err != nil {
 		return nil, err
 	}
 	client, err := llm.New(o.clientConfig(stderrLogf(io, "")))

@@ -12,8 +12,7 @@ import (
 )
 
 func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &endpointOptions{}
-	var asJSON bool
+	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "models",
 		Short: "List the models the endpoint serves; the one brief would use is marked *",
@@ -29,16 +28,16 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if o.JSON {
 				return writeJSON(io, struct {
 					Endpoint string   `json:"endpoint"`
 					Model    string   `json:"model"`
 					Models   []string `json:"models"`
-				}{client.Endpoint(), o.model, append([]string{}, models...)})
+				}{client.Endpoint(), o.Model, append([]string{}, models...)})
 			}
 			for _, m := range models {
 				mark := " "
-				if llm.SameModel(m, o.model) {
+				if llm.SameModel(m, o.Model) {
 					mark = "*"
 				}
 				fmt.Fprintf(io.Out, "%s %s\n", mark, safetext.Line(m))
@@ -46,8 +45,8 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
 			return nil
 		},
 	}
-	o.register(cmd.Flags())
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	o.registerEndpoint(cmd.Flags())
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON for scripts")
 	return cmd
 }
 

@@ -22,7 +22,7 @@ import (
 )
 
 func newRunCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &runOptions{}
+	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "run PATH... [flags]",
 		Short: "Translate and summarise articles and write the briefing",
@@ -45,27 +45,27 @@ running: run again later; 130 interrupted.`,
 			return runBriefing(cmd.Context(), io, o, args)
 		},
 	}
-	o.register(cmd.Flags())
+	o.registerRun(cmd.Flags())
 	return cmd
 }
 
-func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *runOptions, paths []string) error {
+func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths []string) error {
 	start := time.Now()
 	found, inputs, period, err := o.inputs(paths, start)
 	if err != nil {
 		return err
 	}
 	sayWindow(io, o, found, len(inputs))
-	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.quiet)
+	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.Quiet)
 	run, err := wiring.New(o.settings(start, period, rep))
 	if err != nil {
 		return err
 	}
-	if o.dryRun {
+	if o.DryRun {
 		run.PeekCache()
 		return dryRun(io, o, inputs, run.Config)
 	}
-	unlock, err := lockOutDir(o.out)
+	unlock, err := lockOutDir(o.Out)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *runOptions, pa
 	if err := run.OpenCache(); err != nil {
 		return err
 	}
-	if o.batch {
+	if o.Batch {
 		if err := runBatched(ctx, io, o, start, period, run, inputs); err != nil {
 			return err
 		}
@@ -87,12 +87,12 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *runOptions, pa
 
 // inputs finds the articles to run over and, with --since, keeps those in
 // the window and names the briefing's period after it.
-func (o *runOptions) inputs(paths []string, now time.Time) (found int, kept []article.Input, period string, err error) {
-	inputs, err := wiring.Discover(paths, o.out)
-	if err != nil || o.since == "" {
+func (o *options) inputs(paths []string, now time.Time) (found int, kept []article.Input, period string, err error) {
+	inputs, err := wiring.Discover(paths, o.Out)
+	if err != nil || o.Since == "" {
 		return len(inputs), inputs, "", err
 	}
-	kept, from, err := filterSince(inputs, o.since, o.settings(now, "", nil).Loader(), now)
+	kept, from, err := filterSince(inputs, o.Since, o.settings(now, "", nil).Loader(), now)
 	if err != nil {
 		return len(inputs), nil, "", err
 	}
@@ -103,11 +103,11 @@ func (o *runOptions) inputs(paths []string, now time.Time) (found int, kept []ar
 // sayWindow tells how many inputs --since left out: always when it left
 // out every one (an empty week is worth a line in cron's mail, it may mean
 // the feed stopped), with -v otherwise.
-func sayWindow(io *iostreams.IOStreams, o *runOptions, found, kept int) {
-	if o.since == "" || found == kept || (kept > 0 && !o.verbose) {
+func sayWindow(io *iostreams.IOStreams, o *options, found, kept int) {
+	if o.Since == "" || found == kept || (kept > 0 && !o.Verbose) {
 		return
 	}
-	msg := fmt.Sprintf("brief: --since %s: %d of %d inputs are older than %s and were left out", o.since, found-kept, found, o.windowStart.Format("2 January 2006"))
+	msg := fmt.Sprintf("brief: --since %s: %d of %d inputs are older than %s and were left out", o.Since, found-kept, found, o.windowStart.Format("2 January 2006"))
 	if kept == 0 {
 		msg += "; no input is in the window"
 	}
@@ -115,23 +115,23 @@ func sayWindow(io *iostreams.IOStreams, o *runOptions, found, kept int) {
 }
 
 // settings are the flags as wiring takes them.
-func (o *runOptions) settings(start time.Time, period string, rep progress.Reporter) wiring.Settings {
+func (o *options) settings(start time.Time, period string, rep progress.Reporter) wiring.Settings {
 	var logf func(string, ...any)
 	if rep != nil {
 		logf = rep.Logf
 	}
 	s := wiring.Settings{
-		Client: o.endpointOptions.clientConfig(logf),
-		Out:    o.out, From: o.from, Lang: o.lang, Concurrency: o.concurrency, ContextTokens: o.contextSize,
-		Formats: o.formats, Archive: o.archive, SiteURL: o.siteURL, PromptsDir: o.promptsDir, GlossaryPath: o.glossary, Strict: o.strict,
-		Review: o.review || o.reviewModel != "", ReviewModel: o.reviewModel,
-		MaxSize: o.maxSize, Verbose: o.verbose, Period: period, Progress: rep,
+		Client: o.clientConfig(logf),
+		Out:    o.Out, From: o.From, Lang: o.Lang, Concurrency: o.Concurrency, ContextTokens: o.Context,
+		Formats: o.Formats, Archive: o.Archive, SiteURL: o.SiteURL, PromptsDir: o.Prompts, GlossaryPath: o.Glossary, Strict: o.Strict,
+		Review: o.Review || o.ReviewModel != "", ReviewModel: o.ReviewModel,
+		MaxSize: o.MaxSize, Verbose: o.Verbose, Period: period, Progress: rep,
 		Budget: pipeline.Budget{
-			MaxTokens: o.maxTokens, MaxCost: o.maxCost, PriceIn: o.priceIn, PriceOut: o.priceOut,
+			MaxTokens: o.MaxTokens, MaxCost: o.MaxCost, PriceIn: o.PriceIn, PriceOut: o.PriceOut,
 		},
-		CacheDir: o.cacheDir, CacheTag: o.cacheTag, Force: o.force,
+		CacheDir: o.CacheDir, CacheTag: o.CacheTag, Force: o.Force,
 	}
-	if o.noCache {
+	if o.NoCache {
 		s.CacheDir = ""
 	}
 	// Several servers: keep twice their slots of articles in flight, so
@@ -141,14 +141,14 @@ func (o *runOptions) settings(start time.Time, period string, rep progress.Repor
 		s.Servers = servers
 		s.Concurrency = max(s.Concurrency, 2*s.TotalSlots())
 	}
-	if o.deadline > 0 {
-		s.Budget.Deadline = start.Add(o.deadline)
+	if o.Deadline > 0 {
+		s.Budget.Deadline = start.Add(o.Deadline)
 	}
-	if o.batch {
+	if o.Batch {
 		// Batch answers are billed at the batch price (the one digest
 		// request too, a small understatement).
-		s.Budget.PriceIn *= o.batchDiscount
-		s.Budget.PriceOut *= o.batchDiscount
+		s.Budget.PriceIn *= o.BatchDiscount
+		s.Budget.PriceOut *= o.BatchDiscount
 	}
 	return s
 }
@@ -195,7 +195,7 @@ func stateDir(out string) (string, error) {
 // reportOutcome prints the final line to stderr and the briefing's path to
 // stdout. -q is for cron, which mails whatever a job prints: a clean run
 // prints nothing at all.
-func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
+func reportOutcome(io *iostreams.IOStreams, o *options, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
 	// Warnings are not "all is well" either: -q then prints their lines and
 	// this count.
 	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed() &&
@@ -209,12 +209,12 @@ func reportOutcome(io *iostreams.IOStreams, o *runOptions, outcome pipeline.Outc
 			fmt.Fprintln(io.ErrOut, "brief: "+line)
 		}
 	}
-	if !(o.quiet && clean) {
+	if !(o.Quiet && clean) {
 		printSummary(io, o, outcome, st, took)
 	}
-	if !o.quiet && outcome.Manifest != nil && outcome.Manifest.Briefing != "" && outcome.Fatal == nil {
+	if !o.Quiet && outcome.Manifest != nil && outcome.Manifest.Briefing != "" && outcome.Fatal == nil {
 		// stdout carries only the result, for scripts: where the briefing is.
-		fmt.Fprintln(io.Out, filepath.Join(o.out, outcome.Manifest.Briefing))
+		fmt.Fprintln(io.Out, filepath.Join(o.Out, outcome.Manifest.Briefing))
 	}
 }
 
@@ -256,16 +256,16 @@ func chooseWindow(given int, s llm.Server, model string) llm.Window {
 
 // clientConfig is the endpoint flags as the client takes them; its log
 // lines go to logf unless -q.
-func (o *endpointOptions) clientConfig(logf func(string, ...any)) llm.Config {
+func (o *options) clientConfig(logf func(string, ...any)) llm.Config {
 	cfg := llm.Config{
-		BaseURL: o.baseURL, APIKey: o.apiKey, Model: o.model,
-		Timeout: o.timeout, IdleTimeout: o.idleTimeout, Retries: o.retries,
-		RPM: o.rpm, TPM: o.tpm, Temperature: o.temperature,
+		BaseURL: o.baseURL(), APIKey: o.APIKey, Model: o.Model,
+		Timeout: o.Timeout, IdleTimeout: o.IdleTimeout, Retries: o.Retries,
+		RPM: o.RPM, TPM: o.TPM, Temperature: o.Temperature,
 		Hints: flagHints,
 	}
 	// Retries, fallbacks and a slow model load are worth a line even in
 	// cron: they explain a slow or failed run. -q keeps it silent.
-	if !o.quiet {
+	if !o.Quiet {
 		cfg.Logf = logf
 	}
 	return cfg
@@ -287,7 +287,7 @@ func whyStopped(err error) string {
 	return strings.Join(why, " and ")
 }
 
-func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, st llm.Stats, took time.Duration) {
+func printSummary(io *iostreams.IOStreams, o *options, out pipeline.Outcome, st llm.Stats, took time.Duration) {
 	t := out.Manifest.Totals
 	line := fmt.Sprintf("brief: %d ok, %d cached, %d failed, %d skipped", t.OK, t.Cached, t.Failed, t.Skipped)
 	if t.Warned > 0 {
@@ -304,7 +304,7 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 	if t.CostUSD != nil {
 		line += fmt.Sprintf(" · $%.4f", *t.CostUSD)
 	}
-	line += fmt.Sprintf(" · %s → %s", took.Round(100*time.Millisecond), filepath.Join(o.out, "briefing.md"))
+	line += fmt.Sprintf(" · %s → %s", took.Round(100*time.Millisecond), filepath.Join(o.Out, "briefing.md"))
 	switch {
 	case out.Interrupted:
 		line += " (interrupted)"
@@ -322,6 +322,6 @@ func printSummary(io *iostreams.IOStreams, o *runOptions, out pipeline.Outcome, 
 		if out.Manifest.Totals.Inputs == 0 {
 			why = "no article falls in the --since window"
 		}
-		fmt.Fprintf(io.ErrOut, "brief: %s: the previous briefing was kept (%s)\n", why, filepath.Join(o.out, "briefing.md"))
+		fmt.Fprintf(io.ErrOut, "brief: %s: the previous briefing was kept (%s)\n", why, filepath.Join(o.Out, "briefing.md"))
 	}
 }

@@ -30,7 +30,7 @@ const maxBatchRounds = 8
 // request.
 type batcher struct {
 	io       *iostreams.IOStreams
-	o        *runOptions
+	o        *options
 	s        wiring.Settings
 	inputs   []article.Input
 	api      *batch.API
@@ -42,17 +42,17 @@ type batcher struct {
 	logf     func(string, ...any)
 }
 
-func newBatcher(io *iostreams.IOStreams, o *runOptions, s wiring.Settings, run *wiring.Run, inputs []article.Input) (*batcher, error) {
-	state, err := stateDir(o.out)
+func newBatcher(io *iostreams.IOStreams, o *options, s wiring.Settings, run *wiring.Run, inputs []article.Input) (*batcher, error) {
+	state, err := stateDir(o.Out)
 	if err != nil {
 		return nil, err
 	}
 	logf := func(string, ...any) {}
-	if !o.quiet {
+	if !o.Quiet {
 		logf = stderrLogf(io, "brief: ")
 	}
 	// The Batch API of the run's (first) server.
-	base, key := o.baseURL, o.apiKey
+	base, key := o.baseURL(), o.APIKey
 	if len(s.Servers) > 0 {
 		base, key = s.Servers[0].BaseURL, s.Servers[0].APIKey
 	}
@@ -87,7 +87,7 @@ func (b *batcher) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if incomplete > 0 && b.o.batchFallback {
+		if incomplete > 0 && b.o.BatchFallback {
 			b.logf("%d requests were not done in their batch; --batch-fallback: sending them as plain requests", incomplete)
 			fallback = true
 		}
@@ -208,7 +208,7 @@ func (b *batcher) asked(ctx context.Context) (func(string) bool, error) {
 // withinBudget refuses a batch whose most it could cost (prompts plus
 // max_tokens, at the batch price) passes --max-cost.
 func (b *batcher) withinBudget(lines []batch.Line) error {
-	if b.o.maxCost <= 0 {
+	if b.o.MaxCost <= 0 {
 		return nil
 	}
 	prompt, out := 0, 0
@@ -219,8 +219,8 @@ func (b *batcher) withinBudget(lines []batch.Line) error {
 		out += l.Body.MaxTokens
 	}
 	most := b.o.cost(prompt, out)
-	if most > b.o.maxCost {
-		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.maxCost))
+	if most > b.o.MaxCost {
+		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.o.MaxCost))
 	}
 	return nil
 }
@@ -286,13 +286,13 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 		}
 		if shown == nil {
 			desc := fmt.Sprintf("batch %s (%s, submitted %s)", sub.ID, sub.Stage, sub.Submitted.Format(time.RFC3339))
-			shown = progress.NewCounter(b.io.ErrOut, bt.RequestCounts.Total, b.io.IsStderrTTY(), b.o.quiet, desc)
+			shown = progress.NewCounter(b.io.ErrOut, bt.RequestCounts.Total, b.io.IsStderrTTY(), b.o.Quiet, desc)
 		}
 		shown.Set(bt.RequestCounts.Completed + bt.RequestCounts.Failed)
-		if b.o.noWait {
+		if b.o.NoWait {
 			// Still running is the normal state of a cron-driven batch
 			// run: -q says nothing about it, only the exit code.
-			if b.o.quiet {
+			if b.o.Quiet {
 				return bt, reported{batch.ErrStillRunning}
 			}
 			return bt, fmt.Errorf("batch %s is %w (%s): run brief again later; it picks the batch up, nothing is submitted twice", sub.ID, batch.ErrStillRunning, bt.Status)
@@ -300,23 +300,23 @@ func (b *batcher) poll(ctx context.Context, sub batch.Submitted) (openai.Batch, 
 		select {
 		case <-ctx.Done():
 			return bt, reported{ctx.Err()}
-		case <-time.After(b.o.batchPoll):
+		case <-time.After(b.o.BatchPoll):
 		}
 	}
 }
 
-func (o *runOptions) validateBatch() error {
-	if !o.batchWait {
-		o.noWait = true
+func (o *options) validateBatch() error {
+	if !o.BatchWait {
+		o.NoWait = true
 	}
 	switch {
-	case !o.batch && (o.noWait || o.batchFallback):
+	case !o.Batch && (o.NoWait || o.BatchFallback):
 		return fmt.Errorf("--no-wait, --batch-wait and --batch-fallback go with --batch")
-	case o.batch && o.noCache:
+	case o.Batch && o.NoCache:
 		return fmt.Errorf("--batch needs the cache (its results land there): drop --no-cache")
-	case o.batchDiscount <= 0 || o.batchDiscount > 1:
-		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.batchDiscount)
-	case o.batchPoll < time.Millisecond:
+	case o.BatchDiscount <= 0 || o.BatchDiscount > 1:
+		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.BatchDiscount)
+	case o.BatchPoll < time.Millisecond:
 		return fmt.Errorf("--batch-poll must be positive, e.g. 30s")
 	}
 	return nil
@@ -324,7 +324,7 @@ func (o *runOptions) validateBatch() error {
 
 // runBatched sends the run's stages through batches; what the batches
 // failed then fails its articles in the run proper, with the reason.
-func runBatched(ctx context.Context, io *iostreams.IOStreams, o *runOptions, start time.Time, period string, run *wiring.Run, inputs []article.Input) error {
+func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, start time.Time, period string, run *wiring.Run, inputs []article.Input) error {
 	b, err := newBatcher(io, o, o.settings(start, period, nil), run, inputs)
 	if err != nil {
 		return err

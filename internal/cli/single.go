@@ -28,7 +28,7 @@ var runOnlyFlags = []string{"out", "concurrency", "format", "since", "dry-run", 
 // from a file or stdin, through the same cache and checks as a run, the
 // result on stdout and the findings on stderr, as llm and mods do.
 func newSingleCmd(io *iostreams.IOStreams, name string, withSummary bool) *cobra.Command {
-	o := &runOptions{}
+	o := &options{}
 	what := map[bool]string{false: "the translation (--lang, English by default)", true: "the summary"}[withSummary]
 	cmd := &cobra.Command{
 		Use:   name + " [FILE|-]",
@@ -55,7 +55,7 @@ the translation, whose findings are on stderr; 130 interrupted.`,
 			return runSingle(cmd.Context(), io, o, src, withSummary)
 		},
 	}
-	o.register(cmd.Flags())
+	o.registerRun(cmd.Flags())
 	for _, f := range runOnlyFlags {
 		if fl := cmd.Flags().Lookup(f); fl != nil {
 			fl.Hidden = true
@@ -64,13 +64,13 @@ the translation, whose findings are on stderr; 130 interrupted.`,
 	return cmd
 }
 
-func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src string, withSummary bool) error {
-	a, err := readSingle(io, src, o.maxSize)
+func runSingle(ctx context.Context, io *iostreams.IOStreams, o *options, src string, withSummary bool) error {
+	a, err := readSingle(io, src, o.MaxSize)
 	if err != nil {
 		return err
 	}
 	// Retries and slow loads are said on stderr, as in a run.
-	rep := progress.New(io.ErrOut, 1, false, o.quiet)
+	rep := progress.New(io.ErrOut, 1, false, o.Quiet)
 	run, err := wiring.New(o.settings(time.Now(), "", rep))
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src 
 	switch {
 	case ctx.Err() != nil:
 		return reported{ctx.Err()}
-	case errors.Is(err, translate.ErrQA) || (err != nil && o.strict && len(res.Warnings) > 0):
+	case errors.Is(err, translate.ErrQA) || (err != nil && o.Strict && len(res.Warnings) > 0):
 		// The checks (or --strict) refused it: say why, nothing on stdout.
 		printWarnings(io, res.Warnings)
 		return pipeline.Partial(fmt.Errorf("%s: %w", a.Path, err))
@@ -90,7 +90,7 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *runOptions, src 
 		return fmt.Errorf("%s: %w", a.Path, err)
 	}
 	printSingle(io, res)
-	if o.verbose {
+	if o.Verbose {
 		fmt.Fprintf(io.ErrOut, "brief: %s, %d requests, %d tokens\n",
 			map[bool]string{true: "from the cache", false: "made now"}[res.Cached], res.Translation.Requests, res.Translation.Usage.Total())
 	}
