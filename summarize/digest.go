@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -26,7 +27,10 @@ const digestOutputTokens = 700
 // Digest writes the briefing's opening paragraph from the stories'
 // summaries. When the stories do not fit the context window in one request
 // it works map-reduce: a partial digest per batch that fits, then one call
-// combining the partial digests (recursively, if even those do not fit).
+// combining the partial digests (recursively, if even those do not fit). A
+// request the server refused or cut for its size does not fail the digest:
+// it is planned again for a smaller window (fewer stories a part) until it
+// fits.
 func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string) (string, Result, error) {
 	var total Result
 	if len(stories) == 0 {
@@ -36,6 +40,30 @@ func (s *Summarizer) Digest(ctx context.Context, stories []Story, period string)
 	if err != nil {
 		return "", total, err
 	}
+	for {
+		text, r, err := s.digestIn(ctx, stories, period, window)
+		total.Usage, total.Requests = total.Usage.Add(r.Usage), total.Requests+r.Requests
+		if !errors.Is(err, llm.ErrContextLength) {
+			return text, total, err
+		}
+		window = smallerWindow(err, window)
+	}
+}
+
+// smallerWindow is the window to plan for after a request planned for
+// window was refused or cut for its size: what the server read when it cut
+// the prompt, else two thirds.
+func smallerWindow(err error, window int) int {
+	var cut llm.Cut
+	if errors.As(err, &cut) && cut.Window < window {
+		return cut.Window
+	}
+	return window * 2 / 3
+}
+
+// digestIn is Digest planned for a window of window tokens.
+func (s *Summarizer) digestIn(ctx context.Context, stories []Story, period string, window int) (string, Result, error) {
+	var total Result
 	sysTokens := s.est.Tokens(s.prompts.Text(prompts.DigestSystem)) + 64
 	budget := window - digestOutputTokens - sysTokens
 	if budget < 200 {

@@ -71,6 +71,10 @@ type Result struct {
 	Summary
 	Usage    tokens.Usage `json:"usage"`
 	Requests int          `json:"requests"`
+	// Cut says the server cut the first prompt silently and the summary
+	// was made from a shorter one ("" when nothing was cut), for the
+	// article's findings.
+	Cut string `json:"cut,omitempty"`
 }
 
 // Summarizer is safe for concurrent use.
@@ -114,17 +118,25 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 	var res Result
 	// A small model sometimes answers with something that is neither JSON
 	// nor a usable plain summary; one more try usually fixes that. A
-	// prompt the server cut is tried once more too, fitted to the window
-	// the client learnt from the cut.
+	// prompt the server refused or cut for its size is tried once more
+	// too, fitted to a smaller window (smallerWindow).
+	window, err := llm.WindowOf(ctx, s.client, s.contextTokens)
+	if err != nil {
+		return res, err
+	}
 	for try := 0; try < 2; try++ {
-		sys, user, err := s.prompt(ctx, text)
+		sys, user, err := s.summaryPrompts(s.fit(text, window))
 		if err != nil {
 			return res, err
 		}
 		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: summaryOutputTokens, JSON: true})
 		res.Usage = res.Usage.Add(resp.Usage)
 		res.Requests += resp.Attempts
-		if errors.Is(err, llm.ErrPromptCut) && try == 0 {
+		if errors.Is(err, llm.ErrContextLength) && try == 0 {
+			if errors.Is(err, llm.ErrPromptCut) {
+				res.Cut = err.Error() + " for the summary: redone with a shorter text"
+			}
+			window = smallerWindow(err, window)
 			continue
 		}
 		if err != nil {
@@ -139,15 +151,6 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 		}
 	}
 	return res, nil
-}
-
-// prompt renders the summary prompts for text, shortened to the window.
-func (s *Summarizer) prompt(ctx context.Context, text string) (sys, user string, err error) {
-	window, err := llm.WindowOf(ctx, s.client, s.contextTokens)
-	if err != nil {
-		return "", "", err
-	}
-	return s.summaryPrompts(s.fit(text, window))
 }
 
 // summaryPrompts renders the system and user messages for one summary; the

@@ -1,6 +1,7 @@
 package summarize
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -44,5 +45,45 @@ func TestSummaryAndDigestFitTheClientsWindow(t *testing.T) {
 	}
 	if !strings.Contains(srv.Requests()[0].User, "left out for length") {
 		t.Error("the summary prompt was not shortened to the client's window")
+	}
+}
+
+// A digest planned for more window than the server gives is not lost: the
+// request the server refuses (an OpenAI-like 400) or cuts (an Ollama that
+// says 8,192 and gives 2,048) is planned again with fewer stories a part
+// until every request fits, and the briefing has its digest.
+func TestDigestShrinksUntilItFits(t *testing.T) {
+	for _, cfg := range []llmtest.Config{
+		{Window: 2048},
+		{Kind: llmtest.KindOllama, Window: 2048, AnnouncedWindow: 8192},
+	} {
+		t.Run(cmp.Or(string(cfg.Kind), "openai"), func(t *testing.T) {
+			srv := llmtest.New(t, llmtest.WithConfig(cfg))
+			c := mustClient(t, srv)
+			server := c.Discover(context.Background())
+			c.SetWindow(llm.ChooseWindow(8192, server, llmtest.Model, nil), server)
+			s := New(windowed{c, 8192}, embeddedPrompts(t), "en", 8192)
+			var stories []Story
+			for i := 0; i < 60; i++ {
+				stories = append(stories, Story{Headline: fmt.Sprintf("Story %d about the council", i), Summary: strings.Repeat("The council met and decided many things about roads. ", 6)})
+			}
+			digest, _, err := s.Digest(context.Background(), stories, "")
+			if err != nil || digest == "" {
+				t.Fatalf("digest %q, err %v; want a digest", digest, err)
+			}
+			reqs := srv.Requests()
+			misfits := 0
+			for _, r := range reqs {
+				if r.Status >= 400 || r.CutTo != 0 {
+					misfits++
+				}
+			}
+			if misfits == 0 {
+				t.Fatal("every digest request fitted: this tests nothing")
+			}
+			if r := reqs[len(reqs)-1]; r.Status >= 400 || r.CutTo != 0 || !strings.Contains(r.User, "Part 1 of") {
+				t.Errorf("the last request (status %d, cut to %d) is not a combining digest that fitted", r.Status, r.CutTo)
+			}
+		})
 	}
 }

@@ -18,7 +18,7 @@ import (
 func byteTokenizer(t *testing.T) (*llmtest.Server, *llm.Client) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 4096, TokensPerByte: 1, Handler: translator}))
 	c := newClient(t, srv)
-	c.SetWindow(llm.Window{Tokens: 4096, Source: "test"}, 4096)
+	c.SetWindow(llm.Window{Tokens: 4096, Source: "test"}, llm.Server{Kind: llm.KindOllama, Window: 4096})
 	return srv, c
 }
 

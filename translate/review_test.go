@@ -102,7 +102,7 @@ func TestReviewUsesTheMeasuredTokenizer(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 4096, TokensPerByte: 1,
 		Handler: func(openai.ChatCompletionRequest) llmtest.Reply { return llmtest.Text(`{"errors": []}`) }}))
 	c := newClient(t, srv)
-	c.SetWindow(llm.Window{Tokens: 4096, Source: "test"}, 4096)
+	c.SetWindow(llm.Window{Tokens: 4096, Source: "test"}, llm.Server{Kind: llm.KindOllama, Window: 4096})
 	if _, err := c.Complete(context.Background(), llm.Request{Stage: "translate", User: strings.Join(longArticle(3000).Paragraphs, "\n\n")}); err != nil {
 		t.Fatal(err)
 	}

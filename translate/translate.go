@@ -550,25 +550,10 @@ func (t *Translator) sized(ctx context.Context) (*Translator, error) {
 	return &sized, nil
 }
 
-// promptCut is the error for an answer to a prompt the server cut without
-// saying so (llm.DetectPromptCut against this chunk's window), nil when the
-// prompt arrived whole. The client catches most cuts itself; this also
-// covers a Completer that is not brief's client.
-func (t *Translator) promptCut(c chunk, resp llm.Response) error {
-	if resp.Usage.Estimated {
-		return nil
-	}
-	cut, ok := llm.DetectPromptCut(resp.Usage.PromptTokens, llm.EstimatePrompt(c.sys, c.user), t.opts.ContextTokens)
-	if !ok {
-		return nil
-	}
-	return &llm.Error{Class: llm.ErrArticle, Msg: cut.String(), Err: errors.Join(llm.ErrContextLength, llm.ErrPromptCut)}
-}
-
 // Translate translates the lede and every paragraph of a. The agency credit
 // is metadata and is not sent. Long articles go in chunks that fit
 // Options.ContextTokens; a chunk whose answer was cut (finish_reason
-// "length"), whose prompt the server cut (llm.DetectPromptCut; noted as a
+// "length"), whose prompt the server cut (llm.ErrPromptCut; noted as a
 // CodePromptCut finding, which --strict does not fail) or that the endpoint
 // rejected as too long is split smaller and redone. The joined translation is cleaned (Clean) and checked against the source;
 // the findings are Result.Warnings. Errors: llm errors pass through with
@@ -620,15 +605,15 @@ func (tr *translation) next(ctx context.Context) error {
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
 	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
 	tr.res.Requests += max(resp.Attempts, 1)
-	if err == nil {
-		err = tr.t.promptCut(c, resp)
-	}
 	why := ""
 	switch {
 	case errors.Is(err, llm.ErrPromptCut):
 		why = err.Error()
 		tr.lastCut = why
 		tr.cuts = append(tr.cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, tr.nm.span(c))})
+		if resized, err := tr.resize(ctx); resized || err != nil {
+			return err
+		}
 	case errors.Is(err, llm.ErrContextLength):
 		why = "the endpoint rejected the prompt as too long for the context window"
 	case err != nil:
@@ -644,6 +629,27 @@ func (tr *translation) next(ctx context.Context) error {
 	tr.queue = tr.queue[1:]
 	tr.accept(c, resp.Text)
 	return nil
+}
+
+// resize fits the rest of the article to the client's window when a cut
+// lowered it: the queue is planned anew at the real size, instead of
+// each part planned for the old window being cut and split in turn.
+func (tr *translation) resize(ctx context.Context) (bool, error) {
+	t, err := tr.t.sized(ctx)
+	if err != nil || t.opts.ContextTokens >= tr.t.opts.ContextTokens {
+		return false, err
+	}
+	tr.t = t
+	var us []unit
+	for _, c := range tr.queue {
+		us = append(us, c.units...)
+	}
+	queue, err := t.plan(us, tr.lastText, tr.nm)
+	if err != nil {
+		return true, afterCut(err, tr.lastCut)
+	}
+	tr.queue = queue
+	return true, nil
 }
 
 // split replaces the first chunk of the queue by its two halves, each

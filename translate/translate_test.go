@@ -132,6 +132,17 @@ func newClient(t *testing.T, srv *llmtest.Server) *llm.Client {
 	return c
 }
 
+// discovered is newClient after asking the server what it is and what
+// window it gives, as brief's pool does before the first request: what
+// the client judges a cut by.
+func discovered(t *testing.T, srv *llmtest.Server) *llm.Client {
+	t.Helper()
+	c := newClient(t, srv)
+	s := c.Discover(context.Background())
+	c.SetWindow(llm.ChooseWindow(0, s, llmtest.Model, nil), s)
+	return c
+}
+
 func newTranslator(t *testing.T, srv *llmtest.Server, o Options) *Translator {
 	t.Helper()
 	if o.From == "" {
@@ -248,13 +259,15 @@ func TestCutAnswerIsRedoneInSmallerParts(t *testing.T) {
 	}
 }
 
+// An Ollama that reports its whole window read: the answer is to the end
+// of the prompt only, never kept, and the text is redone in parts.
 func TestServerCutPromptIsRedoneInSmallerParts(t *testing.T) {
 	const window = 4096
-	srv := llmtest.New(t, llmtest.WithHandler(translator))
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: window, Handler: translator}))
 	a := longArticle(1500)
 	srv.Enqueue(llmtest.Reply{Content: "Something from the end of the article only.",
 		Usage: &openai.Usage{PromptTokens: window, CompletionTokens: 12, TotalTokens: window + 12}})
-	res, err := newTranslator(t, srv, Options{ContextTokens: window}).Translate(context.Background(), a)
+	res, err := New(discovered(t, srv), embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: window}).Translate(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestTranslateFitsTheClientsWindow(t *testing.T) {
 func TestCutPromptIsRedoneAndNamed(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 2048, AnnouncedWindow: 8192, Handler: translator}))
 	a := longArticle(12000)
-	res, err := newTranslator(t, srv, Options{ContextTokens: 8192, Strict: true}).Translate(context.Background(), a)
+	res, err := New(discovered(t, srv), embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: 8192, Strict: true}).Translate(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,16 +83,16 @@ func TestCutPromptIsRedoneAndNamed(t *testing.T) {
 	}
 }
 
-// A server that reports every prompt as the whole window never lets an
+// An Ollama that reports every prompt as its whole window never lets an
 // answer through: the article fails with the cut as its reason.
 func TestServerThatKeepsCuttingFailsTheArticle(t *testing.T) {
-	srv := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 4096, Handler: func(req openai.ChatCompletionRequest) llmtest.Reply {
 		r := translator(req)
 		r.Usage = &openai.Usage{PromptTokens: 4096, CompletionTokens: 10}
 		return r
-	}))
+	}}))
 	a := article.Article{ID: "x", Paragraphs: []string{paragraph(0, 2), paragraph(1, 2)}}
-	_, err := newTranslator(t, srv, Options{ContextTokens: 4096}).Translate(context.Background(), a)
+	_, err := New(discovered(t, srv), embeddedPrompts(t), Options{From: "da", To: "en", ContextTokens: 4096}).Translate(context.Background(), a)
 	if err == nil || !errors.Is(err, llm.ErrArticle) {
 		t.Fatalf("err = %v; want the article failed", err)
 	}

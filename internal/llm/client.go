@@ -100,11 +100,14 @@ type Client struct {
 	noJSON     atomic.Bool
 	loadNotice sync.Once
 
-	// The window requests are fitted into (SetWindow), which a cut
-	// revealing a smaller one lowers; and the server's own number.
-	winMu     sync.Mutex
-	window    Window
-	announced int
+	// The window requests are fitted into (SetWindow), which a confirmed
+	// cut revealing a smaller one lowers; and what discovery learnt of
+	// the server. refused: the server answered a prompt as too long, so it
+	// is one that refuses rather than cuts.
+	winMu   sync.Mutex
+	window  Window
+	server  Server
+	refused atomic.Bool
 
 	// cal learns the model's tokens per byte from every answer.
 	cal *Calibration
@@ -280,8 +283,9 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		if err == nil {
 			resp.Attempts = attempts
+			ratio := c.TokensPerByte()
 			c.calibrate(req, resp)
-			if cut, ok := c.promptCut(req, resp); ok {
+			if cut, ok := c.promptCut(req, resp, ratio); ok {
 				return resp, c.cutError(cut)
 			}
 			return resp, nil
@@ -293,6 +297,9 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			continue
 		}
 		e := c.classify(err, info)
+		if errors.Is(e, ErrContextLength) {
+			c.refused.Store(true)
+		}
 		if !isRefused(err) {
 			unreached = false
 		}

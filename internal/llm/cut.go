@@ -10,7 +10,8 @@ import (
 // so (Ollama keeps the first few tokens and the last window's worth, and
 // answers 200). The *Error carrying it also matches ErrArticle and
 // ErrContextLength, so a caller splits the text and redoes it, as for a
-// prompt the server refused as too long. The answer is never used.
+// prompt the server refused as too long, and a Cut (errors.As) says what
+// the server read. The answer is never used.
 var ErrPromptCut = errors.New("the server cut the prompt")
 
 // PromptEstimate is the client's own idea of how many tokens a prompt is,
@@ -34,95 +35,139 @@ const (
 	// likelyCharsPerToken matches the client's estimate for TPM budgets.
 	likelyCharsPerToken = 3
 	// cutShare: a reported prompt under this share of the low estimate
-	// was cut; no tokenizer is that much better than the estimate.
+	// was cut; no tokenizer is that much better than the estimate (it
+	// would need over 8 characters a token).
 	cutShare = 0.6
 	// cutMargin: a server that cut a prompt reports the window or a few
 	// tokens less.
 	cutMargin = 8
 )
 
-// commonWindows are the window sizes servers default to; a prompt reported
-// as exactly one of them while it is larger was cut there.
+// commonWindows are the window sizes servers default to. A silently
+// cutting server whose report is one of them may have cut there, or the
+// prompt was that long: a suspicion, confirmed only by the calibration.
 var commonWindows = []int{2048, 4096, 8192, 16384, 32768, 65536, 131072}
 
-// Cut describes a prompt the server cut.
+// Cut describes a prompt the server cut. It is the error ErrPromptCut
+// answers carry, for errors.As.
 type Cut struct {
 	// Reported is the prompt_tokens the server reported; Estimate is what
 	// brief sent.
 	Reported int
 	Estimate PromptEstimate
-	// Window is the window the prompt was cut to when the report shows it
-	// (equal to, or a few tokens under, a known window), else 0.
+	// Window is what the server cut the prompt to: the report, or the
+	// window it is a few tokens under.
 	Window int
+	// Confirmed: the evidence holds whatever the prompt's real size (far
+	// below any tokenizer's count, or the server's own window filled), or
+	// the calibration agrees it was larger than Window. An unconfirmed cut
+	// is redone smaller but never lowers the run's window.
+	Confirmed bool
 }
 
-func (c Cut) String() string {
-	to := c.Reported
-	if c.Window > 0 {
-		to = c.Window
-	}
-	return fmt.Sprintf("the server cut the prompt to %d tokens (brief sent about %d)", to, c.Estimate.Likely)
+func (c Cut) Error() string {
+	return fmt.Sprintf("the server cut the prompt to %d tokens (brief sent about %d)", c.Window, c.Estimate.Likely)
 }
 
-// DetectPromptCut is the one test for a prompt the server cut silently. It
-// trusts no window: given what the server reported reading (prompt_tokens),
-// the client's estimate of what it sent, and the windows in play (the one
-// in use first, then any other the server or the user named), the prompt
-// was cut when
+// cutView is what the client knows about its server when it judges an
+// answer's prompt_tokens.
+type cutView struct {
+	// silent: the server is of a kind that cuts over-long prompts without
+	// an error (Ollama; llama.cpp and LM Studio with some settings) and
+	// has never refused one as too long.
+	silent bool
+	// refuses: the server answers an over-long prompt with an error
+	// (OpenAI, vLLM, or any server that did), so it never cuts one.
+	refuses bool
+	// window is the window in use; announced the server's own number (0
+	// when it gave none).
+	window, announced int
+	// predicted is what the calibration (the answers before this one)
+	// makes of the prompt, 0 without a measurement.
+	predicted int
+}
+
+// detectCut is the one test for a prompt the server cut silently, on
+// evidence that holds for that server. Given what it reported reading
+// (prompt_tokens) and what brief sent, the prompt was cut when
 //
-//   - the report is far below the estimate: under 60 % of the low one;
-//   - the report is a known window (or a few tokens under it: the windows
-//     given, and the sizes servers default to) while the likely estimate
-//     is above it; or
-//   - the report fills the window in use (windows[0]): brief always leaves
-//     room for the answer, so a full window means the server dropped some.
+//   - the report is far below the estimate (under 60 % of the low one):
+//     no tokenizer counts that few, on any server but one that refuses;
+//   - the server cuts silently and the report fills its own window (or
+//     is a few tokens under it): brief leaves room for the answer; or
+//   - the server cuts silently and the report is a common window size
+//     (or the window in use): a suspicion, since a prompt may be that long
+//     by chance. It is confirmed when the calibration puts the prompt at
+//     more than that size with its margin.
 //
-// A reported 0 (no usage) proves nothing.
-func DetectPromptCut(reported int, est PromptEstimate, windows ...int) (Cut, bool) {
-	cut := Cut{Reported: reported, Estimate: est}
-	if reported <= 0 {
+// A server that refuses over-long prompts is never suspected, and a
+// reported 0 (no usage) proves nothing.
+func detectCut(reported int, est PromptEstimate, v cutView) (Cut, bool) {
+	cut := Cut{Reported: reported, Estimate: est, Window: reported, Confirmed: true}
+	switch {
+	case reported <= 0 || v.refuses:
 		return cut, false
+	case float64(reported) < cutShare*float64(est.Low):
+		return cut, true
+	case !v.silent:
+		return cut, false
+	case near(reported, v.announced):
+		cut.Window = v.announced
+		return cut, true
 	}
-	for _, w := range append(append([]int(nil), windows...), commonWindows...) {
-		if w > 0 && reported <= w && reported >= w-cutMargin && est.Likely > w {
+	for _, w := range append([]int{v.window}, commonWindows...) {
+		if near(reported, w) {
 			cut.Window = w
+			cut.Confirmed = float64(v.predicted) > calibrationMargin*float64(w)
 			return cut, true
 		}
 	}
-	if len(windows) > 0 && windows[0] > 0 && reported <= windows[0] && reported >= windows[0]-cutMargin {
-		cut.Window = windows[0]
-		return cut, true
-	}
-	return cut, float64(reported) < cutShare*float64(est.Low)
+	return cut, false
 }
 
-// SetWindow tells the client the window requests are fitted into and the
-// server's own number (0 when it did not say), for cut detection.
-func (c *Client) SetWindow(w Window, server int) {
+// near: a report of reported tokens is window w, or a few tokens under it.
+func near(reported, w int) bool { return w > 0 && reported <= w && reported >= w-cutMargin }
+
+// SetWindow tells the client the window requests are fitted into and what
+// discovery learnt of the server (its kind and own window), for cut
+// detection.
+func (c *Client) SetWindow(w Window, s Server) {
 	c.winMu.Lock()
 	defer c.winMu.Unlock()
-	c.window, c.announced = w, server
+	c.window, c.server = w, s
 }
 
 // Window is the window requests are fitted into: as set, or lower once a
-// cut showed the server's real one. Zero before SetWindow.
+// confirmed cut showed the server's real one. Zero before SetWindow.
 func (c *Client) Window() Window {
 	c.winMu.Lock()
 	defer c.winMu.Unlock()
 	return c.window
 }
 
-// promptCut checks a finished answer for a silently cut prompt. A cut that
-// shows a window smaller than the one in use lowers it for later requests,
-// with one line saying so: the server said more than it gives.
-func (c *Client) promptCut(req Request, resp Response) (Cut, bool) {
+// promptCut checks a finished answer for a silently cut prompt; ratio is
+// the calibration before this answer. A confirmed cut that shows a window
+// smaller than the one in use lowers it for later requests, with one line
+// saying so: the server said more than it gives.
+func (c *Client) promptCut(req Request, resp Response, ratio float64) (Cut, bool) {
 	if resp.Usage.Estimated || req.Stage == "preflight" || req.Stage == "check" {
 		return Cut{}, false
 	}
 	c.winMu.Lock()
 	defer c.winMu.Unlock()
-	cut, ok := DetectPromptCut(resp.Usage.PromptTokens, EstimatePrompt(req.System, req.User), c.window.Tokens, c.announced)
-	if ok && cut.Window > 0 && c.window.Tokens > cut.Window {
+	kind := c.server.Kind
+	v := cutView{
+		refuses:   kind == KindOpenAI || kind == KindVLLM || c.refused.Load(),
+		window:    c.window.Tokens,
+		announced: c.server.Window,
+		predicted: int(ratio*float64(len(req.System)+len(req.User))) + templateTokens,
+	}
+	v.silent = !v.refuses && (kind == KindOllama || kind == KindLlamaCpp || kind == KindLMStudio)
+	if ratio == 0 {
+		v.predicted = 0
+	}
+	cut, ok := detectCut(resp.Usage.PromptTokens, EstimatePrompt(req.System, req.User), v)
+	if ok && cut.Confirmed && c.window.Tokens > cut.Window {
 		c.logf("%s cut a prompt at %d tokens although the window was %s: using %d tokens from now on", c.Endpoint(), cut.Window, c.window, cut.Window)
 		c.window = Window{Tokens: cut.Window, Source: fmt.Sprintf("the server cut prompts at %d tokens", cut.Window)}
 	}
@@ -130,5 +175,5 @@ func (c *Client) promptCut(req Request, resp Response) (Cut, bool) {
 }
 
 func (c *Client) cutError(cut Cut) *Error {
-	return &Error{Class: ErrArticle, Msg: cut.String(), Err: errors.Join(ErrContextLength, ErrPromptCut)}
+	return &Error{Class: ErrArticle, Msg: cut.Error(), Err: errors.Join(ErrContextLength, ErrPromptCut, cut)}
 }

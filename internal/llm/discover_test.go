@@ -3,6 +3,7 @@ package llm_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -102,40 +103,13 @@ func TestChooseWindow(t *testing.T) {
 	}
 }
 
-func TestDetectPromptCut(t *testing.T) {
-	est := func(likely int) llm.PromptEstimate { return llm.PromptEstimate{Low: likely * 3 / 5, Likely: likely} }
-	for _, tc := range []struct {
-		name     string
-		reported int
-		est      llm.PromptEstimate
-		windows  []int
-		cut      bool
-		to       int
-	}{
-		{"ollama's cut: the window, estimate above it", 4096, est(5300), []int{8192}, true, 4096},
-		{"a few tokens under a common window", 4090, est(5000), nil, true, 4096},
-		{"the announced window", 6000, est(7000), []int{8192, 6000}, true, 6000},
-		{"fills the window in use", 4096, est(1500), []int{4096}, true, 4096},
-		{"far below the low estimate", 900, est(5000), []int{32768}, true, 0},
-		{"an honest count", 3800, est(4000), []int{8192}, false, 0},
-		{"an honest count at a common size but estimate under it", 4096, est(3900), []int{8192}, false, 0},
-		{"more than our window is no cut", 9000, est(8000), []int{8192}, false, 0},
-		{"no usage", 0, est(5000), []int{4096}, false, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cut, ok := llm.DetectPromptCut(tc.reported, tc.est, tc.windows...)
-			if ok != tc.cut || (ok && cut.Window != tc.to) {
-				t.Errorf("DetectPromptCut(%d, %+v, %v) = %+v, %v; want cut %v to %d", tc.reported, tc.est, tc.windows, cut, ok, tc.cut, tc.to)
-			}
-		})
-	}
-}
-
 // A long prompt to an Ollama with a 4,096-token window comes back 200 with
 // prompt_tokens = 4096 and an answer to the wrong text: the client must
 // report the cut, never the answer.
 func TestClientReportsOllamaCut(t *testing.T) {
 	c, srv := discoverClient(t, llmtest.Config{Kind: llmtest.KindOllama, Window: 4096})
+	s := c.Discover(context.Background())
+	c.SetWindow(llm.ChooseWindow(0, s, llmtest.Model, nil), s)
 	user := "<article>\n" + strings.Repeat("Byrådet drøftede budgettet for skoler og veje i aften. ", 400) + "\n</article>"
 	resp, err := c.Complete(context.Background(), llm.Request{Stage: "translate", System: "Translate.", User: user})
 	if !errors.Is(err, llm.ErrPromptCut) || !errors.Is(err, llm.ErrContextLength) || !errors.Is(err, llm.ErrArticle) {
@@ -152,8 +126,11 @@ func TestClientReportsOllamaCut(t *testing.T) {
 	}
 }
 
-// A server that announces 16,384 tokens and cuts at 4,096 is caught, and
-// later requests are fitted to what it really gives.
+// A server that announces 16,384 tokens and cuts at 4,096 is caught. A
+// report of 4,096 could be a prompt of that size, so the first cut, before
+// any measurement, is redone without touching the window; once an answer
+// has measured the tokenizer and it agrees the prompt was larger, later
+// requests are fitted to what the server really gives.
 func TestLyingServerLowersTheWindow(t *testing.T) {
 	cfg, err := llmtest.ModeConfig("lying", 4096)
 	if err != nil {
@@ -161,19 +138,29 @@ func TestLyingServerLowersTheWindow(t *testing.T) {
 	}
 	var logged []string
 	srv := llmtest.New(t, llmtest.WithConfig(cfg))
-	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Logf: func(f string, a ...any) { logged = append(logged, f) }})
+	c, _ := llm.New(llm.Config{BaseURL: srv.URL(), Model: llmtest.Model, Logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }})
 	s := c.Discover(context.Background())
 	w := llm.ChooseWindow(0, s, llmtest.Model, nil)
 	if w.Tokens != 4*4096 {
 		t.Fatalf("the lying server announced %+v; want 16384", s)
 	}
-	c.SetWindow(w, s.Window)
-	user := strings.Repeat("Byrådet drøftede budgettet for skoler og veje i aften. ", 400)
-	_, err = c.Complete(context.Background(), llm.Request{Stage: "translate", System: "Translate.", User: user})
-	if !errors.Is(err, llm.ErrPromptCut) {
-		t.Fatalf("err = %v; want the cut caught", err)
+	c.SetWindow(w, s)
+	sentence := "Byrådet drøftede budgettet for skoler og veje i aften. "
+	long := llm.Request{Stage: "translate", System: "Translate.", User: strings.Repeat(sentence, 400)}
+	for i, want := range []int{16384, 4096} {
+		_, err = c.Complete(context.Background(), long)
+		var cut llm.Cut
+		if !errors.Is(err, llm.ErrPromptCut) || !errors.As(err, &cut) || cut.Window != 4096 {
+			t.Fatalf("cut %d: err = %v; want the cut to 4096 caught", i+1, err)
+		}
+		if got := c.Window(); got.Tokens != want {
+			t.Errorf("window %+v after cut %d; want %d", got, i+1, want)
+		}
+		if _, err := c.Complete(context.Background(), llm.Request{Stage: "translate", System: "Translate.", User: strings.Repeat(sentence, 40)}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if got := c.Window(); got.Tokens != 4096 || len(logged) != 1 {
-		t.Errorf("window %+v after the cut, log %q; want 4096 with one line", got, logged)
+	if len(logged) != 1 || !strings.Contains(logged[0], "cut a prompt at") {
+		t.Errorf("log %q; want one line saying the window was lowered", logged)
 	}
 }

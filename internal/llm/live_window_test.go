@@ -31,7 +31,7 @@ func TestLiveWindowDiscoveryAndCutDetection(t *testing.T) {
 	if s.Kind == "" {
 		t.Skip("the server did not say what it is; nothing more to test against it")
 	}
-	c.SetWindow(w, s.Window)
+	c.SetWindow(w, s)
 
 	// Far more bytes than the window has tokens, whatever the tokenizer.
 	long := strings.Repeat("Byrådet drøftede budgettet for skoler, veje og ældrepleje. ", 6*w.Tokens/50+1)

@@ -32,7 +32,7 @@ func (p *Pool) ready(ctx context.Context, s *poolServer) error {
 
 // learnWindow asks the server what it is and what window it gives the
 // model, chooses the window and hands it to the server's client, which
-// checks every answer against it (DetectPromptCut). It says one line when
+// checks every answer against it (detectCut). It says one line when
 // a given --context was lowered, and with Verbose always (a guessed window
 // is said by -v, brief check and the manifest).
 func (p *Pool) learnWindow(ctx context.Context, s *poolServer) error {
@@ -41,7 +41,7 @@ func (p *Pool) learnWindow(ctx context.Context, s *poolServer) error {
 		return err // not remembered: a later caller asks again
 	}
 	w := ChooseWindow(p.window.Given, server, s.c.cfg.Model, s.c.cfg.Hints)
-	s.c.SetWindow(w, server.Window)
+	s.c.SetWindow(w, server)
 	if p.logf == nil {
 		return nil
 	}

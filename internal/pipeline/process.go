@@ -78,6 +78,10 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	if err == nil {
 		sum, sumCached, err = r.summary(ctx, e, tr)
 	}
+	if cut := sum.Result.Cut; cut != "" && !sumCached {
+		e.Findings = append(e.Findings, translate.Finding{Code: translate.CodePromptCut, Message: cut})
+		e.Warnings = append(e.Warnings, cut)
+	}
 	if err != nil {
 		return r.fail(ctx, e, err)
 	}

@@ -16,8 +16,9 @@ import (
 // the context window) and what it does with a prompt longer than the window.
 type Kind string
 
-// Kinds of server. The zero Kind is a plain OpenAI-compatible endpoint that
-// enforces no window.
+// Kinds of server. The zero Kind is a plain OpenAI-compatible endpoint: it
+// does not say its window, and answers OpenAI's 400 context_length_exceeded
+// to a prompt plus max_tokens past it.
 const (
 	// KindOllama answers /api/version, /api/ps, /api/show and /api/generate
 	// and, as Ollama does, cuts a prompt longer than the window without an
@@ -234,6 +235,11 @@ func (s *Server) overWindow(req openai.ChatCompletionRequest, e *Request) (opena
 		out = req.MaxCompletionTokens
 	}
 	switch s.cfg.Kind {
+	case "":
+		if n+out > s.cfg.Window {
+			r := Error(http.StatusBadRequest, "invalid_request_error", "context_length_exceeded", fmt.Sprintf("This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.", s.cfg.Window, n+out, n, out))
+			return req, 0, &r
+		}
 	case KindVLLM:
 		if n+out > s.cfg.Window {
 			r := VLLMError(http.StatusBadRequest, fmt.Sprintf("This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.", s.cfg.Window, n+out, n, out))

@@ -69,7 +69,9 @@ type Config struct {
 	Slots int
 
 	// Kind makes the server answer like Ollama, vLLM, llama.cpp or LM
-	// Studio (see kinds.go); "" is a plain OpenAI-compatible endpoint.
+	// Studio (see kinds.go); "" is a plain OpenAI-compatible endpoint
+	// that says nothing of its window and refuses a prompt past it as
+	// OpenAI does.
 	Kind Kind
 	// Window is the context window in tokens (PromptTokens) the server
 	// applies to chat requests, the Kind's way; 0 applies none.
