@@ -17,56 +17,31 @@ import (
 
 // Write writes data to path via a temp file in the same folder, synced and
 // renamed over path. On any error the temp file is removed.
-func Write(path string, data []byte, perm os.FileMode) error { return write(path, data, perm, true) }
+func Write(path string, data []byte, perm os.FileMode) error {
+	return writePath(path, data, perm, true)
+}
 
 // WriteUnsynced is Write without waiting for the disk: a reader still never
 // sees half a file, but a power cut may lose the file. For files that are
 // redone when missing or unreadable, such as cache entries: the two syncs
 // are most of what storing one costs.
 func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
-	return write(path, data, perm, false)
+	return writePath(path, data, perm, false)
 }
 
-func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
+// writePath is writeIn in path's folder, made when missing.
+func writePath(path string, data []byte, perm os.FileMode, sync bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create folder %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	root, err := os.OpenRoot(dir)
+	if err == nil {
+		err = writeIn(root, filepath.Base(path), data, perm, sync)
+		root.Close()
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if sync {
-		if err = f.Sync(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Sync the folder so the rename itself survives a crash.
-	if !sync {
-		return nil
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
@@ -95,8 +70,18 @@ var tempRe = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]{1,10}$`)
 // WriteIn is Write confined to root (os.Root): name is relative to the
 // root's folder, and neither a symlinked subfolder nor ".." can make the
 // write land outside it. A symlink at name itself is replaced, not followed.
-func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err error) {
+func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
 	name = filepath.FromSlash(name)
+	if err := writeIn(root, name, data, perm, true); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// writeIn writes name below root through a temp file beside it, synced to
+// disk (file and folder) when sync is set, and removes the temp file on
+// any error.
+func writeIn(root *os.Root, name string, data []byte, perm os.FileMode, sync bool) (err error) {
 	dir, base := filepath.Split(name)
 	dir = filepath.Clean(dir)
 	if dir != "." {
@@ -106,7 +91,7 @@ func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err err
 	}
 	f, tmp, err := createTemp(root, dir, base)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -115,24 +100,30 @@ func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) (err err
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
 	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
 	if err = root.Rename(tmp, name); err != nil {
 		if fi, lerr := root.Lstat(name); lerr == nil && fi.IsDir() {
 			// rename(2) says "file exists", which hides the cause.
-			return fmt.Errorf("write %s: a folder of that name is in the way: %w", name, err)
+			return fmt.Errorf("a folder of that name is in the way: %w", err)
 		}
-		return fmt.Errorf("write %s: %w", name, err)
+		return err
 	}
+	if !sync {
+		return nil
+	}
+	// Sync the folder so the rename itself survives a crash.
 	if d, derr := root.Open(dir); derr == nil {
 		d.Sync()
 		d.Close()
