@@ -26,7 +26,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 func decode(data []byte) (text string, warnings []string, reason string) {
 	var s string
 	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+	case isUTF16(data):
 		// ExpectBOM reads the byte order from the BOM and drops it.
 		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
 		if err != nil || bytes.IndexByte(out, 0) >= 0 {
@@ -35,6 +35,10 @@ func decode(data []byte) (text string, warnings []string, reason string) {
 		s = string(out)
 		warnings = append(warnings, warnUTF16)
 	default:
+		if utf16BOM(data) {
+			data = data[2:]
+			warnings = append(warnings, warnStrayBOM)
+		}
 		data = bytes.TrimPrefix(data, utf8BOM)
 		// No text encoding we accept puts a NUL in text; nearly every
 		// binary format has them early.
@@ -86,6 +90,31 @@ func decode(data []byte) (text string, warnings []string, reason string) {
 		return "", nil, ReasonEmpty
 	}
 	return s, warnings, ""
+}
+
+func utf16BOM(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF})
+}
+
+// isUTF16 reports whether data is UTF-16 behind its byte-order mark: an
+// even number of bytes, and some character below U+0100 (a space, a line
+// break, a Danish letter), whose high byte is zero. Text in any one-byte
+// encoding or UTF-8 has no zero byte, so a stray mark before such text
+// (ÿþ in Windows-1252) is not taken for UTF-16 and read as CJK characters.
+func isUTF16(data []byte) bool {
+	if !utf16BOM(data) || len(data)%2 != 0 {
+		return false
+	}
+	high := 1 // little-endian (FF FE): the high byte comes second
+	if data[0] == 0xFE {
+		high = 0
+	}
+	for i := 2; i+1 < len(data); i += 2 {
+		if data[i+high] == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeLegacy reads bytes that are not valid UTF-8: every invalid byte is a

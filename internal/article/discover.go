@@ -174,8 +174,11 @@ func (d *discoverer) walk(root string) {
 			return nil
 		}
 		if path != realRoot && !d.opts.IncludeHidden && strings.HasPrefix(e.Name(), ".") {
-			if e.IsDir() {
-				return fs.SkipDir
+			switch {
+			case e.IsDir():
+				return fs.SkipDir // .git and the like: never articles
+			case isTxt(e.Name()):
+				skip(rel, ReasonHidden)
 			}
 			return nil
 		}

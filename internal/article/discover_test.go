@@ -71,6 +71,7 @@ func TestDiscoverFolder(t *testing.T) {
 	}
 	abs, _ := filepath.EvalSymlinks(filepath.Join(root, "udenfor"))
 	want := []got{
+		{path: "in/.skjult.txt", skip: ReasonHidden},
 		{path: "in/a.txt"},
 		{path: "in/b.txt"},
 		{path: "in/brudt.txt", skip: "broken symlink: findes-ikke.txt does not exist"},
@@ -100,7 +101,7 @@ func TestDiscoverFolder(t *testing.T) {
 
 	// Without the exclusion the output folder's .txt is an input like any.
 	ins, _ = Discover([]string{"in"}, DiscoverOptions{})
-	if g := summary(ins); len(g) != len(want)+1 || g[5].path != "in/out/articles/old.txt" {
+	if g := summary(ins); len(g) != len(want)+1 || g[6].path != "in/out/articles/old.txt" {
 		t.Errorf("without Exclude: %q", g)
 	}
 }

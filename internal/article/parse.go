@@ -35,17 +35,21 @@ func (o Options) maxBytes() int64 {
 // Skip reasons that tests and callers may compare against. Reasons that carry
 // numbers or names (size, symlink target) are built where they arise.
 const (
-	ReasonEmpty        = "empty file"
-	ReasonBinary       = "not a text file (binary content)"
-	ReasonNoBody       = "no article text after the header"
-	ReasonOnlyAgency   = "no article text, only the agency line"
-	ReasonNotRegular   = "not a regular file (a device, pipe or socket)"
-	ReasonIsFolder     = "is a folder, not a file"
-	ReasonDisappeared  = "the file disappeared before it could be read"
-	ReasonUnreadable   = "cannot read the file: permission denied; check its permissions"
-	ReasonEscapes      = "the file became a symlink leading outside the input folder after it was listed; not read"
+	ReasonEmpty       = "empty file"
+	ReasonBinary      = "not a text file (binary content)"
+	ReasonNoBody      = "no article text after the header"
+	ReasonOnlyAgency  = "no article text, only the agency line"
+	ReasonNotRegular  = "not a regular file (a device, pipe or socket)"
+	ReasonIsFolder    = "is a folder, not a file"
+	ReasonDisappeared = "the file disappeared before it could be read"
+	ReasonUnreadable  = "cannot read the file: permission denied; check its permissions"
+	ReasonEscapes     = "the file became a symlink leading outside the input folder after it was listed; not read"
+	// ReasonHidden: a *.txt below a folder whose name starts with "."
+	// (an editor's draft or backup); named, so it is not lost silently.
+	ReasonHidden       = `hidden file (its name starts with "."): left out; rename it to include it`
 	warnCP1252         = "decoded as Windows-1252; save the file as UTF-8 to silence this"
 	warnUTF16          = "decoded as UTF-16; save the file as UTF-8 to silence this"
+	warnStrayBOM       = "the file starts with a UTF-16 byte-order mark but is not UTF-16: the mark was dropped; save the file as UTF-8 to silence this"
 	warnMixedEncodings = "some bytes were not UTF-8 and were read as Windows-1252; save the file as UTF-8 to silence this"
 )
 

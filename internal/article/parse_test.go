@@ -235,6 +235,12 @@ func TestParseInline(t *testing.T) {
 		{"header and agency only", " date 2020-03 Lede.\n/ritzau/", want{skip: "no article text after the header"}},
 		{"BOM only", "\xef\xbb\xbf", want{skip: "empty file"}},
 		{"UTF-16 BOM and spaces", "\xff\xfe \x00\n\x00", want{skip: "empty file"}},
+		// A UTF-16 mark before text that is not UTF-16 (no zero byte) read
+		// the text two bytes a character, as CJK, with no word of it.
+		{"a stray UTF-16 BOM before UTF-8 text", "\xff\xfe date 2020-03 Lede." + body,
+			want{date: "2020-03", lede: "Lede.", nParas: 1, agencies: []string{"ritzau"}, warnings: []string{warnStrayBOM}}},
+		{"a stray big-endian BOM, odd length", "\xfe\xff date 2020-03 Lede!" + body + "\n",
+			want{date: "2020-03", lede: "Lede!", nParas: 1, agencies: []string{"ritzau"}, warnings: []string{warnStrayBOM}}},
 		{"NUL bytes", "date 2020-03 tekst\x00\x00\x00 mere", want{skip: "not a text file (binary content)"}},
 		{"control characters", strings.Repeat("ab\x01\x02\x03\x04", 20), want{skip: "not a text file (binary content)"}},
 		{"mostly high bytes", strings.Repeat("\xa3\xb7\xc9\xd4x\xe8\xfa", 30), want{skip: "not a text file (binary content)"}},
