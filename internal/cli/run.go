@@ -55,9 +55,14 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 	if err != nil {
 		return err
 	}
-	sayWindow(io, o, found, len(inputs))
+	leftOut := o.leftOut(found, len(inputs))
+	if leftOut != "" {
+		fmt.Fprintln(io.ErrOut, "brief: "+leftOut)
+	}
 	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.Quiet)
-	run, err := wiring.New(o.settings(start, period, rep))
+	settings := o.settings(start, period, rep)
+	settings.LeftOut = leftOut
+	run, err := wiring.New(settings)
 	if err != nil {
 		return err
 	}
@@ -100,18 +105,19 @@ func (o *options) inputs(paths []string, now time.Time) (found int, kept []artic
 	return len(inputs), kept, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
 }
 
-// sayWindow tells how many inputs --since left out: always when it left
-// out every one (an empty week is worth a line in cron's mail, it may mean
-// the feed stopped), with -v otherwise.
-func sayWindow(io *iostreams.IOStreams, o *options, found, kept int) {
-	if o.Since == "" || found == kept || (kept > 0 && !o.Verbose) {
-		return
+// leftOut says how many inputs --since left out, every time it is given
+// (even -q prints it: an empty week may mean the feed stopped, and inputs
+// silently missing from a briefing look like lost articles); the run, the
+// dry run and the briefing all say it.
+func (o *options) leftOut(found, kept int) string {
+	if o.Since == "" {
+		return ""
 	}
-	msg := fmt.Sprintf("brief: --since %s: %d of %d inputs are older than %s and were left out", o.Since, found-kept, found, o.windowStart.Format("2 January 2006"))
+	msg := fmt.Sprintf("--since %s: %d of %d inputs are older than %s and were left out", o.Since, found-kept, found, o.windowStart.Format("2 January 2006"))
 	if kept == 0 {
 		msg += "; no input is in the window"
 	}
-	fmt.Fprintln(io.ErrOut, msg)
+	return msg
 }
 
 // settings are the flags as wiring takes them.

@@ -92,6 +92,7 @@ func (r *runner) briefing() render.Briefing {
 		Period:   render.Period(dates, r.cfg.Now()),
 		Stories:  stories,
 		Problems: problems,
+		LeftOut:  r.cfg.LeftOut,
 		Run:      runFacts(r.cfg, stories),
 	}
 	if r.cfg.Period != "" {

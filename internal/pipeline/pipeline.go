@@ -73,6 +73,8 @@ type Config struct {
 	// Period, when set, names the briefing's period (e.g. the --since
 	// window) instead of the span of the article dates.
 	Period string
+	// LeftOut says what the --since window left out, for the briefing.
+	LeftOut string
 
 	Budget Budget
 }

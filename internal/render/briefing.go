@@ -154,7 +154,7 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	}
 	w.digest(b, l)
 	w.groups(l)
-	w.problems(l)
+	w.problems(l, b.LeftOut)
 	w.section("Run facts", "")
 	runFacts(w.body, b.Run)
 
@@ -236,9 +236,15 @@ func (w *sections) groups(l layout) {
 	}
 }
 
-func (w *sections) problems(l layout) {
+func (w *sections) problems(l layout, leftOut string) {
 	w.section("Failed and skipped", plural(len(l.problems), "input", "inputs"))
-	if len(l.problems) == 0 {
+	switch {
+	case leftOut != "":
+		w.body.para("**Left out:** " + inline(leftOut) + ".")
+		if len(l.problems) == 0 {
+			w.body.para("Every input in the window became a story.")
+		}
+	case len(l.problems) == 0:
 		w.body.para("Every input became a story.")
 	}
 	for _, p := range l.problems {

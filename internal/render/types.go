@@ -93,5 +93,8 @@ type Briefing struct {
 	// When nil, every story is shown on its own, newest first, unfolded.
 	Groups   []story.Group
 	Problems []Problem
-	Run      RunFacts
+	// LeftOut says which inputs the run was not given (the --since
+	// window's count), shown with the problems.
+	LeftOut string
+	Run     RunFacts
 }

@@ -55,6 +55,7 @@ type Settings struct {
 	MaxSize     int64 // input files larger than this are skipped
 	Verbose     bool
 	Period      string // the briefing's period, when a --since window names it
+	LeftOut     string // what --since left out, said in the briefing
 	Budget      pipeline.Budget
 	// CacheDir is the cache folder, "" for none; with Force it is written
 	// but not read.
@@ -181,7 +182,7 @@ func New(s Settings) (*Run, error) {
 	cfg := pipeline.Config{
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
-		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, Verbose: s.Verbose,
+		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, LeftOut: s.LeftOut, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: stats,
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
