@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"image/png"
 	"os"
@@ -48,7 +49,10 @@ addEventListener("load", () => {
     notes: [...p.querySelectorAll(".notes li")].map(n => n.textContent),
     markBackground: [...p.querySelectorAll("mark")].map(m => getComputedStyle(m).backgroundColor),
   }));
-  document.body.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth, pairs}));
+  // In a frame (a phone's width, see layoutAt) the page writes into the
+  // top document, which is what --dump-dom prints.
+  const out = window.top !== window ? window.top.document.body : document.body;
+  out.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth, pairs}));
 });
 </script>`
 
@@ -95,9 +99,16 @@ func chromium(t *testing.T, bin, dir string, width, height int, args ...string) 
 
 var layoutAttr = regexp.MustCompile(`data-layout="([^"]*)"`)
 
+// layoutAt loads page in a frame of width x height px: headless Chromium
+// makes no window narrower than 500 px, and a phone is 390.
 func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout {
 	t.Helper()
-	dom := chromium(t, bin, dir, width, height, "--dump-dom", "file://"+page)
+	frame := filepath.Join(dir, "frame.html")
+	doc := fmt.Sprintf(`<!DOCTYPE html><body style="margin:0"><iframe src="file://%s" style="border:0;width:%dpx;height:%dpx"></iframe></body>`, page, width, height)
+	if err := os.WriteFile(frame, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := chromium(t, bin, dir, max(width, 800), height, "--allow-file-access-from-files", "--dump-dom", "file://"+frame)
 	m := layoutAttr.FindSubmatch(dom)
 	if m == nil {
 		t.Fatalf("the measuring script did not run at %dx%d; DOM:\n%s", width, height, dom)
@@ -108,6 +119,9 @@ func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout
 	}
 	if len(l.Pairs) == 0 {
 		t.Fatalf("no paragraph pairs on the page at %dx%d", width, height)
+	}
+	if l.Width != float64(width) {
+		t.Fatalf("the page was measured %v px wide, want %d", l.Width, width)
 	}
 	return l
 }
@@ -233,4 +247,40 @@ func absf(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestReviewPageLongWordsInBrowser: a URL or a long token cannot be broken
+// at a space, so without help it widens its column: the page scrolled
+// sideways on a 91-character URL (1393 px wide at 1280) and a long token
+// pushed the translation off the screen.
+func TestReviewPageLongWordsInBrowser(t *testing.T) {
+	bin := browser(t)
+	dir := t.TempDir()
+	p := reviewArticle()
+	// Nothing to break at after the host: a tracking link's token.
+	url := "https://l.dr.dk/" + strings.Repeat("Q2FsbGJhY2tUb2tlbg", 4) + "x34"
+	if len(url) != 91 {
+		t.Fatalf("the URL is %d characters, want 91", len(url))
+	}
+	// The URL stays as it is in the translation, so both columns hold it.
+	p.Original[1] += " Se mere: " + url
+	p.Paragraphs[0] += " See more: " + url
+	// A token with no break opportunity (a hash, a long compound).
+	p.Paragraphs[1] += " " + strings.Repeat("e3b0c44298fc1c149afbf4c8996fb924", 4)
+	page := filepath.Join(dir, "review.html")
+	doc := strings.Replace(string(ArticleHTML(p)), "</body>", measure+"\n</body>", 1)
+	if err := os.WriteFile(page, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{1280, 900}, {390, 844}} {
+		l := layoutAt(t, bin, dir, page, size[0], size[1])
+		if l.ScrollWidth > l.Width+1 {
+			t.Errorf("at %v px the page scrolls sideways: %v px wide", l.Width, l.ScrollWidth)
+		}
+		for _, pr := range l.Pairs {
+			if pr.Src.Right > l.Width+1 || pr.Tr.Right > l.Width+1 {
+				t.Errorf("at %v px pair %s reaches past the screen: source to %v px, translation to %v px", l.Width, pr.ID, pr.Src.Right, pr.Tr.Right)
+			}
+		}
+	}
 }

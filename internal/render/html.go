@@ -16,8 +16,10 @@ import (
 var markdown = goldmark.New(goldmark.WithParserOptions(parser.WithAutoHeadingID()))
 
 // stylesheet is small and inline so a page is one self-contained file that
-// can be mailed or printed.
-const stylesheet = `body{font:16px/1.55 Georgia,"Times New Roman",serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff}
+// can be mailed or printed. A word longer than its line (a URL, a token)
+// breaks: in the review's columns (minmax(0,1fr), not 1fr, whose minimum is
+// the longest word) it otherwise widened the page past the screen.
+const stylesheet = `body{font:16px/1.55 Georgia,"Times New Roman",serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
 h1,h2,h3{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.25}
 h1{font-size:1.8rem}
 h2{font-size:1.35rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.2rem}
@@ -30,7 +32,8 @@ dl.meta dt{font-weight:bold}
 dl.meta dd{margin:0;overflow-wrap:anywhere}
 body.review-page{max-width:72rem}
 .review-key{font-size:.9rem;color:#555}
-.pair{display:grid;grid-template-columns:3rem 1fr 1fr;gap:0 1.2rem;padding:.5rem .4rem;border-top:1px solid #e3e3e3;break-inside:avoid}
+.pair{display:grid;grid-template-columns:3rem minmax(0,1fr) minmax(0,1fr);gap:0 1.2rem;padding:.5rem .4rem;border-top:1px solid #e3e3e3;break-inside:avoid}
+.pair>*{overflow-wrap:anywhere}
 .pair.head{font:bold .75rem system-ui,sans-serif;color:#555;text-transform:uppercase;letter-spacing:.05em;border-top:none}
 .pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right}
 .pair .num .lede{display:block;font-weight:normal;font-size:.75rem}
@@ -41,7 +44,7 @@ body.review-page{max-width:72rem}
 .pair em.none{color:#a00}
 mark{background:#ffd54a;color:inherit;padding:0 .1em;border-bottom:2px solid #c77800}
 @media (max-width:40rem){
-.pair{grid-template-columns:1fr;gap:.3rem}
+.pair{grid-template-columns:minmax(0,1fr);gap:.3rem}
 .pair.head{display:none}
 .pair .num{text-align:left}
 .pair .notes{grid-column:1}
