@@ -17,6 +17,7 @@ import (
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // API is the Batch API of an endpoint (OpenAI, Azure OpenAI, LiteLLM's
@@ -24,6 +25,7 @@ import (
 type API struct {
 	oc       *openai.Client
 	endpoint string
+	secrets  []string // what its answers may echo (llm.Secrets)
 }
 
 // NewAPI is the Batch API at baseURL with key.
@@ -33,7 +35,7 @@ func NewAPI(baseURL, key string, hc *http.Client) *API {
 	if hc != nil {
 		cfg.HTTPClient = hc
 	}
-	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL)}
+	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL), secrets: llm.Secrets(baseURL, key)}
 }
 
 // Upload sends lines as one batch input file and returns its id.
@@ -206,7 +208,7 @@ func (a *API) fail(what string, err error) error {
 	} else {
 		msg += noBatchAPI
 	}
-	return &llm.Error{Class: llm.ErrFatal, Msg: msg, Err: err}
+	return &llm.Error{Class: llm.ErrFatal, Msg: safetext.Redact(msg, a.secrets...), Err: err}
 }
 
 // Submitted is a batch brief created and has not collected yet, recorded in

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/tokens"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -112,6 +113,10 @@ type Client struct {
 	// cal learns the model's tokens per byte from every answer.
 	cal *Calibration
 
+	// secrets are what the endpoint's answers may echo and brief never
+	// shows (Secrets).
+	secrets []string
+
 	statsMu sync.Mutex
 	stats   Stats
 }
@@ -145,7 +150,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	// The query goes with every request (recordingDoer); BaseURL is
 	// what paths are appended to.
-	query := base.RawQuery
+	query, secrets := base.RawQuery, Secrets(base.String(), cfg.APIKey)
 	base.RawQuery, base.ForceQuery = "", false
 	cfg.BaseURL = base.String()
 	cfg = cfg.withDefaults()
@@ -163,6 +168,7 @@ func New(cfg Config) (*Client, error) {
 		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
 		rand:    rand.Int64N,
 		cal:     &Calibration{},
+		secrets: secrets,
 	}
 	return c, nil
 }
@@ -226,7 +232,7 @@ func (c *Client) logf(format string, args ...any) {
 	if c.cfg.Logf == nil {
 		return
 	}
-	c.cfg.Logf("%s", redactSecret(fmt.Sprintf(format, args...), c.cfg.APIKey))
+	c.cfg.Logf("%s", safetext.Redact(fmt.Sprintf(format, args...), c.secrets...))
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // Internal failure causes, classified by classify.
@@ -312,31 +314,14 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// scrub removes the API key and any URL password from s, and keeps it to
-// one line of reasonable length.
+// scrub removes the endpoint's secrets from s (safetext.Redact), and keeps
+// it to one line of reasonable length.
 func (c *Client) scrub(s string) string {
-	s = redactSecret(s, c.cfg.APIKey)
-	if u, err := url.Parse(c.cfg.BaseURL); err == nil && u.User != nil {
-		if p, ok := u.User.Password(); ok {
-			s = redactSecret(s, p)
-		}
-		s = redactSecret(s, u.User.String()+"@")
-	}
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(safetext.Redact(s, c.secrets...)), " ")
 	if r := []rune(s); len(r) > 400 {
 		s = string(r[:400]) + "..."
 	}
 	return s
-}
-
-// redactSecret replaces every occurrence of secret in s.
-func redactSecret(s, secret string) string {
-	if len(secret) < 4 {
-		// Too short to search for without mangling ordinary text; such
-		// keys are placeholders like "x" for Ollama anyway.
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }
 
 // streamRejected says whether err means the endpoint does not stream.

@@ -154,13 +154,14 @@ func TestCheck(t *testing.T) {
 
 func TestRedactURL(t *testing.T) {
 	cases := map[string]string{
-		"http://localhost:11434/v1":                           "http://localhost:11434/v1",
-		"https://bob:hunter22@llm.example.com/v1":             "https://llm.example.com/v1",
-		"https://llm.example.com/v1?api_key=abc123&region=eu": "https://llm.example.com/v1?api_key=REDACTED&region=eu",
-		"http://bob:hunter22@bad host/v1":                     "http://[REDACTED]@bad host/v1",
-		"alice:secret@host/v1":                                "[REDACTED]@host/v1",
-		`http:/\alice:secret@host/v1`:                         `http:/\[REDACTED]@host/v1`,
-		"http://bad host/v1?api_key=abc123":                   "http://bad host/v1?[REDACTED]",
+		"http://localhost:11434/v1":                                         "http://localhost:11434/v1",
+		"https://bob:hunter22@llm.example.com/v1":                           "https://llm.example.com/v1",
+		"https://llm.example.com/v1?api_key=abc123&region=eu":               "https://llm.example.com/v1?api_key=REDACTED&region=REDACTED",
+		"https://x.openai.azure.com/openai?api-version=2024-10-21&code=zz9": "https://x.openai.azure.com/openai?api-version=2024-10-21&code=REDACTED",
+		"http://bob:hunter22@bad host/v1":                                   "http://[REDACTED]@bad host/v1",
+		"alice:secret@host/v1":                                              "[REDACTED]@host/v1",
+		`http:/\alice:secret@host/v1`:                                       `http:/\[REDACTED]@host/v1`,
+		"http://bad host/v1?api_key=abc123":                                 "http://bad host/v1?[REDACTED]",
 	}
 	for in, want := range cases {
 		if got := llm.RedactURL(in); got != want {

@@ -7,9 +7,10 @@ import (
 )
 
 // RedactURL returns the endpoint URL without user:password and with the
-// values of query parameters that look like credentials replaced, so it
-// can go into manifests and logs. A string that is not a URL with a host
-// has everything between its scheme and its last "@" replaced.
+// value of every query parameter but api-version replaced, so it can go
+// into manifests and logs: gateways carry keys under any name (Azure
+// Functions' code=, auth=, sig=, token=, key=). A string that is not a URL
+// with a host has everything between its scheme and its last "@" replaced.
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
 	if err != nil || p.Host == "" || p.Opaque != "" {
@@ -22,15 +23,42 @@ func RedactURL(u string) string {
 	if p.RawQuery != "" {
 		q := p.Query()
 		for k := range q {
-			lk := strings.ToLower(k)
-			if strings.Contains(lk, "key") || strings.Contains(lk, "token") || strings.Contains(lk, "secret") ||
-				strings.Contains(lk, "password") || lk == "sig" || lk == "signature" {
+			if !plainParam(k) {
 				q.Set(k, "REDACTED")
 			}
 		}
 		p.RawQuery = q.Encode()
 	}
 	return p.String()
+}
+
+// plainParam is a query parameter whose value is no secret and worth
+// showing (Azure OpenAI's api-version).
+func plainParam(k string) bool { return strings.EqualFold(k, "api-version") }
+
+// Secrets are the credentials an endpoint's answers may echo: the API key,
+// the base URL's password and its query values (as written and decoded).
+// Every text from the endpoint goes through safetext.Redact with them.
+func Secrets(baseURL, key string) []string {
+	s := []string{key}
+	p, err := url.Parse(baseURL)
+	if err != nil {
+		return s
+	}
+	if pw, ok := p.User.Password(); ok {
+		s = append(s, pw, p.User.String()+"@")
+	}
+	for _, kv := range strings.Split(p.RawQuery, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if uk, err := url.QueryUnescape(k); err == nil && plainParam(uk) {
+			continue
+		}
+		s = append(s, v)
+		if uv, err := url.QueryUnescape(v); err == nil && uv != v {
+			s = append(s, uv)
+		}
+	}
+	return s
 }
 
 var schemePrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[/\\]+`)

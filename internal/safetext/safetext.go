@@ -6,6 +6,7 @@
 package safetext
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -20,7 +21,7 @@ func Text(s string) string {
 	if plain(s, true) {
 		return s
 	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = withoutEscapes(strings.ToValidUTF8(s, "\uFFFD"))
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n', r == '\t':
@@ -34,6 +35,45 @@ func Text(s string) string {
 	}, s)
 }
 
+// escape is a terminal escape sequence: CSI ("\x1b[0m", or C1 0x9B), OSC
+// ("\x1b]0;title\x07") or a two-byte escape.
+var escape = regexp.MustCompile("(?:\x1b\\[|\u009b)[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|\x1b[@-Z\\\\-_]")
+
+// withoutEscapes removes escape sequences whole: stripping the ESC alone
+// would leave "[0m" inside the text (and inside a key echoed around it).
+func withoutEscapes(s string) string {
+	if !strings.ContainsAny(s, "\x1b\u009b") {
+		return s
+	}
+	return escape.ReplaceAllString(s, "")
+}
+
+// Redacted stands where a secret was.
+const Redacted = "[REDACTED]"
+
+// Redact is Text with every secret (an API key, a password) replaced by
+// Redacted, wherever s came from. The text is cleaned before it is
+// searched, and a secret is found with white space between its characters:
+// a key echoed with a zero-width space, a soft hyphen or an escape in its
+// middle would pass a plain search and then be cleaned into the key itself,
+// and one broken across two lines is still the key. Secrets shorter than 4
+// characters are placeholders ("x" for Ollama) and left alone.
+func Redact(s string, secrets ...string) string {
+	s = Text(s)
+	for _, sec := range secrets {
+		sec = strings.Join(strings.Fields(Text(sec)), "")
+		if utf8.RuneCountInString(sec) < 4 {
+			continue
+		}
+		parts := make([]string, 0, len(sec))
+		for _, r := range sec {
+			parts = append(parts, regexp.QuoteMeta(string(r)))
+		}
+		s = regexp.MustCompile(strings.Join(parts, `\s*`)).ReplaceAllLiteralString(s, Redacted)
+	}
+	return s
+}
+
 // Line is Text on one line: every line break and tab becomes a space, so
 // the text cannot start a line of its own (a file name holding "\nbrief: 0
 // failed" must not forge a summary line).
@@ -41,7 +81,7 @@ func Line(s string) string {
 	if plain(s, false) {
 		return s
 	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = withoutEscapes(strings.ToValidUTF8(s, "\uFFFD"))
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n', r == '\t', r == '\r', r == '\v', r == '\f', r == '\u2028', r == '\u2029', r == '\u0085':

@@ -9,13 +9,14 @@ import (
 func TestLineRemovesWhatATerminalWouldObey(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Borgmester går af", "Borgmester går af"},
-		{"\x1b[2JRydder skærmen", "[2JRydder skærmen"},
-		{"\x1b]0;ejet\x07Titel", "]0;ejetTitel"},
+		{"\x1b[2JRydder skærmen", "Rydder skærmen"},
+		{"\x1b]0;ejet\x07Titel", "Titel"},
+		{"ufærdig \x1b[", "ufærdig ["},
 		{"a.txt\nbrief: 0 failed, all good", "a.txt brief: 0 failed, all good"},
 		{"fil\u202Etxt.exe", "filtxt.exe"},
 		{"\u2066skjult\u2069 og \u200bnul", "skjult og nul"},
 		{"rå \x9b byte \xff", "rå \uFFFD byte \uFFFD"},
-		{"c1 \u009b[2J", "c1 [2J"},
+		{"c1 \u009b[2J", "c1 2J"},
 		{"kolon\ttab\r\nslut", "kolon tab  slut"},
 	} {
 		if got := Line(tc.in); got != tc.want {
@@ -25,7 +26,7 @@ func TestLineRemovesWhatATerminalWouldObey(t *testing.T) {
 }
 
 func TestTextKeepsLinesButNotControls(t *testing.T) {
-	if got := Text("første\n\x1b[31manden\u202E\r\ntredje"); got != "første\n[31manden\n\ntredje" {
+	if got := Text("første\n\x1b[31manden\u202E\r\ntredje"); got != "første\nanden\n\ntredje" {
 		t.Errorf("Text = %q", got)
 	}
 }
@@ -69,4 +70,21 @@ func FuzzLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A key echoed with something cleaning removes in its middle (or broken
+// across lines) is found: cleaning comes first, and white space between
+// a secret's characters does not hide it.
+func TestRedactFindsTheKeyCleaningWouldRebuild(t *testing.T) {
+	const key = "sk-live-7f3kQ9zX2mW8"
+	for _, mid := range []string{"", "\u200b", "\u00ad", "\ufeff", "\x7f", "\x1b[0m", "\n", "\r\n", " \u2028"} {
+		in := "Incorrect API key provided: sk-live-7f3k" + mid + "Q9zX2mW8. See docs."
+		got := Redact(in, key)
+		if strings.Contains(got, "7f3k") || strings.Contains(got, "Q9zX2mW8") || !strings.Contains(got, Redacted) {
+			t.Errorf("Redact(%q) = %q", in, got)
+		}
+	}
+	if got := Redact("key x shown", "x"); got != "key x shown" {
+		t.Errorf("a placeholder key was redacted: %q", got)
+	}
 }
