@@ -12,8 +12,8 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,23 +111,11 @@ const maxTemplateBytes = 1 << 20
 // maxTemplateBytes: a FIFO or device in the folder would block or fill
 // memory before the first article.
 func readTemplate(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file: a prompt is a text file (write them with `brief prompts --write DIR`)")
-	}
-	if fi.Size() > maxTemplateBytes {
-		return nil, fmt.Errorf("larger than %d MB: a prompt is a few KB of text (is it the right file?)", maxTemplateBytes>>20)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTemplateBytes+1))
-	if err == nil && len(data) > maxTemplateBytes {
+	data, _, err := atomicfile.ReadRegular(path, maxTemplateBytes)
+	switch {
+	case errors.Is(err, atomicfile.ErrNotRegular):
+		err = fmt.Errorf("not a regular file: a prompt is a text file (write them with `brief prompts --write DIR`)")
+	case errors.Is(err, atomicfile.ErrTooLarge):
 		err = fmt.Errorf("larger than %d MB: a prompt is a few KB of text (is it the right file?)", maxTemplateBytes>>20)
 	}
 	return data, err

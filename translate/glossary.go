@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/brief-news/brief/internal/atomicfile"
 )
 
 // Term is one glossary entry: the source-language term and the translation
@@ -44,17 +45,14 @@ const maxGlossaryBytes = 4 << 20
 // "da,en", "term,translation"). Any other line that is not exactly two
 // non-empty terms is an error naming the file and line.
 func LoadGlossary(path string) (*Glossary, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read glossary: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxGlossaryBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read glossary %s: %w", path, err)
-	}
-	if len(data) > maxGlossaryBytes {
+	data, _, err := atomicfile.ReadRegular(path, maxGlossaryBytes)
+	switch {
+	case errors.Is(err, atomicfile.ErrNotRegular):
+		return nil, fmt.Errorf("glossary %s is not a regular file (a FIFO, a device or a folder): name the glossary file itself", path)
+	case errors.Is(err, atomicfile.ErrTooLarge):
 		return nil, fmt.Errorf("glossary %s is larger than %d MB: a glossary holds terms, a line each (is it the right file?)", path, maxGlossaryBytes>>20)
+	case err != nil:
+		return nil, fmt.Errorf("read glossary: %w", err)
 	}
 	g, err := ParseGlossary(path, data)
 	if err != nil {

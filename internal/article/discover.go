@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
@@ -306,7 +307,7 @@ func errText(err error) string {
 // other input that is not an article.
 func ReadFile(path string, opts Options) (Article, error) {
 	testHookBeforeOpen(path)
-	f, err := os.OpenFile(path, openFlags, 0)
+	f, err := os.OpenFile(path, atomicfile.ReadFlags, 0)
 	return readOpened(path, f, err, opts)
 }
 
@@ -356,7 +357,7 @@ func openInRoot(root, rel string) (*os.File, error) {
 		return nil, err
 	}
 	defer r.Close()
-	f, err := r.OpenFile(rel, openFlags, 0)
+	f, err := r.OpenFile(rel, atomicfile.ReadFlags, 0)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 		if fi, lerr := r.Lstat(rel); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return nil, errEscapes

@@ -143,7 +143,7 @@ func WriteIfChangedIn(root *os.Root, name string, data []byte, perm os.FileMode)
 }
 
 func sameContent(root *os.Root, name string, data []byte) bool {
-	f, err := root.OpenFile(name, readFlags, 0)
+	f, err := root.OpenFile(name, ReadFlags, 0)
 	if err != nil {
 		return false
 	}

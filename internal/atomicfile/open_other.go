@@ -4,4 +4,5 @@ package atomicfile
 
 import "os"
 
-const readFlags = os.O_RDONLY
+// ReadFlags open a file to read.
+const ReadFlags = os.O_RDONLY

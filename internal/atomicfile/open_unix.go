@@ -7,6 +7,7 @@ import (
 	"syscall"
 )
 
-// readFlags open a file to compare without waiting on a FIFO put in its
-// place (the type is checked once open).
-const readFlags = os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_NOCTTY
+// ReadFlags open a file to read without blocking on a FIFO or device put in
+// its place (the type is checked once open) and without making a terminal
+// the controlling one.
+const ReadFlags = os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_NOCTTY

@@ -77,6 +77,7 @@ func Main() int {
 // code.
 func Execute(ctx context.Context, io *iostreams.IOStreams, args []string) int {
 	root := newRoot(io)
+	warnOut = io.ErrOut
 	root.SetArgs(args)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)

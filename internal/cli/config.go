@@ -1,8 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
 	"go.yaml.in/yaml/v3"
@@ -54,24 +56,27 @@ const maxConfigBytes = 1 << 20
 
 // readConfig reads the config file, which must be a regular file of
 // reasonable size (a FIFO would block, a device never ends).
-func readConfig(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
-	if err == nil && len(data) > maxConfigBytes {
+func readConfig(path string) ([]byte, fs.FileInfo, error) {
+	data, fi, err := atomicfile.ReadRegular(path, maxConfigBytes)
+	if errors.Is(err, atomicfile.ErrTooLarge) {
 		err = fmt.Errorf("larger than %d KB: a config file holds a few settings", maxConfigBytes>>10)
 	}
-	return data, err
+	return data, fi, err
+}
+
+// holdsKey reports whether a config file's YAML sets an API key, for brief
+// or for one of its endpoints.
+func holdsKey(n *yaml.Node) bool {
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Value == "api-key" || c.Value == "api_key") &&
+			i+1 < len(n.Content) && strings.TrimSpace(n.Content[i+1].Value) != "" {
+			return true
+		}
+		if holdsKey(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // ollamaBaseURL turns OLLAMA_HOST's forms ("127.0.0.1", ":11435",
@@ -149,7 +154,7 @@ func loadConfig(flags *pflag.FlagSet) (file options, set map[string]bool, err er
 	if path == "" {
 		return file, nil, nil
 	}
-	data, err := readConfig(path)
+	data, fi, err := readConfig(path)
 	if err != nil {
 		if explicit || !os.IsNotExist(err) {
 			return file, nil, fmt.Errorf("config file %s: %w", path, err)
@@ -159,6 +164,9 @@ func loadConfig(flags *pflag.FlagSet) (file options, set map[string]bool, err er
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return file, nil, fmt.Errorf("config file %s is not valid YAML: %v", path, err)
+	}
+	if holdsKey(&doc) {
+		warnReadable(path, fi, "an API key")
 	}
 	set, err = decodeMapping(&doc, &file, "keys are the long flag names of brief run, e.g. model, base-url, concurrency")
 	if err != nil {

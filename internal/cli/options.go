@@ -1,18 +1,21 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 	"github.com/brief-news/brief/translate"
 )
@@ -277,25 +280,42 @@ func (o *options) readKeyFile() error {
 // readKey reads a key file (--api-key-file, an endpoint's api-key-file).
 // The file's content never appears in an error.
 func readKey(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	data, fi, err := atomicfile.ReadRegular(path, maxKeyFile)
+	switch {
+	case errors.Is(err, atomicfile.ErrNotRegular):
+		return "", fmt.Errorf("%s is not a regular file (a FIFO, a device or a folder): put the key in a file", path)
+	case errors.Is(err, atomicfile.ErrTooLarge):
+		return "", fmt.Errorf("%s is larger than %d bytes: it should hold the key alone", path, maxKeyFile)
+	case err != nil:
 		return "", err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return "", fmt.Errorf("%s: %v", path, err)
 	}
 	key := strings.TrimSpace(string(data))
 	switch {
-	case len(data) > maxKeyFile:
-		return "", fmt.Errorf("%s is larger than %d bytes: it should hold the key alone", path, maxKeyFile)
 	case key == "":
 		return "", fmt.Errorf("%s is empty: put the API key in it", path)
 	case strings.ContainsAny(key, "\r\n\x00"):
 		return "", fmt.Errorf("%s has more than one line: it should hold the key alone", path)
 	}
+	warnReadable(path, fi, "an API key")
 	return key, nil
+}
+
+// warnOut gets warnings found while flags are read, before a command has
+// its streams: Run points it at stderr.
+var warnOut io.Writer = io.Discard
+
+// warned keeps each file's warning to one line per run.
+var warned = map[string]bool{}
+
+// warnReadable warns, once, that a file holding a secret can be read by
+// other users (group or world readable), as ssh does for a private key.
+func warnReadable(path string, fi fs.FileInfo, what string) {
+	if fi == nil || fi.Mode().Perm()&0o044 == 0 || warned[path] {
+		return
+	}
+	warned[path] = true
+	fmt.Fprintf(warnOut, "brief: warning: %s holds %s and other users can read it (mode %04o): chmod 600 %s\n",
+		safetext.Name(path), what, fi.Mode().Perm(), safetext.Name(path))
 }
 
 // siteURL checks --site-url: an absolute http(s) address without
