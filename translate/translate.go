@@ -15,6 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/pack"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
@@ -474,17 +475,8 @@ func (t *Translator) splitUnit(u unit) ([]unit, bool) {
 	if len(sents) < 2 {
 		return nil, false
 	}
-	total := t.est.Tokens(u.text)
-	best, bestDiff, acc := 1, total, 0
-	for k := 1; k < len(sents); k++ {
-		acc += t.est.Tokens(sents[k-1])
-		if d := abs(total - 2*acc); d < bestDiff {
-			best, bestDiff = k, d
-		}
-	}
-	a := strings.TrimSpace(strings.Join(sents[:best], ""))
-	b := strings.TrimSpace(strings.Join(sents[best:], ""))
-	return []unit{t.unit(u.para, a, true), t.unit(u.para, b, true)}, true
+	a, b := pack.Halves(sents, t.est.Tokens)
+	return []unit{t.unit(u.para, strings.TrimSpace(strings.Join(a, "")), true), t.unit(u.para, strings.TrimSpace(strings.Join(b, "")), true)}, true
 }
 
 // splitChunk splits a chunk's units in two halves of similar size, or its
@@ -497,25 +489,8 @@ func (t *Translator) splitChunk(us []unit) ([][]unit, bool) {
 		}
 		return [][]unit{halves[:1], halves[1:]}, true
 	}
-	total := 0
-	for _, u := range us {
-		total += t.est.Tokens(u.text)
-	}
-	best, bestDiff, acc := 1, total, 0
-	for k := 1; k < len(us); k++ {
-		acc += t.est.Tokens(us[k-1].text)
-		if d := abs(total - 2*acc); d < bestDiff {
-			best, bestDiff = k, d
-		}
-	}
-	return [][]unit{us[:best], us[best:]}, true
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+	a, b := pack.Halves(us, func(u unit) int { return t.est.Tokens(u.text) })
+	return [][]unit{a, b}, true
 }
 
 func sourceParagraphs(a article.Article) []string {

@@ -24,3 +24,21 @@ func Greedy[T any](items []T, budget, maxItems int, cost func(T) int) [][]T {
 	}
 	return out
 }
+
+// Halves cuts items (at least two) in two non-empty runs whose costs are as
+// close to equal as the items allow: the one middle-split behind a part
+// redone smaller and a paragraph cut on sentences.
+func Halves[T any](items []T, cost func(T) int) (first, second []T) {
+	total := 0
+	for _, it := range items {
+		total += cost(it)
+	}
+	best, bestDiff, acc := 1, total, 0
+	for k := 1; k < len(items); k++ {
+		acc += cost(items[k-1])
+		if d := max(total-2*acc, 2*acc-total); d < bestDiff {
+			best, bestDiff = k, d
+		}
+	}
+	return items[:best], items[best:]
+}

@@ -26,3 +26,25 @@ func TestGreedyFillsEachRunToTheBudget(t *testing.T) {
 		}
 	}
 }
+
+func TestHalvesSplitsNearTheMiddleOfTheCost(t *testing.T) {
+	size := func(n int) int { return n }
+	for _, c := range []struct {
+		items       []int
+		first, rest []int
+	}{
+		{[]int{1, 1}, []int{1}, []int{1}},
+		{[]int{1, 1, 1, 1}, []int{1, 1}, []int{1, 1}},
+		// by cost, not by count
+		{[]int{9, 1, 1, 1, 1}, []int{9}, []int{1, 1, 1, 1}},
+		{[]int{1, 1, 1, 6}, []int{1, 1, 1}, []int{6}},
+		// never an empty half, even when one item outweighs the rest
+		{[]int{100, 1}, []int{100}, []int{1}},
+		{[]int{1, 100}, []int{1}, []int{100}},
+	} {
+		a, b := Halves(c.items, size)
+		if !reflect.DeepEqual(a, c.first) || !reflect.DeepEqual(b, c.rest) {
+			t.Errorf("Halves(%v) = %v | %v, want %v | %v", c.items, a, b, c.first, c.rest)
+		}
+	}
+}
