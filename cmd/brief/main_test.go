@@ -168,6 +168,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 //	fake count STAGE N|>=N                       assert N (at least N) chat requests of STAGE (any = all) were made
 //	fake sent STAGE USERMATCH REGEXP             assert the prompt (system + user) of such a request matched
 //	fake maxinflight N                           assert never more than N requests were in flight
+//	fake inflight N                              wait until N requests are in flight at once (brief is
+//	                                             running, its signal handler set: the moment to send one)
 //	fake models N                                assert N GET /models calls
 //	fake cut N                                   assert N chat requests were cut by the server's window
 //	fake refused N                               assert N chat requests got an HTTP error
@@ -370,6 +372,15 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("no %s request contained %q", args[1], args[2])
 		}
 		check(found, "%s requests containing %q: prompt matching %q", args[1], args[2], args[3])
+	case "inflight":
+		// An event, not a time: on a loaded machine brief may take
+		// seconds to start. The bound only turns a hang into a failure.
+		want := atoi(args[1])
+		for deadline := time.Now().Add(2 * time.Minute); f.srv.InFlight() < want; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				ts.Fatalf("%d requests in flight after 2 minutes, want %d", f.srv.InFlight(), want)
+			}
+		}
 	case "maxinflight":
 		got := f.srv.MaxInFlight()
 		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])

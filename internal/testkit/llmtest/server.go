@@ -332,6 +332,14 @@ func (s *Server) ModelsCalls() int {
 	return s.modelsCalls
 }
 
+// InFlight is the chat requests open now (waiting for a slot included):
+// a test that must act while requests hang waits for it, not for a time.
+func (s *Server) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inFlight
+}
+
 // MaxInFlight is the most chat requests that were open at the same time
 // (waiting for a slot included).
 func (s *Server) MaxInFlight() int {
