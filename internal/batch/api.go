@@ -17,6 +17,7 @@ import (
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
@@ -182,7 +183,7 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 				return nil
 			}
 			*stored++
-			return Store(c, r.Key, r.Answer)
+			return requestcache.Store(c, r.Key, r.Answer)
 		})
 		raw.Close()
 		if err != nil {

@@ -8,11 +8,12 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/requestcache"
 )
 
 func line(text string) Line {
 	body := openai.ChatCompletionRequest{Messages: []openai.ChatCompletionMessage{{Role: "user", Content: text}}}
-	return Line{CustomID: Key("m", "", body), Method: "POST", URL: openai.BatchEndpointChatCompletions, Body: body}
+	return Line{CustomID: requestcache.Key("m", "", body), Method: "POST", URL: openai.BatchEndpointChatCompletions, Body: body}
 }
 
 func TestSplitKeepsEachFileWithinTheLimits(t *testing.T) {
@@ -33,24 +34,6 @@ func TestSplitKeepsEachFileWithinTheLimits(t *testing.T) {
 	}
 	if total != 10 || len(parts) != 4 {
 		t.Errorf("%d parts holding %d lines, want 4 parts holding 10", len(parts), total)
-	}
-}
-
-func TestKeyDependsOnTheRequestAndModelNotTheServersName(t *testing.T) {
-	body := openai.ChatCompletionRequest{Model: "Qwen/Qwen2.5-7B-Instruct", MaxTokens: 100, Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "a"}}}
-	renamed := body
-	renamed.Model = "qwen2.5:7b"
-	if Key("qwen2.5:7b", "", body) != Key("qwen2.5:7b", "", renamed) {
-		t.Error("the server's name for the model changed the key")
-	}
-	more := body
-	more.MaxTokens = 200
-	for name, k := range map[string]string{
-		"max_tokens": Key("qwen2.5:7b", "", more), "model": Key("other", "", body), "tag": Key("qwen2.5:7b", "q4", body),
-	} {
-		if k == Key("qwen2.5:7b", "", body) {
-			t.Errorf("another %s gave the same key", name)
-		}
 	}
 }
 

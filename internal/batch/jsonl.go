@@ -12,6 +12,7 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pack"
+	"github.com/brief-news/brief/internal/requestcache"
 )
 
 // Limits of the Batch API's input files (OpenAI's documented ones): a file
@@ -50,7 +51,7 @@ func Split(lines []Line, maxRequests, maxBytes int) [][]Line {
 // Result is one line of a result file: the answer, or why there is none.
 type Result struct {
 	Key    string
-	Answer Answer
+	Answer requestcache.Answer
 	Err    error // an ErrArticle *llm.Error with the reason
 }
 
@@ -118,7 +119,7 @@ func parseResult(data []byte) (Result, error) {
 			break
 		}
 		resp, err := llm.BatchAnswer(body)
-		res.Answer = Answer{Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}
+		res.Answer = requestcache.Answer{Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}
 		res.Err = err
 	}
 	return res, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 )
@@ -117,7 +118,7 @@ func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Inpu
 	// reads the cache and stores nothing.
 	run.Config.Cache = run.Config.Cache.ReadOnly()
 	cfg := run.Config
-	run.Replay.Placeholder = true
+	run.Requests.Placeholder = true
 	for _, in := range inputs {
 		if in.Skip != "" || ctx.Err() != nil {
 			continue
@@ -128,12 +129,12 @@ func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Inpu
 		}
 		_, _ = cfg.Translator.Translate(ctx, a)
 	}
-	if lines, _ := run.Replay.Collected(); len(lines) > 0 {
+	if lines, _ := run.Requests.Collected(); len(lines) > 0 {
 		return "translation", lines
 	}
-	run.Replay.Placeholder = false
+	run.Requests.Placeholder = false
 	pipeline.Run(ctx, cfg, inputs)
-	lines, stages := run.Replay.Collected()
+	lines, stages := run.Requests.Collected()
 	return stageNames(stages), lines
 }
 
@@ -260,6 +261,6 @@ func importFile(c *cache.Cache, name string, seen func(batch.Result)) error {
 		if r.Err != nil {
 			return nil
 		}
-		return batch.Store(c, r.Key, r.Answer)
+		return requestcache.Store(c, r.Key, r.Answer)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -38,7 +39,7 @@ type batcher struct {
 	cache    *cache.Cache
 	state    string           // OUT/.brief/batches.json
 	failures map[string]error // error lines: their articles fail with the reason
-	pool     *llm.Pool
+	requests *requestcache.Completer
 	logf     func(string, ...any)
 }
 
@@ -57,7 +58,7 @@ func newBatcher(io *iostreams.IOStreams, o *options, s wiring.Settings, run *wir
 		base, key = s.Servers[0].BaseURL, s.Servers[0].APIKey
 	}
 	return &batcher{io: io, o: o, s: s, inputs: inputs, api: batch.NewAPI(base, key, llm.SameOriginClient(nil)), base: base, cache: run.Config.Cache,
-		state: filepath.Join(state, "batches.json"), failures: map[string]error{}, pool: run.Pool, logf: logf}, nil
+		state: filepath.Join(state, "batches.json"), failures: map[string]error{}, requests: run.Requests, logf: logf}, nil
 }
 
 // run sends the stages through batches, picking up recorded ones first. It
@@ -146,26 +147,10 @@ func (b *batcher) save(st batch.State) error {
 // answers as a batch's would be.
 func (b *batcher) sendPlain(ctx context.Context, lines []batch.Line) {
 	for _, l := range lines {
-		resp, err := b.pool.Complete(ctx, requestOf(l))
-		if err != nil {
+		if err := b.requests.Send(ctx, l); err != nil {
 			b.failures[l.CustomID] = err
-			continue
-		}
-		_ = batch.Store(b.cache, l.CustomID, batch.Answer{Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage})
-	}
-}
-
-// requestOf is the request a line was made from.
-func requestOf(l batch.Line) llm.Request {
-	req := llm.Request{Stage: "batch-fallback", MaxTokens: l.Body.MaxTokens, JSON: l.Body.ResponseFormat != nil}
-	for _, m := range l.Body.Messages {
-		if m.Role == openai.ChatMessageRoleSystem {
-			req.System = m.Content
-		} else {
-			req.User = m.Content
 		}
 	}
-	return req
 }
 
 // collect finds the requests of the next stage, as brief batch export does.
@@ -182,9 +167,9 @@ func (b *batcher) collect(ctx context.Context) (string, []batch.Line, error) {
 		return "", nil, err
 	}
 	run.Config.Cache = b.cache
-	run.Replay.SetCache(b.cache)
+	run.Requests.SetCache(b.cache)
 	for k, e := range b.failures {
-		run.Replay.Fail(k, e)
+		run.Requests.Fail(k, e)
 	}
 	stage, lines := collectRequests(ctx, run, b.inputs)
 	return stage, lines, nil
@@ -333,7 +318,7 @@ func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, start 
 		return err
 	}
 	for k, e := range b.failures {
-		run.Replay.Fail(k, e)
+		run.Requests.Fail(k, e)
 	}
 	return nil
 }

@@ -14,11 +14,11 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
+	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/prompts"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
@@ -31,7 +31,7 @@ type Settings struct {
 	// retry and slow-load lines (and the line of a server taken out).
 	Client llm.Config
 	// Collect makes the run send no request: every request the cache
-	// cannot answer is collected into Run.Replay for a batch file.
+	// cannot answer is collected into Run.Requests for a batch file.
 	Collect bool
 	// Servers, when set, are the run's endpoints instead of Client's
 	// BaseURL, APIKey and Model; each request goes to one with a free slot.
@@ -126,11 +126,12 @@ func (s Settings) Loader() func(article.Input) (article.Article, error) {
 type Run struct {
 	Config pipeline.Config
 	Pool   *llm.Pool
-	// Replay answers requests from the cache when a batch (or an import)
-	// put their answers there, and sends the rest to Pool.
-	Replay *batch.Replay
-	s      Settings
-	cals   []serverCalibration
+	// Requests is the request cache every model call goes through: it
+	// answers from the cache (earlier runs, a batch, an import) and sends
+	// the rest to Pool (the review model's to its own pool).
+	Requests *requestcache.Completer
+	s        Settings
+	cals     []serverCalibration
 }
 
 // New wires a run from s. It opens no cache and calls no endpoint: the
@@ -159,10 +160,11 @@ func New(s Settings) (*Run, error) {
 	// Until a server is asked (and for --dry-run, which asks none)
 	// requests are planned for the window brief would guess.
 	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model, s.Client.Hints).Tokens
-	completer := &batch.Replay{Next: pool, Body: pool.ChatBody, Model: s.Client.Model, Tag: s.CacheTag}
+	var next llm.Completer = pool
 	if s.Collect {
-		completer.Next = nil
+		next = nil
 	}
+	completer := requestcache.New(next, pool.ChatBody, s.Client.Model, s.CacheTag)
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
@@ -187,7 +189,7 @@ func New(s Settings) (*Run, error) {
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
-	return &Run{Config: cfg, Pool: pool, Replay: completer, s: s, cals: cals}, nil
+	return &Run{Config: cfg, Pool: pool, Requests: completer, s: s, cals: cals}, nil
 }
 
 // OpenCache opens the cache for the run, creating it when missing; with
@@ -204,7 +206,7 @@ func (r *Run) OpenCache() error {
 	if r.s.Force {
 		r.Config.Cache = c.WriteOnly()
 	}
-	r.Replay.SetCache(r.Config.Cache)
+	r.Requests.SetCache(r.Config.Cache)
 	// Even --force starts from the measured tokenizer: redoing the
 	// results does not make the model's tokenizer any different.
 	r.loadCalibrations(c, true)
@@ -221,7 +223,7 @@ func (r *Run) PeekCache() {
 	if !r.s.Force {
 		r.Config.Cache = peek
 	}
-	r.Replay.SetCache(r.Config.Cache)
+	r.Requests.SetCache(r.Config.Cache)
 	// The measured tokenizer is read even with --force: the dry run
 	// estimates with it.
 	r.loadCalibrations(peek, false)
@@ -242,8 +244,9 @@ func EndpointIdentity(baseURL string) string {
 
 // reviewer is the run's reviewer (nil without --review): on the run's own
 // servers, asking ReviewModel when one is named, through a pool of its own
-// (returned, so its requests are counted with the run's).
-func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int) (*translate.Reviewer, string, *llm.Pool, error) {
+// (returned, so its requests are counted with the run's), and through the
+// run's request cache like every other model call.
+func (s Settings) reviewer(completer *requestcache.Completer, ps *prompts.Set, window int) (*translate.Reviewer, string, *llm.Pool, error) {
 	if !s.Review {
 		return nil, "", nil, nil
 	}
@@ -260,7 +263,7 @@ func (s Settings) reviewer(completer llm.Completer, ps *prompts.Set, window int)
 		if err != nil {
 			return nil, "", nil, err
 		}
-		completer, model, own = pool, s.ReviewModel, pool
+		completer, model, own = completer.For(pool, pool.ChatBody, s.ReviewModel), s.ReviewModel, pool
 	}
 	return translate.NewReviewer(completer, ps, translate.Options{From: s.From, To: s.Lang, ContextTokens: window}), model, own, nil
 }
