@@ -47,6 +47,7 @@ func translateData(paragraphs int, glossary []term, context, text string) map[st
 		"To":         lang.Name("en"),
 		"Paragraphs": paragraphs,
 		"Glossary":   glossary,
+		"References": []struct{ Source, Target string }{},
 		"Context":    context,
 		"Text":       text,
 	}

@@ -32,6 +32,9 @@ const (
 	// (and whoever runs the server) should know its window is smaller
 	// than it said.
 	CodePromptCut = "prompt-cut"
+	// CodeMemoryNumber: a number of a remembered near paragraph, given as
+	// a reference, is in the translation although the source lacks it.
+	CodeMemoryNumber = "memory-number"
 )
 
 // Messages returns the findings' messages, for Result.Warnings and the like.

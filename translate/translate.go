@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pack"
+	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
 )
@@ -60,6 +61,11 @@ type Result struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Findings are the same QA findings with their codes.
 	Findings []Finding `json:"findings,omitempty"`
+	// Memory lists the paragraphs (1-based, lede first) that came from the
+	// translation memory instead of the model; MemoryTokens is about what
+	// sending them would have cost.
+	Memory       []int `json:"memory,omitempty"`
+	MemoryTokens int   `json:"memory_tokens,omitempty"`
 }
 
 // Text is the translation as plain text: lede, then paragraphs, blank-line separated.
@@ -107,6 +113,8 @@ type Translator struct {
 	// est sizes text for planning: llm.EstimateTokens, or more once the
 	// client has measured that its model's tokenizer makes more of it.
 	est llm.Estimator
+	// mem holds paragraphs translated before (WithMemory); nil: none.
+	mem *tm.Memory
 }
 
 // New returns a Translator.
@@ -172,7 +180,7 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	chunks, err := t.plan(t.units(src), "", names{lede: hasLede(a)})
+	chunks, err := t.planUnknown(src, t.recall(src), names{lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -195,7 +203,8 @@ type unit struct {
 	text  string
 	piece bool // part of a split paragraph
 	cost  float64
-	terms []int // glossary terms occurring in text
+	terms []int    // glossary terms occurring in text
+	ref   *tm.Pair // a remembered pair near this paragraph, as a reference
 }
 
 func (t *Translator) unit(para int, text string, piece bool) unit {
@@ -246,6 +255,7 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 		"To":         lang.Name(t.opts.To),
 		"Paragraphs": len(us),
 		"Glossary":   fencedTerms(terms),
+		"References": references(us),
 		// What the article says goes in as data that cannot close the
 		// fences around it (see prompts.Data).
 		"Context": prompts.Data(ctxText),
@@ -544,8 +554,8 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	tr := &translation{t: t, nm: names{lede: hasLede(a)}}
-	if tr.queue, err = t.plan(t.units(src), "", tr.nm); err != nil {
+	tr := &translation{t: t, nm: names{lede: hasLede(a)}, src: src, rc: t.recall(src)}
+	if tr.queue, err = t.planUnknown(src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}
 	for len(tr.queue) > 0 {
@@ -553,6 +563,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 			return tr.res, tr.withCuts(err)
 		}
 	}
+	tr.fill(len(src))
 	return tr.result(src)
 }
 
@@ -561,6 +572,9 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 type translation struct {
 	t         *Translator
 	nm        names
+	src       []string
+	rc        recalled // what the memory holds of src
+	filled    int      // source paragraphs before this one are in out or queued
 	queue     []chunk
 	res       Result
 	out       []outPara
@@ -573,6 +587,7 @@ type translation struct {
 // next sends the first chunk of the queue; an answer that was cut, or a
 // prompt that did not fit, puts the chunk back as two smaller ones.
 func (tr *translation) next(ctx context.Context) error {
+	tr.fill(tr.queue[0].units[0].para)
 	c, ok := tr.t.refit(tr.queue[0])
 	if !ok {
 		return tr.replan(c)
@@ -722,6 +737,8 @@ func (tr *translation) result(src []string) (Result, error) {
 	}
 	opts := tr.t.opts
 	findings := append(summarizeCleanings(tr.cleanings), check(src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)...)
+	findings = append(findings, memoryLeaks(src, texts, tr.rc, tr.nm.para)...)
+	tr.fromMemory(&res)
 	quality := len(findings)
 	findings = append(summarizeCuts(tr.cuts), findings...)
 	res.Findings = findings
@@ -840,9 +857,10 @@ func unitTexts(us []unit) []string {
 	return out
 }
 
-// cleaningCodes are the findings Clean makes from a model's raw answer;
-// they cannot be redone from the joined translation, so Recheck keeps them.
-var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeInvalidUTF8: true, CodeRepetition: true}
+// cleaningCodes are the findings Clean makes from a model's raw answer,
+// and a number leaked from a memory reference; they cannot be redone from
+// the joined translation, so Recheck keeps them.
+var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeInvalidUTF8: true, CodeRepetition: true, CodeMemoryNumber: true}
 
 // Recheck redoes the deterministic checks of a stored translation of a
 // against its source, keeping what cleaning found when it was made: a

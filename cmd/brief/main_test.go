@@ -83,6 +83,9 @@ type fake struct {
 	// redirector, when started, is the endpoint brief is pointed at; it
 	// redirects every request to srv.
 	redirector *llmtest.Server
+	// mark is how many requests the fake had at the last `fake mark`:
+	// `fake translated` looks at those after it.
+	mark int
 }
 
 // fault makes requests whose user message contains match fail with status
@@ -179,6 +182,8 @@ func (f *fake) handle(req openai.ChatCompletionRequest) llmtest.Reply {
 // server says it is; Go escapes) and slots=N: the fake
 // then behaves like that server (llmtest.ModeConfig).
 //
+//	fake mark                                    fake translated looks only at requests after this
+//	fake translated TEXT [ALSO]                  a translate request had TEXT (and ALSO) in its <article>
 //	fake url VAR HOST                            set $VAR to the fake's base URL reached through HOST (e.g. localhost)
 func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	f := ts.Value(fakeKey{}).(*fake)
@@ -381,6 +386,18 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("%d requests in flight after 2 minutes, want %d", f.srv.InFlight(), want)
 			}
 		}
+	case "mark":
+		f.mark = len(f.srv.Requests())
+	case "translated":
+		// fake translated TEXT [ALSO]: a translate request since the last
+		// `fake mark` asked for TEXT (and ALSO) to be translated: between
+		// <article> and </article>, context and references aside.
+		found := false
+		for _, r := range f.srv.Requests()[f.mark:] {
+			text := llmtest.Between(r.User, "<article>", "</article>")
+			found = found || r.Stage == "translate" && strings.Contains(text, args[1]) && (len(args) < 3 || strings.Contains(text, args[2]))
+		}
+		check(found, "no translate request asked for %q to be translated (with %q)", args[1], args[2:])
 	case "maxinflight":
 		got := f.srv.MaxInFlight()
 		check(got <= atoi(args[1]), "%d requests were in flight at once, want at most %s", got, args[1])

@@ -6,6 +6,7 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -192,4 +193,60 @@ func (c *Cache) Touch(key string, now time.Time) {
 		return
 	}
 	os.Chtimes(c.path(key), now, now)
+}
+
+// Scan calls fn with every entry whose stored bytes begin with prefix, in
+// no particular order. Only the prefix of the others is read, so a
+// listing of one kind of entry (the translation memory's export) costs a
+// few bytes per unrelated entry, not the entry.
+func (c *Cache) Scan(prefix []byte, fn func(data []byte) error) error {
+	if c == nil || c.writeOnly {
+		return nil
+	}
+	shards, err := os.ReadDir(c.dir)
+	if err != nil {
+		return err
+	}
+	for _, shard := range shards {
+		if !shard.IsDir() || !isHex(shard.Name(), 2) {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(c.dir, shard.Name()))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			name := f.Name()
+			if !f.Type().IsRegular() || !strings.HasSuffix(name, ".json") || !isHex(strings.TrimSuffix(name, ".json"), 64) {
+				continue
+			}
+			data, ok := readPrefixed(filepath.Join(c.dir, shard.Name(), name), prefix)
+			if !ok {
+				continue
+			}
+			if err := fn(data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readPrefixed is readEntry for an entry that begins with prefix; false,
+// having read only the prefix, for any other.
+func readPrefixed(path string, prefix []byte) ([]byte, bool) {
+	f, err := os.OpenFile(path, entryFlags, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
+		return nil, false
+	}
+	head := make([]byte, len(prefix))
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, prefix) {
+		return nil, false
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, maxEntry))
+	return append(head, rest...), err == nil
 }

@@ -127,7 +127,7 @@ func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Inpu
 		if err != nil || cfg.TranslationCached(a) {
 			continue
 		}
-		_, _ = cfg.Translator.Translate(ctx, a)
+		_, _ = cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
 	}
 	if lines, _ := run.Requests.Collected(); len(lines) > 0 {
 		return "translation", lines

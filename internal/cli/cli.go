@@ -126,7 +126,7 @@ default), OpenAI, vLLM or llama.cpp.`,
 	root.Version = versionString()
 	root.SetVersionTemplate("brief {{.Version}}\n")
 	root.AddCommand(newRunCmd(io), newSingleCmd(io, "translate", false), newSingleCmd(io, "summarize", true),
-		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io), newBatchCmd(io),
+		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io), newBatchCmd(io), newMemoryCmd(io),
 		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath())

@@ -154,7 +154,7 @@ func dryRunArticle(in article.Input, cfg pipeline.Config) dryArticle {
 		return row
 	}
 	row.Date, row.Paragraphs = a.Date, len(a.Paragraphs)
-	p, err := cfg.Translator.Plan(a)
+	p, err := cfg.Translator.WithMemory(cfg.Memory()).Plan(a)
 	switch {
 	case err != nil:
 		row.Status, row.Note = "would fail", err.Error()

@@ -45,10 +45,13 @@ type Entry struct {
 	Findings []finding.Finding `json:"findings,omitempty"`
 	// Review is the model's review of the translation (--review): what it
 	// cost this run (nothing when cached) and how many errors it found.
-	Review     *Step        `json:"review,omitempty"`
-	Usage      tokens.Usage `json:"usage"`
-	Requests   int          `json:"requests"`
-	DurationMS int64        `json:"duration_ms"`
+	Review *Step `json:"review,omitempty"`
+	// MemoryParagraphs counts the paragraphs whose translation came from
+	// the translation memory, not the model.
+	MemoryParagraphs int          `json:"memory_paragraphs,omitempty"`
+	Usage            tokens.Usage `json:"usage"`
+	Requests         int          `json:"requests"`
+	DurationMS       int64        `json:"duration_ms"`
 }
 
 // Step is one optional step of an article (the model's review).
@@ -69,8 +72,11 @@ type Totals struct {
 	Pending int `json:"pending"`
 	// Warned counts the ok and cached entries with warnings: stories an
 	// editor should look at before using them.
-	Warned int          `json:"with_warnings"`
-	Usage  tokens.Usage `json:"usage"`
+	Warned int `json:"with_warnings"`
+	// MemoryParagraphs sums the entries' paragraphs from the translation
+	// memory.
+	MemoryParagraphs int          `json:"memory_paragraphs"`
+	Usage            tokens.Usage `json:"usage"`
 	// Requests is model calls (translate, summarize, digest parts) as the
 	// steps counted them; HTTPRequests is every HTTP attempt the client
 	// sent, retries and the preflight included.
@@ -156,6 +162,7 @@ func (m *Manifest) Tally() {
 		}
 		t.Usage = t.Usage.Add(e.Usage)
 		t.Requests += e.Requests
+		t.MemoryParagraphs += e.MemoryParagraphs
 	}
 	t.Usage = t.Usage.Add(m.Digest.Usage)
 	t.Requests += m.Digest.Requests

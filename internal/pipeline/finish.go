@@ -260,6 +260,8 @@ func runFacts(cfg Config, stories []story.Story) render.RunFacts {
 	for _, s := range stories {
 		f.PromptTokens += s.Usage.PromptTokens
 		f.OutputTokens += s.Usage.CompletionTokens
+		f.MemoryParagraphs += s.MemoryParagraphs
+		f.MemoryTokens += s.MemoryTokens
 		if s.Generated.After(f.Started) {
 			f.Started = s.Generated
 		}

@@ -71,7 +71,11 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	if err == nil {
 		e.Warnings = append(e.Warnings, tr.Warnings...)
 		e.Findings = tr.Findings
+		e.MemoryParagraphs = len(tr.Memory)
 		err = r.cfg.holdToStrict(tr, trCached)
+	}
+	if err == nil {
+		r.remember(a, tr)
 	}
 	var sum cachedSummary
 	sumCached := false
@@ -155,7 +159,7 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 	if r.cacheOnly {
 		return ct.Result, false, errNotCached
 	}
-	tr, err := cfg.Translator.Translate(ctx, a)
+	tr, err := cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
 	r.charge(e, tr.Usage, tr.Requests)
 	if err != nil {
 		return tr, false, fmt.Errorf("translate: %w", err)
@@ -235,7 +239,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 		Headline: sum.Headline, Date: a.Date, Source: a.Path, Agency: a.Agency(), SHA256: a.SHA256,
 		Model: cfg.Model, Lang: cfg.Lang, Generated: cs.Generated,
 		Summary: sum.Summary, KeyPoints: sum.KeyPoints,
-		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings,
+		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings, Memory: tr.Memory,
 	}
 	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
@@ -306,6 +310,7 @@ func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cach
 		ID: a.ID, Headline: sum.Headline, Date: a.Date, Agency: a.Agency(), Summary: sum.Summary,
 		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: cached,
 		Usage: tr.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
+		MemoryParagraphs: len(tr.Memory), MemoryTokens: tr.MemoryTokens,
 		// the source's fingerprint, not its text, so wire resends can be
 		// folded without holding thousands of articles in memory
 		Fingerprint: story.FingerprintOf(append([]string{a.Lede}, a.Paragraphs...)),

@@ -30,6 +30,9 @@ type frontMatter struct {
 	Lang          string    `yaml:"lang"`
 	Generated     time.Time `yaml:"generated,omitempty"`
 	Warnings      []string  `yaml:"warnings,omitempty"`
+	// MemoryParagraphs counts the paragraphs whose translation came from
+	// the translation memory.
+	MemoryParagraphs int `yaml:"memory_paragraphs,omitempty"`
 }
 
 // FullDate turns a header date ("YYYY-MM" or "YYYY-MM-DD") into a full
@@ -69,6 +72,8 @@ func pageFrontMatter(p ArticlePage) frontMatter {
 		Model:        p.Model,
 		Lang:         p.Lang,
 		Warnings:     p.Warnings,
+
+		MemoryParagraphs: len(p.Memory),
 	}
 	fm.Date, fm.DatePrecision = FullDate(p.Date)
 	if !p.Generated.IsZero() {

@@ -392,6 +392,9 @@ func runFacts(d *mdDoc, r RunFacts) {
 		d.line("- Language: " + inline(r.Lang))
 	}
 	d.line(fmt.Sprintf("- Tokens: %s prompt · %s output", thousands(r.PromptTokens), thousands(r.OutputTokens)))
+	if r.MemoryParagraphs > 0 {
+		d.line(fmt.Sprintf("- Translation memory: %s paragraphs translated before, about %s tokens saved", thousands(r.MemoryParagraphs), thousands(r.MemoryTokens)))
+	}
 	if !r.Started.IsZero() {
 		d.line("- Made: " + r.Started.UTC().Truncate(time.Second).Format(time.RFC3339))
 	}

@@ -37,6 +37,7 @@ body.review-page{max-width:72rem}
 .pair.head{font:bold .75rem system-ui,sans-serif;color:#555;text-transform:uppercase;letter-spacing:.05em;border-top:none}
 .pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right}
 .pair .num .lede{display:block;font-weight:normal;font-size:.75rem}
+.pair .num .memory{display:block;font-weight:normal;font-size:.75rem;color:#555}
 .pair .src{color:#3a3a3a}
 .pair.flagged{background:#fff6e8;border-left:4px solid #d9822b}
 .pair .notes{grid-column:2/4;margin:.4rem 0 0;padding-left:1.2rem;font:.9rem system-ui,sans-serif;color:#8a4500}

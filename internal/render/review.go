@@ -2,6 +2,7 @@ package render
 
 import (
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ type row struct {
 	srcMarks  []string // evidence to highlight in the source
 	trMarks   []string // evidence to highlight in the translation
 	isLede    bool
+	memory    bool // its translation came from the translation memory
 	dropped   bool // a source paragraph with no translation
 	unmatched bool // a translation paragraph with no source
 }
@@ -78,6 +80,7 @@ func reviewRows(p ArticlePage) []row {
 			continue
 		}
 		r.isLede = strings.TrimSpace(p.Lede) != "" && (r.src == 1 || (r.src == 0 && r.tr == 1))
+		r.memory = r.src > 0 && slices.Contains(p.Memory, r.src)
 		r.dropped = r.src > 0 && r.tr == 0
 		r.unmatched = r.tr > 0 && r.src == 0
 		rows = append(rows, r)
@@ -234,6 +237,9 @@ func reviewHTML(p ArticlePage) string {
 		if r.isLede {
 			b.WriteString("<span class=\"lede\">lede</span>")
 		}
+		if r.memory {
+			b.WriteString("<span class=\"memory\" title=\"translated before: taken from the translation memory\">from memory</span>")
+		}
 		b.WriteString("</div>\n")
 		src := marked(r.srcText, spans(r.srcText, r.srcMarks), html.EscapeString, "<mark>", "</mark>")
 		if r.src == 0 {
@@ -276,6 +282,9 @@ func reviewMarkdown(d *mdDoc, p ArticlePage) {
 		title := "¶ " + r.label()
 		if r.isLede {
 			title += " · lede"
+		}
+		if r.memory {
+			title += " · from memory"
 		}
 		if len(r.findings) > 0 {
 			title += " · check"

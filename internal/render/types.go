@@ -44,6 +44,10 @@ type ArticlePage struct {
 	Pairs []Pair
 	// Findings pin QA findings to paragraphs on the review.
 	Findings []finding.Finding
+	// Memory lists the source paragraphs (1-based, lede first) whose
+	// translation came from the translation memory, marked on the review
+	// and counted in the front matter.
+	Memory []int
 	// ReviewInMarkdown adds the review as the Markdown page's last section,
 	// for runs that write no HTML page.
 	ReviewInMarkdown bool
@@ -73,7 +77,11 @@ type RunFacts struct {
 	Started      time.Time
 	PromptTokens int
 	OutputTokens int
-	Interrupted  bool
+	// MemoryParagraphs came from the translation memory instead of the
+	// model, saving about MemoryTokens.
+	MemoryParagraphs int
+	MemoryTokens     int
+	Interrupted      bool
 	// StoppedBy says what ended the run before every input was done when
 	// it was not an interruption: the endpoint, a budget, the deadline.
 	StoppedBy string

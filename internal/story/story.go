@@ -27,6 +27,9 @@ type Story struct {
 	Cached   bool
 	// Usage is what the story cost to make (translation and summary).
 	Usage tokens.Usage
+	// MemoryParagraphs of its translation came from the translation
+	// memory, saving about MemoryTokens.
+	MemoryParagraphs, MemoryTokens int
 	// Generated is when the story's summary was made.
 	Generated time.Time
 	// Tags are the names of the story's group, as its page's front matter

@@ -79,7 +79,7 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 		return out
 	}
 
-	data := map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "Context": "", "Text": danish}
+	data := map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "References": nil, "Context": "", "Text": danish}
 	tr := chatReq(render(prompts.TranslateSystem, data), render(prompts.TranslateUser, data))
 	tr.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	text, finish, usage, err := streamAll(t, c, tr)

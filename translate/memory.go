@@ -1,0 +1,173 @@
+package translate
+
+import (
+	"fmt"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/tm"
+	"github.com/brief-news/brief/prompts"
+)
+
+// The translation memory's two steps around a translation: before
+// planning, paragraphs the memory holds word for word are filled in and
+// not sent (recall); paragraphs it holds nearly go with the remembered pair
+// as a reference. After QA, the pipeline stores the paragraphs that passed
+// (Passing).
+
+// WithMemory returns a Translator that asks m before it sends a paragraph
+// (nil: none).
+func (t *Translator) WithMemory(m *tm.Memory) *Translator {
+	c := *t
+	c.mem = m
+	return &c
+}
+
+// recalled is what the memory gave for an article's source paragraphs:
+// known[i] is paragraph i's remembered translation ("" if none), ref[i] a
+// near pair to follow (nil if none).
+type recalled struct {
+	known []string
+	ref   []*tm.Pair
+}
+
+func (t *Translator) recall(src []string) recalled {
+	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src))}
+	if t.mem == nil {
+		return r
+	}
+	for i, p := range src {
+		if k, ok := t.mem.Recall(p); ok {
+			r.known[i] = k
+		} else if near, ok := t.mem.Near(p); ok {
+			r.ref[i] = &near
+		}
+	}
+	return r
+}
+
+// planUnknown plans the paragraphs the memory does not hold: each run of
+// consecutive ones on its own, with the (remembered) paragraph before it
+// as context, so the new text reads on from it.
+func (t *Translator) planUnknown(src []string, rc recalled, nm names) ([]chunk, error) {
+	us := t.units(src)
+	for i := range us {
+		us[i].ref = rc.ref[i]
+	}
+	var out []chunk
+	for i := 0; i < len(us); {
+		if rc.known[i] != "" {
+			i++
+			continue
+		}
+		j := i
+		for j < len(us) && rc.known[j] == "" {
+			j++
+		}
+		prev := ""
+		if i > 0 {
+			prev = src[i-1]
+		}
+		cs, err := t.plan(us[i:j], prev, nm)
+		out = append(out, cs...)
+		if err != nil {
+			return out, err
+		}
+		i = j
+	}
+	return out, nil
+}
+
+// fill adds the remembered paragraphs before source paragraph upTo to the
+// translation, in their place.
+func (tr *translation) fill(upTo int) {
+	for ; tr.filled < upTo; tr.filled++ {
+		if k := tr.rc.known[tr.filled]; k != "" {
+			tr.out = append(tr.out, outPara{para: tr.filled, text: k})
+			tr.lastText = tr.src[tr.filled]
+		}
+	}
+}
+
+// fromMemory notes on res which paragraphs came from the memory (1-based,
+// lede first) and about how many tokens sending them would have cost.
+func (tr *translation) fromMemory(res *Result) {
+	for i, k := range tr.rc.known {
+		if k != "" {
+			res.Memory = append(res.Memory, i+1)
+			res.MemoryTokens += tr.t.est.Tokens(tr.src[i]) + tr.t.est.Tokens(k)
+		}
+	}
+}
+
+// reference is a remembered pair as prompt data.
+type reference struct{ Source, Target string }
+
+// references are the near pairs of a chunk's whole paragraphs, fenced like
+// the article (a remembered pair may come from an imported TMX file).
+func references(us []unit) []reference {
+	var out []reference
+	for _, u := range us {
+		if u.ref != nil && !u.piece {
+			out = append(out, reference{Source: prompts.Data(u.ref.Source), Target: prompts.Data(u.ref.Target)})
+		}
+	}
+	return out
+}
+
+// memoryLeaks finds numbers of a near reference's source that the
+// article's paragraph does not have but its translation does: the model
+// copied the old figure instead of translating the new one.
+func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []Finding {
+	if len(texts) != len(src) {
+		return nil
+	}
+	var fs []Finding
+	for i, ref := range rc.ref {
+		if ref == nil {
+			continue
+		}
+		now := map[string]bool{}
+		for _, n := range numberRe.FindAllString(src[i], -1) {
+			now[n] = true
+		}
+		for _, n := range numberRe.FindAllString(ref.Source, -1) {
+			if now[n] || !numbersIn([]string{n}, texts[i]) {
+				continue
+			}
+			now[n] = true // once per number
+			fs = append(fs, Finding{Code: CodeMemoryNumber, SourceParagraph: i + 1, Paragraph: i + 1,
+				Message: fmt.Sprintf("%s has %s, a number of the remembered translation it was given as a reference; the source does not", label(i), n)})
+		}
+	}
+	return fs
+}
+
+// Passing returns the paragraphs of r, a translation of a that passed QA,
+// that may be remembered: none when the translation's paragraphs do not
+// line up with the source's or a finding is about the text as a whole
+// (besides a prompt the server cut, which was redone), and of the rest
+// those no finding of brief's and no major or critical one of the model's
+// review names.
+func (t *Translator) Passing(a article.Article, r Result) []tm.Pair {
+	src, out := sourceParagraphs(a), r.Translation()
+	if len(src) != len(out) {
+		return nil
+	}
+	bad := map[int]bool{}
+	for _, f := range r.Findings {
+		switch {
+		case f.Code == CodePromptCut || f.By != "" && f.Severity == "minor":
+		case f.SourceParagraph == 0 && f.Paragraph == 0:
+			return nil
+		default:
+			bad[f.SourceParagraph], bad[f.Paragraph] = true, true
+		}
+	}
+	var pairs []tm.Pair
+	for i := range src {
+		if !bad[i+1] {
+			pairs = append(pairs, tm.Pair{Source: src[i], Target: out[i]})
+		}
+	}
+	return pairs
+}

@@ -1,0 +1,101 @@
+package translate
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/internal/tm"
+)
+
+const (
+	tollOld   = "Mindst 12 mennesker er omkommet efter jordskælvet på øen Lombok, oplyser myndighederne onsdag aften."
+	tollOldEN = "At least 12 people have died after the earthquake on the island of Lombok, the authorities said on Wednesday evening."
+	tollNew   = "Mindst 15 mennesker er omkommet efter jordskælvet på øen Lombok, oplyser myndighederne onsdag aften."
+	rescue    = "Redningsfolk leder efter overlevende i de sammenstyrtede huse i landsbyerne."
+)
+
+func memoryOf(t *testing.T, pairs ...string) *tm.Memory {
+	t.Helper()
+	c, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tm.New(c, "da", "en", "test")
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m.Remember(pairs[i], pairs[i+1])
+	}
+	return m
+}
+
+// A paragraph with a changed number goes to the model with the remembered
+// pair as a reference; an answer that keeps the old number is a finding.
+func TestNearParagraphIsSentWithItsReferenceAndALeakedNumberIsAFinding(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.SetHandler(func(req llmtest.ChatRequest) llmtest.Reply {
+		_, user := llmtest.Messages(req)
+		text := llmtest.Between(user, "<article>", "</article>")
+		if ps := llmtest.Paragraphs(llmtest.EnglishTranslation(text)); strings.Contains(text, "Mindst 15") {
+			ps[0] = tollOldEN // the model copied the reference
+			return llmtest.Text(strings.Join(ps, "\n\n"))
+		}
+		return llmtest.Default(req)
+	})
+	tr := newTranslator(t, srv, Options{}).WithMemory(memoryOf(t, tollOld, tollOldEN))
+	a := article.Article{Paragraphs: []string{tollNew, rescue}}
+	res, err := tr.Translate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs))
+	}
+	ref := llmtest.Between(reqs[0].User, "<reference>", "</reference>")
+	if !strings.Contains(ref, tollOld) || !strings.Contains(ref, tollOldEN) {
+		t.Errorf("the request's reference is %q, want the remembered pair", ref)
+	}
+	if !strings.Contains(llmtest.Between(reqs[0].User, "<article>", "</article>"), tollNew) {
+		t.Error("the near paragraph was not sent to be translated")
+	}
+	var leak *Finding
+	for i, f := range res.Findings {
+		if f.Code == CodeMemoryNumber {
+			leak = &res.Findings[i]
+		}
+	}
+	if leak == nil || leak.SourceParagraph != 1 || !strings.Contains(leak.Message, "12") {
+		t.Fatalf("findings %+v, want a memory-number finding on paragraph 1 naming 12", res.Findings)
+	}
+	if len(tr.Passing(a, res)) != 1 {
+		t.Errorf("Passing = %v, want only the paragraph without findings", tr.Passing(a, res))
+	}
+}
+
+// A faithful answer to a near paragraph has no memory finding, and an
+// exact match is not sent at all.
+func TestExactParagraphIsFilledInAndNearOneTranslatedCleanly(t *testing.T) {
+	srv := llmtest.New(t)
+	tr := newTranslator(t, srv, Options{}).WithMemory(memoryOf(t, tollOld, tollOldEN, rescue, "Rescuers search the collapsed houses in the villages for survivors."))
+	res, err := tr.Translate(context.Background(), article.Article{Paragraphs: []string{tollNew, rescue}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("finding: %+v", f)
+	}
+	if res.Paragraphs[1] != "Rescuers search the collapsed houses in the villages for survivors." {
+		t.Errorf("paragraph 2 = %q, want the remembered translation", res.Paragraphs[1])
+	}
+	if len(res.Memory) != 1 || res.Memory[0] != 2 || res.MemoryTokens == 0 {
+		t.Errorf("Memory = %v, %d tokens; want paragraph 2", res.Memory, res.MemoryTokens)
+	}
+	for _, r := range srv.Requests() {
+		if strings.Contains(llmtest.Between(r.User, "<article>", "</article>"), "Redningsfolk") {
+			t.Error("the remembered paragraph was sent")
+		}
+	}
+}
