@@ -312,7 +312,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if !errors.Is(e.Class, ErrTransient) {
 			return Response{}, e
 		}
-		if retry >= c.cfg.Retries {
+		if retry >= c.cfg.Retries || handOff(ctx, err) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
 		retry++

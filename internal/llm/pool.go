@@ -95,7 +95,31 @@ func (p *Pool) complete(ctx context.Context, s *poolServer, req Request) (Respon
 	if err := p.ready(ctx, s); err != nil {
 		return Response{}, err
 	}
-	return s.c.Complete(ctx, req)
+	return s.c.Complete(context.WithValue(ctx, othersKey{}, func() bool { return p.othersLive(s) }), req)
+}
+
+// othersKey marks a request sent by a pool: its value says whether another
+// server is live. A server that timed out then gets no retry of it (it may
+// hang for every try, --timeout each); the pool takes it out and sends the
+// request elsewhere.
+type othersKey struct{}
+
+// othersLive reports whether a server other than s is live.
+func (p *Pool) othersLive(s *poolServer) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := p.liveLocked()
+	if s.down == nil {
+		n--
+	}
+	return n > 0
+}
+
+// handOff says whether a request that timed out should go back to its pool
+// rather than be retried on the same server.
+func handOff(ctx context.Context, err error) bool {
+	others, ok := ctx.Value(othersKey{}).(func() bool)
+	return ok && (errors.Is(err, errAttemptTimeout) || errors.Is(err, errIdle)) && others()
 }
 
 // acquire takes a free slot of a live server, the one with the most free

@@ -271,3 +271,24 @@ func TestPoolKeepsRateLimitsPerServer(t *testing.T) {
 		t.Errorf("requests: rate-limited server %d, other %d", busy.Count(), free.Count())
 	}
 }
+
+// A server that hangs is not given the retries of its own timed-out
+// requests while another server can answer them: after one timeout per
+// slot it is out of the run, and the other server does the work.
+func TestPoolTakesOutAServerThatTimedOut(t *testing.T) {
+	hung := llmtest.New(t, llmtest.WithHandler(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Hang: true} }))
+	live := llmtest.New(t)
+	ch, _ := newClient(t, hung, func(c *llm.Config) { c.Timeout = 300 * time.Millisecond })
+	cl, _ := newClient(t, live)
+	h := &harness{}
+	p := llm.NewPool([]llm.Member{{Client: ch, Slots: 2}, {Client: cl, Slots: 1}}, h.logf)
+	if errs := sendAll(p, 10, 3); len(errs) > 0 {
+		t.Fatalf("errors with a live server left: %v", errs)
+	}
+	if hung.Count() > 2 || live.Count() != 10 {
+		t.Errorf("the hung server got %d requests (slots 2), the live one answered %d of 10", hung.Count(), live.Count())
+	}
+	if !strings.Contains(h.Logs(), "taken out of this run") {
+		t.Errorf("no line about taking the hung server out:\n%s", h.Logs())
+	}
+}
