@@ -25,10 +25,8 @@ const (
 )
 
 // Same reports whether two source texts are versions of one story.
+// An empty fingerprint compares as nothing in common, so it never folds.
 func Same(a, b Fingerprint) bool {
-	if a.Shingles == 0 || b.Shingles == 0 {
-		return false
-	}
 	j, c := Compare(a, b)
 	marked := a.Updated || a.Corrected || a.Preliminary || b.Updated || b.Corrected || b.Preliminary
 	switch {
