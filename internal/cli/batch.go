@@ -88,6 +88,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 	if err := run.OpenCache(); err != nil {
 		return err
 	}
+	c := run.Config.Cache
 	stage, lines := collectRequests(ctx, run, inputs)
 	if err := ctx.Err(); err != nil {
 		return reported{err}
@@ -95,6 +96,11 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 	if len(lines) == 0 {
 		fmt.Fprintln(io.ErrOut, "brief: nothing to export: the cache answers every request; brief run builds everything from it")
 		return nil
+	}
+	for _, l := range lines {
+		if err := requestcache.MarkExported(c, l.CustomID); err != nil {
+			return fmt.Errorf("recording the exported requests in the cache: %v", err)
+		}
 	}
 	files, err := writeRequestFiles(o.Out, lines)
 	if err != nil {
@@ -200,12 +206,14 @@ func newBatchImportCmd(io *iostreams.IOStreams) *cobra.Command {
 		Use:   "import RESULTS.jsonl...",
 		Short: "Read Batch API result files into the cache",
 		Long: `Reads result files (OpenAI's batch output and error files, vllm run-batch's
-output) into the cache, keyed by each line's custom_id. A line with an error
-or an unusable answer is reported and left out: the next export or run asks
-for it again.
+output) into the cache, keyed by each line's custom_id. Only answers to
+requests brief batch export wrote with the same cache are taken (a line
+repeated counts once); any other line is refused and counted. A line with an
+error or an unusable answer is reported and left out: the next export or run
+asks for it again.
 
 Exit codes: 0 every line imported; 1 a file is unreadable or not a result
-file; 2 some lines had no usable answer.`,
+file; 2 some lines had no usable answer or were refused.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.layer(cmd.Flags()); err != nil {
@@ -224,43 +232,60 @@ func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 	if err != nil {
 		return err
 	}
-	var (
-		stored, failed int
-		firstFailure   string
-	)
+	var im importer
 	for _, name := range files {
-		err := importFile(c, name, func(r batch.Result) {
-			if r.Err != nil {
-				if failed++; firstFailure == "" {
-					firstFailure = r.Key[:12] + ": " + safetext.Line(r.Err.Error())
-				}
-				return
-			}
-			stored++
-		})
-		if err != nil {
+		if err := im.file(c, name); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", stored, dir)
-	if failed > 0 {
-		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", failed, firstFailure)
+	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", im.stored, dir)
+	if im.refused > 0 {
+		fmt.Fprintf(io.ErrOut, "brief: refused %d answer(s) to requests brief batch export did not write with this cache (first: %s): a result file answers the requests exported with the same --cache-dir; export again and run that file\n", im.refused, im.firstRefused)
+	}
+	if im.failed > 0 {
+		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", im.failed, im.firstFailure)
+	}
+	if im.refused > 0 || im.failed > 0 {
 		return reported{pipeline.ErrPartial}
 	}
 	return nil
 }
 
-func importFile(c *cache.Cache, name string, seen func(batch.Result)) error {
+// importer reads result files into a cache: an answer is stored only for
+// a request brief exported with that cache, and a repeated custom_id only
+// once.
+type importer struct {
+	stored, failed, refused    int
+	firstFailure, firstRefused string
+	seen                       map[string]bool
+}
+
+func (im *importer) file(c *cache.Cache, name string) error {
 	f, err := os.Open(name)
 	if err != nil {
 		return fmt.Errorf("result file: %v", err)
 	}
 	defer f.Close()
 	return batch.ReadResults(f, filepath.Base(name), func(r batch.Result) error {
-		seen(r)
-		if r.Err != nil {
+		switch {
+		case im.seen[r.Key]:
+			return nil
+		case r.Err != nil:
+			if im.failed++; im.firstFailure == "" {
+				im.firstFailure = r.Key[:12] + ": " + safetext.Line(r.Err.Error())
+			}
+			return nil
+		case !requestcache.Exported(c, r.Key):
+			if im.refused++; im.firstRefused == "" {
+				im.firstRefused = r.Key[:12]
+			}
 			return nil
 		}
+		if im.seen == nil {
+			im.seen = map[string]bool{}
+		}
+		im.seen[r.Key] = true
+		im.stored++
 		return requestcache.Store(c, r.Key, r.Answer)
 	})
 }

@@ -197,6 +197,20 @@ func Store(c *cache.Cache, key string, a Answer) error {
 	return nil
 }
 
+// MarkExported records in the cache that brief wrote the request with this
+// key into a request file: only such requests' answers are imported.
+func MarkExported(c *cache.Cache, key string) error {
+	return c.Put(cache.Key("exported", key), true)
+}
+
+// Exported says whether brief exported the request with this key with this
+// cache (MarkExported). A result file is anyone's text: a line keyed for a
+// request nobody asked for would stand as the model's answer to it.
+func Exported(c *cache.Cache, key string) bool {
+	var ok bool
+	return c.Get(cache.Key("exported", key), &ok) && ok
+}
+
 var _ llm.Windowed = (*Completer)(nil)
 
 // ContextWindow is next's window when it knows one (it may ask the
