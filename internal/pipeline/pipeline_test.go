@@ -369,3 +369,44 @@ func TestManifestTotalsIncludeTheDigest(t *testing.T) {
 		t.Errorf("digest %+v, total requests %d, the endpoint saw %d", m.Digest, m.Totals.Requests, srv.Count())
 	}
 }
+
+// A --max-tokens budget used up to the token starts no further article:
+// "used up" is reaching the budget, not passing it.
+func TestTokenBudgetReachedExactlyStartsNoMoreArticles(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 3)
+	cfg := newConfig(t, srv, nil)
+	one := pipeline.Run(context.Background(), cfg, jobs[:1])
+	cost := one.Manifest.Entries[0].Usage.Total()
+	if cost == 0 {
+		t.Fatal("the fake reported no tokens")
+	}
+
+	cfg = newConfig(t, srv, nil)
+	cfg.Concurrency, cfg.Budget.MaxTokens = 1, cost
+	out := pipeline.Run(context.Background(), cfg, jobs)
+	if m := out.Manifest.Totals; m.OK != 1 || m.Pending != 2 || !strings.Contains(out.Stopped, "max-tokens") {
+		t.Errorf("totals %+v stopped %q: with a budget of exactly one article's %d tokens, want 1 ok and 2 pending", m, out.Stopped, cost)
+	}
+}
+
+// A greedy answer and a sampled one are not the same answer: another
+// --temperature misses the cache; the same one hits it.
+func TestAnotherTemperatureIsAnotherCacheEntry(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 1)
+	c, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range []struct {
+		temp   float64
+		cached int
+	}{{0, 0}, {0.7, 0}, {0.7, 1}, {0, 1}} {
+		cfg := newConfig(t, srv, c)
+		cfg.Temperature = run.temp
+		if got := pipeline.Run(context.Background(), cfg, jobs).Manifest.Totals.Cached; got != run.cached {
+			t.Errorf("temperature %g: %d cached, want %d", run.temp, got, run.cached)
+		}
+	}
+}
