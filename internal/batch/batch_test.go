@@ -35,6 +35,10 @@ func TestSplitKeepsEachFileWithinTheLimits(t *testing.T) {
 	if total != 10 || len(parts) != 4 {
 		t.Errorf("%d parts holding %d lines, want 4 parts holding 10", len(parts), total)
 	}
+	// the request count binds before the bytes do
+	if parts := Split(lines, 4, 100*size); len(parts) != 3 || len(parts[0]) != 4 || len(parts[2]) != 2 {
+		t.Errorf("10 small lines at most 4 a file: %d parts", len(parts))
+	}
 }
 
 func TestReadResultsClassifiesEveryLine(t *testing.T) {
