@@ -3,22 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
-	"github.com/brief-news/brief/internal/requestcache"
-	"github.com/brief-news/brief/internal/safetext"
-	"github.com/brief-news/brief/internal/wiring"
 )
 
 func newBatchCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -74,22 +67,10 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "brief-export-")
+	stage, lines, err := batch.Export(ctx, o.settings(start, period, nil), inputs)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	s := o.settings(start, period, nil)
-	s.Out, s.Collect = tmp, true
-	run, err := wiring.New(s)
-	if err != nil {
-		return err
-	}
-	if err := run.OpenCache(); err != nil {
-		return err
-	}
-	c := run.Config.Cache
-	stage, lines := collectRequests(ctx, run, inputs)
 	if err := ctx.Err(); err != nil {
 		return reported{err}
 	}
@@ -97,107 +78,16 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 		fmt.Fprintln(io.ErrOut, "brief: nothing to export: the cache answers every request; brief run builds everything from it")
 		return nil
 	}
-	for _, l := range lines {
-		if err := requestcache.MarkExported(c, l.CustomID); err != nil {
-			return fmt.Errorf("recording the exported requests in the cache: %v", err)
-		}
-	}
-	files, err := writeRequestFiles(o.Out, lines)
+	files, err := batch.WriteFiles(o.Out, lines)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(io.ErrOut, "brief: %s → %s; run them (e.g. vllm run-batch -i FILE -o results.jsonl), then: brief batch import results.jsonl\n",
-		requests(len(lines), stage), strings.Join(files, ", "))
+		batch.Requests(len(lines), stage), strings.Join(files, ", "))
 	for _, f := range files {
 		fmt.Fprintln(io.Out, f)
 	}
 	return nil
-}
-
-// collectRequests finds the requests of the next stage the cache cannot
-// answer. Translations first: every part of every article not yet
-// translated (a stand-in answer lets an article's later parts be asked
-// for). When none is missing, the run itself, in a scratch folder,
-// collects the summaries, and when those are all there, the digest.
-func collectRequests(ctx context.Context, run *wiring.Run, inputs []article.Input) (string, []batch.Line) {
-	// The steps' results are left to the run that reports them: this one
-	// reads the cache and stores nothing.
-	run.Config.Cache = run.Config.Cache.ReadOnly()
-	cfg := run.Config
-	run.Requests.Placeholder = true
-	for _, in := range inputs {
-		if in.Skip != "" || ctx.Err() != nil {
-			continue
-		}
-		a, err := cfg.Load(in)
-		if err != nil || cfg.TranslationCached(a) {
-			continue
-		}
-		_, _ = cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
-	}
-	if lines, _ := run.Requests.Collected(); len(lines) > 0 {
-		return "translation", lines
-	}
-	run.Requests.Placeholder = false
-	pipeline.Run(ctx, cfg, inputs)
-	lines, stages := run.Requests.Collected()
-	return stageNames(stages), lines
-}
-
-// requests is "1 digest request", "12 translation requests".
-func requests(n int, what string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s request", what)
-	}
-	return fmt.Sprintf("%d %s requests", n, what)
-}
-
-// stageNames says what the collected requests are for ("summary", or
-// "summary and review" with --review).
-func stageNames(stages map[string]int) string {
-	var names []string
-	for _, st := range []string{"translate", "summarize", "review", "digest"} {
-		if stages[st] == 0 {
-			continue
-		}
-		switch st {
-		case "translate":
-			names = append(names, "translation")
-		case "summarize":
-			names = append(names, "summary")
-		default:
-			names = append(names, st)
-		}
-	}
-	if len(names) == 0 {
-		return "model"
-	}
-	return strings.Join(names, " and ")
-}
-
-// writeRequestFiles writes lines to path, split into path, path.2.jsonl, ...
-// when one file would pass the Batch API's limits.
-func writeRequestFiles(path string, lines []batch.Line) ([]string, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("-o %s is a folder: name the request file to write, e.g. -o requests.jsonl", path)
-	}
-	parts := batch.Split(lines, batch.MaxRequests, batch.MaxBytes)
-	var files []string
-	for i, part := range parts {
-		name := path
-		if i > 0 {
-			name = fmt.Sprintf("%s.%d.jsonl", strings.TrimSuffix(path, ".jsonl"), i+1)
-		}
-		data, err := batch.Encode(part)
-		if err != nil {
-			return files, err
-		}
-		if err := atomicfile.Write(name, data, 0o644); err != nil {
-			return files, fmt.Errorf("writing %s: %v", name, err)
-		}
-		files = append(files, name)
-	}
-	return files, nil
 }
 
 func newBatchImportCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -232,60 +122,19 @@ func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 	if err != nil {
 		return err
 	}
-	var im importer
-	for _, name := range files {
-		if err := im.file(c, name); err != nil {
-			return err
-		}
+	n, err := batch.Import(c, files)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", im.stored, dir)
-	if im.refused > 0 {
-		fmt.Fprintf(io.ErrOut, "brief: refused %d answer(s) to requests brief batch export did not write with this cache (first: %s): a result file answers the requests exported with the same --cache-dir; export again and run that file\n", im.refused, im.firstRefused)
+	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", n.Stored, dir)
+	if n.Refused > 0 {
+		fmt.Fprintf(io.ErrOut, "brief: refused %d answer(s) to requests brief batch export did not write with this cache (first: %s): a result file answers the requests exported with the same --cache-dir; export again and run that file\n", n.Refused, n.FirstRefused)
 	}
-	if im.failed > 0 {
-		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", im.failed, im.firstFailure)
+	if n.Failed > 0 {
+		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", n.Failed, n.FirstFailure)
 	}
-	if im.refused > 0 || im.failed > 0 {
+	if n.Refused > 0 || n.Failed > 0 {
 		return reported{pipeline.ErrPartial}
 	}
 	return nil
-}
-
-// importer reads result files into a cache: an answer is stored only for
-// a request brief exported with that cache, and a repeated custom_id only
-// once.
-type importer struct {
-	stored, failed, refused    int
-	firstFailure, firstRefused string
-	seen                       map[string]bool
-}
-
-func (im *importer) file(c *cache.Cache, name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("result file: %v", err)
-	}
-	defer f.Close()
-	return batch.ReadResults(f, filepath.Base(name), func(r batch.Result) error {
-		switch {
-		case im.seen[r.Key]:
-			return nil
-		case r.Err != nil:
-			if im.failed++; im.firstFailure == "" {
-				im.firstFailure = r.Key[:12] + ": " + safetext.Line(r.Err.Error())
-			}
-			return nil
-		case !requestcache.Exported(c, r.Key):
-			if im.refused++; im.firstRefused == "" {
-				im.firstRefused = r.Key[:12]
-			}
-			return nil
-		}
-		if im.seen == nil {
-			im.seen = map[string]bool{}
-		}
-		im.seen[r.Key] = true
-		im.stored++
-		return requestcache.Store(c, r.Key, r.Answer)
-	})
 }

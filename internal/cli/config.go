@@ -14,10 +14,11 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
-	"go.yaml.in/yaml/v3"
 )
 
 // envFor maps flag names to the environment variables that set them. Flags

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/spf13/cobra"
 
 	"github.com/brief-news/brief/internal/article"
@@ -70,7 +68,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 		run.PeekCache()
 		return dryRun(io, o, inputs, run.Config)
 	}
-	unlock, err := lockOutDir(o.Out)
+	unlock, err := pipeline.LockOut(o.Out)
 	if err != nil {
 		return err
 	}
@@ -79,7 +77,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 		return err
 	}
 	if o.Batch {
-		if err := runBatched(ctx, io, o, start, period, run, inputs); err != nil {
+		if err := runBatched(ctx, io, o, o.settings(start, period, nil), run, inputs); err != nil {
 			return err
 		}
 	}
@@ -157,45 +155,6 @@ func (o *options) settings(start time.Time, period string, rep progress.Reporter
 		s.Budget.PriceOut *= o.BatchDiscount
 	}
 	return s
-}
-
-// lockOutDir creates the output folder and takes its lock, so a second run
-// on the same folder refuses instead of interleaving writes.
-func lockOutDir(out string) (unlock func(), err error) {
-	state, err := stateDir(out)
-	if err != nil {
-		return nil, err
-	}
-	// A lock file someone made a symlink would have brief (maybe as
-	// root) create or lock the file it names: refused, and opened without
-	// following links so a swap after the check is refused as well.
-	path := filepath.Join(state, "lock")
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not brief's lock file (a symlink or special file): brief will not follow it; remove it or pass another --out", path)
-	}
-	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
-	locked, err := lock.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("cannot lock output folder %s: %v (if %s is a symlink, remove it)", out, err, path)
-	}
-	if !locked {
-		return nil, fmt.Errorf("another brief run is writing to %s: wait for it to finish, or pass another --out", out)
-	}
-	return func() { lock.Unlock() }, nil
-}
-
-// stateDir is OUT/.brief, the one hidden folder where brief keeps its own
-// state (the lock), out of the way of a folder that gets published. It
-// must be a real folder, not a link that leads elsewhere.
-func stateDir(out string) (string, error) {
-	state := filepath.Join(out, ".brief")
-	if err := os.MkdirAll(state, 0o755); err != nil {
-		return "", fmt.Errorf("cannot create output folder %s: %v (pass --out to write elsewhere)", out, err)
-	}
-	if fi, err := os.Lstat(state); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("%s is not brief's state folder (a symlink or a file): remove it or pass another --out", state)
-	}
-	return state, nil
 }
 
 // reportOutcome prints the final line to stderr and the briefing's path to

@@ -1,0 +1,184 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/requestcache"
+	"github.com/brief-news/brief/internal/safetext"
+	"github.com/brief-news/brief/internal/wiring"
+)
+
+// Export finds the requests of the next stage a run with s would send and
+// the cache cannot answer (brief batch export); it sends none.
+func Export(ctx context.Context, s wiring.Settings, inputs []article.Input) (string, []Line, error) {
+	tmp, err := os.MkdirTemp("", "brief-export-")
+	if err != nil {
+		return "", nil, err
+	}
+	defer os.RemoveAll(tmp)
+	s.Out, s.Collect, s.Progress = tmp, true, nil
+	run, err := wiring.New(s)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := run.OpenCache(); err != nil {
+		return "", nil, err
+	}
+	c := run.Config.Cache
+	stage, lines := Collect(ctx, run, inputs)
+	// Import takes answers only to requests exported with this cache.
+	for _, l := range lines {
+		if err := requestcache.MarkExported(c, l.CustomID); err != nil {
+			return "", nil, fmt.Errorf("recording the exported requests in the cache: %v", err)
+		}
+	}
+	return stage, lines, nil
+}
+
+// Collect finds the requests of the next stage the cache cannot
+// answer. Translations first: every part of every article not yet
+// translated (a stand-in answer lets an article's later parts be asked
+// for). When none is missing, the run itself, in a scratch folder,
+// collects the summaries, and when those are all there, the digest.
+func Collect(ctx context.Context, run *wiring.Run, inputs []article.Input) (string, []Line) {
+	// The steps' results are left to the run that reports them: this one
+	// reads the cache and stores nothing.
+	run.Config.Cache = run.Config.Cache.ReadOnly()
+	cfg := run.Config
+	run.Requests.Placeholder = true
+	for _, in := range inputs {
+		if in.Skip != "" || ctx.Err() != nil {
+			continue
+		}
+		a, err := cfg.Load(in)
+		if err != nil || cfg.TranslationCached(a) {
+			continue
+		}
+		_, _ = cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
+	}
+	if lines, _ := run.Requests.Collected(); len(lines) > 0 {
+		return "translation", lines
+	}
+	run.Requests.Placeholder = false
+	pipeline.Run(ctx, cfg, inputs)
+	lines, stages := run.Requests.Collected()
+	return stageNames(stages), lines
+}
+
+// Requests is "1 digest request", "12 translation requests".
+func Requests(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s request", what)
+	}
+	return fmt.Sprintf("%d %s requests", n, what)
+}
+
+// stageNames says what the collected requests are for ("summary", or
+// "summary and review" with --review).
+func stageNames(stages map[string]int) string {
+	var names []string
+	for _, st := range []string{"translate", "summarize", "review", "digest"} {
+		if stages[st] == 0 {
+			continue
+		}
+		switch st {
+		case "translate":
+			names = append(names, "translation")
+		case "summarize":
+			names = append(names, "summary")
+		default:
+			names = append(names, st)
+		}
+	}
+	if len(names) == 0 {
+		return "model"
+	}
+	return strings.Join(names, " and ")
+}
+
+// WriteFiles writes lines to path, split into path, path.2.jsonl, ...
+// when one file would pass the Batch API's limits.
+func WriteFiles(path string, lines []Line) ([]string, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("-o %s is a folder: name the request file to write, e.g. -o requests.jsonl", path)
+	}
+	parts := Split(lines, MaxRequests, MaxBytes)
+	var files []string
+	for i, part := range parts {
+		name := path
+		if i > 0 {
+			name = fmt.Sprintf("%s.%d.jsonl", strings.TrimSuffix(path, ".jsonl"), i+1)
+		}
+		data, err := Encode(part)
+		if err != nil {
+			return files, err
+		}
+		if err := atomicfile.Write(name, data, 0o644); err != nil {
+			return files, fmt.Errorf("writing %s: %v", name, err)
+		}
+		files = append(files, name)
+	}
+	return files, nil
+}
+
+// Imported is what Import read: the answers it stored, the lines with no
+// usable answer (the first's key and reason), and the answers it refused
+// (to requests brief batch export did not write with this cache).
+type Imported struct {
+	Stored, Failed, Refused    int
+	FirstFailure, FirstRefused string
+	seen                       map[string]bool
+}
+
+// Import reads result files (OpenAI's output and error files, vllm
+// run-batch's output) into the cache under each line's custom_id: an
+// answer is stored only for a request brief exported with that cache, and
+// a repeated custom_id only once. A line with no usable answer is counted
+// and left out: the next export or run asks for it again.
+func Import(c *cache.Cache, files []string) (Imported, error) {
+	var n Imported
+	for _, name := range files {
+		if err := n.file(c, name); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (n *Imported) file(c *cache.Cache, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("result file: %v", err)
+	}
+	defer f.Close()
+	return ReadResults(f, filepath.Base(name), func(r Result) error {
+		switch {
+		case n.seen[r.Key]:
+			return nil
+		case r.Err != nil:
+			if n.Failed++; n.FirstFailure == "" {
+				n.FirstFailure = r.Key[:12] + ": " + safetext.Line(r.Err.Error())
+			}
+			return nil
+		case !requestcache.Exported(c, r.Key):
+			if n.Refused++; n.FirstRefused == "" {
+				n.FirstRefused = r.Key[:12]
+			}
+			return nil
+		}
+		if n.seen == nil {
+			n.seen = map[string]bool{}
+		}
+		n.seen[r.Key] = true
+		n.Stored++
+		return requestcache.Store(c, r.Key, r.Answer)
+	})
+}
