@@ -100,3 +100,30 @@ func TestServerThatKeepsCuttingFailsTheArticle(t *testing.T) {
 		t.Errorf("error %q does not name the cut", err)
 	}
 }
+
+// poolLike is brief's client the way the pool hands it out: its window is
+// the one the client holds now, lowered by a confirmed cut.
+type poolLike struct{ *llm.Client }
+
+func (p poolLike) ContextWindow(context.Context) (int, error) { return p.Window().Tokens, nil }
+
+// Once a cut the calibration confirms shows the server's real window, the
+// rest of the article is planned at that size: one cut, not one for every
+// part planned for the window the server claimed.
+func TestACutReplansTheRestOfTheArticle(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Kind: llmtest.KindOllama, Window: 2048, AnnouncedWindow: 8192, Handler: translator}))
+	c := discovered(t, srv)
+	c.Calibration().Seed(0.25) // the fake's tokenizer, as an earlier run measured it
+	a := longArticle(40000)
+	res, err := New(poolLike{c}, embeddedPrompts(t), Options{From: "da", To: "en"}).Translate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertTranslated(t, a, res)
+	if c.Window().Tokens != 2048 {
+		t.Errorf("window %s after the cut; want 2048", c.Window())
+	}
+	if cut := cutRequests(srv, 0); len(cut) != 1 {
+		t.Errorf("requests %v of %d were cut; want only the first, planned for the window the server claimed", cut, len(srv.Requests()))
+	}
+}
