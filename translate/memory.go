@@ -131,7 +131,7 @@ func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []Fin
 			now[n] = true
 		}
 		for _, n := range numberRe.FindAllString(ref.Source, -1) {
-			if now[n] || !numbersIn([]string{n}, texts[i]) {
+			if now[n] || numbersIn([]string{n}, src[i]) || !numbersIn([]string{n}, texts[i]) {
 				continue
 			}
 			now[n] = true // once per number

@@ -39,13 +39,14 @@ func main() {
 		cachedN  = flag.Int("cached", 1000, "article count for the cached re-run")
 		prefixN  = flag.Int("prefix", 200, "article count for the shared-prefix figure")
 		serversN = flag.Int("servers", 500, "article count for the several-servers figure")
-		only     = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix,servers (comma-separated)")
+		week     = flag.Int("week", 60, "stories in the translation-memory week (each with 1-3 updates, some resent)")
+		only     = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix,servers,week (comma-separated)")
 		seed     = flag.Uint64("seed", 1, "corpus seed")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *serversN, *only, *seed}); err != nil {
+	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *serversN, *week, *only, *seed}); err != nil {
 		fmt.Fprintln(os.Stderr, "brief-bench:", err)
 		os.Exit(1)
 	}
@@ -61,6 +62,7 @@ type options struct {
 	cachedN         int
 	prefixN         int
 	serversN        int
+	week            int
 	only            string
 	seed            uint64
 }
@@ -146,6 +148,14 @@ func run(ctx context.Context, o options) error {
 		}
 		rep.Cached = &r
 		fmt.Fprintln(os.Stderr, "  ", bench.DescribeCached(r))
+	}
+	if want("week") {
+		r, err := s.Week(ctx, o.week)
+		if err != nil {
+			return err
+		}
+		rep.Week = &r
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribeWeek(r))
 	}
 	if want("rate") {
 		for _, sc := range bench.RateScenarios() {

@@ -56,6 +56,7 @@ type options struct {
 	CacheDir      string        `yaml:"cache-dir"`
 	CacheTag      string        `yaml:"cache-tag"`
 	NoCache       bool          `yaml:"no-cache"`
+	NoMemory      bool          `yaml:"no-memory"`
 	Force         bool          `yaml:"force"`
 	Since         string        `yaml:"since"`
 	DryRun        bool          `yaml:"dry-run"`
@@ -158,6 +159,7 @@ func (o *options) registerRun(fs *pflag.FlagSet) {
 	fs.StringVar(&o.CacheDir, "cache-dir", d.CacheDir, "where finished translations and summaries are kept between runs")
 	fs.StringVar(&o.CacheTag, "cache-tag", "", "keep these results apart in the cache from others of the same model name (e.g. q4 for a quantised copy); the endpoint URL is not part of the cache key")
 	fs.BoolVar(&o.NoCache, "no-cache", false, "neither read nor write the cache")
+	fs.BoolVar(&o.NoMemory, "no-memory", false, "translate every paragraph anew: neither reuse nor remember paragraphs (the translation memory)")
 	fs.BoolVar(&o.Force, "force", false, "redo everything, ignoring the cache (results are still stored)")
 	fs.StringVar(&o.Since, "since", "", "only articles dated (or modified) within this window: 7d, 36h, or a date 2026-11-01")
 	fs.BoolVar(&o.Archive, "archive", false, "also keep a dated copy of the briefing (briefing-2026-W48.md beside briefing.md) that later runs leave alone")

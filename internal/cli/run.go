@@ -133,7 +133,7 @@ func (o *options) settings(start time.Time, period string, rep progress.Reporter
 		Budget: pipeline.Budget{
 			MaxTokens: o.MaxTokens, MaxCost: o.MaxCost, PriceIn: o.PriceIn, PriceOut: o.PriceOut,
 		},
-		CacheDir: o.CacheDir, CacheTag: o.CacheTag, Force: o.Force,
+		NoMemory: o.NoMemory, CacheDir: o.CacheDir, CacheTag: o.CacheTag, Force: o.Force,
 	}
 	if o.NoCache {
 		s.CacheDir = ""

@@ -9,8 +9,11 @@ import (
 // Memory is the run's translation memory: paragraphs translated before
 // the same way (model, --cache-tag, prompts, glossary, languages, the
 // identity the cache keys translations by), kept in the cache; nil with
-// --no-cache.
+// --no-cache or --no-memory.
 func (cfg Config) Memory() *tm.Memory {
+	if cfg.NoMemory {
+		return nil
+	}
 	return tm.New(cfg.Cache, cfg.From, cfg.Lang, append([]string{cfg.Translator.PromptHash()}, cfg.identity()...)...)
 }
 

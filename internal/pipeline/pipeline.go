@@ -39,6 +39,9 @@ type Config struct {
 	// CacheTag keeps apart results a user wants apart although the model
 	// name is the same (a quantised copy, a fine-tune sharing a name).
 	CacheTag string
+	// NoMemory: no translation memory (--no-memory); paragraphs are
+	// neither reused nor remembered.
+	NoMemory bool
 	// Temperature is part of the cache key: an answer sampled hotter is
 	// another answer.
 	Temperature float64

@@ -64,6 +64,8 @@ type Settings struct {
 	// CacheTag keeps results apart in the cache from others of the same
 	// model name (--cache-tag).
 	CacheTag string
+	// NoMemory turns the translation memory off (--no-memory).
+	NoMemory bool
 	// Progress reports each article; nil reports nothing.
 	Progress progress.Reporter
 }
@@ -183,7 +185,7 @@ func New(s Settings) (*Run, error) {
 	}
 	cfg := pipeline.Config{
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
-		CacheTag: s.CacheTag, Temperature: s.Client.Temperature,
+		CacheTag: s.CacheTag, NoMemory: s.NoMemory, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, LeftOut: s.LeftOut, Verbose: s.Verbose,
 		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: stats,
 		ContextWindow: pool.Window,

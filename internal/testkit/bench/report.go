@@ -54,6 +54,7 @@ type Report struct {
 	Rate    []RateResult
 	Prefix  *PrefixResult
 	Servers []ServersResult
+	Week    *WeekResult
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
