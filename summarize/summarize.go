@@ -118,13 +118,14 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 	var res Result
 	// A small model sometimes answers with something that is neither JSON
 	// nor a usable plain summary; one more try usually fixes that. A
-	// prompt the server refused or cut for its size is tried once more
-	// too, fitted to a smaller window (smallerWindow).
+	// prompt the server refused or cut for its size is redone fitted to a
+	// smaller window (smallerWindow) until it fits or the window is too
+	// small to be worth it.
 	window, err := llm.WindowOf(ctx, s.client, s.contextTokens)
 	if err != nil {
 		return res, err
 	}
-	for try := 0; try < 2; try++ {
+	for try := 0; try < 2; {
 		sys, user, err := s.summaryPrompts(s.fit(text, window))
 		if err != nil {
 			return res, err
@@ -132,8 +133,8 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 		resp, err := s.client.Complete(ctx, llm.Request{Stage: "summarize", System: sys, User: user, MaxTokens: summaryOutputTokens, JSON: true})
 		res.Usage = res.Usage.Add(resp.Usage)
 		res.Requests += resp.Attempts
-		if errors.Is(err, llm.ErrContextLength) && try == 0 {
-			if errors.Is(err, llm.ErrPromptCut) {
+		if errors.Is(err, llm.ErrContextLength) && window > minSummaryWindow {
+			if errors.Is(err, llm.ErrPromptCut) && res.Cut == "" {
 				res.Cut = err.Error() + " for the summary: redone with a shorter text"
 			}
 			window = smallerWindow(err, window)
@@ -146,12 +147,16 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 		if sum, err = Parse(resp.Text); err == nil {
 			res.Summary = sum
 			return res, nil
-		} else if try == 1 {
+		} else if try++; try == 2 {
 			return res, fmt.Errorf("%w: %v", llm.ErrArticle, err)
 		}
 	}
 	return res, nil
 }
+
+// minSummaryWindow: below it a summary is not shortened further; the
+// instructions and the answer would leave little room for the text.
+const minSummaryWindow = 1024
 
 // summaryPrompts renders the system and user messages for one summary; the
 // translation goes in as fenced data (prompts.Data).

@@ -87,3 +87,22 @@ func TestDigestShrinksUntilItFits(t *testing.T) {
 		})
 	}
 }
+
+// A summary planned for far more window than the server has (32,768
+// against an OpenAI-like 2,048) is shortened until the server takes it, not
+// failed after one refusal.
+func TestSummaryShrinksUntilItFits(t *testing.T) {
+	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Window: 2048}))
+	s := New(windowed{mustClient(t, srv), 32768}, embeddedPrompts(t), "en", 32768)
+	var ps []string
+	for i := 0; i < 1000; i++ {
+		ps = append(ps, fmt.Sprintf("EN: Paragraph %d of a very long council report about budgets, schools and roads.", i))
+	}
+	res, err := s.Summarize(context.Background(), strings.Join(ps, "\n\n"))
+	if err != nil || res.Headline == "" {
+		t.Fatalf("summary %+v, err %v; want one", res.Summary, err)
+	}
+	if reqs := srv.Requests(); len(reqs) < 4 || reqs[len(reqs)-1].Status != 200 {
+		t.Errorf("%d requests; want at least three refused, then one that fitted", len(reqs))
+	}
+}
