@@ -113,7 +113,9 @@ func cmdBatchEngine(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdBatchAPI steers the fake endpoint's Batch API:
 //
-//	batchapi set [perpoll=N] [expireafter=N]   how batches created from now on run
+//	batchapi set [perpoll=N] [expireafter=N] [stuck] [trickle=D]
+//	                                           how batches created from now on run (stuck:
+//	                                           never finish; trickle: files sent a byte each D)
 //	batchapi extra FILE                        output files also carry FILE's lines (a hostile Batch API)
 //	batchapi count N                           assert N batches were created
 func cmdBatchAPI(ts *testscript.TestScript, neg bool, args []string) {
@@ -126,13 +128,18 @@ func cmdBatchAPI(ts *testscript.TestScript, neg bool, args []string) {
 		var b llmtest.BatchAPI
 		for _, a := range args[1:] {
 			k, v, _ := strings.Cut(a, "=")
-			n, err := strconv.Atoi(v)
-			ts.Check(err)
+			n, _ := strconv.Atoi(v)
 			switch k {
 			case "perpoll":
 				b.PerPoll = n
 			case "expireafter":
 				b.ExpireAfter = n
+			case "stuck":
+				b.Stuck = true
+			case "trickle":
+				d, err := time.ParseDuration(v)
+				ts.Check(err)
+				b.Trickle = d
 			default:
 				ts.Fatalf("batchapi set: unknown setting %q", a)
 			}

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,19 +25,29 @@ import (
 // API is the Batch API of an endpoint (OpenAI, Azure OpenAI, LiteLLM's
 // proxy), through go-openai's file and batch calls.
 type API struct {
-	oc       *openai.Client
-	endpoint string
-	secrets  []string // what its answers may echo (llm.Secrets)
+	oc            *openai.Client
+	endpoint      string
+	secrets       []string // what its answers may echo (llm.Secrets)
+	timeout, idle time.Duration
 }
 
-// NewAPI is the Batch API at baseURL with key.
-func NewAPI(baseURL, key string, hc *http.Client) *API {
+// NewAPI is the Batch API at baseURL with key. Each call, a results file's
+// download included, ends after timeout, or once the server has sent
+// nothing for idle (0: no limit), so a server that trickles or stalls
+// cannot keep brief (and its lock on the output folder) waiting.
+func NewAPI(baseURL, key string, hc *http.Client, timeout, idle time.Duration) *API {
 	cfg := openai.DefaultConfig(key)
 	cfg.BaseURL = baseURL
+	c := http.Client{}
 	if hc != nil {
-		cfg.HTTPClient = hc
+		c = *hc
 	}
-	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL), secrets: llm.Secrets(baseURL, key)}
+	c.Timeout = timeout
+	if idle > 0 {
+		c.Transport = idleTransport{next: cmp.Or(c.Transport, http.DefaultTransport), idle: idle}
+	}
+	cfg.HTTPClient = &c
+	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL), secrets: llm.Secrets(baseURL, key), timeout: timeout, idle: idle}
 }
 
 // Upload sends lines as one batch input file and returns its id.
@@ -186,6 +197,9 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 			return requestcache.Store(c, r.Key, r.Answer)
 		})
 		raw.Close()
+		if err != nil && (errors.Is(err, errIdle) || timedOut(err)) {
+			return n, a.fail("downloading the results of batch "+b.ID, err)
+		}
 		if err != nil {
 			return n, err
 		}
@@ -199,7 +213,11 @@ const noBatchAPI = " (the endpoint may not serve the Batch API: OpenAI, Azure Op
 func (a *API) fail(what string, err error) error {
 	var apiErr *openai.APIError
 	msg := fmt.Sprintf("Batch API at %s: %s failed", a.endpoint, what)
-	if r := llm.RefusedRedirect(err); r != "" {
+	if errors.Is(err, errIdle) {
+		msg += fmt.Sprintf(": the server sent nothing for %s (--idle-timeout)", a.idle)
+	} else if timedOut(err) {
+		msg += fmt.Sprintf(": no complete answer within %s (--timeout); a results file may need a longer one", a.timeout)
+	} else if r := llm.RefusedRedirect(err); r != "" {
 		msg += ": " + r + " (a redirect to another server would carry the API key there): check --base-url"
 	} else if errors.As(err, &apiErr) {
 		msg += fmt.Sprintf(": HTTP %d: %s", apiErr.HTTPStatusCode, apiErr.Message)

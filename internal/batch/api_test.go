@@ -18,7 +18,7 @@ import (
 // of creating (and paying for) another.
 func TestCreateFindsTheBatchAKilledRunMade(t *testing.T) {
 	srv := llmtest.New(t)
-	api := NewAPI(srv.URL(), "", nil)
+	api := NewAPI(srv.URL(), "", nil, 0, 0)
 	ctx := context.Background()
 	file, err := api.Upload(ctx, "translate", []Line{line("a"), line("b")})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestCreateFindsTheBatchAKilledRunMade(t *testing.T) {
 func TestNoBatchAPIIsFatalWithTheWayOut(t *testing.T) {
 	other := llmtest.NewServer(llmtest.Config{})
 	defer other.Close()
-	api := NewAPI(other.Root()+"/no-such/v1", "", nil)
+	api := NewAPI(other.Root()+"/no-such/v1", "", nil, 0, 0)
 	_, err := api.Upload(context.Background(), "translate", []Line{line("a")})
 	if !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "brief batch export") {
 		t.Fatalf("err = %v, want a fatal error pointing at brief batch export", err)
@@ -66,7 +66,7 @@ func TestFetchStopsAtMoreLinesThanABatchHolds(t *testing.T) {
 		extra.WriteByte('\n')
 	}
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Batch: llmtest.BatchAPI{ExtraOutput: extra.Bytes()}}))
-	api := NewAPI(srv.URL(), "", nil)
+	api := NewAPI(srv.URL(), "", nil, 0, 0)
 	ctx := context.Background()
 	file, err := api.Upload(ctx, "translate", []Line{line("a")})
 	if err != nil {

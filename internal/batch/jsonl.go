@@ -80,6 +80,11 @@ func ReadResults(r io.Reader, name string, fn func(Result) error) error {
 			continue
 		}
 		res, err := parseResult([]byte(text))
+		if rerr := sc.Err(); err != nil && rerr != nil {
+			// A read that failed mid-line: the scanner hands the part
+			// read as a last line; the failure is the read's.
+			return rerr
+		}
 		if err != nil {
 			return fmt.Errorf("%s line %d: %v", name, n, err)
 		}

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,12 +67,23 @@ func (r *Runner) Answer(ctx context.Context, run *wiring.Run) error {
 	if len(r.Settings.Servers) > 0 {
 		r.base, key = r.Settings.Servers[0].BaseURL, r.Settings.Servers[0].APIKey
 	}
-	r.api = NewAPI(r.base, key, llm.SameOriginClient(nil))
+	r.api = NewAPI(r.base, key, llm.SameOriginClient(nil), r.Settings.Client.Timeout, r.Settings.Client.IdleTimeout)
 	r.cache, r.requests, r.failures = run.Config.Cache, run.Requests, map[string]error{}
 	if r.Logf == nil {
 		r.Logf = func(string, ...any) {}
 	}
-	if err := r.sendStages(ctx); err != nil {
+	wait := ctx
+	if dl := r.Settings.Budget.Deadline; !dl.IsZero() {
+		// The run's deadline ends the wait like NoWait: the batch runs
+		// on, recorded, and the next run picks it up.
+		var cancel context.CancelFunc
+		wait, cancel = context.WithDeadline(ctx, dl)
+		defer cancel()
+	}
+	if err := r.sendStages(wait); err != nil {
+		if ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("--deadline passed while brief waited for the Batch API: the batch is %w: run brief again later; it picks the batch up, nothing is submitted twice", ErrStillRunning)
+		}
 		return err
 	}
 	for k, e := range r.failures {

@@ -24,6 +24,11 @@ type BatchAPI struct {
 	// ExtraOutput is appended to every output file, as a hostile or buggy
 	// Batch API might: result lines for requests the batch never held.
 	ExtraOutput []byte
+	// Stuck keeps every batch in_progress, answering nothing.
+	Stuck bool
+	// Trickle, when > 0, sends a file's content one byte each Trickle (a
+	// download that never quite stalls).
+	Trickle time.Duration
 }
 
 type fakeFile struct {
@@ -131,7 +136,33 @@ func (s *Server) fileContent(w http.ResponseWriter, r *http.Request) {
 		Error(http.StatusNotFound, "invalid_request_error", "", "no such file").writeStatus(w)
 		return
 	}
-	writeRaw(w, http.StatusOK, "application/jsonl", f.data)
+	s.mu.Lock()
+	trickle := s.cfg.Batch.Trickle
+	s.mu.Unlock()
+	if trickle <= 0 {
+		writeRaw(w, http.StatusOK, "application/jsonl", f.data)
+		return
+	}
+	w.Header().Set("Content-Type", "application/jsonl")
+	w.WriteHeader(http.StatusOK)
+	fl, _ := w.(http.Flusher)
+	t := time.NewTicker(trickle)
+	defer t.Stop()
+	for i := range f.data {
+		if _, err := w.Write(f.data[i : i+1]); err != nil {
+			return
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		}
+	}
 }
 
 func (s *Server) createBatch(w http.ResponseWriter, r *http.Request) {
@@ -177,7 +208,7 @@ func (s *Server) retrieveBatch(w http.ResponseWriter, r *http.Request) {
 		Error(http.StatusNotFound, "invalid_request_error", "", "no such batch").writeStatus(w)
 		return
 	}
-	if fb.status == "in_progress" {
+	if fb.status == "in_progress" && !cfg.Stuck {
 		b.advance(fb, cfg, h)
 	}
 	writeJSON(w, http.StatusOK, fb.json())
