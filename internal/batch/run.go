@@ -35,11 +35,7 @@ type Runner struct {
 	NoWait   bool          // check once; ErrStillRunning while a batch runs
 	Fallback bool          // send what a finished batch left undone as plain requests
 	Poll     time.Duration // how often to check a running batch
-	// MaxCost refuses a batch that could cost more, as Cost prices it
-	// (0: no limit).
-	MaxCost float64
-	Cost    func(prompt, output int) float64
-	Logf    func(string, ...any)
+	Logf     func(string, ...any)
 	// Out shows a running batch's progress: a bar when TTY, lines
 	// otherwise, nothing when Quiet.
 	Out        io.Writer
@@ -224,7 +220,8 @@ func (r *Runner) asked(ctx context.Context) (func(string) bool, error) {
 // withinBudget refuses a batch whose most it could cost (prompts plus
 // max_tokens, at the batch price) passes --max-cost.
 func (r *Runner) withinBudget(lines []Line) error {
-	if r.MaxCost <= 0 {
+	b := r.Settings.Budget // its prices are the batch price
+	if b.MaxCost <= 0 {
 		return nil
 	}
 	prompt, out := 0, 0
@@ -234,9 +231,9 @@ func (r *Runner) withinBudget(lines []Line) error {
 		}
 		out += l.Body.MaxTokens
 	}
-	most := r.Cost(prompt, out)
-	if most > r.MaxCost {
-		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, r.MaxCost))
+	most := b.Cost(prompt, out)
+	if most > b.MaxCost {
+		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.MaxCost))
 	}
 	return nil
 }

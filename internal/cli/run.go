@@ -95,10 +95,11 @@ func (o *options) inputs(paths []string, now time.Time) (found int, kept []artic
 	if err != nil || o.Since == "" {
 		return len(inputs), inputs, "", err
 	}
-	kept, from, err := filterSince(inputs, o.Since, o.settings(now, "", nil).Loader(), now)
+	from, err := parseSince(o.Since, now)
 	if err != nil {
 		return len(inputs), nil, "", err
 	}
+	kept = article.Since(inputs, from, o.settings(now, "", nil).Loader())
 	o.windowStart = from
 	return len(inputs), kept, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
 }

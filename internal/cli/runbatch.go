@@ -33,7 +33,7 @@ func (o *options) validateBatch() error {
 // failed then fails its articles in the run proper, with the reason.
 func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, s wiring.Settings, run *wiring.Run, inputs []article.Input) error {
 	r := &batch.Runner{Settings: s, Inputs: inputs, NoWait: o.NoWait, Fallback: o.BatchFallback, Poll: o.BatchPoll,
-		MaxCost: o.MaxCost, Cost: o.cost, Out: io.ErrOut, TTY: io.IsStderrTTY(), Quiet: o.Quiet}
+		Out: io.ErrOut, TTY: io.IsStderrTTY(), Quiet: o.Quiet}
 	if !o.Quiet {
 		r.Logf = stderrLogf(io, "brief: ")
 	}
