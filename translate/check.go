@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -10,11 +12,16 @@ import (
 
 // checker holds one check's inputs and the alignment of the paragraphs.
 type checker struct {
+	ctx                 context.Context
 	source, translation []string
 	from, to            string
 	label               func(int) string // names a 0-based source paragraph
 	srcOf, trOf         []int            // 0-based partner, -1 for none
-	fs                  []Finding
+	// aligned is false when the paragraphs could not be lined up (the
+	// counts differ too much): the checks then look at the whole text.
+	aligned bool
+	al      *aligner // nil when the counts are equal
+	fs      []Finding
 }
 
 // check compares a translation with its source and returns what an editor
@@ -26,34 +33,54 @@ type checker struct {
 // for every target but Danish. label names a 0-based source paragraph
 // (Translate calls the first one "the lede", paragraph 1 on the review
 // page, when the article has one); g's names must appear in their fixed
-// form.
-func check(source, translation []string, from, to string, label func(int) string, g *Glossary) []Finding {
-	c := &checker{source: source, translation: translation, from: from, to: to, label: label}
+// form. Every step is near-linear in the article's size or has a work
+// limit past which it is skipped with a finding that says so; when ctx
+// ends, check stops and returns its error.
+func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, g *Glossary) ([]Finding, error) {
+	c := &checker{ctx: ctx, source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")
 	if strings.TrimSpace(whole) == "" {
 		c.add(Finding{Code: CodeEmpty, Message: "the model returned no translation"})
-		return c.fs
+		return c.fs, nil
 	}
-	c.align()
+	if err := c.align(); err != nil {
+		return nil, err
+	}
 	c.paragraphCount()
 	c.language(whole)
 	for _, f := range missingNumbers(source, whole, to, label) {
-		if f.SourceParagraph > 0 && c.trOf[f.SourceParagraph-1] < 0 {
+		if f.SourceParagraph > 0 && c.aligned && c.trOf[f.SourceParagraph-1] < 0 {
 			continue // the whole paragraph is missing, and reported as such
 		}
-		if f.SourceParagraph > 0 {
+		if f.SourceParagraph > 0 && c.trOf[f.SourceParagraph-1] >= 0 {
 			f.Paragraph = c.trOf[f.SourceParagraph-1] + 1
 		}
 		c.add(f)
 	}
-	c.add(nameFindings(source, translation, g, func(i int) int { return c.trOf[i] }, label)...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	nf, err := nameFindings(ctx, source, translation, g, c.pairedOrWhole, label)
+	if err != nil {
+		return nil, err
+	}
+	c.add(nf...)
 	c.length()
-	return c.fs
+	return c.fs, ctx.Err()
+}
+
+// pairedOrWhole is the 0-based translation paragraph of source paragraph
+// i, -1 when it has none, or -2 when the paragraphs are not lined up.
+func (c *checker) pairedOrWhole(i int) int {
+	if !c.aligned {
+		return -2
+	}
+	return c.trOf[i]
 }
 
 func (c *checker) add(fs ...Finding) { c.fs = append(c.fs, fs...) }
 
-func (c *checker) align() {
+func (c *checker) align() error {
 	c.srcOf = make([]int, len(c.translation))
 	c.trOf = make([]int, len(c.source))
 	for i := range c.srcOf {
@@ -62,18 +89,28 @@ func (c *checker) align() {
 	for i := range c.trOf {
 		c.trOf[i] = -1
 	}
-	for _, p := range Align(c.source, c.translation, c.to) {
+	pairs, al, err := align(c.ctx, c.source, c.translation, c.to)
+	switch {
+	case errors.Is(err, errTooDifferent):
+		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: too different to line up paragraph by paragraph within the check's work limit, so the checks looked at the whole text", len(c.translation), len(c.source))})
+		return nil
+	case err != nil:
+		return err
+	}
+	c.aligned, c.al = true, al
+	for _, p := range pairs {
 		if p.Source > 0 && p.Translation > 0 {
 			c.trOf[p.Source-1], c.srcOf[p.Translation-1] = p.Translation-1, p.Source-1
 		}
 	}
+	return nil
 }
 
 // paragraphCount names each source paragraph the translation lacks, by its
 // opening words, telling a paragraph merged into its neighbour from one
 // dropped, and each translation paragraph with no source.
 func (c *checker) paragraphCount() {
-	if len(c.source) == len(c.translation) {
+	if len(c.source) == len(c.translation) || !c.aligned {
 		return
 	}
 	before := len(c.fs)
@@ -108,7 +145,6 @@ func (c *checker) paragraphCount() {
 // 0-based translation paragraph and the neighbour, or -1.
 func (c *checker) mergedInto(i int) (int, int) {
 	want := lang.LengthRatio(c.to)
-	a := anchorsOf(c.source[i])
 	for _, n := range []int{i - 1, i + 1} {
 		if n < 0 || n >= len(c.source) || c.trOf[n] < 0 {
 			continue
@@ -119,7 +155,7 @@ func (c *checker) mergedInto(i int) (int, int) {
 		if r < 0.7 || r > 1.4 {
 			continue
 		}
-		if pairCost(c.source[i], t, a, translationNumbers(t, c.to), " "+normName(t)+" ", want) < 2.1 {
+		if c.al.pairCost(i, j) < 2.1 {
 			return j, n
 		}
 	}

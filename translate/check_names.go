@@ -1,8 +1,12 @@
 package translate
 
 import (
+	"cmp"
+	"context"
 	"fmt"
+	"math/bits"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,10 +28,26 @@ var (
 	// nameWordRe is a word that may be part of a name: letters, with
 	// hyphens and apostrophes inside ("Jong-un", "O'Brien", "USA's").
 	nameWordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[-'’][\p{L}\p{M}\p{N}]+)*`)
-	// sentenceStartRe ends where a sentence begins: the paragraph's start
-	// (after a dash-quote or quotation marks) or after end punctuation.
-	sentenceEndBefore = regexp.MustCompile(`(?:^|[.!?:;])[\s"'“”«»()\-–—]*$`)
 )
+
+// startsSentence reports whether a sentence begins at byte i of p: at the
+// paragraph's start (after a dash-quote or quotation marks) or after end
+// punctuation. It looks back only over that punctuation and space, so a
+// long paragraph costs its length, not its square.
+func startsSentence(p string, i int) bool {
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(p[:i])
+		switch {
+		case strings.ContainsRune(".!?:;", r):
+			return true
+		case unicode.IsSpace(r) || strings.ContainsRune(`"'“”«»()-–—`, r):
+			i -= size
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func isUpper(r rune) bool { return unicode.IsUpper(r) }
 
@@ -55,7 +75,7 @@ func sourceNames(p string, para int) []name {
 			j++
 		}
 		start := i
-		if sentenceEndBefore.MatchString(p[:locs[i][0]]) {
+		if startsSentence(p, locs[i][0]) {
 			start++
 		}
 		if j-start >= 2 {
@@ -139,11 +159,11 @@ func translatedName(n string) bool {
 	return false
 }
 
-// nameIn reports whether the translation (normalised, padded with spaces)
-// carries the name in one of its accepted forms: as written, without a
-// Danish genitive "s", by its English form, or by its last word (a
-// surname) when that is distinctive.
-func nameIn(n, tr string) bool {
+// nameIn reports whether the translation's words carry the name in one
+// of its accepted forms: as written, without a Danish genitive "s", by its
+// English form, or by its last word (a surname) when that is distinctive.
+// It is false when tr's work limit runs out.
+func nameIn(n string, tr *textWords) bool {
 	norm := normName(n)
 	cands := []string{norm, strings.TrimSuffix(norm, "s")}
 	cands = append(cands, exonyms[norm]...)
@@ -162,7 +182,49 @@ func nameIn(n, tr string) bool {
 		cands = append(cands, last, strings.TrimSuffix(last, "s"))
 	}
 	for _, c := range cands {
-		if c != "" && strings.Contains(tr, " "+c+" ") {
+		if tr.has(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// textWords is a normalised text's words and where each occurs, so that a
+// phrase is found without scanning the text once per name. left is the
+// work (word comparisons) it may still do.
+type textWords struct {
+	words []string
+	at    map[string][]int32
+	left  int
+}
+
+func newTextWords(normalised string, limit int) *textWords {
+	x := &textWords{words: strings.Fields(normalised), at: map[string][]int32{}, left: limit}
+	for i, w := range x.words {
+		x.at[w] = append(x.at[w], int32(i))
+	}
+	return x
+}
+
+// has reports whether the words of phrase occur in a row, looking only
+// where its rarest word is.
+func (x *textWords) has(phrase string) bool {
+	ws := strings.Fields(phrase)
+	if len(ws) == 0 {
+		return false
+	}
+	rare := 0
+	for k, w := range ws {
+		if len(x.at[w]) < len(x.at[ws[rare]]) {
+			rare = k
+		}
+	}
+	for _, p := range x.at[ws[rare]] {
+		if x.left--; x.left < 0 {
+			return false
+		}
+		start := int(p) - rare
+		if start >= 0 && start+len(ws) <= len(x.words) && slices.Equal(x.words[start:start+len(ws)], ws) {
 			return true
 		}
 	}
@@ -171,26 +233,33 @@ func nameIn(n, tr string) bool {
 
 // closestName is the run of words in text most like n (as many words, by
 // edit distance of the normalised forms), for showing what the translation
-// made of a name; "" when nothing is close.
-func closestName(n, text string) string {
-	want := normName(n)
+// made of a name; "" when nothing is close or when the comparisons would
+// cost more than *left (in rune pairs), which they then use up.
+func closestName(n, text string, left *int) string {
+	want := []rune(normName(n))
 	k := len(nameWordRe.FindAllString(n, -1))
 	locs := nameWordRe.FindAllStringIndex(text, -1)
-	best, bestD := "", max(2, utf8.RuneCountInString(want)/3)+1
+	best, bestD := "", max(2, len(want)/3)+1
 	for i := 0; i+k <= len(locs); i++ {
 		cand := text[locs[i][0]:locs[i+k-1][1]]
 		if !capitalised(cand) {
 			continue
 		}
-		if d := editDistance(want, normName(cand)); d > 0 && d < bestD {
+		got := []rune(normName(cand))
+		if abs(len(got)-len(want)) >= bestD {
+			continue
+		}
+		if *left -= len(got) * len(want); *left < 0 {
+			return ""
+		}
+		if d := editDistance(want, got); d > 0 && d < bestD {
 			best, bestD = cand, d
 		}
 	}
 	return best
 }
 
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
+func editDistance(ra, rb []rune) int {
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -210,33 +279,58 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
+// Work limits of the names check, each far above what a 1 MiB article of
+// ordinary names needs; past one, the rest of that step is skipped and a
+// finding says so.
+const (
+	namesLookupLimit  = 20_000_000 // words compared finding names in the translation
+	namesClosestLimit = 50_000_000 // rune pairs compared for the closest spelling
+	spellingLimit     = 30_000_000 // candidate pairs of spellings compared
+	// maxSpellingFindings is how many names spelt two ways are listed one
+	// by one; the rest are counted in one finding.
+	maxSpellingFindings = 20
+)
+
 // nameFindings checks the source's names (and the glossary's names that
 // occur in it) against the translation. trOf maps a 0-based source
-// paragraph to its 0-based translation paragraph, -1 when it has none.
-func nameFindings(source, translation []string, glossary *Glossary, trOf func(int) int, label func(int) string) []Finding {
+// paragraph to its 0-based translation paragraph, -1 when it has none, -2
+// when the paragraphs are not lined up.
+func nameFindings(ctx context.Context, source, translation []string, glossary *Glossary, trOf func(int) int, label func(int) string) ([]Finding, error) {
 	var names []name
 	for i, p := range source {
 		names = append(names, sourceNames(p, i)...)
 	}
-	var fs []Finding
-	fs = append(fs, spellingFindings(names, label)...)
-	whole := " " + normName(strings.Join(translation, " ")) + " "
+	fs, err := spellingFindings(ctx, names, label)
+	if err != nil {
+		return nil, err
+	}
+	words := newTextWords(normName(strings.Join(translation, " ")), namesLookupLimit)
+	closest := namesClosestLimit
 	seen := map[string]bool{}
-	for _, n := range names {
+	for k, n := range names {
+		if k%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		key := normName(n.text)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
 		t := trOf(n.para)
-		if t < 0 || nameIn(n.text, whole) {
+		if t == -1 || nameIn(n.text, words) || words.left < 0 {
 			continue // a dropped paragraph is reported as such
 		}
-		got := closestName(n.text, translation[t])
+		got := ""
+		if t >= 0 {
+			got = closestName(n.text, translation[t], &closest)
+		}
 		if got == "" && translatedName(n.text) {
 			continue
 		}
 		f := Finding{Code: CodeName, SourceParagraph: n.para + 1, Paragraph: t + 1, Evidence: n.text}
+		if t < 0 {
+			f.Paragraph = 0
+		}
 		if got != "" {
 			f.TranslationEvidence = got
 			f.Message = fmt.Sprintf("the name %q (%s) is %q in the translation: check which is right", n.text, label(n.para), got)
@@ -245,57 +339,197 @@ func nameFindings(source, translation []string, glossary *Glossary, trOf func(in
 		}
 		fs = append(fs, f)
 	}
-	return append(fs, glossaryNameFindings(source, whole, glossary, trOf, label)...)
+	if words.left < 0 {
+		fs = append(fs, Finding{Code: CodeName, Message: fmt.Sprintf("the source has too many names (%d) to look each up in the translation within the check's work limit: only some were checked", len(seen))})
+	}
+	return append(fs, glossaryNameFindings(source, words, glossary, trOf, label)...), nil
+}
+
+// spelling is a distinct form of a name: its first occurrence, normalised.
+type spelling struct {
+	name
+	norm  string
+	runes []rune
+	words int
+	// letters has a bit for each letter in it (modulo 64): two edits
+	// change at most four, a test far cheaper than the edit distance.
+	letters uint64
 }
 
 // spellingFindings reports a name the source spells two ways (one letter
-// or two apart), pinned to the first of the two. Each spelling is compared
-// once, at its first occurrence, so a long article costs the square of its
-// distinct names, not of its mentions.
-func spellingFindings(names []name, label func(int) string) []Finding {
-	type form struct {
-		name
-		norm  string
-		words int
-	}
-	var forms []form
+// or two apart), pinned to the first of the two. Names are bucketed before
+// they are compared: two spellings at most two edits apart share one of
+// the three pieces of the later one's, a little shifted (the pigeonhole
+// argument of PassJoin), so each is compared only with the earlier ones
+// that share a piece, not with all of them.
+func spellingFindings(ctx context.Context, names []name, label func(int) string) ([]Finding, error) {
+	var forms []spelling
 	seen := map[string]bool{}
 	for _, n := range names {
 		norm := normName(n.text)
 		if !seen[norm] {
 			seen[norm] = true
-			forms = append(forms, form{n, norm, len(strings.Fields(norm))})
+			sp := spelling{name: n, norm: norm, runes: []rune(norm), words: len(strings.Fields(norm))}
+			for _, r := range sp.runes {
+				sp.letters |= 1 << (uint(r) % 64)
+			}
+			forms = append(forms, sp)
 		}
 	}
-	var fs []Finding
-	for i, a := range forms {
-		for _, b := range forms[i+1:] {
-			if a.words != b.words || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
-				continue
-			}
-			if d := editDistance(a.norm, b.norm); d > 2 || d*4 > utf8.RuneCountInString(a.norm) {
-				continue
-			}
-			where := label(b.para)
-			if b.para == a.para {
-				where = "the same paragraph"
-			}
-			fs = append(fs, Finding{Code: CodeNameSpelling, SourceParagraph: a.para + 1, Evidence: a.text,
-				Message: fmt.Sprintf("the source spells a name two ways, %q (%s) and %q (%s): check which is right", a.text, label(a.para), b.text, where)})
+	type pieceKey struct {
+		length, piece int
+		hash          uint64
+	}
+	index := map[pieceKey][]int32{}
+	stamp := make([]int, len(forms)) // the last form that compared with each, +1
+	var pairs [][2]int
+	work := 0
+	for i, b := range forms {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
+		lb := len(b.runes)
+		for l := max(lb-2, 3); l <= lb+2 && work <= spellingLimit; l++ {
+			for k := range 3 {
+				start, size := piece(l, k)
+				for s := max(start-2, 0); s <= start+2 && s+size <= lb; s++ {
+					for _, ai := range index[pieceKey{l, k, hashRunes(b.runes[s : s+size])}] {
+						if stamp[ai] == i+1 {
+							continue
+						}
+						stamp[ai] = i + 1
+						if work++; work > spellingLimit {
+							break
+						}
+						if a := forms[ai]; spelledTwoWays(a, b) {
+							pairs = append(pairs, [2]int{int(ai), i})
+						}
+					}
+				}
+			}
+		}
+		if lb >= 3 {
+			for k := range 3 {
+				start, size := piece(lb, k)
+				key := pieceKey{lb, k, hashRunes(b.runes[start : start+size])}
+				index[key] = append(index[key], int32(i))
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(x, y [2]int) int { return cmp.Or(x[0]-y[0], x[1]-y[1]) })
+	fs := spellingMessages(forms, pairs, label)
+	if work > spellingLimit {
+		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source has too many similar names (%d distinct) to compare them all within the check's work limit: only some were compared", len(forms))})
+	}
+	return fs, nil
+}
+
+// spelledTwoWays: a, the earlier, and b have as many words, differ in more
+// than a plural "s", and are one or two edits apart, at most one in four
+// of a's letters.
+func spelledTwoWays(a, b spelling) bool {
+	if a.words != b.words || bits.OnesCount64(a.letters^b.letters) > 4 || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
+		return false
+	}
+	d, ok := withinTwoEdits(a.runes, b.runes)
+	return ok && d*4 <= len(a.runes)
+}
+
+// spellingMessages words the pairs (earlier, later), the first
+// maxSpellingFindings one by one and the rest as a count.
+func spellingMessages(forms []spelling, pairs [][2]int, label func(int) string) []Finding {
+	var fs []Finding
+	for _, p := range pairs[:min(len(pairs), maxSpellingFindings)] {
+		a, b := forms[p[0]], forms[p[1]]
+		where := label(b.para)
+		if b.para == a.para {
+			where = "the same paragraph"
+		}
+		fs = append(fs, Finding{Code: CodeNameSpelling, SourceParagraph: a.para + 1, Evidence: a.text,
+			Message: fmt.Sprintf("the source spells a name two ways, %q (%s) and %q (%s): check which is right", a.text, label(a.para), b.text, where)})
+	}
+	if more := len(pairs) - maxSpellingFindings; more > 0 {
+		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source spells %d more names two ways", more)})
 	}
 	return fs
 }
 
+// piece is the start and size of the k-th of three near-equal pieces of a
+// string of length l.
+func piece(l, k int) (start, size int) {
+	start = l * k / 3
+	return start, l*(k+1)/3 - start
+}
+
+func hashRunes(rs []rune) uint64 {
+	h := uint64(14695981039346656037)
+	for _, r := range rs {
+		h = (h ^ uint64(r)) * 1099511628211
+	}
+	return h
+}
+
+// withinTwoEdits is the edit distance of a and b when it is at most 2,
+// computed in a band of the table, so a long name costs its length and
+// not its square.
+func withinTwoEdits(a, b []rune) (int, bool) {
+	const k = 2
+	if abs(len(a)-len(b)) > k {
+		return 0, false
+	}
+	const inf = k + 1
+	width := 2*k + 1
+	prev, cur := make([]int, width), make([]int, width)
+	// prev[d+k] is the distance of a[:i] and b[:i+d].
+	for d := -k; d <= k; d++ {
+		prev[d+k] = inf
+		if d >= 0 {
+			prev[d+k] = d
+		}
+	}
+	for i := 1; i <= len(a); i++ {
+		best := inf
+		for d := -k; d <= k; d++ {
+			j := i + d
+			v := inf
+			switch {
+			case j < 0 || j > len(b):
+			case j == 0:
+				v = i
+			default:
+				sub := prev[d+k]
+				if a[i-1] != b[j-1] {
+					sub++
+				}
+				v = sub
+				if d+k+1 < width {
+					v = min(v, prev[d+k+1]+1) // a[i-1] deleted
+				}
+				if d+k-1 >= 0 {
+					v = min(v, cur[d+k-1]+1) // b[j-1] inserted
+				}
+			}
+			cur[d+k] = min(v, inf)
+			best = min(best, cur[d+k])
+		}
+		if best > k {
+			return 0, false
+		}
+		prev, cur = cur, prev
+	}
+	d := prev[len(b)-len(a)+k]
+	return d, d <= k
+}
+
 // glossaryNameFindings: a glossary term that is a name (capitalised) and
 // occurs in the source must appear in its fixed form.
-func glossaryNameFindings(source []string, whole string, g *Glossary, trOf func(int) int, label func(int) string) []Finding {
+func glossaryNameFindings(source []string, words *textWords, g *Glossary, trOf func(int) int, label func(int) string) []Finding {
 	if g == nil {
 		return nil
 	}
 	var fs []Finding
 	for _, term := range g.Terms {
-		if !capitalised(term.Source) || strings.Contains(whole, " "+normName(term.Target)+" ") {
+		if !capitalised(term.Source) || words.has(normName(term.Target)) || words.left < 0 {
 			continue
 		}
 		for i, p := range source {
@@ -312,4 +546,11 @@ func glossaryNameFindings(source []string, whole string, g *Glossary, trOf func(
 		}
 	}
 	return fs
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

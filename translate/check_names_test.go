@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,7 +128,10 @@ func TestCheckGlossaryNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := check(handball, handballEN, "da", "en", func(i int) string { return "paragraph " + string(rune('1'+i)) }, g)
+	fs, err := check(context.Background(), handball, handballEN, "da", "en", func(i int) string { return "paragraph " + string(rune('1'+i)) }, g)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(fs) != 1 || fs[0].Code != CodeName || fs[0].SourceParagraph != 2 || !strings.Contains(fs[0].Message, "glossary name") {
 		t.Fatalf("findings = %q", Messages(fs))
 	}

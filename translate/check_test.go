@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -188,5 +189,9 @@ func TestCheckEmpty(t *testing.T) {
 
 // checkAll checks with paragraphs numbered from 1 and no glossary.
 func checkAll(source, translation []string, from, to string) []Finding {
-	return check(source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
+	fs, err := check(context.Background(), source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
+	if err != nil {
+		panic(err)
+	}
+	return fs
 }

@@ -200,16 +200,8 @@ func notes(kind, sep string, reps []repeat, keep int) []string {
 // than keep copies and is a loop: needOne copies or more of a single item,
 // needMany of a longer unit. Items compare by key; an empty key (a sentence
 // or word with nothing to compare) never matches, so blank pieces are never
-// collapsed.
+// collapsed. Each unit length costs one pass (see repeatRuns).
 func collapseRepeats(items, keys []string, maxLen, needOne, needMany, keep int) ([]string, []repeat) {
-	same := func(a, b, n int) bool {
-		for k := 0; k < n; k++ {
-			if keys[a+k] != keys[b+k] || keys[a+k] == "" {
-				return false
-			}
-		}
-		return true
-	}
 	var reps []repeat
 	for n := 1; n <= maxLen; n++ {
 		need := needMany
@@ -217,13 +209,10 @@ func collapseRepeats(items, keys []string, maxLen, needOne, needMany, keep int) 
 			need = needOne
 		}
 		need = max(need, keep+1)
+		run := repeatRuns(keys, n)
 		var outI, outK []string
 		for i := 0; i < len(items); {
-			copies := 1
-			for i+(copies+1)*n <= len(items) && same(i, i+copies*n, n) {
-				copies++
-			}
-			if copies >= need {
+			if copies := run[i]/n + 1; copies >= need {
 				outI = append(outI, repeatItems(items[i:i+n], keep)...)
 				outK = append(outK, repeatItems(keys[i:i+n], keep)...)
 				reps = append(reps, repeat{unit: items[i : i+n], copies: copies})
@@ -239,6 +228,20 @@ func collapseRepeats(items, keys []string, maxLen, needOne, needMany, keep int) 
 	return items, reps
 }
 
+// repeatRuns says, for each position i, for how many positions from i on
+// each key equals the one n further (empty keys never do): the unit of n
+// keys at i is followed by run[i]/n copies of itself. One pass from the
+// end, so a text of one word repeated costs its length, not its square.
+func repeatRuns(keys []string, n int) []int {
+	run := make([]int, len(keys)+1)
+	for i := len(keys) - n - 1; i >= 0; i-- {
+		if keys[i] != "" && keys[i] == keys[i+n] {
+			run[i] = run[i+1] + 1
+		}
+	}
+	return run
+}
+
 // repeatItems is keep copies of unit.
 func repeatItems(unit []string, keep int) []string {
 	out := make([]string, 0, len(unit)*keep)
@@ -252,25 +255,11 @@ func repeatItems(unit []string, keep int) []string {
 func maxRepeats(keys []string, maxLen int) int {
 	best := 1
 	for n := 1; n <= maxLen; n++ {
-		for i := 0; i+n <= len(keys); i++ {
-			copies := 1
-			for i+(copies+1)*n <= len(keys) && sameKeys(keys[i:i+n], keys[i+copies*n:i+(copies+1)*n]) {
-				copies++
-			}
-			best = max(best, copies)
+		for _, r := range repeatRuns(keys, n) {
+			best = max(best, r/n+1)
 		}
 	}
 	return best
-}
-
-// sameKeys compares two key runs; empty keys never match.
-func sameKeys(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] || a[i] == "" {
-			return false
-		}
-	}
-	return true
 }
 
 // longestCharRun is the length of the longest run of one character in s.

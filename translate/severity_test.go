@@ -64,7 +64,11 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 				t.Errorf("err = %q, want it to say %q and that the next run tries again", err, tc.want)
 			}
 			// the same answer, stored by an older brief, is not reused
-			if len(tr.Unusable(a, tr.Recheck(a, res))) == 0 {
+			rc, err := tr.Recheck(context.Background(), a, res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tr.Unusable(a, rc)) == 0 {
 				t.Error("a stored copy of the unusable translation would be reused")
 			}
 		})

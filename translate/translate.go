@@ -564,7 +564,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		}
 	}
 	tr.fill(len(src))
-	return tr.result(src)
+	return tr.result(ctx, src)
 }
 
 // translation is one article's Translate in progress: the chunks still to
@@ -720,8 +720,8 @@ func placeCleanings(fs []Finding, c chunk, skip int, at []int) []Finding {
 }
 
 // result joins the translated paragraphs and checks them against the
-// source src.
-func (tr *translation) result(src []string) (Result, error) {
+// source src; when ctx ends during the checks, it returns ctx's error.
+func (tr *translation) result(ctx context.Context, src []string) (Result, error) {
 	res := tr.res
 	texts := make([]string, len(tr.out))
 	for i, o := range tr.out {
@@ -736,7 +736,11 @@ func (tr *translation) result(src []string) (Result, error) {
 		res.Paragraphs = []string{}
 	}
 	opts := tr.t.opts
-	findings := append(summarizeCleanings(tr.cleanings), check(src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)...)
+	checked, err := check(ctx, src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)
+	if err != nil {
+		return res, fmt.Errorf("checking the translation: %w", err)
+	}
+	findings := append(summarizeCleanings(tr.cleanings), checked...)
 	findings = append(findings, memoryLeaks(src, texts, tr.rc, tr.nm.para)...)
 	tr.fromMemory(&res)
 	quality := len(findings)
@@ -865,8 +869,9 @@ var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeIn
 // Recheck redoes the deterministic checks of a stored translation of a
 // against its source, keeping what cleaning found when it was made: a
 // cached translation gets the current checks (and their paragraph numbers
-// and evidence) without a model call.
-func (t *Translator) Recheck(a article.Article, r Result) Result {
+// and evidence) without a model call. It returns ctx's error when ctx ends
+// first.
+func (t *Translator) Recheck(ctx context.Context, a article.Article, r Result) (Result, error) {
 	src := sourceParagraphs(a)
 	var kept []Finding
 	for _, f := range r.Findings {
@@ -874,9 +879,13 @@ func (t *Translator) Recheck(a article.Article, r Result) Result {
 			kept = append(kept, f)
 		}
 	}
-	r.Findings = append(kept, check(src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)...)
+	checked, err := check(ctx, src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)
+	if err != nil {
+		return r, fmt.Errorf("checking the stored translation: %w", err)
+	}
+	r.Findings = append(kept, checked...)
 	r.Warnings = Messages(r.Findings)
-	return r
+	return r, nil
 }
 
 // Original is the source text of a as the review shows it beside the

@@ -8,6 +8,7 @@
 //
 //	go run ./cmd/brief-bench                  # everything, a few minutes
 //	go run ./cmd/brief-bench -only wall -sizes 50,500
+//	go run ./cmd/brief-bench -only shapes     # one article of each shape and size
 package main
 
 import (
@@ -40,13 +41,19 @@ func main() {
 		prefixN  = flag.Int("prefix", 200, "article count for the shared-prefix figure")
 		serversN = flag.Int("servers", 500, "article count for the several-servers figure")
 		week     = flag.Int("week", 60, "stories in the translation-memory week (each with 1-3 updates, some resent)")
-		only     = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix,servers,week (comma-separated)")
+		shapeSz  = flag.String("shape-sizes", "100000,300000,1048576", "article sizes in bytes for the shapes figure")
+		shapeN   = flag.String("shape-list", strings.Join(bench.Shapes, ","), "shapes for the shapes figure")
+		shapeT   = flag.Duration("shape-timeout", 2*time.Minute, "kill a shapes run after this long")
+		memLimit = flag.Int64("mem-limit", 4096, "address-space limit of each shapes run, MB (0: none)")
+		only     = flag.String("only", "", "run only these figures: wall,cpu,rss,cached,rate,prefix,servers,week,shapes (comma-separated)")
 		seed     = flag.Uint64("seed", 1, "corpus seed")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *serversN, *week, *only, *seed}); err != nil {
+	o := options{*bin, *work, *latency, *tokLat, *slots, ints(*jobs), ints(*sizes), *cpuN, ints(*rssN), *cachedN, *prefixN, *serversN, *week, *only, *seed,
+		ints(*shapeSz), strings.Split(*shapeN, ","), *shapeT, *memLimit << 20}
+	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "brief-bench:", err)
 		os.Exit(1)
 	}
@@ -65,6 +72,10 @@ type options struct {
 	week            int
 	only            string
 	seed            uint64
+	shapeSizes      []int
+	shapes          []string
+	shapeTimeout    time.Duration
+	memLimit        int64
 }
 
 func ints(s string) []int {
@@ -100,6 +111,7 @@ func newSuite(ctx context.Context, o *options) (*bench.Suite, func(), error) {
 		o.jobs = []int{o.slots, 2 * o.slots}
 	}
 	s := &bench.Suite{Bin: bin, Work: work, Latency: o.latency, TokenLatency: o.tokLat, Slots: o.slots, Jobs: o.jobs[0], Seed: o.seed,
+		ShapeTimeout: o.shapeTimeout, MemLimit: o.memLimit,
 		Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, "brief-bench: "+f+"\n", a...) }}
 	return s, cleanup, nil
 }
@@ -188,8 +200,27 @@ func run(ctx context.Context, o options) error {
 			fmt.Fprintln(os.Stderr, "  ", bench.DescribeServers(r))
 		}
 	}
+	if want("shapes") {
+		rep.Shapes, err = shapeFigures(ctx, s, o)
+	}
 	fmt.Print(rep.Markdown())
-	return nil
+	return err
+}
+
+// shapeFigures runs one article of each shape and size.
+func shapeFigures(ctx context.Context, s *bench.Suite, o options) ([]bench.ShapeResult, error) {
+	var out []bench.ShapeResult
+	for _, sh := range o.shapes {
+		for _, n := range o.shapeSizes {
+			r, err := s.Shape(ctx, sh, n)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, r)
+			fmt.Fprintln(os.Stderr, "  ", bench.DescribeShape(r))
+		}
+	}
+	return out, nil
 }
 
 // wallFigures measures the wall time for each -j and article count.

@@ -151,7 +151,14 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 		// checks, with their paragraphs and evidence, at no model cost.
 		// One that is unusable (stored before such translations failed
 		// their article) is not reused but made again.
-		if rc := cfg.Translator.Recheck(a, ct.Result); len(cfg.Translator.Unusable(a, rc)) == 0 {
+		if cfg.Verbose {
+			cfg.Progress.Logf("checking the stored translation of %s (%d paragraphs)", a.Path, len(ct.Result.Paragraphs)+1)
+		}
+		rc, err := cfg.Translator.Recheck(ctx, a, ct.Result)
+		if err != nil {
+			return ct.Result, true, err
+		}
+		if len(cfg.Translator.Unusable(a, rc)) == 0 {
 			cfg.Cache.Touch(key, cfg.Now())
 			return rc, true, nil
 		}

@@ -191,6 +191,32 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 }
 
+// BenchmarkShapes runs one 300 KB article of each shape in-process, fresh
+// each time, for profiles of what a shape costs:
+//
+//	go test ./internal/bench -run '^$' -bench 'Shapes/giant' -cpuprofile cpu.out
+func BenchmarkShapes(b *testing.B) {
+	for _, shape := range Shapes {
+		b.Run(shape, func(b *testing.B) {
+			dir := b.TempDir()
+			in := filepath.Join(dir, "in")
+			if err := WriteShape(filepath.Join(in, shape+".txt"), shape, 300_000, 1); err != nil {
+				b.Fatal(err)
+			}
+			e := NewEndpoint(EndpointConfig{Slots: 1, Mangle: true})
+			defer e.Close()
+			p := InProcess{URL: e.URL(), Inputs: in, Out: filepath.Join(dir, "out"), Cache: filepath.Join(dir, "cache"), Jobs: 1}
+			for b.Loop() {
+				os.RemoveAll(p.Out)
+				os.RemoveAll(p.Cache)
+				if _, err := p.Run(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // --- tests of the harness itself (fast; part of go test ./...) ---
 
 // The corpus is what the figures are measured on: every article must be a

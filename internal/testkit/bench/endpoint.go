@@ -45,6 +45,9 @@ type EndpointConfig struct {
 	// RateHeaders sends OpenAI's x-ratelimit-{limit,remaining,reset}-
 	// {requests,tokens} headers on every answer.
 	RateHeaders bool
+	// Mangle makes every translation drop the paragraph with DropMarker
+	// and misspell RenameFrom (the shapes suite).
+	Mangle bool
 	// MeasurePrefix records the translate prompts' shared prefixes
 	// (EndpointStats.Prefix).
 	MeasurePrefix bool
@@ -169,8 +172,13 @@ func (e *Endpoint) handle(req llmtest.ChatRequest) llmtest.Reply {
 	if rep.Status != 0 && rep.Status != http.StatusOK {
 		return rep
 	}
-	if llmtest.Stage(req) == "digest" {
+	switch llmtest.Stage(req) {
+	case "digest":
 		rep.Content = shortDigest(rep.Content)
+	case "translate":
+		if e.cfg.Mangle {
+			rep.Content = mangle(rep.Content)
+		}
 	}
 	sys, user := llmtest.Messages(req)
 	// The same estimate llmtest reports as usage, so charged and reported

@@ -55,6 +55,7 @@ type Report struct {
 	Prefix  *PrefixResult
 	Servers []ServersResult
 	Week    *WeekResult
+	Shapes  []ShapeResult
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
@@ -155,6 +156,11 @@ func (r Report) Markdown() string {
 	if p := r.Prefix; p != nil {
 		fmt.Fprintf(&b, "| shared prefix of translate prompts, %d articles with a glossary | — | %d system prompts; %.1f %% of prompt bytes shared with some earlier request, %.1f %% with the one before (%d requests) | |\n",
 			p.N, p.Systems, 100*p.Share(), 100*p.ShareLast(), p.Requests)
+	}
+	if len(r.Shapes) > 0 {
+		fmt.Fprintf(&b, "\nOne article per run, -j 1, every translation missing a paragraph and misspelling a name; targets for 1 MiB: ≤ %v CPU, ≤ %s peak RSS, ≤ %d × the smallest size.\n\n",
+			TargetShapeCPU, mb(TargetShapeRSS), TargetShapeScale)
+		b.WriteString(ShapesMarkdown(r.Shapes))
 	}
 	return b.String()
 }

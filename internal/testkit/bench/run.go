@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,11 @@ type Run struct {
 	// AllowPartial accepts exit code 2 (some articles failed), for runs
 	// where failures are a figure rather than a broken benchmark.
 	AllowPartial bool
+	// Timeout, when set, kills brief after that long (Measurement.Killed);
+	// MemLimit caps its address space (bytes), so a run that would take
+	// the machine's memory fails alone.
+	Timeout  time.Duration
+	MemLimit int64
 }
 
 // Measurement is what one run of the brief binary cost.
@@ -63,6 +69,7 @@ type Measurement struct {
 	// MaxRSS is the child's peak resident set size in bytes.
 	MaxRSS   int64
 	ExitCode int
+	Killed   bool // by Run.Timeout
 	Stderr   string
 	// Totals are the run's manifest totals (ok, cached, failed, ...).
 	Totals manifest.Totals
@@ -100,7 +107,8 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	defer os.Remove(report)
 	cmd := exec.CommandContext(ctx, self, append([]string{r.Bin}, args...)...)
 	cmd.Dir = home
-	cmd.Env = append(childEnv(home, r.URL), launchEnv+"="+report)
+	cmd.Env = append(childEnv(home, r.URL), launchEnv+"="+report,
+		fmt.Sprintf("%s=%d", launchTimeoutEnv, r.Timeout), fmt.Sprintf("%s=%d", launchMemEnv, r.MemLimit))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
@@ -110,7 +118,7 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	}
 	var lr launchReport
 	if data, rerr := os.ReadFile(report); rerr == nil && json.Unmarshal(data, &lr) == nil {
-		m.Start, m.Wall, m.User, m.Sys, m.MaxRSS = time.Unix(0, lr.Start), lr.Wall, lr.User, lr.Sys, lr.MaxRSS
+		m.Start, m.Wall, m.User, m.Sys, m.MaxRSS, m.Killed = time.Unix(0, lr.Start), lr.Wall, lr.User, lr.Sys, lr.MaxRSS, lr.Killed
 	} else if err == nil {
 		return m, fmt.Errorf("the launcher left no report of brief's resource use: %v", rerr)
 	}
@@ -127,8 +135,13 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	return m, err
 }
 
-// launchEnv names the file a launcher writes its report to.
-const launchEnv = "BRIEF_BENCH_LAUNCH_REPORT"
+// launchEnv names the file a launcher writes its report to; the other two
+// carry Run.Timeout (nanoseconds) and Run.MemLimit (bytes), 0 for none.
+const (
+	launchEnv        = "BRIEF_BENCH_LAUNCH_REPORT"
+	launchTimeoutEnv = "BRIEF_BENCH_LAUNCH_TIMEOUT"
+	launchMemEnv     = "BRIEF_BENCH_LAUNCH_MEMLIMIT"
+)
 
 var launcherInstalled bool
 
@@ -138,6 +151,7 @@ type launchReport struct {
 	Wall      time.Duration
 	User, Sys time.Duration
 	MaxRSS    int64 // bytes
+	Killed    bool
 }
 
 // LauncherMain must be the first call in main (or TestMain) of a program
@@ -162,18 +176,34 @@ func launch(report string, args []string) int {
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, launchEnv+"=") })
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "BRIEF_BENCH_LAUNCH_") })
 	// brief goes when the launcher goes (the benchmark was cancelled).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if limit, _ := strconv.ParseUint(os.Getenv(launchMemEnv), 10, 64); limit > 0 {
+		// Inherited by brief; the launcher itself needs little.
+		if err := syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+			fmt.Fprintln(os.Stderr, "launcher: memory limit:", err)
+			return 127
+		}
+	}
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "launcher:", err)
+		return 127
+	}
+	var killed atomic.Bool
+	if d, _ := strconv.ParseInt(os.Getenv(launchTimeoutEnv), 10, 64); d > 0 {
+		t := time.AfterFunc(time.Duration(d), func() { killed.Store(true); cmd.Process.Kill() })
+		defer t.Stop()
+	}
+	err := cmd.Wait()
 	wall := time.Since(start)
 	ps := cmd.ProcessState
 	if ps == nil {
 		fmt.Fprintln(os.Stderr, "launcher:", err)
 		return 127
 	}
-	lr := launchReport{Start: start.UnixNano(), Wall: wall, User: ps.UserTime(), Sys: ps.SystemTime()}
+	lr := launchReport{Start: start.UnixNano(), Wall: wall, User: ps.UserTime(), Sys: ps.SystemTime(), Killed: killed.Load()}
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 		lr.MaxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}

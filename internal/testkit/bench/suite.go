@@ -21,6 +21,10 @@ type Suite struct {
 	Latency, TokenLatency time.Duration
 	Slots, Jobs           int
 	Seed                  uint64
+	// ShapeTimeout and MemLimit bound each run of the shapes suite (0:
+	// none), so a pathological article ends as a figure.
+	ShapeTimeout time.Duration
+	MemLimit     int64
 	// Logf, when set, is told what runs.
 	Logf func(format string, args ...any)
 

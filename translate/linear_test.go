@@ -1,0 +1,164 @@
+package translate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The checks on articles of pathological shape: they finish with the
+// right findings, their memory does not grow with the square of the
+// paragraphs, and they stop when the run's context ends. (No timing is
+// asserted: a quadratic step shows as a test that does not finish.)
+
+// tinyArticle is n short numbered paragraphs, a results list, and a
+// translation of it (as llmtest's fake writes one) without paragraph drop.
+func tinyArticle(n, drop int) (src, tr []string) {
+	for i := range n {
+		src = append(src, fmt.Sprintf("Nr. %d: Vejle, %d point.", i+1, i%97))
+		if i != drop {
+			tr = append(tr, fmt.Sprintf("No. %d: Vejle, %d points.", i+1, i%97))
+		}
+	}
+	return src, tr
+}
+
+// allocated is the bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+func TestAlignOfManyTinyParagraphsNamesTheDroppedOneInLinearMemory(t *testing.T) {
+	src, tr := tinyArticle(20_000, 13_456)
+	var fs []Finding
+	// A table of paragraphs × paragraphs would be 20,001 × 19,999 cells:
+	// gigabytes. The band is a few MB, the indexes a few more.
+	bytes := allocated(func() { fs = checkAll(src, tr, "da", "en") })
+	if bytes > 1<<30 {
+		t.Errorf("checking 20,000 paragraphs allocated %d MB", bytes>>20)
+	}
+	ps := withCode(fs, CodeParagraphs)
+	if len(ps) != 1 || ps[0].SourceParagraph != 13_457 || !strings.Contains(ps[0].Message, `"Nr. 13457: Vejle, 70 point."`) {
+		t.Fatalf("paragraph findings = %q, want paragraph 13457 named as missing", Messages(ps))
+	}
+	if wrong := append(withCode(fs, CodeMissingNumber), withCode(fs, CodeName)...); len(wrong) > 0 {
+		t.Errorf("findings = %q, want none about numbers or names: the paragraphs are lined up right", Messages(wrong))
+	}
+}
+
+func TestAlignPastItsWorkLimitIsSkippedWithAFinding(t *testing.T) {
+	// Half the paragraphs merged away: a band as wide as the article.
+	src, _ := tinyArticle(10_000, -1)
+	tr := make([]string, 0, 5_000)
+	for i := 0; i < len(src); i += 2 {
+		tr = append(tr, strings.Replace(src[i], "Nr.", "No.", 1)+" "+strings.Replace(src[i+1], "Nr.", "No.", 1))
+	}
+	if Align(src, tr, "en") != nil {
+		t.Error("Align lined up 10,000 paragraphs with 5,000, past its work limit")
+	}
+	fs := checkAll(src, tr, "da", "en")
+	ps := withCode(fs, CodeParagraphs)
+	if len(ps) != 1 || !strings.Contains(ps[0].Message, "too different to line up") || ps[0].SourceParagraph != 0 {
+		t.Fatalf("paragraph findings = %q, want one saying the alignment was skipped", Messages(ps))
+	}
+}
+
+// names is n distinct invented two-word names, a list as results pages
+// and party lists have, with "Kim Jong-un" spelt a second way among them.
+func manyNames(n int) []string {
+	first := []string{"Anne", "Lars", "Mette", "Søren", "Jens", "Karen", "Mads", "Ida"}
+	syl := []string{"ba", "ber", "dal", "fjor", "gaard", "holm", "kjær", "lund", "nes", "rup", "strø", "tof", "vig"}
+	var ps []string
+	var b strings.Builder
+	for i := range n {
+		last, k := "", i
+		for range 4 {
+			last += syl[k%len(syl)]
+			k /= len(syl)
+		}
+		fmt.Fprintf(&b, "mødte %s %s%s og ", first[i%len(first)], strings.ToUpper(last[:1]), last[1:])
+		if i%10 == 9 {
+			ps = append(ps, "Her "+b.String()+"gik.")
+			b.Reset()
+		}
+		if i == n/2 {
+			ps = append(ps, "Her mødte Kim Jong-un og gik.")
+		}
+	}
+	return append(ps, "Her mødte Kim Yong-un og gik.")
+}
+
+func TestNamesCheckOfManyDistinctNamesFindsTheTwoSpellings(t *testing.T) {
+	src := manyNames(10_000)
+	fs := checkAll(src, src, "da", "en")
+	found := false
+	for _, f := range withCode(fs, CodeNameSpelling) {
+		found = found || strings.Contains(f.Message, `"Kim Jong-un"`) && strings.Contains(f.Message, `"Kim Yong-un"`)
+	}
+	if !found {
+		t.Fatalf("findings = %q, want Kim Jong-un spelt two ways", Messages(fs))
+	}
+}
+
+func TestSpellingFindingsAreCapped(t *testing.T) {
+	var src []string
+	for i := range 100 {
+		src = append(src, fmt.Sprintf("Her mødte Anne Hansen%c og Anne Hansen%c hinanden.", 'a'+rune(i%26), 'a'+rune((i+1)%26)))
+	}
+	fs := withCode(checkAll(src, src, "da", "en"), CodeNameSpelling)
+	if len(fs) != maxSpellingFindings+1 || !strings.Contains(fs[len(fs)-1].Message, "more names two ways") {
+		t.Fatalf("%d spelling findings, the last %q; want %d and a count of the rest", len(fs), fs[len(fs)-1].Message, maxSpellingFindings+1)
+	}
+}
+
+func TestWithinTwoEditsAgreesWithEditDistance(t *testing.T) {
+	words := []string{"", "a", "ab", "kim jong un", "kim yong un", "kim jung un", "kim jong", "jong un kim", "pompeo", "pompei", "pompeio", "mette hansen", "mette jensen", "æbleø", "æblø"}
+	for _, a := range words {
+		for _, b := range words {
+			want := editDistance([]rune(a), []rune(b))
+			d, ok := withinTwoEdits([]rune(a), []rune(b))
+			if ok != (want <= 2) || ok && d != want {
+				t.Errorf("withinTwoEdits(%q, %q) = %d, %v; edit distance %d", a, b, d, ok, want)
+			}
+		}
+	}
+}
+
+func TestRepetitionOfOneWordAllOverIsCutInOnePass(t *testing.T) {
+	answer := "The council met. " + strings.Repeat("yes ", 50_000) + "The end."
+	got, fs := Clean(answer, []string{"Byrådet mødtes. Ja. Slut."})
+	if len(got) > 200 || len(fs) != 1 || fs[0].Code != CodeRepetition {
+		t.Fatalf("cleaned to %d bytes, findings %q", len(got), Messages(fs))
+	}
+	// And a source that repeats one paragraph thousands of times allows
+	// its translation to.
+	src := make([]string, 20_000)
+	for i := range src {
+		src[i] = "Vejle vandt kampen med 2-1 efter en scoring i det sidste minut."
+	}
+	tr := strings.Repeat("Vejle won the match 2-1 after a goal in the last minute.\n\n", len(src))
+	if got, fs := Clean(tr, src); len(fs) != 0 || len(splitParagraphs(got)) != len(src) {
+		t.Fatalf("a repetition the source has was cut: %d paragraphs, findings %q", len(splitParagraphs(got)), Messages(fs))
+	}
+}
+
+func TestCheckStopsWhenTheRunEnds(t *testing.T) {
+	src, tr := tinyArticle(20_000, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := check(ctx, src, tr, "da", "en", func(i int) string { return fmt.Sprint(i) }, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("check with an ended context: err = %v, want context.Canceled", err)
+	}
+	names := manyNames(5_000)
+	if _, err := nameFindings(ctx, names, names, nil, func(i int) int { return i }, func(i int) string { return fmt.Sprint(i) }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the names check with an ended context: err = %v, want context.Canceled", err)
+	}
+}
