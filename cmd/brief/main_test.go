@@ -19,6 +19,7 @@ import (
 
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cli"
+	"github.com/brief-news/brief/internal/testkit/bench"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
 )
 
@@ -65,6 +66,8 @@ func TestScripts(t *testing.T) {
 			"notemp":      cmdNoTemp,
 			"lockdir":     cmdLockDir,
 			"readme":      cmdReadme,
+			"shape":       cmdShape,
+			"waitfor":     cmdWaitFor,
 		},
 	})
 }
@@ -463,6 +466,48 @@ func cmdLinks(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdNoTemp fails when a temp file of an atomic write is left in a folder
 // tree: `notemp DIR...`; `! notemp DIR...` fails when there is none.
+// cmdShape writes an article of one of brief-bench's shapes (bench.Shapes):
+//
+//	shape FILE SHAPE BYTES
+func cmdShape(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: shape FILE SHAPE BYTES")
+	}
+	n, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	ts.Check(bench.WriteShape(ts.MkAbs(args[0]), args[1], n, 1))
+}
+
+// cmdWaitFor waits for an event: until FILE holds a match of REGEXP (a log
+// line, an exit code a shell wrote). It fails when that has not happened
+// within TIMEOUT (default one minute), a bound for a stuck run, not a
+// measurement:
+//
+//	waitfor FILE REGEXP [TIMEOUT]
+func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: waitfor FILE REGEXP [TIMEOUT]")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	timeout := time.Minute
+	if len(args) == 3 {
+		timeout, err = time.ParseDuration(args[2])
+		ts.Check(err)
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		data, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if re.Match(data) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s has no match of %q after %v; it holds:\n%s", args[0], args[1], timeout, data)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 	var temps []string
 	for _, dir := range args {

@@ -1,0 +1,7 @@
+//go:build race
+
+package translate
+
+// raceEnabled: the race detector turns off sync.Pool, so regexp allocates
+// on every match and allocation counts mean nothing.
+const raceEnabled = true
