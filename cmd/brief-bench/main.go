@@ -170,13 +170,8 @@ func run(ctx context.Context, o options) error {
 		fmt.Fprintln(os.Stderr, "  ", bench.DescribeWeek(r))
 	}
 	if want("rate") {
-		for _, sc := range bench.RateScenarios() {
-			r, err := s.Rate(ctx, sc)
-			if err != nil {
-				return err
-			}
-			rep.Rate = append(rep.Rate, r)
-			fmt.Fprintln(os.Stderr, "  ", bench.DescribeRate(r))
+		if rep.Rate, err = rateFigures(ctx, s); err != nil {
+			return err
 		}
 	}
 	if want("prefix") {
@@ -188,16 +183,8 @@ func run(ctx context.Context, o options) error {
 		fmt.Fprintln(os.Stderr, "  ", bench.DescribePrefix(r))
 	}
 	if want("servers") {
-		// The two servers: 2 slots at 300 ms and 6 at 100 ms;
-		// then the same with the slow one killed mid-run.
-		specs := []bench.ServerSpec{{Slots: 2, Latency: 300 * time.Millisecond}, {Slots: 6, Latency: 100 * time.Millisecond}}
-		for _, kill := range []int{-1, 0} {
-			r, err := s.Servers(ctx, o.serversN, specs, kill)
-			if err != nil {
-				return err
-			}
-			rep.Servers = append(rep.Servers, r)
-			fmt.Fprintln(os.Stderr, "  ", bench.DescribeServers(r))
+		if rep.Servers, err = serverFigures(ctx, s, o); err != nil {
+			return err
 		}
 	}
 	if want("shapes") {
@@ -205,6 +192,36 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Print(rep.Markdown())
 	return err
+}
+
+// rateFigures runs the rate-limited scenarios.
+func rateFigures(ctx context.Context, s *bench.Suite) ([]bench.RateResult, error) {
+	var out []bench.RateResult
+	for _, sc := range bench.RateScenarios() {
+		r, err := s.Rate(ctx, sc)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribeRate(r))
+	}
+	return out, nil
+}
+
+// serverFigures runs the two servers, 2 slots at 300 ms and 6 at
+// 100 ms; then the same with the slow one killed mid-run.
+func serverFigures(ctx context.Context, s *bench.Suite, o options) ([]bench.ServersResult, error) {
+	var out []bench.ServersResult
+	specs := []bench.ServerSpec{{Slots: 2, Latency: 300 * time.Millisecond}, {Slots: 6, Latency: 100 * time.Millisecond}}
+	for _, kill := range []int{-1, 0} {
+		r, err := s.Servers(ctx, o.serversN, specs, kill)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+		fmt.Fprintln(os.Stderr, "  ", bench.DescribeServers(r))
+	}
+	return out, nil
 }
 
 // shapeFigures runs one article of each shape and size.
