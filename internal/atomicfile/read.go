@@ -20,18 +20,12 @@ var ErrTooLarge = errors.New("too large")
 // is refused at once, never waited on. The file's info comes back for a
 // caller that checks its mode.
 func ReadRegular(path string, max int64) ([]byte, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, ReadFlags, 0)
+	f, fi, err := OpenRegular(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, fi, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	switch {
-	case err != nil:
-		return nil, nil, err
-	case !fi.Mode().IsRegular():
-		return nil, fi, ErrNotRegular
-	case fi.Size() > max:
+	if fi.Size() > max {
 		return nil, fi, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), max)
 	}
 	// The file may have grown since Stat: read one byte past the limit.
@@ -40,4 +34,23 @@ func ReadRegular(path string, max int64) ([]byte, fs.FileInfo, error) {
 		err = fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
 	return data, fi, err
+}
+
+// OpenRegular opens the file at path to read as ReadRegular does (without
+// blocking; ErrNotRegular unless it is a regular file), for a caller that
+// reads it as a stream.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, ReadFlags, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = ErrNotRegular
+	}
+	if err != nil {
+		f.Close()
+		return nil, fi, err
+	}
+	return f, fi, nil
 }

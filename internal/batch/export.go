@@ -154,9 +154,9 @@ func Import(c *cache.Cache, files []string) (Imported, error) {
 }
 
 func (n *Imported) file(c *cache.Cache, name string) error {
-	f, err := os.Open(name)
+	f, _, err := atomicfile.OpenRegular(name)
 	if err != nil {
-		return fmt.Errorf("result file: %v", err)
+		return fmt.Errorf("result file %s: %v", safetext.Name(name), err)
 	}
 	defer f.Close()
 	return ReadResults(f, filepath.Base(name), func(r Result) error {

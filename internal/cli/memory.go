@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,7 +80,7 @@ flags. A paragraph brief already remembers keeps its translation.`,
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(args[0])
+			f, _, err := atomicfile.OpenRegular(args[0])
 			if err != nil {
 				return fmt.Errorf("memory import: %w", err)
 			}
