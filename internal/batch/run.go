@@ -37,7 +37,7 @@ type Runner struct {
 	Poll     time.Duration // how often to check a running batch
 	Logf     func(string, ...any)
 	// Out shows a running batch's progress: a bar when TTY, lines
-	// otherwise, nothing when Quiet.
+	// otherwise, nothing when Quiet or nil.
 	Out        io.Writer
 	TTY, Quiet bool
 
@@ -67,6 +67,9 @@ func (r *Runner) Answer(ctx context.Context, run *wiring.Run) error {
 	r.cache, r.requests, r.failures = run.Config.Cache, run.Requests, map[string]error{}
 	if r.Logf == nil {
 		r.Logf = func(string, ...any) {}
+	}
+	if r.Out == nil {
+		r.Out = io.Discard
 	}
 	wait := ctx
 	if dl := r.Settings.Budget.Deadline; !dl.IsZero() {

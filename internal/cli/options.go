@@ -241,6 +241,24 @@ func (o *options) validateRun() error {
 	return nil
 }
 
+// validateBatch checks the --batch flags.
+func (o *options) validateBatch() error {
+	if !o.BatchWait {
+		o.NoWait = true
+	}
+	switch {
+	case !o.Batch && (o.NoWait || o.BatchFallback):
+		return fmt.Errorf("--no-wait, --batch-wait and --batch-fallback go with --batch")
+	case o.Batch && o.NoCache:
+		return fmt.Errorf("--batch needs the cache (its results land there): drop --no-cache")
+	case o.BatchDiscount <= 0 || o.BatchDiscount > 1:
+		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.BatchDiscount)
+	case o.BatchPoll < time.Millisecond:
+		return fmt.Errorf("--batch-poll must be positive, e.g. 30s")
+	}
+	return nil
+}
+
 // validateLimits checks the budget flags: amounts are finite and not
 // negative (NaN would compare false with every limit and disable it).
 func (o *options) validateLimits() error {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
@@ -86,6 +87,23 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 	reportOutcome(io, o, outcome, run.Stats(), time.Since(start))
 	sayServers(io, o, run.Pool)
 	return outcomeError(outcome)
+}
+
+// runBatched sends the run's stages through batches; what the batches
+// failed then fails its articles in the run proper, with the reason.
+func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, s wiring.Settings, run *wiring.Run, inputs []article.Input) error {
+	r := &batch.Runner{Settings: s, Inputs: inputs, NoWait: o.NoWait, Fallback: o.BatchFallback, Poll: o.BatchPoll,
+		Out: io.ErrOut, TTY: io.IsStderrTTY(), Quiet: o.Quiet}
+	if !o.Quiet {
+		r.Logf = stderrLogf(io, "brief: ")
+	}
+	err := r.Answer(ctx, run)
+	if errors.Is(err, context.Canceled) || (o.Quiet && errors.Is(err, batch.ErrStillRunning)) {
+		// Still running is the normal state of a cron-driven batch run:
+		// -q says nothing about it, only the exit code.
+		return reported{err}
+	}
+	return err
 }
 
 // inputs finds the articles to run over and, with --since, keeps those in
