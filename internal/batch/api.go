@@ -190,7 +190,8 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 			}
 			if r.Err != nil {
 				*failed++
-				fail(r.Key, r.Err)
+				// The error file is the server's text: it may echo the key.
+				fail(r.Key, &llm.Error{Class: llm.ErrArticle, Msg: safetext.Redact(r.Err.Error(), a.secrets...)})
 				return nil
 			}
 			*stored++
