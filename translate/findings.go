@@ -39,3 +39,34 @@ const (
 
 // Messages returns the findings' messages, for Result.Warnings and the like.
 func Messages(fs []Finding) []string { return finding.Messages(fs) }
+
+// Rank is how urgently an editor should look at a finding, 0 first: the
+// translation lost or changed what the source says (a name, a paragraph, a
+// number, nothing at all; the model's critical errors), then text left in
+// the wrong language and the model's major errors, then what reads oddly
+// (length, repetition, minor errors), and last a name the source itself
+// spells two ways. A story's findings are shown in this order, and the
+// briefing lists first the stories whose worst finding ranks first.
+func Rank(f Finding) int {
+	switch {
+	case f.By != "" && f.Severity == "critical", f.Code == CodeName, f.Code == CodeParagraphs,
+		f.Code == CodeMissingNumber, f.Code == CodeEmpty:
+		return 0
+	case f.By != "" && f.Severity == "major", f.Code == CodeSourceLanguage, f.Code == CodeTargetLanguage:
+		return 1
+	case f.Code == CodeNameSpelling:
+		return 3
+	}
+	return 2
+}
+
+// InputNote reports whether a finding says what brief did to the text (a
+// preface, control or broken characters removed; a prompt the server cut
+// and brief redid whole) rather than what to check in the translation.
+func InputNote(f Finding) bool {
+	switch f.Code {
+	case CodeChatter, CodeControl, CodeInvalidUTF8, CodePromptCut:
+		return f.By == ""
+	}
+	return false
+}

@@ -119,13 +119,16 @@ func shownStories(b render.Briefing) []story.Story {
 // With archive, a dated copy is kept too (see archive).
 func (r *runner) writeBriefing(b render.Briefing, complete bool) error {
 	files := []outFile{{"briefing.md", render.BriefingMarkdown(b)}}
+	if slices.Contains(r.cfg.Formats, "atom") {
+		b.Feed = "briefing.atom"
+	}
 	if slices.Contains(r.cfg.Formats, "html") {
 		files = append(files, outFile{"briefing.html", render.BriefingHTML(b)})
 	}
 	if slices.Contains(r.cfg.Formats, "json") {
 		files = append(files, outFile{"briefing.json", render.BriefingJSON(b)})
 	}
-	if slices.Contains(r.cfg.Formats, "atom") {
+	if b.Feed != "" {
 		f := r.feed()
 		f.IDs = r.feedIDs(f, shownStories(b))
 		files = append(files, outFile{"briefing.atom", render.BriefingAtom(b, f)})

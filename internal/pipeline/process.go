@@ -69,6 +69,9 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		trCached = trCached && reviewCached
 	}
 	if err == nil {
+		// Most urgent first, everywhere a finding is shown.
+		slices.SortStableFunc(tr.Findings, func(a, b translate.Finding) int { return translate.Rank(a) - translate.Rank(b) })
+		tr.Warnings = translate.Messages(tr.Findings)
 		e.Warnings = append(e.Warnings, tr.Warnings...)
 		e.Findings = tr.Findings
 		e.MemoryParagraphs = len(tr.Memory)
@@ -251,7 +254,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
 	old, found := readPage(r.out, e.Output)
-	files := []outFile{{e.Output, nil}}
+	files := []outFile{{e.Output, nil}, {"articles/" + a.ID + render.ReviewSuffix, render.ReviewMarkdown(page)}}
 	if slices.Contains(cfg.Formats, "html") {
 		files = append(files, outFile{"articles/" + a.ID + ".html", nil})
 	}
@@ -262,8 +265,8 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	}
 	carryOver(&page, old, found)
 	files[0].data = render.ArticleMarkdown(page)
-	if len(files) > 1 {
-		files[1].data = render.ArticleHTML(page)
+	if len(files) > 2 {
+		files[2].data = render.ArticleHTML(page)
 	}
 	for _, f := range files {
 		if err := atomicfile.WriteIfChangedIn(r.out, f.name, f.data, 0o644); err != nil {
@@ -313,9 +316,23 @@ type outFile struct {
 // design, no translation text.
 func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cachedSummary, cached bool) *story.Story {
 	sum := cs.Result.Summary
+	notes := slices.Clone(a.Warnings)
+	var warnings []string
+	concern := 0
+	for _, f := range tr.Findings {
+		switch {
+		case translate.InputNote(f):
+			notes = append(notes, f.Message)
+		case warnings == nil:
+			concern = translate.Rank(f)
+			fallthrough
+		default:
+			warnings = append(warnings, f.Message)
+		}
+	}
 	return &story.Story{
 		ID: a.ID, Headline: sum.Headline, Date: a.Date, Agency: a.Agency(), Summary: sum.Summary,
-		Link: e.Output, Source: a.Path, Warnings: e.Warnings, Cached: cached,
+		Link: e.Output, Source: a.Path, Warnings: warnings, Concern: concern, Notes: notes, Cached: cached,
 		Usage: tr.Usage.Add(cs.Result.Usage), Generated: cs.Generated,
 		MemoryParagraphs: len(tr.Memory), MemoryTokens: tr.MemoryTokens,
 		// the source's fingerprint, not its text, so wire resends can be

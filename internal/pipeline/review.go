@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"slices"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
@@ -12,8 +11,8 @@ import (
 )
 
 // addReview gives the article page what its review shows: the source
-// beside the translation, lined up, with the findings pinned. The Markdown
-// page carries the review itself when no HTML page is written.
+// beside the translation, lined up, with the findings pinned, and a changed
+// name marked wherever it occurs.
 func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr translate.Result) {
 	page.From = cfg.From
 	page.Original = translate.Original(a)
@@ -21,7 +20,11 @@ func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr trans
 		page.Pairs = append(page.Pairs, render.Pair{Source: p.Source, Translation: p.Translation})
 	}
 	page.Findings = tr.Findings
-	page.ReviewInMarkdown = !slices.Contains(cfg.Formats, "html")
+	for _, f := range tr.Findings {
+		if f.Code == translate.CodeName {
+			page.Everywhere = append(page.Everywhere, f)
+		}
+	}
 }
 
 // cachedReview is the model's review as stored in the cache.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/render"
 )
 
 // Week after week the output folder holds exactly what the last run made:
@@ -39,7 +40,7 @@ func (r *runner) keptFiles() ([]string, map[string]string) {
 		sums[name.(string)] = sum.(string)
 		return true
 	})
-	articleExts := []string{".md"}
+	articleExts := []string{".md", render.ReviewSuffix}
 	if slices.Contains(r.cfg.Formats, "html") {
 		articleExts = append(articleExts, ".html")
 	}

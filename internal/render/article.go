@@ -48,16 +48,54 @@ func FullDate(date string) (full, precision string) {
 	return "", ""
 }
 
-// ArticleMarkdown is OUT/articles/<slug>.md: YAML front matter (title,
-// date as YYYY-MM-DD with date_precision, lastmod when the page was
-// rewritten with new text, summary, tags, source, agency, source_sha256,
-// model, lang, generated as RFC 3339 UTC, warnings), the headline, summary,
-// key points, a visible QA note when there are warnings, the translation
-// and the agency credit.
+// ArticleMarkdown is OUT/articles/<slug>.md, the page a site publishes:
+// YAML front matter (title, date as YYYY-MM-DD with date_precision,
+// lastmod when the page was rewritten with new text, summary, tags,
+// source, agency, source_sha256, model, lang, generated as RFC 3339 UTC,
+// warnings), the headline, summary, key points, the translation and the
+// agency credit. The review is a file of its own (ReviewMarkdown).
 func ArticleMarkdown(p ArticlePage) []byte {
 	var out bytes.Buffer
 	writeFrontMatter(&out, pageFrontMatter(p))
-	out.Write(articleBody(p, p.ReviewInMarkdown))
+	out.Write(articleBody(p))
+	return out.Bytes()
+}
+
+// ReviewSuffix ends the name of an article's Markdown review, beside its
+// page: articles/<slug>.review.md (a slug has no dot, so no page's name).
+const ReviewSuffix = ".review.md"
+
+// reviewFrontMatter keeps static site generators from publishing a review
+// as an article: published: false (Jekyll, and Hugo as a draft) and Hugo's
+// _build, which holds even when drafts are built.
+type reviewFrontMatter struct {
+	Title     string `yaml:"title"`
+	Published bool   `yaml:"published"`
+	Build     struct {
+		Render string `yaml:"render"`
+		List   string `yaml:"list"`
+	} `yaml:"_build"`
+	Source string `yaml:"source"`
+}
+
+// ReviewMarkdown is OUT/articles/<slug>.review.md, the editor's check of
+// the translation: the findings, most urgent first, then every source
+// paragraph beside its translation, numbered from the lede, what a check
+// found in bold.
+func ReviewMarkdown(p ArticlePage) []byte {
+	head := oneLine(p.Headline)
+	if head == "" {
+		head = "(no headline)"
+	}
+	fm := reviewFrontMatter{Title: "Review: " + head, Source: p.Source}
+	fm.Build.Render, fm.Build.List = "never", "never"
+	var out bytes.Buffer
+	writeFrontMatter(&out, fm)
+	d := newDoc()
+	d.heading(1, heading(fm.Title))
+	qaNote(d, p.Warnings)
+	reviewMarkdown(d, p)
+	out.Write(d.bytes())
 	return out.Bytes()
 }
 
@@ -85,7 +123,7 @@ func pageFrontMatter(p ArticlePage) frontMatter {
 	return fm
 }
 
-func writeFrontMatter(out *bytes.Buffer, fm frontMatter) {
+func writeFrontMatter(out *bytes.Buffer, fm any) {
 	out.WriteString("---\n")
 	enc := yaml.NewEncoder(out)
 	enc.SetIndent(2)
@@ -159,10 +197,15 @@ func TagsOf(groupTitle string) []string {
 	return tags
 }
 
-// articleBody is the Markdown an article page shows, without front matter;
-// with review, the source-beside-translation section closes it.
-func articleBody(p ArticlePage, review bool) []byte {
+// articleBody is the Markdown an article page shows, without front matter.
+func articleBody(p ArticlePage) []byte {
 	d := articleHead(p)
+	translation(d, p)
+	return d.bytes()
+}
+
+// translation is the translation section and the agency credit.
+func translation(d *mdDoc, p ArticlePage) {
 	d.heading(2, "Translation")
 	if l := inline(p.Lede); l != "" {
 		// Bold from the first character, so a dash-quote lede is no list.
@@ -174,10 +217,6 @@ func articleBody(p ArticlePage, review bool) []byte {
 		}
 	}
 	agencyCredit(d, p)
-	if review && len(p.Original) > 0 {
-		reviewMarkdown(d, p)
-	}
-	return d.bytes()
 }
 
 func agencyCredit(d *mdDoc, p ArticlePage) {
@@ -186,8 +225,8 @@ func agencyCredit(d *mdDoc, p ArticlePage) {
 	}
 }
 
-// articleHead is what comes before the translation: headline, summary, key
-// points and the QA note.
+// articleHead is what comes before the translation: headline, summary and
+// key points.
 func articleHead(p ArticlePage) *mdDoc {
 	d := newDoc()
 	head := oneLine(p.Headline)
@@ -207,7 +246,6 @@ func articleHead(p ArticlePage) *mdDoc {
 		}
 		d.end()
 	}
-	qaNote(d, p.Warnings)
 	return d
 }
 

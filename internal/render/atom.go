@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/brief-news/brief/internal/story"
@@ -71,7 +72,8 @@ type atomLink struct {
 }
 
 type atomCategory struct {
-	Term string `xml:"term,attr"`
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
 }
 
 // BriefingAtom is OUT/briefing.atom: an Atom feed (RFC 4287) with one entry
@@ -166,7 +168,14 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 	for _, t := range s.Tags {
 		e.Categories = append(e.Categories, atomCategory{Term: t})
 	}
-	if sum := oneLine(s.Summary); sum != "" {
+	sum := oneLine(s.Summary)
+	if len(s.Warnings) > 0 {
+		// A reader of the feed sees the summary, not the briefing's check
+		// list: it says first that the translation needs a look, and why.
+		e.Categories = append(e.Categories, atomCategory{Term: "needs-a-look", Label: "Needs a look"})
+		sum = strings.TrimSpace("Needs a look: " + oneLine(s.Warnings[0]) + ". " + sum)
+	}
+	if sum != "" {
 		t := plain(sum)
 		e.Summary = &t
 	}

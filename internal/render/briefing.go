@@ -33,7 +33,8 @@ type layout struct {
 	groups   []story.Group
 	problems []Problem
 	counts   tally
-	flagged  []story.Story // stories with warnings, in the order shown
+	flagged  []story.Story // stories with warnings, most urgent first
+	noted    []story.Story // stories with notes on their input, as shown
 }
 
 func layoutOf(b Briefing) layout {
@@ -59,8 +60,12 @@ func layoutOf(b Briefing) layout {
 				l.counts.Flagged++
 				l.flagged = append(l.flagged, s)
 			}
+			if len(s.Notes) > 0 {
+				l.noted = append(l.noted, s)
+			}
 		}
 	}
+	sort.SliceStable(l.flagged, func(i, j int) bool { return l.flagged[i].Concern < l.flagged[j].Concern })
 	l.problems = append([]Problem(nil), b.Problems...)
 	sort.SliceStable(l.problems, func(i, j int) bool {
 		a, c := l.problems[i], l.problems[j]
@@ -130,6 +135,15 @@ func storyLink(link, id, ext string) string {
 	return dest(link)
 }
 
+// reviewLink is where a story's review is: the HTML page itself (which
+// shows the review), or the Markdown review beside the Markdown page.
+func reviewLink(link, id, ext string) string {
+	if ext == ".md" {
+		return strings.TrimSuffix(storyLink(link, id, ext), ".md") + ReviewSuffix
+	}
+	return storyLink(link, id, ext)
+}
+
 func briefingMarkdown(b Briefing, ext string) []byte {
 	l := layoutOf(b)
 	ids := newAnchors()
@@ -154,6 +168,10 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 	}
 	w.digest(b, l)
 	w.groups(l)
+	if len(l.noted) > 0 {
+		w.section("Notes on the inputs", plural(len(l.noted), "story", "stories"))
+		inputNotes(w.body, l.noted, ext)
+	}
 	w.problems(l, b.LeftOut)
 	w.section("Run facts", "")
 	runFacts(w.body, b.Run)
@@ -282,23 +300,41 @@ func countsLine(c tally) string {
 	return s
 }
 
-// checkFirst lists the stories whose translations have QA warnings, each
-// linked to its article page (where the review pins the findings) with
-// the first finding and how many more.
+// checkFirst lists the stories whose translations have QA warnings, the
+// most urgent first (a changed name or a lost paragraph before a style
+// note), each linked to its review, where the findings are pinned beside
+// the source, with its first findings.
 func checkFirst(d *mdDoc, ss []story.Story, ext string) {
-	d.para("The checks found something to verify in these translations; the article pages show each finding beside the source.")
+	d.para("The checks found something to verify in these translations, most urgent first; each review shows the findings beside the source.")
 	for _, s := range ss {
-		h := inline(s.Headline)
-		if h == "" {
-			h = inline(s.ID)
+		d.line("- " + storyRef(s, reviewLink(s.Link, s.ID, ext)) + " — " + inline(s.Warnings[0]))
+		for i, w := range s.Warnings[1:] {
+			if i == 2 {
+				d.line("  - and " + strconv.Itoa(len(s.Warnings)-3) + " more on the review")
+				break
+			}
+			d.line("  - " + inline(w))
 		}
-		item := "- [" + h + "](" + storyLink(s.Link, s.ID, ext) + ") — " + inline(s.Warnings[0])
-		if n := len(s.Warnings) - 1; n > 0 {
-			item += " (+" + strconv.Itoa(n) + " more)"
-		}
-		d.line(item)
 	}
 	d.end()
+}
+
+// inputNotes is the short list of what brief noted about the inputs and
+// cleaned from the answers: worth knowing, nothing to check.
+func inputNotes(d *mdDoc, ss []story.Story, ext string) {
+	for _, s := range ss {
+		d.line("- " + storyRef(s, storyLink(s.Link, s.ID, ext)) + " — " + inline(strings.Join(s.Notes, "; ")))
+	}
+	d.end()
+}
+
+// storyRef is a link to one of a story's pages, by its headline.
+func storyRef(s story.Story, link string) string {
+	h := inline(s.Headline)
+	if h == "" {
+		h = inline(s.ID)
+	}
+	return "[" + h + "](" + link + ")"
 }
 
 func plural(n int, one, many string) string {

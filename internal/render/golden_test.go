@@ -56,7 +56,7 @@ func TestGolden(t *testing.T) {
 		{"article.md", ArticleMarkdown(sampleArticle())},
 		{"article.html", ArticleHTML(sampleArticle())},
 		{"review.html", ArticleHTML(reviewArticle())},
-		{"review.md", ArticleMarkdown(withMarkdownReview(reviewArticle()))},
+		{"review.md", ReviewMarkdown(reviewArticle())},
 		{"briefing.md", BriefingMarkdown(sampleBriefing())},
 		{"briefing.html", BriefingHTML(sampleBriefing())},
 		{"briefing.json", BriefingJSON(sampleBriefing())},
@@ -66,9 +66,4 @@ func TestGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { golden(t, c.name, c.got) })
 	}
-}
-
-func withMarkdownReview(p ArticlePage) ArticlePage {
-	p.ReviewInMarkdown = true
-	return p
 }

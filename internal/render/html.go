@@ -76,13 +76,10 @@ func toHTML(src []byte) []byte {
 	return buf.Bytes()
 }
 
-func page(lang, title string, main []byte, footer string) []byte {
-	return pageClass(lang, title, "", main, footer)
-}
-
-// pageClass is page with a class on the body ("review-page" widens the
-// page for the source-beside-translation pairs).
-func pageClass(lang, title, class string, main []byte, footer string) []byte {
+// page is one self-contained HTML page: class goes on the body
+// ("review-page" widens it for the source-beside-translation pairs), feed
+// is the address of an Atom feed to link in its head ("" for none).
+func page(lang, title, class, feed string, main []byte, footer string) []byte {
 	if lang == "" {
 		lang = "en"
 	}
@@ -90,6 +87,9 @@ func pageClass(lang, title, class string, main []byte, footer string) []byte {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"" + html.EscapeString(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<title>" + html.EscapeString(oneLine(title)) + "</title>\n")
+	if feed != "" {
+		b.WriteString("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + html.EscapeString(oneLine(title)) + "\" href=\"" + html.EscapeString(feed) + "\">\n")
+	}
 	b.WriteString("<style>\n" + stylesheet + "</style>\n</head>\n")
 	if class != "" {
 		b.WriteString("<body class=\"" + class + "\">\n<main>\n")
@@ -108,7 +108,7 @@ func pageClass(lang, title, class string, main []byte, footer string) []byte {
 // articles' .html pages (articles/<slug>.html), which the pipeline writes
 // beside the .md ones when HTML is asked for.
 func BriefingHTML(b Briefing) []byte {
-	return page(b.Run.Lang, briefingTitle(b), toHTML(briefingMarkdown(b, ".html")), "")
+	return page(b.Run.Lang, briefingTitle(b), "", b.Feed, toHTML(briefingMarkdown(b, ".html")), "")
 }
 
 // ArticleHTML is OUT/articles/<slug>.html: the article page, with what the
@@ -139,11 +139,13 @@ func ArticleHTML(p ArticlePage) []byte {
 	}
 	var main []byte
 	class := ""
+	head := articleHead(p)
+	qaNote(head, p.Warnings)
 	if len(p.Original) == 0 {
-		main = toHTML(articleBody(p, false))
+		translation(head, p)
+		main = toHTML(head.bytes())
 	} else {
 		// The review replaces the plain translation: the pairs hold it.
-		head := articleHead(p)
 		main = toHTML(head.bytes())
 		main = append(main, reviewHTML(p)...)
 		credit := &mdDoc{ids: head.ids}
@@ -151,5 +153,5 @@ func ArticleHTML(p ArticlePage) []byte {
 		main = append(main, toHTML(credit.bytes())...)
 		class = "review-page"
 	}
-	return pageClass(p.Lang, title, class, main, f.String())
+	return page(p.Lang, title, class, "", main, f.String())
 }

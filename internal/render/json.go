@@ -56,6 +56,7 @@ type JSONStory struct {
 	Source          string        `json:"source"`
 	Tags            []string      `json:"tags"`
 	Warnings        []string      `json:"warnings"`
+	Notes           []string      `json:"notes"`
 	Corrected       bool          `json:"corrected"`
 	Updated         bool          `json:"updated"`
 	EarlierVersions []JSONVersion `json:"earlier_versions"`
@@ -125,7 +126,7 @@ func BriefingJSON(b Briefing) []byte {
 				Generated: rfc3339(s.Generated), LastMod: rfc3339(s.LastMod),
 				Summary: s.Summary, Link: rawLink(s.Link, s.ID), Source: s.Source,
 				Tags:     append([]string{}, s.Tags...),
-				Warnings: append([]string{}, s.Warnings...), Corrected: s.Corrected,
+				Warnings: append([]string{}, s.Warnings...), Notes: append([]string{}, s.Notes...), Corrected: s.Corrected,
 				Updated: s.Updated, EarlierVersions: []JSONVersion{},
 			}
 			js.DateFull, js.DatePrecision = FullDate(s.Date)

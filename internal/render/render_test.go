@@ -124,7 +124,7 @@ func TestTranslatedTextStaysText(t *testing.T) {
 		"https://example.com/not-a-link",
 	}
 	p := ArticlePage{Headline: "H", Paragraphs: paras}
-	els := blocksOf(t, articleBody(p, false))
+	els := blocksOf(t, articleBody(p))
 	for _, bad := range []string{"li", "ul", "ol", "blockquote", "pre", "code", "hr", "a", "img", "em", "strong", "script", "div", "del", "table", "br"} {
 		for _, e := range elements(els, bad) {
 			if bad == "div" && len(e.stack) == 0 {
@@ -153,7 +153,7 @@ func TestTranslatedTextStaysText(t *testing.T) {
 
 func TestDashQuotesAreNotListItems(t *testing.T) {
 	p := sampleArticle()
-	for _, md := range [][]byte{articleBody(p, false), BriefingMarkdown(sampleBriefing())} {
+	for _, md := range [][]byte{articleBody(p), BriefingMarkdown(sampleBriefing())} {
 		for _, li := range elements(blocksOf(t, md), "li") {
 			for _, quote := range []string{"It is a small step", "Korea dominated the period", "Officials called it"} {
 				if strings.Contains(li.text, quote) {
@@ -164,7 +164,7 @@ func TestDashQuotesAreNotListItems(t *testing.T) {
 	}
 	// ... and the key point that starts with a dash is one item, not a
 	// list inside an item.
-	for _, li := range elements(blocksOf(t, articleBody(p, false)), "li") {
+	for _, li := range elements(blocksOf(t, articleBody(p)), "li") {
 		for _, s := range li.stack {
 			if s == "li" {
 				t.Errorf("a key point starting with a dash became a nested list: %q", li.text)
@@ -173,20 +173,57 @@ func TestDashQuotesAreNotListItems(t *testing.T) {
 	}
 }
 
-func TestArticleShowsWarningsAndCredit(t *testing.T) {
-	p := sampleArticle()
+// The page a site publishes holds the article, once: no QA note, no source
+// text, no second copy of the translation. The review beside it holds
+// those, and tells static site generators not to publish it.
+func TestPublishedPageAndItsReview(t *testing.T) {
+	p := reviewArticle()
 	md := string(ArticleMarkdown(p))
-	if !strings.Contains(md, "> **Check this translation:** Paragraph 3: the number 1953 is not in the source") {
-		t.Errorf("the QA warning is not shown as a visible note:\n%s", md)
+	_, body, _ := strings.Cut(strings.TrimPrefix(md, "---\n"), "\n---\n")
+	for _, leak := range []string{"Check this translation", "Source and translation", "Danmark vandt kvartfinalen", "missing in the translation"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("the published page carries %q:\n%s", leak, md)
+		}
 	}
-	if !strings.HasSuffix(md, "*Source: ritzau/Reuters*\n") {
+	if n := strings.Count(md, "Denmark won the quarter-final"); n != 1 {
+		t.Errorf("the translation is on the page %d times, want once:\n%s", n, md)
+	}
+	if !strings.HasSuffix(md, "*Source: ritzau*\n") {
 		t.Errorf("the page does not end with the agency credit:\n%s", md)
 	}
-	p.Warnings = nil
+	rv := string(ReviewMarkdown(p))
+	for _, want := range []string{"\npublished: false\n", "\n_build:\n  render: never\n  list: never\n", "# Review: Denmark through to the semi-final",
+		"> **Check this translation:**", "## Source and translation", "> Danmark vandt kvartfinalen **38-30** i Herning onsdag aften."} {
+		if !strings.Contains(rv, want) {
+			t.Errorf("the review lacks %q:\n%s", want, rv)
+		}
+	}
 	p.Agency = ""
-	md = string(ArticleMarkdown(p))
-	if strings.Contains(md, "Check this translation") || strings.Contains(md, "*Source:") {
-		t.Errorf("a clean article without agency shows a QA note or an empty credit:\n%s", md)
+	if md = string(ArticleMarkdown(p)); strings.Contains(md, "*Source:") {
+		t.Errorf("an article without agency shows an empty credit:\n%s", md)
+	}
+}
+
+// A name the translation changed is marked in every paragraph that has it,
+// on both sides, not only in the paragraph its finding is pinned to.
+func TestChangedNameMarkedEverywhere(t *testing.T) {
+	p := reviewArticle()
+	p.Original[0] += " Mike Pompeo var der."
+	p.Lede += " Mike Pompei was there."
+	for _, f := range p.Findings {
+		if f.Code == "name" {
+			p.Everywhere = append(p.Everywhere, f)
+		}
+	}
+	page := string(ArticleHTML(p))
+	if n := strings.Count(page, "<mark>Pompeo</mark>"); n != 2 {
+		t.Errorf("the source name is marked %d times, want 2 (lede and paragraph 5)", n)
+	}
+	if n := strings.Count(page, "<mark>Pompei</mark>"); n != 2 {
+		t.Errorf("the changed name is marked %d times, want 2 (lede and paragraph 5)", n)
+	}
+	if n := strings.Count(string(ReviewMarkdown(p)), "**Pompei**"); n != 2 {
+		t.Errorf("the Markdown review marks the changed name %d times, want 2", n)
 	}
 }
 
@@ -227,6 +264,8 @@ func TestMarkdownBriefingLinksToArticleFiles(t *testing.T) {
 			}
 		case files[l]:
 			linked[l] = true
+		case strings.HasSuffix(l, ReviewSuffix) && files[strings.TrimSuffix(l, ReviewSuffix)+".md"]:
+			// a flagged story's review, from the check list
 		default:
 			t.Errorf("link %q is not articles/<slug>.md of a story", l)
 		}
@@ -349,9 +388,9 @@ func TestBriefingSaysWhichStoriesNeedALook(t *testing.T) {
 		t.Errorf("the counts line does not say how many stories need a look:\n%s", md)
 	}
 	first := md[strings.Index(md, "## Check these first"):strings.Index(md, "## Digest")]
-	if !strings.Contains(first, "[North Korea fires two short-range missiles](articles/missiler-rettet.md) — Paragraph 2: 450 became 400 (+1 more)") ||
+	if !strings.Contains(first, "- [North Korea fires two short-range missiles](articles/missiler-rettet.review.md) — Paragraph 2: 450 became 400\n  - Paragraph 5: untranslated Danish word") ||
 		strings.Count(first, "\n- ") != 1 {
-		t.Errorf("the Check these first list is not the one flagged story:\n%s", first)
+		t.Errorf("the Check these first list is not the one flagged story with its findings:\n%s", first)
 	}
 	b := sampleBriefing()
 	for i := range b.Groups {
@@ -361,6 +400,29 @@ func TestBriefingSaysWhichStoriesNeedALook(t *testing.T) {
 	}
 	if md := string(BriefingMarkdown(b)); strings.Contains(md, "Check these first") || strings.Contains(md, "need") {
 		t.Errorf("a briefing with no warnings has a Check these first list:\n%s", md)
+	}
+}
+
+// The check list puts the story whose worst finding matters most first,
+// whatever the order the briefing shows the stories in, and an input note
+// goes in its own list, not among the translations to check.
+func TestCheckListBySeverityAndInputNotesApart(t *testing.T) {
+	b := sampleBriefing()
+	g := b.Groups[0].Stories
+	g[0].Warnings, g[0].Concern = []string{"the source spells a name two ways"}, 3 // shown first
+	g[1].Notes = []string{"decoded as Windows-1252; save the file as UTF-8"}
+	g[2].Warnings = append(g[2].Warnings, "a", "b", "c")
+	md := string(BriefingMarkdown(b))
+	first := md[strings.Index(md, "## Check these first"):strings.Index(md, "## Digest")]
+	missiles, visit := strings.Index(first, "450 became 400"), strings.Index(first, "spells a name")
+	if missiles < 0 || visit < 0 || missiles > visit {
+		t.Errorf("the changed number is not listed before the style note:\n%s", first)
+	}
+	if !strings.Contains(first, "  - and 2 more on the review\n") || strings.Contains(first, "Windows-1252") {
+		t.Errorf("the check list does not cut a long story's findings, or lists an input note:\n%s", first)
+	}
+	if !strings.Contains(md, "## Notes on the inputs\n\n- [North and South Korea reopen liaison office in Kaesong](articles/kontor-2.md) — decoded as Windows-1252") {
+		t.Errorf("the input note has no list of its own:\n%s", md)
 	}
 }
 

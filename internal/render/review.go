@@ -14,8 +14,8 @@ import (
 // The review shows an article as numbered paragraph pairs, source beside
 // translation, the lede first, so an editor can check a translation where a
 // finding points instead of counting paragraphs by hand. The HTML page shows
-// it in place of the plain translation; the Markdown page adds it as a last
-// section when no HTML page is written (ArticlePage.ReviewInMarkdown).
+// it in place of the plain translation; in Markdown it is a file of its own
+// beside the page (ReviewMarkdown).
 
 // row is one line of the review: a source paragraph and its translation,
 // either of which may be missing, with the findings pinned to it.
@@ -94,14 +94,29 @@ func reviewRows(p ArticlePage) []row {
 			continue
 		}
 		rows[i].findings = append(rows[i].findings, f)
-		if f.Evidence != "" {
-			rows[i].srcMarks = append(rows[i].srcMarks, f.Evidence)
-		}
-		if f.TranslationEvidence != "" {
-			rows[i].trMarks = append(rows[i].trMarks, f.TranslationEvidence)
+		rows[i].mark(f)
+	}
+	// Each is looked for in every paragraph: bounded, so a page stays
+	// linear in its length whatever the checks found.
+	for _, f := range p.Everywhere[:min(len(p.Everywhere), maxEverywhere)] {
+		for i := range rows {
+			rows[i].mark(f)
 		}
 	}
 	return rows
+}
+
+// maxEverywhere bounds the findings marked in every paragraph.
+const maxEverywhere = 20
+
+// mark highlights a finding's evidence in the row, where it occurs.
+func (r *row) mark(f finding.Finding) {
+	if f.Evidence != "" {
+		r.srcMarks = append(r.srcMarks, f.Evidence)
+	}
+	if f.TranslationEvidence != "" {
+		r.trMarks = append(r.trMarks, f.TranslationEvidence)
+	}
 }
 
 // label is the paragraph number an editor sees (the page marks the lede

@@ -48,9 +48,10 @@ type ArticlePage struct {
 	// translation came from the translation memory, marked on the review
 	// and counted in the front matter.
 	Memory []int
-	// ReviewInMarkdown adds the review as the Markdown page's last section,
-	// for runs that write no HTML page.
-	ReviewInMarkdown bool
+	// Everywhere are findings whose evidence the review marks wherever it
+	// occurs, not only in their paragraph: a name changed in the
+	// translation is wrong in every paragraph that names it.
+	Everywhere []finding.Finding
 }
 
 // Pair is one line of the review: 1-based paragraph numbers (lede first)
@@ -104,5 +105,8 @@ type Briefing struct {
 	// LeftOut says which inputs the run was not given (the --since
 	// window's count), shown with the problems.
 	LeftOut string
-	Run     RunFacts
+	// Feed is where the briefing's Atom feed is, relative to the
+	// briefing, for briefing.html to link; "" when none is written.
+	Feed string
+	Run  RunFacts
 }

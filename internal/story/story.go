@@ -23,8 +23,15 @@ type Story struct {
 	Summary  string
 	Link     string // relative to the briefing, e.g. "articles/<slug>.md"
 	Source   string
+	// Warnings are what to check in the translation, most urgent first;
+	// Concern is the rank of the first (translate.Rank, 0 most urgent).
 	Warnings []string
-	Cached   bool
+	Concern  int
+	// Notes are about the input and what brief cleaned from the model's
+	// answer (decoded as Windows-1252, a preface removed): nothing to check
+	// in the translation, so apart from Warnings.
+	Notes  []string
+	Cached bool
 	// Usage is what the story cost to make (translation and summary).
 	Usage tokens.Usage
 	// MemoryParagraphs of its translation came from the translation
