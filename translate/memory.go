@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/tm"
@@ -45,46 +46,42 @@ func (t *Translator) recall(src []string) recalled {
 	return r
 }
 
-// planUnknown plans the paragraphs the memory does not hold: each run of
-// consecutive ones on its own, with the (remembered) paragraph before it
-// as context, so the new text reads on from it.
+// planUnknown plans the paragraphs the memory does not hold, together as
+// one text: a request per run of new paragraphs would pay the whole
+// system prompt again for each, more than the remembered paragraphs save.
+// The paragraph before the first of them goes along as context, so the new
+// text reads on from it.
 func (t *Translator) planUnknown(src []string, rc recalled, nm names) ([]chunk, error) {
-	us := t.units(src)
-	for i := range us {
-		us[i].ref = rc.ref[i]
+	var us []unit
+	for i, u := range t.units(src) {
+		if rc.known[i] == "" {
+			u.ref = rc.ref[i]
+			us = append(us, u)
+		}
 	}
-	var out []chunk
-	for i := 0; i < len(us); {
-		if rc.known[i] != "" {
-			i++
-			continue
-		}
-		j := i
-		for j < len(us) && rc.known[j] == "" {
-			j++
-		}
-		prev := ""
-		if i > 0 {
-			prev = src[i-1]
-		}
-		cs, err := t.plan(us[i:j], prev, nm)
-		out = append(out, cs...)
-		if err != nil {
-			return out, err
-		}
-		i = j
+	if len(us) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	prev := ""
+	if first := us[0].para; first > 0 {
+		prev = src[first-1]
+	}
+	return t.plan(us, prev, nm)
 }
 
 // fill adds the remembered paragraphs before source paragraph upTo to the
-// translation, in their place.
+// translation, and at the end (upTo = len(src)) puts every paragraph in
+// source order: the new ones were sent together, the remembered ones
+// between them were not.
 func (tr *translation) fill(upTo int) {
 	for ; tr.filled < upTo; tr.filled++ {
 		if k := tr.rc.known[tr.filled]; k != "" {
 			tr.out = append(tr.out, outPara{para: tr.filled, text: k})
 			tr.lastText = tr.src[tr.filled]
 		}
+	}
+	if upTo == len(tr.src) && !slices.ContainsFunc(tr.out, func(o outPara) bool { return o.para < 0 }) {
+		slices.SortStableFunc(tr.out, func(a, b outPara) int { return a.para - b.para })
 	}
 }
 

@@ -155,10 +155,12 @@ type runner struct {
 	// stopReason goes into the manifest when the run ended early.
 	stopReason string
 	results    []result
-	tokens     atomic.Int64
-	costMu     sync.Mutex
-	hashes     sync.Map // output name → SHA-256 of what this run wrote (wrote)
-	cost       float64
+	// inFlight: the paragraphs articles in flight are translating.
+	inFlight inFlight
+	tokens   atomic.Int64
+	costMu   sync.Mutex
+	hashes   sync.Map // output name → SHA-256 of what this run wrote (wrote)
+	cost     float64
 }
 
 // withDefaults fills what a caller may leave zero.
