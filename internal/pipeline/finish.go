@@ -50,7 +50,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	// Every write that fails is reported, and the run does not end as if
 	// all was well: the manifest records what was written, and the
 	// tidy-up waits for a run that wrote everything.
-	writeErr := r.writeBriefing(b, !cutShort && !b.Run.Interrupted)
+	writeErr := r.writeBriefing(b, !cutShort && !b.Run.Interrupted && out.DigestErr == nil)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
 	out.Manifest.Files, out.Manifest.FileSHA256 = r.keptFiles()
 	manifestErr := out.Manifest.WriteIn(r.out, "manifest.json")

@@ -102,8 +102,8 @@ func sha256Hex(data []byte) string {
 // archive keeps a dated copy of each briefing file (briefing-2026-W48.md
 // beside briefing.md) so last week's briefing is not lost to this week's.
 // A second complete run in the same week replaces that week's copy; a run
-// that was cut short (stopped, interrupted, the endpoint down) only makes
-// a copy where there is none, never replacing a good one with its own.
+// that was cut short (stopped, interrupted, the endpoint down) or lost its
+// digest only makes a copy where there is none, never replacing a good one.
 func (r *runner) archive(files []outFile, now time.Time, complete bool) error {
 	year, week := now.ISOWeek()
 	for _, f := range files {
