@@ -99,24 +99,36 @@ func chromium(t *testing.T, bin, dir string, width, height int, args ...string) 
 
 var layoutAttr = regexp.MustCompile(`data-layout="([^"]*)"`)
 
-// layoutAt loads page in a frame of width x height px: headless Chromium
-// makes no window narrower than 500 px, and a phone is 390.
-func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout {
+// framed runs Chromium on page in a frame of width x height px: headless
+// Chromium makes no window narrower than 500 px, and a phone is 390.
+func framed(t *testing.T, bin, dir, page string, width, height int, args ...string) []byte {
 	t.Helper()
 	frame := filepath.Join(dir, "frame.html")
 	doc := fmt.Sprintf(`<!DOCTYPE html><body style="margin:0"><iframe src="file://%s" style="border:0;width:%dpx;height:%dpx"></iframe></body>`, page, width, height)
 	if err := os.WriteFile(frame, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := chromium(t, bin, dir, max(width, 800), height, "--allow-file-access-from-files", "--dump-dom", "file://"+frame)
+	return chromium(t, bin, dir, max(width, 800), height, append([]string{"--allow-file-access-from-files"}, append(args, "file://"+frame)...)...)
+}
+
+// measureAt loads page at width x height px and decodes what its measuring
+// script wrote into the data-layout attribute.
+func measureAt(t *testing.T, bin, dir, page string, width, height int, into any) {
+	t.Helper()
+	dom := framed(t, bin, dir, page, width, height, "--dump-dom")
 	m := layoutAttr.FindSubmatch(dom)
 	if m == nil {
 		t.Fatalf("the measuring script did not run at %dx%d; DOM:\n%s", width, height, dom)
 	}
-	var l pageLayout
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &l); err != nil {
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), into); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout {
+	t.Helper()
+	var l pageLayout
+	measureAt(t, bin, dir, page, width, height, &l)
 	if len(l.Pairs) == 0 {
 		t.Fatalf("no paragraph pairs on the page at %dx%d", width, height)
 	}
@@ -281,6 +293,66 @@ func TestReviewPageLongWordsInBrowser(t *testing.T) {
 			if pr.Src.Right > l.Width+1 || pr.Tr.Right > l.Width+1 {
 				t.Errorf("at %v px pair %s reaches past the screen: source to %v px, translation to %v px", l.Width, pr.ID, pr.Src.Right, pr.Tr.Right)
 			}
+		}
+	}
+}
+
+// measureChart is appended to briefing.html: it writes where the browser
+// drew the picture of the week, how tall its labels are and its dots.
+const measureChart = `<script>
+addEventListener("load", () => {
+  const svg = document.querySelector("svg.week");
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const dots = svg ? [...svg.querySelectorAll("circle")] : [];
+  const out = window.top !== window ? window.top.document.body : document.body;
+  out.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth,
+    chart: svg ? box(svg) : null,
+    labels: svg ? [...svg.querySelectorAll("text")].map(t => t.getBoundingClientRect().height) : [],
+    dots: dots.length, orange: dots.filter(c => getComputedStyle(c).fill === "rgb(217, 130, 43)").length}));
+});
+</script>`
+
+type chartLayout struct {
+	Width, ScrollWidth float64
+	Chart              *rect
+	Labels             []float64
+	Dots, Orange       int
+}
+
+// The picture of the week is drawn inside the page at a phone's width and
+// a desktop's, with labels an editor can read, a dot per group and date and
+// the dot of the stories that need a look in the warning colour.
+func TestBriefingChartInBrowser(t *testing.T) {
+	bin := browser(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "briefing.html")
+	doc := strings.Replace(string(BriefingHTML(sampleBriefing())), "</body>", measureChart+"\n</body>", 1)
+	if err := os.WriteFile(page, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{390, 1280} {
+		var l chartLayout
+		measureAt(t, bin, dir, page, width, 900, &l)
+		switch {
+		case l.Chart == nil:
+			t.Fatalf("%d px: no picture of the week in briefing.html", width)
+		case l.Chart.Left < 0 || l.Chart.Right > l.Width || l.ScrollWidth > l.Width+1:
+			t.Errorf("%d px: the picture (%+v) or the page (%v px) does not fit the screen", width, *l.Chart, l.ScrollWidth)
+		case l.Chart.Bottom-l.Chart.Top < 60:
+			t.Errorf("%d px: the picture is %v px tall: not drawn", width, l.Chart.Bottom-l.Chart.Top)
+		}
+		for _, h := range l.Labels {
+			if h < 11 || h > 24 {
+				t.Errorf("%d px: a label is drawn %v px tall, want 11 to 24 (legible, not shouting)", width, h)
+			}
+		}
+		// four group and date dots (one orange) and the key's two
+		if l.Dots != 6 || l.Orange != 2 || len(l.Labels) < 6 {
+			t.Errorf("%d px: %d dots, %d orange, %d labels; want 6, 2 and the groups, dates and key", width, l.Dots, l.Orange, len(l.Labels))
+		}
+		if os.Getenv("BRIEF_KEEP_SCREENSHOTS") != "" {
+			shot := filepath.Join(os.Getenv("BRIEF_KEEP_SCREENSHOTS"), "briefing-"+strconv.Itoa(width)+".png")
+			framed(t, bin, dir, page, width, 2400, "--screenshot="+shot)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"html"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,7 +109,12 @@ func page(lang, title, class, feed string, main []byte, footer string) []byte {
 // articles' .html pages (articles/<slug>.html), which the pipeline writes
 // beside the .md ones when HTML is asked for.
 func BriefingHTML(b Briefing) []byte {
-	return page(b.Run.Lang, briefingTitle(b), "", b.Feed, toHTML(briefingMarkdown(b, ".html")), "")
+	main := toHTML(briefingMarkdown(b, ".html"))
+	// The picture of the week goes after the counts line, before the contents.
+	if at := bytes.Index(main, []byte(`<h2 id="contents">`)); at >= 0 {
+		main = slices.Concat(main[:at], []byte(weekChart(layoutOf(b).groups)), main[at:])
+	}
+	return page(b.Run.Lang, briefingTitle(b), "", b.Feed, main, "")
 }
 
 // ArticleHTML is OUT/articles/<slug>.html: the article page, with what the
