@@ -7,24 +7,20 @@ import (
 	"testing"
 )
 
-// An article waits for an earlier one translating a paragraph it repeats
-// (so it can take it from the memory), never for a later one, and not
-// for one translating other paragraphs.
-func TestInFlightWaitsForEarlierArticlesSharingAParagraph(t *testing.T) {
+// An article waits for another one translating a paragraph it repeats (so
+// it can take it from the memory), and not for one translating other
+// paragraphs.
+func TestInFlightWaitsForAnArticleTranslatingASharedParagraph(t *testing.T) {
 	var f inFlight
 	ctx := context.Background()
-	releaseFirst := f.await(ctx, 0, []string{"Fælles baggrund.", "Kun i den første."})
-	// a later article with none of its paragraphs goes straight on
-	f.await(ctx, 2, []string{"Noget helt andet."})()
-	// an earlier article is not held up by a later one's claim
-	releaseLate := f.await(ctx, 5, []string{"Sent afsnit."})
-	f.await(ctx, 3, []string{"Sent  afsnit."})()
-	releaseLate()
+	releaseFirst := f.await(ctx, []string{"Fælles baggrund.", "Kun i den første."})
+	// an article with none of its paragraphs goes straight on
+	f.await(ctx, []string{"Noget helt andet."})()
 
 	got := make(chan bool)
 	var released atomic.Bool
 	go func() {
-		f.await(ctx, 1, []string{"Ny indledning.", "Fælles  baggrund."})()
+		f.await(ctx, []string{"Ny indledning.", "Fælles  baggrund."})()
 		got <- released.Load()
 	}()
 	// Wait for the event: the second article waiting, or going on.
@@ -44,4 +40,16 @@ func TestInFlightWaitsForEarlierArticlesSharingAParagraph(t *testing.T) {
 		t.Fatal("the second article went on before the first released their shared paragraph")
 	}
 	releaseFirst() // a second release does nothing
+	if len(f.owners) != 0 {
+		t.Errorf("claims left after every article finished: %v", f.owners)
+	}
+}
+
+// An interrupted run does not hang on a claim.
+func TestInFlightStopsWaitingWhenTheRunEnds(t *testing.T) {
+	var f inFlight
+	f.await(context.Background(), []string{"Fælles baggrund."})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f.await(ctx, []string{"Fælles baggrund."})()
 }

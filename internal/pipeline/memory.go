@@ -38,72 +38,68 @@ func (r *runner) remember(a article.Article, tr translate.Result) {
 }
 
 // inFlight lets an article wait, before it is translated, for the articles
-// dispatched before it that are translating one of its paragraphs right
-// now: an update started while its first version is still in flight then
-// takes the repeated paragraphs from the memory instead of paying for them
-// again, and reads the same. Only earlier articles are waited for, so no
-// two articles ever wait for each other; it holds only the paragraphs of
-// articles in flight.
+// translating one of its paragraphs right now: an update started while its
+// first version is still in flight then takes the repeated paragraphs from
+// the memory instead of paying for them again, and reads the same. No two
+// articles wait for each other: an article claims its paragraphs only once
+// it waits for nothing, so whoever holds a claim is translating, not
+// waiting. It holds only the paragraphs of articles in flight.
 type inFlight struct {
 	mu     sync.Mutex
-	owners map[string]*claim // normalised paragraph → who translates it
+	owners map[string]chan struct{} // normalised paragraph → closed when its translator is done
 	// waiting counts the articles waiting now (a test waits for it).
 	waiting int
 }
 
-type claim struct {
-	index int
-	done  chan struct{}
-}
-
-// await waits for the earlier articles translating one of paras, then
-// claims those no other article translates; release ends the claim (and
-// may be called more than once).
-func (f *inFlight) await(ctx context.Context, index int, paras []string) (release func()) {
+// await waits until no other article translates one of paras, then claims
+// them; release ends the claim (and may be called more than once). When
+// ctx ends it stops waiting and claims nothing.
+func (f *inFlight) await(ctx context.Context, paras []string) (release func()) {
 	keys := make([]string, len(paras))
 	for i, p := range paras {
 		keys[i] = tm.Normalize(p)
 	}
-	f.mu.Lock()
-	if f.owners == nil {
-		f.owners = map[string]*claim{}
-	}
-	var waits []chan struct{}
-	for _, k := range keys {
-		if c, ok := f.owners[k]; ok && c.index < index {
-			waits = append(waits, c.done)
+	done := make(chan struct{})
+	for claimed := false; !claimed && ctx.Err() == nil; {
+		f.mu.Lock()
+		if f.owners == nil {
+			f.owners = map[string]chan struct{}{}
 		}
-	}
-	f.waiting += min(len(waits), 1)
-	f.mu.Unlock()
-	for _, w := range waits {
+		var busy chan struct{}
+		for _, k := range keys {
+			if c, ok := f.owners[k]; ok {
+				busy = c
+				break
+			}
+		}
+		if claimed = busy == nil; claimed {
+			for _, k := range keys {
+				f.owners[k] = done
+			}
+			f.mu.Unlock()
+			break
+		}
+		f.waiting++
+		f.mu.Unlock()
 		select {
-		case <-w:
+		case <-busy:
 		case <-ctx.Done():
 		}
+		f.mu.Lock()
+		f.waiting--
+		f.mu.Unlock()
 	}
-	f.mu.Lock()
-	f.waiting -= min(len(waits), 1)
-	f.mu.Unlock()
-	mine := &claim{index: index, done: make(chan struct{})}
-	var took []string
-	f.mu.Lock()
-	for _, k := range keys {
-		if _, ok := f.owners[k]; !ok {
-			f.owners[k] = mine
-			took = append(took, k)
-		}
-	}
-	f.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			f.mu.Lock()
-			for _, k := range took {
-				delete(f.owners, k)
+			for _, k := range keys {
+				if f.owners[k] == done {
+					delete(f.owners, k)
+				}
 			}
 			f.mu.Unlock()
-			close(mine.done)
+			close(done)
 		})
 	}
 }

@@ -45,7 +45,7 @@ var errNotCached = errors.New("not in the cache")
 func (r *runner) process(ctx context.Context, i int, in article.Input) error {
 	start := time.Now()
 	res := &r.results[i] // each worker owns its own slot: no lock needed
-	err := r.work(ctx, i, res, in)
+	err := r.work(ctx, res, in)
 	res.entry.DurationMS = time.Since(start).Milliseconds()
 	// A fatal error is reported once, by the caller, not per article.
 	if !errors.Is(err, llm.ErrFatal) {
@@ -56,7 +56,7 @@ func (r *runner) process(ctx context.Context, i int, in article.Input) error {
 
 // work is process without the reporting: load, translate, summarize,
 // write the article file, and keep the story for the briefing.
-func (r *runner) work(ctx context.Context, i int, res *result, in article.Input) error {
+func (r *runner) work(ctx context.Context, res *result, in article.Input) error {
 	e := &res.entry
 	a, ok := r.load(e, in)
 	if !ok {
@@ -64,7 +64,7 @@ func (r *runner) work(ctx context.Context, i int, res *result, in article.Input)
 	}
 	release := func() {}
 	if r.cfg.Memory() != nil && !r.cacheOnly {
-		release = r.inFlight.await(ctx, i, translate.Original(a))
+		release = r.inFlight.await(ctx, translate.Original(a))
 	}
 	defer release()
 	tr, trCached, err := r.translation(ctx, e, a)
