@@ -622,21 +622,23 @@ func (tr *translation) next(ctx context.Context) error {
 }
 
 // resize fits the rest of the article to the client's window when a cut
-// lowered it: the queue is planned anew at the real size, instead of
-// each part planned for the old window being cut and split in turn.
+// lowered it: each queued part is planned anew at the real size (with the
+// context it had; parts are never merged, so the paragraphs the memory
+// gives stay between them), instead of each part planned for the old
+// window being cut and split in turn.
 func (tr *translation) resize(ctx context.Context) (bool, error) {
 	t, err := tr.t.sized(ctx)
 	if err != nil || t.opts.ContextTokens >= tr.t.opts.ContextTokens {
 		return false, err
 	}
 	tr.t = t
-	var us []unit
+	var queue []chunk
 	for _, c := range tr.queue {
-		us = append(us, c.units...)
-	}
-	queue, err := t.plan(us, tr.lastText, tr.nm)
-	if err != nil {
-		return true, afterCut(err, tr.lastCut)
+		cs, err := t.plan(c.units, c.context, tr.nm)
+		if err != nil {
+			return true, afterCut(err, tr.lastCut)
+		}
+		queue = append(queue, cs...)
 	}
 	tr.queue = queue
 	return true, nil
