@@ -231,7 +231,7 @@ func TestParseCleansControlCharactersAndCapsTheHeadline(t *testing.T) {
 			t.Errorf("summary keeps %q: %+v", bad, sum)
 		}
 	}
-	if sum.Headline != "[2J]0;ejetRenten stiger" {
+	if sum.Headline != "Renten stiger" {
 		t.Errorf("headline = %q", sum.Headline)
 	}
 	long := strings.Repeat("Overskrift ", 500_000) // 5.5 MB
