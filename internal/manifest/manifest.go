@@ -14,6 +14,7 @@ import (
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/safetext"
+	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
 )
 
@@ -124,7 +125,10 @@ type Manifest struct {
 	// folder) never deletes anything brief did not write.
 	FileSHA256 map[string]string `json:"file_sha256,omitempty"`
 	Entries    []Entry           `json:"entries"`
-	Totals     Totals            `json:"totals"`
+	// Changes are what the briefing says changed since the one before it
+	// in the folder; absent for a folder's first briefing.
+	Changes *story.Changes `json:"changes,omitempty"`
+	Totals  Totals         `json:"totals"`
 }
 
 // Context is a context window and its source ("Ollama /api/ps",

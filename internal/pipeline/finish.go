@@ -25,6 +25,7 @@ import (
 func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) Outcome {
 	var out Outcome
 	b := r.briefing()
+	b.Changes = r.changes(shownStories(b))
 	tagErr := r.tagStories(b.Groups)
 	d, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
 	b.Digest, out.DigestErr = d.Text, digestErr
@@ -52,6 +53,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	// tidy-up waits for a run that wrote everything.
 	writeErr := r.writeBriefing(b, !cutShort && !b.Run.Interrupted && out.DigestErr == nil)
 	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
+	out.Manifest.Changes = b.Changes
 	out.Manifest.Files, out.Manifest.FileSHA256 = r.keptFiles()
 	manifestErr := out.Manifest.WriteIn(r.out, "manifest.json")
 	if manifestErr != nil {

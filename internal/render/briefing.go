@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -166,6 +167,10 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 		w.section("Check these first", plural(len(l.flagged), "story", "stories"))
 		checkFirst(w.body, l.flagged, ext)
 	}
+	if c := b.Changes; c != nil {
+		w.section("Since the previous briefing", fmt.Sprintf("%d new · %d updated · %d dropped", len(c.New), len(c.Updated), len(c.Dropped)))
+		sinceLast(w.body, c, ext)
+	}
 	w.digest(b, l)
 	w.groups(l)
 	if len(l.noted) > 0 {
@@ -316,6 +321,33 @@ func checkFirst(d *mdDoc, ss []story.Story, ext string) {
 			d.line("  - " + inline(w))
 		}
 	}
+	d.end()
+}
+
+// sinceLast says which stories are new, which were updated (a resend
+// folded in, a source corrected) and which dropped out since the previous
+// briefing; a dropped story's page is gone, so it is named, not linked.
+func sinceLast(d *mdDoc, c *story.Changes, ext string) {
+	list := func(label string, cs []story.Change, link bool) {
+		if len(cs) == 0 {
+			return
+		}
+		items := make([]string, len(cs))
+		for i, ch := range cs {
+			items[i] = inline(cmp.Or(ch.Headline, ch.ID))
+			if link {
+				items[i] = "[" + items[i] + "](" + storyLink("", ch.ID, ext) + ")"
+			}
+		}
+		d.line("- **" + label + ":** " + strings.Join(items, " · "))
+	}
+	if len(c.New)+len(c.Updated)+len(c.Dropped) == 0 {
+		d.para("No story is new, updated or gone.")
+		return
+	}
+	list("New", c.New, true)
+	list("Updated", c.Updated, true)
+	list("Dropped out", c.Dropped, false)
 	d.end()
 }
 

@@ -105,6 +105,9 @@ type Briefing struct {
 	// LeftOut says which inputs the run was not given (the --since
 	// window's count), shown with the problems.
 	LeftOut string
+	// Changes are what changed since the previous briefing; nil for the
+	// folder's first.
+	Changes *story.Changes
 	// Feed is where the briefing's Atom feed is, relative to the
 	// briefing, for briefing.html to link; "" when none is written.
 	Feed string

@@ -100,3 +100,17 @@ type Group struct {
 	Title   string  // e.g. "Kim Jong-un · North Korea"; "" for a single story
 	Stories []Story // the versions shown, newest first
 }
+
+// Changes are the stories new, updated (a resend folded in, the source
+// changed) and gone since the previous briefing in the folder.
+type Changes struct {
+	New     []Change `json:"new"`
+	Updated []Change `json:"updated"`
+	Dropped []Change `json:"dropped"`
+}
+
+// Change names one story by its page (ID) and headline.
+type Change struct {
+	ID       string `json:"id"`
+	Headline string `json:"headline"`
+}

@@ -1,0 +1,70 @@
+package pipeline
+
+import (
+	"maps"
+
+	"github.com/brief-news/brief/internal/manifest"
+	"github.com/brief-news/brief/internal/story"
+)
+
+// changes are what changed since the previous briefing in the folder: the
+// shown stories none of whose versions it had (new), those it had in
+// another version or text (updated: a resend folded in, a source
+// corrected), and the stories it had that none of this run's shows
+// (dropped). An unchanged re-run says what the run before it said, so it
+// writes the same briefing. nil for a folder's first briefing.
+func (r *runner) changes(shown []story.Story) *story.Changes {
+	if r.previous == nil {
+		return nil
+	}
+	before, now := madeStories(r.previous.Entries), map[string]manifest.Entry{}
+	for _, res := range r.results {
+		if res.story != nil {
+			now[res.entry.ID] = res.entry
+		}
+	}
+	if maps.EqualFunc(before, now, func(a, b manifest.Entry) bool { return a.SHA256 == b.SHA256 }) {
+		return r.previous.Changes
+	}
+	c := &story.Changes{New: []story.Change{}, Updated: []story.Change{}, Dropped: []story.Change{}}
+	kept := map[string]bool{}
+	for _, s := range shown {
+		had := false
+		for _, id := range append([]string{s.ID}, versionIDs(s)...) {
+			kept[id] = true
+			had = had || before[id].ID != ""
+		}
+		ch := story.Change{ID: s.ID, Headline: s.Headline}
+		switch {
+		case !had:
+			c.New = append(c.New, ch)
+		case before[s.ID].SHA256 != now[s.ID].SHA256:
+			c.Updated = append(c.Updated, ch)
+		}
+	}
+	for _, e := range r.previous.Entries {
+		if before[e.ID].ID != "" && !kept[e.ID] {
+			c.Dropped = append(c.Dropped, story.Change{ID: e.ID, Headline: e.Headline})
+		}
+	}
+	return c
+}
+
+// madeStories are the entries of a manifest that became stories, by ID.
+func madeStories(entries []manifest.Entry) map[string]manifest.Entry {
+	out := map[string]manifest.Entry{}
+	for _, e := range entries {
+		if e.ID != "" && (e.Status == manifest.StatusOK || e.Status == manifest.StatusCached) {
+			out[e.ID] = e
+		}
+	}
+	return out
+}
+
+func versionIDs(s story.Story) []string {
+	ids := make([]string, len(s.EarlierVersions))
+	for i, v := range s.EarlierVersions {
+		ids[i] = v.ID
+	}
+	return ids
+}
