@@ -114,7 +114,7 @@ func TestCutDetectionProperty(t *testing.T) {
 		total.caught += tl.caught
 	}
 	t.Logf("in all: %d requests, %d cut, %d caught", total.requests, total.cut, total.caught)
-	if total.requests < 4000 || total.cut < 300 {
+	if total.requests < 3000 || total.cut < 200 {
 		t.Errorf("%d requests, %d cut: too few to say anything", total.requests, total.cut)
 	}
 }
@@ -137,8 +137,13 @@ func runCutServer(t *testing.T, name string, cs cutServer, ps *prompts.Set, rng 
 	start := c.Window()
 	j := &judged{Client: c}
 
-	most := cmp.Or(5*cs.cfg.Window/2, 16384)
-	for range 16 {
+	// Prompts from a few tokens to twice the window, fewer of the largest
+	// (they cost the most bytes, not the most insight).
+	most, count := cmp.Or(2*cs.cfg.Window, 8192), 12
+	if most > 16384 {
+		count = 4
+	}
+	for range count {
 		n := 64 + rng.IntN(most)
 		bytes := int(float64(n-8) / cs.cfg.TokensPerByte)
 		_, _ = j.Complete(ctx, llm.Request{Stage: "translate", System: "Translate the article.", User: danishText(rng, bytes), MaxTokens: 256})
