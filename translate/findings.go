@@ -49,6 +49,8 @@ func Messages(fs []Finding) []string { return finding.Messages(fs) }
 // briefing lists first the stories whose worst finding ranks first.
 func Rank(f Finding) int {
 	switch {
+	case f.Code == CodeParagraphs && f.SourceParagraph == 0:
+		return 1 // split or added: nothing of the source is lost
 	case f.By != "" && f.Severity == "critical", f.Code == CodeName, f.Code == CodeParagraphs,
 		f.Code == CodeMissingNumber, f.Code == CodeEmpty:
 		return 0
