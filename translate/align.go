@@ -53,11 +53,7 @@ const (
 func align(ctx context.Context, source, translation []string, to string) ([]Pair, *aligner, error) {
 	n, m := len(source), len(translation)
 	if n == m {
-		ps := make([]Pair, n)
-		for i := range ps {
-			ps[i] = Pair{i + 1, i + 1}
-		}
-		return ps, nil, nil
+		return byIndex(n, m), nil, nil
 	}
 	lo, hi := min(0, m-n)-alignSlack, max(0, m-n)+alignSlack
 	width := hi - lo + 1
@@ -76,6 +72,21 @@ func align(ctx context.Context, source, translation []string, to string) ([]Pair
 		return nil, nil, err
 	}
 	return tracePairs(moves, n, m, lo, width), a, nil
+}
+
+// byIndex pairs paragraphs index by index, the rest of the longer side
+// unpaired.
+func byIndex(n, m int) []Pair {
+	ps := make([]Pair, max(n, m))
+	for i := range ps {
+		if i < n {
+			ps[i].Source = i + 1
+		}
+		if i < m {
+			ps[i].Translation = i + 1
+		}
+	}
+	return ps
 }
 
 // aligner holds what pair costs need of both sides, computed once: each

@@ -21,6 +21,7 @@ type checker struct {
 	// counts differ too much): the checks then look at the whole text.
 	aligned bool
 	al      *aligner // nil when the counts are equal
+	pairs   []Pair   // the alignment, for the review page
 	fs      []Finding
 }
 
@@ -36,19 +37,22 @@ type checker struct {
 // form. Every step is near-linear in the article's size or has a work
 // limit past which it is skipped with a finding that says so; when ctx
 // ends, check stops and returns its error.
-func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, g *Glossary) ([]Finding, error) {
+//
+// It also returns the alignment (Align's pairs), so the review page does
+// not line the paragraphs up again.
+func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, g *Glossary) ([]Finding, []Pair, error) {
 	c := &checker{ctx: ctx, source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")
 	if strings.TrimSpace(whole) == "" {
 		c.add(Finding{Code: CodeEmpty, Message: "the model returned no translation"})
-		return c.fs, nil
+		return c.fs, nil, nil
 	}
 	if err := c.align(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.paragraphCount()
 	c.language(whole)
-	for _, f := range missingNumbers(source, whole, to, label) {
+	for _, f := range missingNumbers(source, c.translationNumbers(whole), label) {
 		if f.SourceParagraph > 0 && c.aligned && c.trOf[f.SourceParagraph-1] < 0 {
 			continue // the whole paragraph is missing, and reported as such
 		}
@@ -58,15 +62,28 @@ func check(ctx context.Context, source, translation []string, from, to string, l
 		c.add(f)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nf, err := nameFindings(ctx, source, translation, g, c.pairedOrWhole, label)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.add(nf...)
 	c.length()
-	return c.fs, ctx.Err()
+	return c.fs, c.pairs, ctx.Err()
+}
+
+// translationNumbers is every value the translation mentions; the
+// alignment's index has them already.
+func (c *checker) translationNumbers(whole string) numberSet {
+	if c.al == nil {
+		return translationNumbers(whole, c.to)
+	}
+	have := make(numberSet, len(c.al.tr.nums))
+	for k := range c.al.tr.nums {
+		have[k] = true
+	}
+	return have
 }
 
 // pairedOrWhole is the 0-based translation paragraph of source paragraph
@@ -97,7 +114,7 @@ func (c *checker) align() error {
 	case err != nil:
 		return err
 	}
-	c.aligned, c.al = true, al
+	c.aligned, c.al, c.pairs = true, al, pairs
 	for _, p := range pairs {
 		if p.Source > 0 && p.Translation > 0 {
 			c.trOf[p.Source-1], c.srcOf[p.Translation-1] = p.Translation-1, p.Source-1

@@ -128,7 +128,7 @@ func TestCheckGlossaryNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := check(context.Background(), handball, handballEN, "da", "en", func(i int) string { return "paragraph " + string(rune('1'+i)) }, g)
+	fs, _, err := check(context.Background(), handball, handballEN, "da", "en", func(i int) string { return "paragraph " + string(rune('1'+i)) }, g)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,8 +166,8 @@ func translationNumbers(text, to string) numberSet {
 
 // missingNumbers lists the source numbers the translation does not mention
 // in any usual notation.
-func missingNumbers(source []string, translation, to string, label func(int) string) []Finding {
-	have := translationNumbers(translation, to)
+// have is every value the translation mentions (translationNumbers).
+func missingNumbers(source []string, have numberSet, label func(int) string) []Finding {
 	type miss struct {
 		tok string
 		par int

@@ -189,7 +189,7 @@ func TestCheckEmpty(t *testing.T) {
 
 // checkAll checks with paragraphs numbered from 1 and no glossary.
 func checkAll(source, translation []string, from, to string) []Finding {
-	fs, err := check(context.Background(), source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
+	fs, _, err := check(context.Background(), source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
 	if err != nil {
 		panic(err)
 	}

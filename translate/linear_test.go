@@ -158,7 +158,7 @@ func TestCheckStopsWhenTheRunEnds(t *testing.T) {
 	src, tr := tinyArticle(20_000, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := check(ctx, src, tr, "da", "en", func(i int) string { return fmt.Sprint(i) }, nil); !errors.Is(err, context.Canceled) {
+	if _, _, err := check(ctx, src, tr, "da", "en", func(i int) string { return fmt.Sprint(i) }, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("check with an ended context: err = %v, want context.Canceled", err)
 	}
 	names := manyNames(5_000)

@@ -72,8 +72,11 @@ type removal struct {
 // each removal, for the finding.
 func removeRepetition(paras, source []string) ([]string, []removal) {
 	paras, removed := collapseParagraphs(paras, paragraphLimits(source))
-	whole := textLimits(source)
 	aligned := len(paras) == len(source)
+	var whole repeatLimits
+	if !aligned {
+		whole = textLimits(source)
+	}
 	var out []string
 	for i, p := range paras {
 		lim := whole

@@ -94,6 +94,9 @@ type reviewPair struct {
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
 	pairs := Align(src, tr, rv.opts.To)
+	if pairs == nil { // too different to line up: the model sees them as they are
+		pairs = byIndex(len(src), len(tr))
+	}
 	rps := make([]reviewPair, len(pairs))
 	for i, p := range pairs {
 		rps[i] = reviewPair{N: i + 1, pair: p}

@@ -66,6 +66,10 @@ type Result struct {
 	// sending them would have cost.
 	Memory       []int `json:"memory,omitempty"`
 	MemoryTokens int   `json:"memory_tokens,omitempty"`
+	// Pairs line the translation's paragraphs up with the source's (see
+	// Align) as the checks did; nil when they could not. Not stored: a
+	// stored translation is checked again.
+	Pairs []Pair `json:"-"`
 }
 
 // Text is the translation as plain text: lede, then paragraphs, blank-line separated.
@@ -738,10 +742,11 @@ func (tr *translation) result(ctx context.Context, src []string) (Result, error)
 		res.Paragraphs = []string{}
 	}
 	opts := tr.t.opts
-	checked, err := check(ctx, src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)
+	checked, pairs, err := check(ctx, src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)
 	if err != nil {
 		return res, fmt.Errorf("checking the translation: %w", err)
 	}
+	res.Pairs = pairs
 	findings := append(summarizeCleanings(tr.cleanings), checked...)
 	findings = append(findings, memoryLeaks(src, texts, tr.rc, tr.nm.para)...)
 	tr.fromMemory(&res)
@@ -881,11 +886,11 @@ func (t *Translator) Recheck(ctx context.Context, a article.Article, r Result) (
 			kept = append(kept, f)
 		}
 	}
-	checked, err := check(ctx, src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)
+	checked, pairs, err := check(ctx, src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)
 	if err != nil {
 		return r, fmt.Errorf("checking the stored translation: %w", err)
 	}
-	r.Findings = append(kept, checked...)
+	r.Findings, r.Pairs = append(kept, checked...), pairs
 	r.Warnings = Messages(r.Findings)
 	return r, nil
 }

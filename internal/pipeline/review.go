@@ -16,7 +16,7 @@ import (
 func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr translate.Result) {
 	page.From = cfg.From
 	page.Original = translate.Original(a)
-	for _, p := range translate.Align(page.Original, tr.Translation(), cfg.Lang) {
+	for _, p := range tr.Pairs {
 		page.Pairs = append(page.Pairs, render.Pair{Source: p.Source, Translation: p.Translation})
 	}
 	page.Findings = tr.Findings

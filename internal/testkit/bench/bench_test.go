@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -200,7 +201,7 @@ func BenchmarkShapes(b *testing.B) {
 		b.Run(shape, func(b *testing.B) {
 			dir := b.TempDir()
 			in := filepath.Join(dir, "in")
-			if err := WriteShape(filepath.Join(in, shape+".txt"), shape, 300_000, 1); err != nil {
+			if err := WriteShape(filepath.Join(in, shape+".txt"), shape, shapeBenchSize, 1); err != nil {
 				b.Fatal(err)
 			}
 			e := NewEndpoint(EndpointConfig{Slots: 1, Mangle: true})
@@ -469,3 +470,11 @@ func articles(seed uint64, n int) []string {
 	}
 	return out
 }
+
+// shapeBenchSize is BenchmarkShapes' article size: $SHAPE_BYTES, or 300 KB.
+var shapeBenchSize = func() int {
+	if n, err := strconv.Atoi(os.Getenv("SHAPE_BYTES")); err == nil && n > 0 {
+		return n
+	}
+	return 300_000
+}()
