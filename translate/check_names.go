@@ -376,6 +376,25 @@ func spellingFindings(ctx context.Context, names []name, label func(int) string)
 			forms = append(forms, sp)
 		}
 	}
+	pairs, complete, err := spellingPairs(ctx, forms)
+	if err != nil {
+		return nil, err
+	}
+	fs := spellingMessages(forms, pairs, label)
+	if !complete {
+		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source has too many similar names (%d distinct) to compare them all within the check's work limit: only some were compared", len(forms))})
+	}
+	return fs, nil
+}
+
+// spellingPairs is the pairs (earlier, later) of forms spelt two ways, in
+// order, and whether all were compared within spellingLimit. Each form is
+// looked up by the three pieces of the earlier forms it might be near,
+// only where such a piece can be in it: the i-th piece (1-based) of an
+// earlier form of length l, at p in it, is at most i-1 places from p and
+// at most 3-i from p plus the difference in length (PassJoin's
+// position-aware selection for two edits).
+func spellingPairs(ctx context.Context, forms []spelling) ([][2]int, bool, error) {
 	type pieceKey struct {
 		length, piece int
 		hash          uint64
@@ -386,13 +405,15 @@ func spellingFindings(ctx context.Context, names []name, label func(int) string)
 	work := 0
 	for i, b := range forms {
 		if i%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		}
 		lb := len(b.runes)
 		for l := max(lb-2, 3); l <= lb+2 && work <= spellingLimit; l++ {
+			delta := lb - l
 			for k := range 3 {
 				start, size := piece(l, k)
-				for s := max(start-2, 0); s <= start+2 && s+size <= lb; s++ {
+				lo, hi := max(start-k, start+delta-(2-k), 0), min(start+k, start+delta+(2-k), lb-size)
+				for s := lo; s <= hi; s++ {
 					for _, ai := range index[pieceKey{l, k, hashRunes(b.runes[s : s+size])}] {
 						if stamp[ai] == i+1 {
 							continue
@@ -401,7 +422,7 @@ func spellingFindings(ctx context.Context, names []name, label func(int) string)
 						if work++; work > spellingLimit {
 							break
 						}
-						if a := forms[ai]; spelledTwoWays(a, b) {
+						if spelledTwoWays(forms[ai], b) {
 							pairs = append(pairs, [2]int{int(ai), i})
 						}
 					}
@@ -417,18 +438,14 @@ func spellingFindings(ctx context.Context, names []name, label func(int) string)
 		}
 	}
 	slices.SortFunc(pairs, func(x, y [2]int) int { return cmp.Or(x[0]-y[0], x[1]-y[1]) })
-	fs := spellingMessages(forms, pairs, label)
-	if work > spellingLimit {
-		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source has too many similar names (%d distinct) to compare them all within the check's work limit: only some were compared", len(forms))})
-	}
-	return fs, nil
+	return pairs, work <= spellingLimit, nil
 }
 
 // spelledTwoWays: a, the earlier, and b have as many words, differ in more
 // than a plural "s", and are one or two edits apart, at most one in four
 // of a's letters.
 func spelledTwoWays(a, b spelling) bool {
-	if a.words != b.words || bits.OnesCount64(a.letters^b.letters) > 4 || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
+	if a.words != b.words || abs(len(a.runes)-len(b.runes)) > 2 || bits.OnesCount64(a.letters^b.letters) > 4 || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
 		return false
 	}
 	d, ok := withinTwoEdits(a.runes, b.runes)
@@ -478,8 +495,9 @@ func withinTwoEdits(a, b []rune) (int, bool) {
 		return 0, false
 	}
 	const inf = k + 1
-	width := 2*k + 1
-	prev, cur := make([]int, width), make([]int, width)
+	const width = 2*k + 1
+	var rows [2][width]int
+	prev, cur := rows[0][:], rows[1][:]
 	// prev[d+k] is the distance of a[:i] and b[:i+d].
 	for d := -k; d <= k; d++ {
 		prev[d+k] = inf

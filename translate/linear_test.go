@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -164,5 +166,53 @@ func TestCheckStopsWhenTheRunEnds(t *testing.T) {
 	names := manyNames(5_000)
 	if _, err := nameFindings(ctx, names, names, nil, func(i int) int { return i }, func(i int) string { return fmt.Sprint(i) }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("the names check with an ended context: err = %v, want context.Canceled", err)
+	}
+}
+
+// The bucketing finds exactly the pairs comparing every pair finds, on
+// names made one or two edits apart on purpose.
+func TestSpellingPairsAreThoseOfComparingEveryPair(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	letters := []rune("abdeghijklmnoprstuvyæøå")
+	var forms []spelling
+	for len(forms) < 600 {
+		w := make([]rune, 4+r.IntN(12))
+		for i := range w {
+			w[i] = letters[r.IntN(len(letters))]
+		}
+		base := "anne " + string(w)
+		for range 1 + r.IntN(3) {
+			v := []rune(base)
+			for range r.IntN(3) { // zero to two edits
+				switch i := r.IntN(len(v)-5) + 5; r.IntN(3) {
+				case 0:
+					v[i] = letters[r.IntN(len(letters))]
+				case 1:
+					v = append(v[:i], v[i+1:]...)
+				default:
+					v = append(v[:i], append([]rune{letters[r.IntN(len(letters))]}, v[i:]...)...)
+				}
+			}
+			sp := spelling{norm: string(v), runes: v, words: len(strings.Fields(string(v)))}
+			for _, c := range v {
+				sp.letters |= 1 << (uint(c) % 64)
+			}
+			forms = append(forms, sp)
+		}
+	}
+	got, complete, err := spellingPairs(context.Background(), forms)
+	if err != nil || !complete {
+		t.Fatal(err, complete)
+	}
+	var want [][2]int
+	for i := range forms {
+		for j := i + 1; j < len(forms); j++ {
+			if spelledTwoWays(forms[i], forms[j]) {
+				want = append(want, [2]int{i, j})
+			}
+		}
+	}
+	if len(want) < 100 || !slices.Equal(got, want) {
+		t.Fatalf("bucketed pairs: %d, every pair compared: %d", len(got), len(want))
 	}
 }
