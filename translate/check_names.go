@@ -285,7 +285,7 @@ func editDistance(ra, rb []rune) int {
 const (
 	namesLookupLimit  = 20_000_000 // words compared finding names in the translation
 	namesClosestLimit = 50_000_000 // rune pairs compared for the closest spelling
-	spellingLimit     = 30_000_000 // candidate pairs of spellings compared
+	spellingLimit     = 5_000_000  // candidate pairs of spellings compared
 	// maxSpellingFindings is how many names spelt two ways are listed one
 	// by one; the rest are counted in one finding.
 	maxSpellingFindings = 20
@@ -422,7 +422,7 @@ func spellingPairs(ctx context.Context, forms []spelling) ([][2]int, bool, error
 						if work++; work > spellingLimit {
 							break
 						}
-						if spelledTwoWays(forms[ai], b) {
+						if spelledTwoWays(&forms[ai], &forms[i]) {
 							pairs = append(pairs, [2]int{int(ai), i})
 						}
 					}
@@ -444,7 +444,7 @@ func spellingPairs(ctx context.Context, forms []spelling) ([][2]int, bool, error
 // spelledTwoWays: a, the earlier, and b have as many words, differ in more
 // than a plural "s", and are one or two edits apart, at most one in four
 // of a's letters.
-func spelledTwoWays(a, b spelling) bool {
+func spelledTwoWays(a, b *spelling) bool {
 	if a.words != b.words || abs(len(a.runes)-len(b.runes)) > 2 || bits.OnesCount64(a.letters^b.letters) > 4 || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
 		return false
 	}

@@ -207,7 +207,7 @@ func TestSpellingPairsAreThoseOfComparingEveryPair(t *testing.T) {
 	var want [][2]int
 	for i := range forms {
 		for j := i + 1; j < len(forms); j++ {
-			if spelledTwoWays(forms[i], forms[j]) {
+			if spelledTwoWays(&forms[i], &forms[j]) {
 				want = append(want, [2]int{i, j})
 			}
 		}
