@@ -31,9 +31,15 @@ type recalled struct {
 	ref   []*tm.Pair
 }
 
+// MemoryParagraphs bounds the articles the memory serves: a wire story
+// has a few dozen paragraphs, and each paragraph costs the memory a few
+// file operations (lookups, and storing it after QA), so a pathological
+// article of thousands is neither looked up nor remembered.
+const MemoryParagraphs = 200
+
 func (t *Translator) recall(src []string) recalled {
 	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src))}
-	if t.mem == nil {
+	if t.mem == nil || len(src) > MemoryParagraphs {
 		return r
 	}
 	for i, p := range src {
@@ -147,7 +153,7 @@ func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []Fin
 // review names.
 func (t *Translator) Passing(a article.Article, r Result) []tm.Pair {
 	src, out := sourceParagraphs(a), r.Translation()
-	if len(src) != len(out) {
+	if len(src) != len(out) || len(src) > MemoryParagraphs {
 		return nil
 	}
 	bad := map[int]bool{}

@@ -63,7 +63,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		return nil
 	}
 	release := func() {}
-	if r.cfg.Memory() != nil && !r.cacheOnly {
+	if r.cfg.Memory() != nil && !r.cacheOnly && len(translate.Original(a)) <= translate.MemoryParagraphs {
 		release = r.inFlight.await(ctx, translate.Original(a))
 	}
 	defer release()
@@ -82,8 +82,8 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		e.MemoryParagraphs = len(tr.Memory)
 		err = r.cfg.holdToStrict(tr, trCached)
 	}
-	if err == nil {
-		r.remember(a, tr)
+	if err == nil && !trCached {
+		r.remember(a, tr) // a cached one was remembered when it was made
 	}
 	release()
 	var sum cachedSummary
