@@ -9,6 +9,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // byteTokenizer is an Ollama whose model spends a token per byte (a
@@ -56,7 +57,7 @@ func TestCalibrationEndsTheCutsAfterTheFirstAnswer(t *testing.T) {
 	}
 	var named int
 	for _, f := range res.Findings {
-		if f.Code == CodePromptCut {
+		if f.Code == qa.CodePromptCut {
 			named++
 		}
 	}

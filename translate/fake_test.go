@@ -11,6 +11,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // fixtures are the Danish articles of testdata: the sample articles and
@@ -66,7 +67,7 @@ func TestDefaultFakeTranslationIsQAClean(t *testing.T) {
 		}
 		// A name the source itself spells two ways is no fault of the
 		// translation (editor.txtar has one on purpose).
-		if fs := withoutCode(res.Findings, CodeNameSpelling); len(fs) > 0 {
+		if fs := withoutCode(res.Findings, qa.CodeNameSpelling); len(fs) > 0 {
 			t.Errorf("%s: QA findings on the default fake translation: %v\n%s", name, res.Warnings, res.Text())
 		}
 	}
@@ -75,8 +76,8 @@ func TestDefaultFakeTranslationIsQAClean(t *testing.T) {
 	}
 }
 
-func withoutCode(fs []Finding, code string) []Finding {
-	var out []Finding
+func withoutCode(fs []qa.Finding, code string) []qa.Finding {
+	var out []qa.Finding
 	for _, f := range fs {
 		if f.Code != code {
 			out = append(out, f)

@@ -9,19 +9,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Term is one glossary entry: the source-language term and the translation
 // the model must use for it. The field names are what translate.user.tmpl
-// uses ({{.Source}}, {{.Target}}).
-type Term struct {
-	Source string `json:"source"`
-	Target string `json:"target"`
-}
+// uses ({{.Source}}, {{.Target}}); qa checks that its names are kept.
+type Term = qa.Term
 
 // Glossary is a list of fixed translations. Only the terms that occur in the
 // text being translated are sent, so a long glossary costs no context.
@@ -92,9 +89,9 @@ func ParseGlossary(name string, data []byte) (*Glossary, error) {
 		}
 		if len(fields) != 2 {
 			return nil, fmt.Errorf("glossary %s line %d: expected 2 columns (source term, target term) separated by a tab or a comma, found %d in %q; put terms containing commas in double quotes",
-				name, line, len(fields), clip(text, 60))
+				name, line, len(fields), qa.Clip(text, 60))
 		}
-		src, dst := collapseSpace(fields[0]), collapseSpace(fields[1])
+		src, dst := qa.CollapseSpace(fields[0]), qa.CollapseSpace(fields[1])
 		switch {
 		case src == "":
 			return nil, fmt.Errorf("glossary %s line %d: the source term (first column) is empty", name, line)
@@ -166,7 +163,7 @@ func isGlossaryHeader(fields []string) bool {
 		return false
 	}
 	for _, f := range fields {
-		if !headerWords[strings.ToLower(collapseSpace(f))] {
+		if !headerWords[strings.ToLower(qa.CollapseSpace(f))] {
 			return false
 		}
 	}
@@ -201,43 +198,12 @@ func (g *Glossary) matchIndexes(text string) []int {
 	if g == nil || len(g.Terms) == 0 {
 		return nil
 	}
-	hay := strings.ToLower(collapseSpace(text))
+	hay := strings.ToLower(qa.CollapseSpace(text))
 	var out []int
 	for i, key := range g.folded {
-		if containsWord(hay, key) {
+		if qa.ContainsWord(hay, key) {
 			out = append(out, i)
 		}
 	}
 	return out
-}
-
-func containsWord(hay, needle string) bool {
-	for from := 0; from <= len(hay)-len(needle); {
-		i := strings.Index(hay[from:], needle)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(needle)
-		before, _ := utf8.DecodeLastRuneInString(hay[:i])
-		after, _ := utf8.DecodeRuneInString(hay[end:])
-		if (i == 0 || !isWordRune(before)) && (end == len(hay) || !isWordRune(after)) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(hay[i:])
-		from = i + size
-	}
-	return false
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
-
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }

@@ -23,7 +23,7 @@ func TestLoadGlossaryTSVWithHeaderAndComments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Term{{"Venstre", "the Liberal Party, Venstre"}, {"Folketinget", "the Danish parliament (Folketinget)"}}
+	want := []Term{{Source: "Venstre", Target: "the Liberal Party, Venstre"}, {Source: "Folketinget", Target: "the Danish parliament (Folketinget)"}}
 	if !reflect.DeepEqual(g.Terms, want) {
 		t.Fatalf("terms = %#v, want %#v", g.Terms, want)
 	}
@@ -35,7 +35,7 @@ func TestLoadGlossaryCSVWithQuotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Term{{"statsminister", "prime minister"}, {"Det Radikale Venstre", "the Social Liberal Party, Radikale"}, {"kommune", "municipality"}}
+	want := []Term{{Source: "statsminister", Target: "prime minister"}, {Source: "Det Radikale Venstre", Target: "the Social Liberal Party, Radikale"}, {Source: "kommune", Target: "municipality"}}
 	if !reflect.DeepEqual(g.Terms, want) {
 		t.Fatalf("terms = %#v, want %#v", g.Terms, want)
 	}

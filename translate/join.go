@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
+
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Joining: each answer cleaned and fitted back onto its source paragraphs,
@@ -22,8 +23,8 @@ type outPara struct {
 // number of paragraphs is kept as it came, unattributed.
 func (tr *translation) accept(c chunk, answer string) {
 	tr.res.Chunks++
-	cleaned, fs := Clean(answer, unitTexts(c.units))
-	answered := splitParagraphs(cleaned)
+	cleaned, fs := qa.Clean(answer, unitTexts(c.units))
+	answered := qa.Paragraphs(cleaned)
 	got := dropEchoedContext(answered, c)
 	var at []int // where each answer paragraph went in tr.out, when they line up
 	if len(got) == len(c.units) {
@@ -49,7 +50,7 @@ func (tr *translation) accept(c chunk, answer string) {
 // skip is how many answer paragraphs were dropped at its start (an echoed
 // context), at where each remaining one went. A paragraph that cannot be
 // placed (the answer did not line up) is left out.
-func placeCleanings(fs []Finding, c chunk, skip int, at []int) []Finding {
+func placeCleanings(fs []qa.Finding, c chunk, skip int, at []int) []qa.Finding {
 	for i := range fs {
 		k := fs[i].Paragraph - skip
 		fs[i].Paragraph = 0
@@ -69,7 +70,7 @@ func (tr *translation) result(ctx context.Context, src []string) (Result, error)
 	for i, o := range tr.out {
 		texts[i] = o.text
 	}
-	if tr.nm.lede && len(texts) > 0 {
+	if tr.nm.Lede && len(texts) > 0 {
 		res.Lede, res.Paragraphs = texts[0], texts[1:]
 	} else {
 		res.Paragraphs = texts
@@ -77,45 +78,45 @@ func (tr *translation) result(ctx context.Context, src []string) (Result, error)
 	if res.Paragraphs == nil {
 		res.Paragraphs = []string{}
 	}
-	opts := tr.t.opts
-	checked, pairs, err := check(ctx, src, texts, opts.From, opts.To, tr.nm.para, opts.Glossary)
+	text := tr.t.qaText(src, texts, tr.nm.Lede)
+	checked, pairs, err := text.Check(ctx)
 	if err != nil {
 		return res, fmt.Errorf("checking the translation: %w", err)
 	}
 	res.Pairs = pairs
 	findings := append(summarizeCleanings(tr.cleanings), checked...)
-	findings = append(findings, memoryLeaks(src, texts, tr.rc, tr.nm.para)...)
+	findings = append(findings, memoryLeaks(src, texts, tr.rc, tr.nm.Para)...)
 	tr.fromMemory(&res)
 	quality := len(findings)
 	findings = append(summarizeCuts(tr.cuts), findings...)
 	res.Findings = findings
-	res.Warnings = Messages(findings)
+	res.Warnings = qa.Messages(findings)
 	if len(texts) == 0 {
 		return res, &QAError{Findings: findings}
 	}
-	if bad := unusable(src, texts, opts.From, opts.To, findings); len(bad) > 0 {
+	if bad := text.Unusable(findings); len(bad) > 0 {
 		return res, &QAError{Findings: bad, Unusable: true}
 	}
-	if opts.Strict && quality > 0 {
+	if tr.t.opts.Strict && quality > 0 {
 		return res, &QAError{Findings: findings, Strict: true}
 	}
 	return res, nil
 }
 
 // summarizeCuts makes the cut prompts of an article one finding.
-func summarizeCuts(cuts []Finding) []Finding {
+func summarizeCuts(cuts []qa.Finding) []qa.Finding {
 	if len(cuts) <= 1 {
 		return cuts
 	}
 	f := cuts[0]
 	f.Message += fmt.Sprintf(" (%d prompts of this article were cut in all)", len(cuts))
-	return []Finding{f}
+	return []qa.Finding{f}
 }
 
 // summarizeCleanings keeps one finding per kind of cleaning, so a chatty
 // model gives one note for the article instead of one per chunk.
-func summarizeCleanings(fs []Finding) []Finding {
-	var out []Finding
+func summarizeCleanings(fs []qa.Finding) []qa.Finding {
+	var out []qa.Finding
 	count := map[string]int{}
 	index := map[string]int{}
 	for _, f := range fs {
@@ -149,12 +150,12 @@ func dropEchoedContext(got []string, c chunk) []string {
 	if ratio < 0.6 || ratio > 1.6 {
 		return got
 	}
-	ctxNums := numberRe.FindAllString(c.context, -1)
-	unitNums := numberRe.FindAllString(c.units[0].text, -1)
-	if !numbersIn(ctxNums, first) {
+	ctxNums := qa.Numbers(c.context)
+	unitNums := qa.Numbers(c.units[0].text)
+	if !qa.NumbersIn(ctxNums, first) {
 		return got
 	}
-	if len(unitNums) > 0 && numbersIn(unitNums, first) {
+	if len(unitNums) > 0 && qa.NumbersIn(unitNums, first) {
 		return got // it carries the first paragraph's numbers: keep it
 	}
 	if len(ctxNums) == 0 && len(unitNums) == 0 {
@@ -165,34 +166,6 @@ func dropEchoedContext(got []string, c chunk) []string {
 		}
 	}
 	return got[1:]
-}
-
-// numbersIn reports whether every source number token is mentioned in text.
-func numbersIn(toks []string, text string) bool {
-	have := translationNumbers(text, "")
-	for _, n := range toks {
-		want := numberSet{}
-		interpretations(n, true, "", want)
-		hit := false
-		for k := range want {
-			hit = hit || have[k]
-		}
-		if !hit {
-			return false
-		}
-	}
-	return true
-}
-
-func splitParagraphs(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // unitTexts is the source text of each unit, what an answer translates.

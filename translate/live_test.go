@@ -15,6 +15,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 func TestLiveShortAndLongArticleFitTheServersWindow(t *testing.T) {
@@ -54,7 +55,7 @@ func TestLiveShortAndLongArticleFitTheServersWindow(t *testing.T) {
 		}
 		named := false
 		for _, f := range res.Findings {
-			named = named || (f.Code == CodePromptCut && strings.Contains(f.Message, "cut the prompt"))
+			named = named || (f.Code == qa.CodePromptCut && strings.Contains(f.Message, "cut the prompt"))
 		}
 		if seen.cuts > 0 && !named {
 			t.Errorf("%s: %d prompts were cut and no finding names it", a.ID, seen.cuts)

@@ -7,6 +7,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // The translation memory's two steps around a translation: before
@@ -57,7 +58,7 @@ func (t *Translator) recall(src []string) recalled {
 // system prompt again for each, more than the remembered paragraphs save.
 // The paragraph before the first of them goes along as context, so the new
 // text reads on from it.
-func (t *Translator) planUnknown(src []string, rc recalled, nm names) ([]chunk, error) {
+func (t *Translator) planUnknown(src []string, rc recalled, nm qa.Labels) ([]chunk, error) {
 	var us []unit
 	for i, u := range t.units(src) {
 		if rc.known[i] == "" {
@@ -120,25 +121,25 @@ func references(us []unit) []reference {
 // memoryLeaks finds numbers of a near reference's source that the
 // article's paragraph does not have but its translation does: the model
 // copied the old figure instead of translating the new one.
-func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []Finding {
+func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []qa.Finding {
 	if len(texts) != len(src) {
 		return nil
 	}
-	var fs []Finding
+	var fs []qa.Finding
 	for i, ref := range rc.ref {
 		if ref == nil {
 			continue
 		}
 		now := map[string]bool{}
-		for _, n := range numberRe.FindAllString(src[i], -1) {
+		for _, n := range qa.Numbers(src[i]) {
 			now[n] = true
 		}
-		for _, n := range numberRe.FindAllString(ref.Source, -1) {
-			if now[n] || numbersIn([]string{n}, src[i]) || !numbersIn([]string{n}, texts[i]) {
+		for _, n := range qa.Numbers(ref.Source) {
+			if now[n] || qa.NumbersIn([]string{n}, src[i]) || !qa.NumbersIn([]string{n}, texts[i]) {
 				continue
 			}
 			now[n] = true // once per number
-			fs = append(fs, Finding{Code: CodeMemoryNumber, SourceParagraph: i + 1, Paragraph: i + 1,
+			fs = append(fs, qa.Finding{Code: qa.CodeMemoryNumber, SourceParagraph: i + 1, Paragraph: i + 1,
 				Message: fmt.Sprintf("%s has %s, a number of the remembered translation it was given as a reference; the source does not", label(i), n)})
 		}
 	}
@@ -159,7 +160,7 @@ func (t *Translator) Passing(a article.Article, r Result) []tm.Pair {
 	bad := map[int]bool{}
 	for _, f := range r.Findings {
 		switch {
-		case f.Code == CodePromptCut || f.By != "" && f.Severity == "minor":
+		case f.Code == qa.CodePromptCut || f.By != "" && f.Severity == "minor":
 		case f.SourceParagraph == 0 && f.Paragraph == 0:
 			return nil
 		default:

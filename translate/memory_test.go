@@ -9,6 +9,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
 	"github.com/brief-news/brief/internal/tm"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 const (
@@ -61,9 +62,9 @@ func TestNearParagraphIsSentWithItsReferenceAndALeakedNumberIsAFinding(t *testin
 	if !strings.Contains(llmtest.Between(reqs[0].User, "<article>", "</article>"), tollNew) {
 		t.Error("the near paragraph was not sent to be translated")
 	}
-	var leak *Finding
+	var leak *qa.Finding
 	for i, f := range res.Findings {
-		if f.Code == CodeMemoryNumber {
+		if f.Code == qa.CodeMemoryNumber {
 			leak = &res.Findings[i]
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/brief-news/brief/internal/pack"
 	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Chunk planning: an article cut into units (paragraphs, or sentences of
@@ -49,7 +50,7 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	chunks, err := t.planUnknown(src, t.recall(src), names{lede: hasLede(a)})
+	chunks, err := t.planUnknown(src, t.recall(src), qa.Labels{Lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -181,7 +182,7 @@ func (t *Translator) contextText(prev string) string {
 	if t.est.Tokens(prev) <= limit {
 		return prev
 	}
-	sents := splitSentences(prev)
+	sents := qa.Sentences(prev)
 	out := ""
 	for i := len(sents) - 1; i >= 0; i-- {
 		cand := sents[i] + out
@@ -196,7 +197,7 @@ func (t *Translator) contextText(prev string) string {
 // plan packs units greedily into chunks that fit the window, splitting a
 // paragraph on sentences when it does not fit alone. prev is the text before
 // the first unit ("" at the start of the article).
-func (t *Translator) plan(us []unit, prev string, nm names) ([]chunk, error) {
+func (t *Translator) plan(us []unit, prev string, nm qa.Labels) ([]chunk, error) {
 	us = append([]unit(nil), us...)
 	var chunks []chunk
 	for i := 0; i < len(us); {
@@ -288,7 +289,7 @@ func (t *Translator) refit(c chunk) (chunk, bool) {
 }
 
 // cannotFit is the article's failure when a single sentence does not fit.
-func (t *Translator) cannotFit(c chunk, why string, nm names) error {
+func (t *Translator) cannotFit(c chunk, why string, nm qa.Labels) error {
 	if why == "" {
 		why = fmt.Sprintf("it needs about %d tokens with its instructions and answer", c.promptTokens+c.expectOut)
 	}
@@ -296,25 +297,14 @@ func (t *Translator) cannotFit(c chunk, why string, nm names) error {
 		why += fmt.Sprintf("; the server's counts show this model spends about %.2f tokens a byte", r)
 	}
 	return articleError("a single sentence of %s does not fit in the model's context window of %d tokens (%s): raise --context if the model supports a larger window, or shorten the glossary",
-		nm.para(c.units[0].para), t.opts.ContextTokens, why)
+		nm.Para(c.units[0].para), t.opts.ContextTokens, why)
 }
 
-// names labels source paragraphs (indexes into the lede-first list) the way
-// the review page numbers them: from 1, the lede (when there is one) first
-// and called "the lede" (the page marks it so).
-type names struct{ lede bool }
-
-func (n names) para(i int) string {
-	if n.lede && i == 0 {
-		return "the lede"
-	}
-	return fmt.Sprintf("paragraph %d", i+1)
-}
-
-func (n names) span(c chunk) string {
+// spanLabel names the source paragraphs of c, as nm qa.Labels one.
+func spanLabel(nm qa.Labels, c chunk) string {
 	first, last := c.units[0].para, c.units[len(c.units)-1].para
 	if first == last {
-		return n.para(first)
+		return nm.Para(first)
 	}
 	return fmt.Sprintf("paragraphs %d–%d", first+1, last+1)
 }
@@ -322,7 +312,7 @@ func (n names) span(c chunk) string {
 // splitUnit splits a unit in two on a sentence boundary near the middle
 // (by estimated tokens). ok is false for a single sentence.
 func (t *Translator) splitUnit(u unit) ([]unit, bool) {
-	sents := splitSentences(u.text)
+	sents := qa.Sentences(u.text)
 	if len(sents) < 2 {
 		return nil, false
 	}

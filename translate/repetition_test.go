@@ -12,6 +12,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // repeatingArticle repeats what wire copy repeats: a background paragraph
@@ -73,7 +74,7 @@ func TestRepetitionBeyondTheSourceIsRemovedOnce(t *testing.T) {
 	}
 	res := translateWith(t, a, Options{}, loops)
 	assertTranslated(t, a, res)
-	if len(res.Findings) != 1 || res.Findings[0].Code != CodeRepetition {
+	if len(res.Findings) != 1 || res.Findings[0].Code != qa.CodeRepetition {
 		t.Fatalf("findings = %q, want one about repetition", res.Warnings)
 	}
 	if want := "repeated 5 times in a row where the source has it 2 times"; !strings.Contains(res.Warnings[0], want) {
@@ -83,76 +84,6 @@ func TestRepetitionBeyondTheSourceIsRemovedOnce(t *testing.T) {
 	// paragraph 3 counting the lede as 1, on both sides.
 	if f := res.Findings[0]; f.SourceParagraph != 3 || f.Paragraph != 3 {
 		t.Errorf("finding at source paragraph %d, translation paragraph %d; want 3 and 3", f.SourceParagraph, f.Paragraph)
-	}
-}
-
-func TestCleanComparesRepetitionWithTheSource(t *testing.T) {
-	cases := []struct {
-		name        string
-		in          string
-		source      []string
-		want        string
-		wantFinding bool
-	}{
-		{"sentence the source repeats", "It is over. It is over. It is over. Now we go home.",
-			[]string{"Det er slut. Det er slut. Det er slut. Nu går vi hjem."}, "", false},
-		{"sentence looped beyond the source", "It is over. It is over. It is over. It is over. It is over. Now we go home.",
-			[]string{"Det er slut. Det er slut. Det er slut. Nu går vi hjem."}, "It is over. It is over. It is over. Now we go home.", true},
-		{"chant the source repeats", "They shouted: no, no, no, no, no!",
-			[]string{"De råbte: nej, nej, nej, nej, nej!"}, "", false},
-		{"word looped without a repeat in the source", "They shouted: no, no, no, no, no!",
-			[]string{"De råbte: nej!"}, "They shouted: no,", true},
-		{"separator line the source has", "Results\n" + strings.Repeat("-", 40),
-			[]string{"Resultater\n" + strings.Repeat("-", 40)}, "", false},
-		{"unknown source keeps the old limits", "It is over. It is over. It is over.", nil, "It is over.", true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			want := tc.want
-			if want == "" {
-				want = tc.in
-			}
-			got, fs := Clean(tc.in, tc.source)
-			if got != want {
-				t.Errorf("Clean = %q, want %q", got, want)
-			}
-			if hasCode(fs, CodeRepetition) != tc.wantFinding {
-				t.Errorf("findings = %q, want a repetition finding: %v", Messages(fs), tc.wantFinding)
-			}
-		})
-	}
-}
-
-func TestCleanKeepsChatterLookalikesTheSourceHas(t *testing.T) {
-	cases := []struct {
-		name, in string
-		source   []string
-		kept     bool // kept, with a note that it may be the model's
-	}{
-		{"markup the source has", "The tag <article> starts an article in HTML.",
-			[]string{"Tagget <article> indleder en artikel i HTML."}, false},
-		{"fence the source has", "Write this:\n```\nmake test\n```",
-			[]string{"Skriv dette:\n```\nmake test\n```"}, false},
-		{"closing paragraph with a source paragraph", "The office reopens on Monday.\n\nFeel free to call the municipality on 70 10 20 30.",
-			[]string{"Kontoret åbner igen mandag.", "Du er velkommen til at ringe til kommunen på 70 10 20 30."}, true},
-		{"preface line with a source line", "Of course!\n\nThe mayor did not hesitate.",
-			[]string{"Selvfølgelig!", "Borgmesteren tøvede ikke."}, true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, fs := Clean(tc.in, tc.source)
-			if got != tc.in {
-				t.Errorf("Clean = %q, want it unchanged", got)
-			}
-			if tc.kept != (len(fs) == 1 && strings.Contains(fs[0].Message, "was kept")) || (!tc.kept && len(fs) > 0) {
-				t.Errorf("findings = %q", Messages(fs))
-			}
-		})
-	}
-	// The same remark beyond the source's paragraphs is the model's.
-	got, fs := Clean("The office reopens on Monday.\n\nLet me know if you need anything else!", []string{"Kontoret åbner igen mandag."})
-	if got != "The office reopens on Monday." || !hasCode(fs, CodeChatter) {
-		t.Errorf("Clean = %q, %q; want the closing remark removed", got, Messages(fs))
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pack"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // The model's review (--review): a second opinion on a translation. The
@@ -45,7 +45,7 @@ const (
 
 // Review is the model's review of one translation.
 type Review struct {
-	Findings []Finding    `json:"findings"`
+	Findings []qa.Finding `json:"findings"`
 	Usage    tokens.Usage `json:"usage"`
 	Requests int          `json:"requests"`
 }
@@ -87,15 +87,15 @@ func (rv *Reviewer) PromptHash() string {
 type reviewPair struct {
 	N                   int
 	Source, Translation string
-	pair                Pair
+	pair                qa.Pair
 }
 
 // batches lines the translation up with the source and groups the pairs
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
-	pairs := Align(src, tr, rv.opts.To)
+	pairs := qa.Align(src, tr, rv.opts.To)
 	if pairs == nil { // too different to line up: the model sees them as they are
-		pairs = byIndex(len(src), len(tr))
+		pairs = qa.ByIndex(len(src), len(tr))
 	}
 	rps := make([]reviewPair, len(pairs))
 	for i, p := range pairs {
@@ -138,7 +138,7 @@ func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
 // gives one finding saying so, not a failure.
 func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Review, error) {
 	src, tr := sourceParagraphs(a), r.Translation()
-	nm := names{lede: hasLede(a)}
+	nm := qa.Labels{Lede: hasLede(a)}
 	var out Review
 	for _, batch := range rv.batches(src, tr) {
 		data := map[string]any{"From": lang.Name(lang.Base(rv.opts.From)), "To": lang.Name(lang.Base(rv.opts.To)), "Pairs": batch}
@@ -158,7 +158,7 @@ func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Re
 		}
 		fs, ok := reviewFindings(resp.Text, batch, src, tr, nm)
 		if !ok {
-			out.Findings = append(out.Findings, Finding{Code: CodeReviewUnreadable, By: finding.ByModel,
+			out.Findings = append(out.Findings, qa.Finding{Code: CodeReviewUnreadable, By: qa.ByModel,
 				Message: "the model's review could not be read (its answer was not the JSON asked for); a larger model may do better (--review-model)"})
 			continue
 		}
@@ -183,7 +183,7 @@ type reviewAnswer struct {
 // wrap it in a code fence or a sentence), each error's pair looked up in
 // the batch, its spans kept only when they are really in that paragraph
 // (so nothing invented is highlighted), and everything clipped.
-func reviewFindings(text string, batch []reviewPair, src, tr []string, nm names) ([]Finding, bool) {
+func reviewFindings(text string, batch []reviewPair, src, tr []string, nm qa.Labels) ([]qa.Finding, bool) {
 	i, j := strings.IndexByte(text, '{'), strings.LastIndexByte(text, '}')
 	if i < 0 || j < i {
 		return nil, false
@@ -192,16 +192,16 @@ func reviewFindings(text string, batch []reviewPair, src, tr []string, nm names)
 	if err := json.Unmarshal([]byte(text[i:j+1]), &ans); err != nil {
 		return nil, false
 	}
-	byN := map[int]Pair{}
+	byN := map[int]qa.Pair{}
 	for _, p := range batch {
 		byN[p.N] = p.pair
 	}
-	var fs []Finding
+	var fs []qa.Finding
 	for k, e := range ans.Errors {
 		if k == maxReviewErrors {
 			break
 		}
-		f := Finding{By: finding.ByModel, Code: oneOf(strings.ToLower(strings.TrimSpace(e.Category)), ReviewCategories, "other"),
+		f := qa.Finding{By: qa.ByModel, Code: oneOf(strings.ToLower(strings.TrimSpace(e.Category)), ReviewCategories, "other"),
 			Severity: oneOf(strings.ToLower(strings.TrimSpace(e.Severity)), reviewSeverities, "minor")}
 		n, _ := e.Paragraph.Int64()
 		p, ok := byN[int(n)]
@@ -210,15 +210,15 @@ func reviewFindings(text string, batch []reviewPair, src, tr []string, nm names)
 			f.SourceParagraph, f.Paragraph = p.Source, p.Translation
 			if p.Source > 0 {
 				f.Evidence = spanIn(e.SourceSpan, src[p.Source-1])
-				where = nm.para(p.Source - 1)
+				where = nm.Para(p.Source - 1)
 			}
 			if p.Translation > 0 {
 				f.TranslationEvidence = spanIn(e.TranslationSpan, tr[p.Translation-1])
 			}
 		}
-		what := clip(collapseSpace(e.Explanation), maxReviewSpanRunes)
+		what := qa.Clip(qa.CollapseSpace(e.Explanation), maxReviewSpanRunes)
 		if what == "" {
-			what = fmt.Sprintf("%q", clip(collapseSpace(e.TranslationSpan+" "+e.SourceSpan), 80))
+			what = fmt.Sprintf("%q", qa.Clip(qa.CollapseSpace(e.TranslationSpan+" "+e.SourceSpan), 80))
 		}
 		f.Message = fmt.Sprintf("the model's review (%s %s, %s): %s", f.Severity, f.Code, where, what)
 		fs = append(fs, f)
@@ -238,11 +238,11 @@ func oneOf(s string, allowed []string, otherwise string) string {
 // spanIn is span as it is written in para (the model may change case or
 // spacing), or "" when para does not contain it.
 func spanIn(span, para string) string {
-	span = clip(collapseSpace(span), maxReviewSpanRunes)
+	span = qa.Clip(qa.CollapseSpace(span), maxReviewSpanRunes)
 	if span == "" {
 		return ""
 	}
-	flat := collapseSpace(para)
+	flat := qa.CollapseSpace(para)
 	if strings.Contains(flat, span) {
 		return span
 	}

@@ -8,9 +8,9 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 const fence = "```"
@@ -20,6 +20,26 @@ const reviewAnswerJSON = `{"errors": [
 	{"paragraph": 5, "category": "style", "severity": "catastrophic", "source_span": "not in the source", "translation_span": "Mike Pompeo", "explanation": ""},
 	{"paragraph": 99, "category": "number", "severity": "minor", "source_span": "38-30", "translation_span": "", "explanation": "a pair that does not exist"}
 ]}`
+
+// The handball article of qa's name checks, with a faithful translation.
+var (
+	handball = []string{
+		"Danmark er i semifinalen ved VM i håndbold efter en sejr over Egypten i Herning.",
+		"Danmark vandt onsdag aften kvartfinalen 38-30, og Mikkel Hansen scorede ni mål.",
+		"- Vi spillede vores bedste kamp i turneringen, siger landstræner Nikolaj Jacobsen.",
+		"Semifinalen spilles fredag i Hamborg mod Frankrig.",
+		"USA's udenrigsminister, Mike Pompeo, overværede kampen fra tribunen sammen med Kim Jong-un.",
+		"Finalen spilles søndag i Herning.",
+	}
+	handballEN = []string{
+		"Denmark are in the semi-finals of the World Handball Championship after beating Egypt in Herning.",
+		"Denmark won the quarter-final 38-30 on Wednesday evening, and Mikkel Hansen scored nine goals.",
+		"- We played our best game of the tournament, says national coach Nikolaj Jacobsen.",
+		"The semi-final will be played on Friday in Hamburg against France.",
+		"US Secretary of State Mike Pompeo watched the match from the stands together with Kim Jong Un.",
+		"The final will be played on Sunday in Herning.",
+	}
+)
 
 func handballArticle() (article.Article, Result) {
 	a := article.Article{Lede: handball[0], Paragraphs: handball[1:]}
@@ -45,7 +65,7 @@ func TestReviewFindingsArePinnedAndMarkedAsTheModels(t *testing.T) {
 		t.Fatalf("review = %+v", got)
 	}
 	f := got.Findings[0]
-	if f.By != finding.ByModel || f.Code != "mistranslation" || f.Severity != "major" || f.SourceParagraph != 3 || f.Paragraph != 3 ||
+	if f.By != qa.ByModel || f.Code != "mistranslation" || f.Severity != "major" || f.SourceParagraph != 3 || f.Paragraph != 3 ||
 		f.Evidence != "bedste kamp" || f.TranslationEvidence != "best game" ||
 		f.Message != `the model's review (major mistranslation, paragraph 3): "kamp" is a match here.` {
 		t.Errorf("first finding = %+v", f)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // The send loop: each planned request sent, and a part the server cut or
@@ -28,8 +29,9 @@ func (t *Translator) sized(ctx context.Context) (*Translator, error) {
 // is metadata and is not sent. Long articles go in chunks that fit
 // Options.ContextTokens; a chunk whose answer was cut (finish_reason
 // "length"), whose prompt the server cut (llm.ErrPromptCut; noted as a
-// CodePromptCut finding, which --strict does not fail) or that the endpoint
-// rejected as too long is split smaller and redone. The joined translation is cleaned (Clean) and checked against the source;
+// qa.CodePromptCut finding, which --strict does not fail) or that the
+// endpoint rejected as too long is split smaller and redone. The joined
+// translation is cleaned (qa.Clean) and checked against the source;
 // the findings are Result.Warnings. Errors: llm errors pass through with
 // their class; an article that cannot fit, that comes back empty or that
 // has findings under Options.Strict fails with an error matching
@@ -43,7 +45,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	tr := &translation{t: t, nm: names{lede: hasLede(a)}, src: src, rc: t.recall(src)}
+	tr := &translation{t: t, nm: qa.Labels{Lede: hasLede(a)}, src: src, rc: t.recall(src)}
 	if tr.queue, err = t.planUnknown(src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}
@@ -60,17 +62,17 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 // send and what the ones sent gave.
 type translation struct {
 	t         *Translator
-	nm        names
+	nm        qa.Labels
 	src       []string
 	rc        recalled // what the memory holds of src
 	filled    int      // source paragraphs before this one are in out or queued
 	queue     []chunk
 	res       Result
 	out       []outPara
-	cleanings []Finding
-	cuts      []Finding // prompts the server cut, redone smaller
-	lastCut   string    // why the last cut part was redone
-	lastText  string    // source text of the last unit translated, for context
+	cleanings []qa.Finding
+	cuts      []qa.Finding // prompts the server cut, redone smaller
+	lastCut   string       // why the last cut part was redone
+	lastText  string       // source text of the last unit translated, for context
 }
 
 // next sends the first chunk of the queue; an answer that was cut, or a
@@ -89,18 +91,18 @@ func (tr *translation) next(ctx context.Context) error {
 	case errors.Is(err, llm.ErrPromptCut):
 		why = err.Error()
 		tr.lastCut = why
-		tr.cuts = append(tr.cuts, Finding{Code: CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, tr.nm.span(c))})
+		tr.cuts = append(tr.cuts, qa.Finding{Code: qa.CodePromptCut, Message: fmt.Sprintf("%s for %s: redone in smaller parts", why, spanLabel(tr.nm, c))})
 		if resized, err := tr.resize(ctx); resized || err != nil {
 			return err
 		}
 	case errors.Is(err, llm.ErrContextLength):
 		why = "the endpoint rejected the prompt as too long for the context window"
 	case err != nil:
-		return fmt.Errorf("translating %s: %w", tr.nm.span(c), err)
+		return fmt.Errorf("translating %s: %w", spanLabel(tr.nm, c), err)
 	case resp.FinishReason == "length":
 		why = "the answer was cut off at the length limit (finish_reason length)"
 	case resp.FinishReason == "content_filter":
-		return articleError("the endpoint's content filter stopped the translation of %s", tr.nm.span(c))
+		return articleError("the endpoint's content filter stopped the translation of %s", spanLabel(tr.nm, c))
 	}
 	if why != "" {
 		return tr.split(c, why)

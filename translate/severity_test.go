@@ -64,11 +64,12 @@ func TestUnusableTranslationFailsTheArticle(t *testing.T) {
 				t.Errorf("err = %q, want it to say %q and that the next run tries again", err, tc.want)
 			}
 			// the same answer, stored by an older brief, is not reused
-			rc, err := tr.Recheck(context.Background(), a, res)
+			text := tr.QA(a, res)
+			fs, _, err := text.Recheck(context.Background(), res.Findings)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(tr.Unusable(a, rc)) == 0 {
+			if len(text.Unusable(fs)) == 0 {
 				t.Error("a stored copy of the unusable translation would be reused")
 			}
 		})
@@ -110,7 +111,7 @@ func TestMildFindingsStayWarnings(t *testing.T) {
 	if len(res.Warnings) == 0 {
 		t.Error("the dropped paragraph is not reported")
 	}
-	if bad := tr.Unusable(a, res); len(bad) != 0 {
+	if bad := tr.QA(a, res).Unusable(res.Findings); len(bad) != 0 {
 		t.Errorf("Unusable = %v", bad)
 	}
 }

@@ -4,7 +4,6 @@
 package translate
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Options are the per-run translation settings.
@@ -57,7 +57,7 @@ type Result struct {
 	// Warnings are QA findings an editor should see (Findings' messages).
 	Warnings []string `json:"warnings,omitempty"`
 	// Findings are the same QA findings with their codes.
-	Findings []Finding `json:"findings,omitempty"`
+	Findings []qa.Finding `json:"findings,omitempty"`
 	// Memory lists the paragraphs (1-based, lede first) that came from the
 	// translation memory instead of the model; MemoryTokens is about what
 	// sending them would have cost.
@@ -66,7 +66,7 @@ type Result struct {
 	// Pairs line the translation's paragraphs up with the source's (see
 	// Align) as the checks did; nil when they could not. Not stored: a
 	// stored translation is checked again.
-	Pairs []Pair `json:"-"`
+	Pairs []qa.Pair `json:"-"`
 }
 
 // Text is the translation as plain text: lede, then paragraphs, blank-line separated.
@@ -86,22 +86,22 @@ var ErrQA = errors.New("translation failed the quality checks")
 // QAError is returned when QA findings fail an article. Translate returns
 // the Result alongside it, so the findings can be recorded.
 type QAError struct {
-	Findings []Finding
+	Findings []qa.Finding
 	Strict   bool
-	// Unusable: the findings are severe (see Translator.Unusable), so the
+	// Unusable: the findings are severe (see qa.Text.Unusable), so the
 	// article fails without --strict.
 	Unusable bool
 }
 
 func (e *QAError) Error() string {
 	if e.Unusable {
-		return unusableMessage(e.Findings)
+		return qa.UnusableMessage(e.Findings)
 	}
 	msg := "the translation failed the quality checks"
 	if e.Strict {
 		msg += " (--strict)"
 	}
-	return msg + ": " + strings.Join(Messages(e.Findings), "; ")
+	return msg + ": " + strings.Join(qa.Messages(e.Findings), "; ")
 }
 
 func (e *QAError) Unwrap() []error { return []error{ErrQA, llm.ErrArticle} }
@@ -169,31 +169,25 @@ func sourceParagraphs(a article.Article) []string {
 	return src
 }
 
-// cleaningCodes are the findings Clean makes from a model's raw answer,
-// and a number leaked from a memory reference; they cannot be redone from
-// the joined translation, so Recheck keeps them.
-var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeInvalidUTF8: true, CodeRepetition: true, CodeMemoryNumber: true}
+// QA is what the checks read of r, a translation of a: the pipeline
+// re-checks a stored translation with it (qa.Text.Recheck, Unusable).
+func (t *Translator) QA(a article.Article, r Result) qa.Text {
+	return t.qaText(sourceParagraphs(a), r.Translation(), hasLede(a))
+}
 
-// Recheck redoes the deterministic checks of a stored translation of a
-// against its source, keeping what cleaning found when it was made: a
-// cached translation gets the current checks (and their paragraph numbers
-// and evidence) without a model call. It returns ctx's error when ctx ends
-// first.
-func (t *Translator) Recheck(ctx context.Context, a article.Article, r Result) (Result, error) {
-	src := sourceParagraphs(a)
-	var kept []Finding
-	for _, f := range r.Findings {
-		if cleaningCodes[f.Code] || f.By != "" {
-			kept = append(kept, f)
-		}
+func (t *Translator) qaText(src, tr []string, lede bool) qa.Text {
+	var terms []qa.Term
+	if t.opts.Glossary != nil {
+		terms = t.opts.Glossary.Terms
 	}
-	checked, pairs, err := check(ctx, src, r.Translation(), t.opts.From, t.opts.To, names{lede: hasLede(a)}.para, t.opts.Glossary)
-	if err != nil {
-		return r, fmt.Errorf("checking the stored translation: %w", err)
-	}
-	r.Findings, r.Pairs = append(kept, checked...), pairs
-	r.Warnings = Messages(r.Findings)
-	return r, nil
+	return qa.Text{Source: src, Translation: tr, From: t.opts.From, To: t.opts.To, Lede: lede, Terms: terms}
+}
+
+// WithChecks is r with fs as its findings and warnings, and pairs as
+// its paragraphs lined up.
+func (r Result) WithChecks(fs []qa.Finding, pairs []qa.Pair) Result {
+	r.Findings, r.Warnings, r.Pairs = fs, qa.Messages(fs), pairs
+	return r
 }
 
 // Original is the source text of a as the review shows it beside the

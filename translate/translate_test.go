@@ -16,6 +16,7 @@ import (
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
 	"github.com/brief-news/brief/prompts"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // bank holds invented Danish sentences with one number each ("%s") and
@@ -71,7 +72,7 @@ func fakeTranslate(text string) string {
 	var out []string
 	for _, p := range llmtest.Paragraphs(text) {
 		var sents []string
-		for _, s := range splitSentences(p) {
+		for _, s := range qa.Sentences(p) {
 			s = strings.TrimSpace(s)
 			num := bankNumberRe.FindString(s)
 			tmpl := strings.Replace(s, num, "%s", 1)
@@ -463,7 +464,7 @@ func TestGlossaryTermsGoOnlyToChunksContainingThem(t *testing.T) {
 	for i, r := range reqs {
 		body := strings.ToLower(llmtest.Between(r.User, "<article>", "</article>"))
 		for _, term := range g.Terms {
-			inText := containsWord(body, strings.ToLower(term.Source))
+			inText := qa.ContainsWord(body, strings.ToLower(term.Source))
 			inPrompt := strings.Contains(r.User, fmt.Sprintf("%q → %q", term.Source, term.Target))
 			if inText != inPrompt {
 				t.Errorf("request %d: term %q in text %v, in prompt %v", i+1, term.Source, inText, inPrompt)

@@ -11,6 +11,7 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/testkit/llmtest"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // windowed is a Completer that knows its window, as the CLI's is after
@@ -43,7 +44,7 @@ func TestTranslateFitsTheClientsWindow(t *testing.T) {
 		}
 	}
 	for _, f := range res.Findings {
-		if f.Code == CodePromptCut {
+		if f.Code == qa.CodePromptCut {
 			t.Errorf("finding %q: nothing was cut", f.Message)
 		}
 	}
@@ -71,7 +72,7 @@ func TestCutPromptIsRedoneAndNamed(t *testing.T) {
 	}
 	var named []string
 	for _, f := range res.Findings {
-		if f.Code == CodePromptCut {
+		if f.Code == qa.CodePromptCut {
 			named = append(named, f.Message)
 		}
 	}

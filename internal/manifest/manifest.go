@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
-	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Status of one input.
@@ -43,7 +43,7 @@ type Entry struct {
 	// Findings are the translation's QA findings behind Warnings, with
 	// where they are (source and translation paragraph, lede = 1), their
 	// kind (code) and evidence, for tools that act on them.
-	Findings []finding.Finding `json:"findings,omitempty"`
+	Findings []qa.Finding `json:"findings,omitempty"`
 	// Review is the model's review of the translation (--review): what it
 	// cost this run (nothing when cached) and how many errors it found.
 	Review *Step `json:"review,omitempty"`

@@ -19,6 +19,7 @@ import (
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // cachedTranslation is a translation as stored in the cache. Usage is what
@@ -75,8 +76,8 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	}
 	if err == nil {
 		// Most urgent first, everywhere a finding is shown.
-		slices.SortStableFunc(tr.Findings, func(a, b translate.Finding) int { return translate.Rank(a) - translate.Rank(b) })
-		tr.Warnings = translate.Messages(tr.Findings)
+		slices.SortStableFunc(tr.Findings, func(a, b qa.Finding) int { return qa.Rank(a) - qa.Rank(b) })
+		tr.Warnings = qa.Messages(tr.Findings)
 		e.Warnings = append(e.Warnings, tr.Warnings...)
 		e.Findings = tr.Findings
 		e.MemoryParagraphs = len(tr.Memory)
@@ -92,7 +93,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 		sum, sumCached, err = r.summary(ctx, e, tr)
 	}
 	if cut := sum.Result.Cut; cut != "" && !sumCached {
-		e.Findings = append(e.Findings, translate.Finding{Code: translate.CodePromptCut, Message: cut})
+		e.Findings = append(e.Findings, qa.Finding{Code: qa.CodePromptCut, Message: cut})
 		e.Warnings = append(e.Warnings, cut)
 	}
 	if err != nil {
@@ -163,13 +164,14 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 		if cfg.Verbose {
 			cfg.Progress.Logf("checking the stored translation of %s (%d paragraphs)", a.Path, len(ct.Result.Paragraphs)+1)
 		}
-		rc, err := cfg.Translator.Recheck(ctx, a, ct.Result)
+		text := cfg.Translator.QA(a, ct.Result)
+		fs, pairs, err := text.Recheck(ctx, ct.Result.Findings)
 		if err != nil {
-			return ct.Result, true, err
+			return ct.Result, true, fmt.Errorf("checking the stored translation: %w", err)
 		}
-		if len(cfg.Translator.Unusable(a, rc)) == 0 {
+		if len(text.Unusable(fs)) == 0 {
 			cfg.Cache.Touch(key, cfg.Now())
-			return rc, true, nil
+			return ct.Result.WithChecks(fs, pairs), true, nil
 		}
 	}
 	if r.cacheOnly {
@@ -327,10 +329,10 @@ func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cach
 	concern := 0
 	for _, f := range tr.Findings {
 		switch {
-		case translate.InputNote(f):
+		case qa.InputNote(f):
 			notes = append(notes, f.Message)
 		case warnings == nil:
-			concern = translate.Rank(f)
+			concern = qa.Rank(f)
 			fallthrough
 		default:
 			warnings = append(warnings, f.Message)

@@ -8,6 +8,7 @@ import (
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/translate"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // addReview gives the article page what its review shows: the source
@@ -21,7 +22,7 @@ func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr trans
 	}
 	page.Findings = tr.Findings
 	for _, f := range tr.Findings {
-		if f.Code == translate.CodeName {
+		if f.Code == qa.CodeName {
 			page.Everywhere = append(page.Everywhere, f)
 		}
 	}
@@ -71,8 +72,8 @@ func (r *runner) review(ctx context.Context, e *manifest.Entry, a article.Articl
 		e.Review = &manifest.Step{Cached: true}
 	}
 	e.Review.Findings = len(cr.Review.Findings)
-	tr.Findings = append(append([]translate.Finding(nil), tr.Findings...), cr.Review.Findings...)
-	tr.Warnings = translate.Messages(tr.Findings)
+	tr.Findings = append(append([]qa.Finding(nil), tr.Findings...), cr.Review.Findings...)
+	tr.Warnings = qa.Messages(tr.Findings)
 	tr.Usage = tr.Usage.Add(cr.Review.Usage)
 	return tr, cached, nil
 }

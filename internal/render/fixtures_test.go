@@ -3,9 +3,9 @@ package render
 import (
 	"time"
 
-	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Fixtures are invented news in the shape the pipeline produces: English
@@ -114,13 +114,13 @@ func reviewArticle() ArticlePage {
 			"US Secretary of State Mike Pompei watched the match from the stands.",
 		},
 		Pairs: []Pair{{1, 1}, {2, 2}, {3, 3}, {4, 0}, {5, 4}},
-		Findings: []finding.Finding{
+		Findings: []qa.Finding{
 			{Code: "paragraph-count", Message: `paragraph 4 of the source ("Semifinalen spilles fredag i Hamborg…") is missing in the translation`, SourceParagraph: 4, Evidence: "Semifinalen spilles fredag i Hamborg mod Frankrig."},
 			{Code: "missing-number", Message: "number 38-30 from the source (paragraph 2) is missing in the translation", SourceParagraph: 2, Paragraph: 2, Evidence: "38-30"},
 			{Code: "name", Message: `the name "Pompeo" (paragraph 5) is "Pompei" in the translation`, SourceParagraph: 5, Paragraph: 4, Evidence: "Pompeo", TranslationEvidence: "Pompei"},
-			{Code: "mistranslation", Message: `the model's review (minor): "best game" should be "best match"`, Paragraph: 3, TranslationEvidence: "best game", By: finding.ByModel, Severity: "minor"},
+			{Code: "mistranslation", Message: `the model's review (minor): "best game" should be "best match"`, Paragraph: 3, TranslationEvidence: "best game", By: qa.ByModel, Severity: "minor"},
 		},
 	}
-	p.Warnings = finding.Messages(p.Findings)
+	p.Warnings = qa.Messages(p.Findings)
 	return p
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brief-news/brief/internal/finding"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // hostile is text brief reads (an input file, a model's answer, a file
@@ -25,7 +25,7 @@ func TestArticleHTMLKeepsHostileTextInert(t *testing.T) {
 		Paragraphs: []string{"Second " + hostile, "Third with evidence " + hostile},
 		From:       "da",
 		Original:   []string{"Indledning " + hostile, "Anden " + hostile, "Tredje " + hostile},
-		Findings: []finding.Finding{{
+		Findings: []qa.Finding{{
 			Code: "numbers" + hostile, Message: "Check " + hostile,
 			SourceParagraph: 3, Paragraph: 3,
 			// evidence inside the hostile text, so the highlighted part

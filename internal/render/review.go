@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/brief-news/brief/internal/finding"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // The review shows an article as numbered paragraph pairs, source beside
@@ -23,7 +23,7 @@ type row struct {
 	src, tr   int // 1-based numbers, 0 = none
 	srcText   string
 	trText    string
-	findings  []finding.Finding
+	findings  []qa.Finding
 	srcMarks  []string // evidence to highlight in the source
 	trMarks   []string // evidence to highlight in the translation
 	isLede    bool
@@ -110,7 +110,7 @@ func reviewRows(p ArticlePage) []row {
 const maxEverywhere = 20
 
 // mark highlights a finding's evidence in the row, where it occurs.
-func (r *row) mark(f finding.Finding) {
+func (r *row) mark(f qa.Finding) {
 	if f.Evidence != "" {
 		r.srcMarks = append(r.srcMarks, f.Evidence)
 	}
@@ -214,7 +214,7 @@ func marked(text string, ss [][2]int, esc func(string) string, open, close strin
 
 // findingNote is how a pinned finding reads on the page (a model review's
 // finding says so in its message).
-func findingNote(f finding.Finding) string {
+func findingNote(f qa.Finding) string {
 	return oneLine(f.Message)
 }
 
@@ -270,7 +270,7 @@ func reviewHTML(p ArticlePage) string {
 			b.WriteString("<ul class=\"notes\">\n")
 			for _, f := range r.findings {
 				cls := "note"
-				if f.By == finding.ByModel {
+				if f.By == qa.ByModel {
 					cls += " model"
 				}
 				b.WriteString("<li class=\"" + cls + "\" data-code=\"" + html.EscapeString(f.Code) + "\">" + html.EscapeString(findingNote(f)) + "</li>\n")

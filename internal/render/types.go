@@ -7,8 +7,8 @@ package render
 import (
 	"time"
 
-	"github.com/brief-news/brief/internal/finding"
 	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // ArticlePage is everything OUT/articles/<slug>.md shows.
@@ -43,7 +43,7 @@ type ArticlePage struct {
 	// dropped.
 	Pairs []Pair
 	// Findings pin QA findings to paragraphs on the review.
-	Findings []finding.Finding
+	Findings []qa.Finding
 	// Memory lists the source paragraphs (1-based, lede first) whose
 	// translation came from the translation memory, marked on the review
 	// and counted in the front matter.
@@ -51,7 +51,7 @@ type ArticlePage struct {
 	// Everywhere are findings whose evidence the review marks wherever it
 	// occurs, not only in their paragraph: a name changed in the
 	// translation is wrong in every paragraph that names it.
-	Everywhere []finding.Finding
+	Everywhere []qa.Finding
 }
 
 // Pair is one line of the review: 1-based paragraph numbers (lede first)

@@ -24,7 +24,7 @@ type Story struct {
 	Link     string // relative to the briefing, e.g. "articles/<slug>.md"
 	Source   string
 	// Warnings are what to check in the translation, most urgent first;
-	// Concern is the rank of the first (translate.Rank, 0 most urgent).
+	// Concern is the rank of the first (qa.Rank, 0 most urgent).
 	Warnings []string
 	Concern  int
 	// Notes are about the input and what brief cleaned from the model's

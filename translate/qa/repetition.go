@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"fmt"
@@ -139,11 +139,11 @@ func repeatNote(kind, text string, n, keep int) string {
 	if keep > 1 {
 		src = fmt.Sprintf("%d times", keep)
 	}
-	return fmt.Sprintf("%s repeated %d times in a row where the source has it %s (%q)", kind, n, src, clip(strings.TrimSpace(text), 40))
+	return fmt.Sprintf("%s repeated %d times in a row where the source has it %s (%q)", kind, n, src, Clip(strings.TrimSpace(text), 40))
 }
 
 func sentenceKeys(p string) []string {
-	sents := splitSentences(p)
+	sents := Sentences(p)
 	keys := make([]string, len(sents))
 	for i, s := range sents {
 		keys[i] = normalized(s)
@@ -163,7 +163,7 @@ func wordKeys(ws []string) []string {
 // itself beyond what is looping (loopSentence, loopSentences) and beyond
 // keep copies, leaving keep copies.
 func collapseSentences(p string, keep int) (string, []string) {
-	sents := splitSentences(p)
+	sents := Sentences(p)
 	sents, reps := collapseRepeats(sents, sentenceKeys(p), maxSentenceRun, loopSentence, loopSentences, keep)
 	if reps == nil {
 		return p, nil

@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"regexp"
@@ -9,9 +9,9 @@ import (
 // verse or results without punctuation).
 var sentenceEndRe = regexp.MustCompile(`[.!?…]["”»)]?\s+|\n+`)
 
-// splitSentences splits after sentence-ending punctuation, keeping every
+// Sentences splits after sentence-ending punctuation, keeping every
 // character (so joining the parts gives the text back).
-func splitSentences(p string) []string {
+func Sentences(p string) []string {
 	var out []string
 	start := 0
 	for _, loc := range sentenceEndRe.FindAllStringIndex(p, -1) {
@@ -25,4 +25,4 @@ func splitSentences(p string) []string {
 }
 
 // normalized is s as compared for repetition: case and spacing ignored.
-func normalized(s string) string { return strings.ToLower(collapseSpace(s)) }
+func normalized(s string) string { return strings.ToLower(CollapseSpace(s)) }

@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type checker struct {
 //
 // It also returns the alignment (Align's pairs), so the review page does
 // not line the paragraphs up again.
-func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, g *Glossary) ([]Finding, []Pair, error) {
+func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, terms []Term) ([]Finding, []Pair, error) {
 	c := &checker{ctx: ctx, source: source, translation: translation, from: from, to: to, label: label}
 	whole := strings.Join(translation, "\n\n")
 	if strings.TrimSpace(whole) == "" {
@@ -64,7 +64,7 @@ func check(ctx context.Context, source, translation []string, from, to string, l
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	nf, err := nameFindings(ctx, source, translation, g, c.pairedOrWhole, label)
+	nf, err := nameFindings(ctx, source, translation, terms, c.pairedOrWhole, label)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +237,7 @@ func (c *checker) language(whole string) {
 // danishSentences is the longest run of p's sentences that reads as
 // Danish (the sentence left untranslated), or all of p.
 func danishSentences(p, to string) string {
-	for _, s := range splitSentences(p) {
+	for _, s := range Sentences(p) {
 		if stillDanish(s, to, false) {
 			return strings.TrimSpace(s)
 		}

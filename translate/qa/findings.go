@@ -1,17 +1,50 @@
-package translate
+package qa
 
-import "github.com/brief-news/brief/internal/finding"
+// Finding is one thing an editor should check in a translation.
+type Finding struct {
+	// Code names the kind of finding (the Code* constants), for
+	// programs; Message is the sentence for people.
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// SourceParagraph and Paragraph are the 1-based paragraph numbers the
+	// finding is about, in the source and in the translation, counted the
+	// way the review page numbers them: the lede (when the article has one)
+	// is paragraph 1. 0 means the finding is about the text as a whole, or
+	// that side has no such paragraph (a paragraph the translation dropped
+	// has a SourceParagraph and no Paragraph).
+	SourceParagraph int `json:"source_paragraph,omitempty"`
+	Paragraph       int `json:"paragraph,omitempty"`
+	// Evidence is the exact text of the source paragraph the finding rests
+	// on (the number the translation lacks, the name it changed, the
+	// sentence left untranslated), highlighted on the review page.
+	Evidence string `json:"evidence,omitempty"`
+	// TranslationEvidence is the text of the translation paragraph the
+	// finding rests on, when there is one (the garbled form of a name).
+	TranslationEvidence string `json:"translation_evidence,omitempty"`
+	// By is who found it: "" for brief's own checks, "model" for the
+	// model's review (--review).
+	By string `json:"by,omitempty"`
+	// Severity is the model review's grading (minor, major, critical); ""
+	// for brief's own checks.
+	Severity string `json:"severity,omitempty"`
+}
 
-// The findings QA reports: the checks (check*.go) compare a translation
-// with its source, Clean (clean.go, repetition.go) removes what does not
-// belong in a translation; both say what they found as Findings.
+func (f Finding) String() string { return f.Message }
 
-// Finding is one QA observation about a translation, for an editor: it goes
-// to the manifest, into the article file as a visible note pinned to its
-// paragraph on the review, and onto the story in the briefing. The type
-// lives in internal/finding so the manifest and the renderer need not
-// import the translator.
-type Finding = finding.Finding
+// ByModel is the By of findings from the model's review.
+const ByModel = "model"
+
+// Messages returns the findings' messages, for warnings lists.
+func Messages(fs []Finding) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Message
+	}
+	return out
+}
 
 // Finding codes.
 const (
@@ -36,9 +69,6 @@ const (
 	// a reference, is in the translation although the source lacks it.
 	CodeMemoryNumber = "memory-number"
 )
-
-// Messages returns the findings' messages, for Result.Warnings and the like.
-func Messages(fs []Finding) []string { return finding.Messages(fs) }
 
 // Rank is how urgently an editor should look at a finding, 0 first: the
 // translation lost or changed what the source says (a name, a paragraph, a

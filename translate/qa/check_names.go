@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"cmp"
@@ -295,7 +295,7 @@ const (
 // occur in it) against the translation. trOf maps a 0-based source
 // paragraph to its 0-based translation paragraph, -1 when it has none, -2
 // when the paragraphs are not lined up.
-func nameFindings(ctx context.Context, source, translation []string, glossary *Glossary, trOf func(int) int, label func(int) string) ([]Finding, error) {
+func nameFindings(ctx context.Context, source, translation []string, glossary []Term, trOf func(int) int, label func(int) string) ([]Finding, error) {
 	var names []name
 	for i, p := range source {
 		names = append(names, sourceNames(p, i)...)
@@ -541,17 +541,14 @@ func withinTwoEdits(a, b []rune) (int, bool) {
 
 // glossaryNameFindings: a glossary term that is a name (capitalised) and
 // occurs in the source must appear in its fixed form.
-func glossaryNameFindings(source []string, words *textWords, g *Glossary, trOf func(int) int, label func(int) string) []Finding {
-	if g == nil {
-		return nil
-	}
+func glossaryNameFindings(source []string, words *textWords, terms []Term, trOf func(int) int, label func(int) string) []Finding {
 	var fs []Finding
-	for _, term := range g.Terms {
+	for _, term := range terms {
 		if !capitalised(term.Source) || words.has(normName(term.Target)) || words.left < 0 {
 			continue
 		}
 		for i, p := range source {
-			if !containsWord(p, term.Source) {
+			if !ContainsWord(p, term.Source) {
 				continue
 			}
 			f := Finding{Code: CodeName, SourceParagraph: i + 1, Evidence: term.Source,

@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"fmt"
@@ -61,7 +61,7 @@ func Clean(text string, source []string) (string, []Finding) {
 	text = c.brokenCharacters(text)
 	text = c.markup(text)
 	text = c.prefaces(strings.TrimSpace(text))
-	paras := c.closings(splitParagraphs(text))
+	paras := c.closings(Paragraphs(text))
 	paras = c.repetition(paras)
 	return strings.Join(paras, "\n\n"), c.fs
 }
@@ -141,11 +141,11 @@ func (c *cleaner) prefaces(text string) string {
 		}
 		cut := strings.TrimSpace(line[:end])
 		if strings.TrimSpace(line[end:]) == "" && !c.extraLine(text) {
-			c.add(CodeChatter, fmt.Sprintf("the first line reads like a preface of the model (%q) but was kept: the source has a line there", clip(cut, 60)))
+			c.add(CodeChatter, fmt.Sprintf("the first line reads like a preface of the model (%q) but was kept: the source has a line there", Clip(cut, 60)))
 			return text
 		}
 		text = strings.TrimSpace(line[end:] + "\n" + rest)
-		c.add(CodeChatter, fmt.Sprintf("removed the model's preface %q", clip(cut, 60)))
+		c.add(CodeChatter, fmt.Sprintf("removed the model's preface %q", Clip(cut, 60)))
 	}
 }
 
@@ -165,7 +165,7 @@ func (c *cleaner) extraLine(text string) bool {
 	if !c.sourceKnown() {
 		return true
 	}
-	paras := splitParagraphs(text)
+	paras := Paragraphs(text)
 	if len(paras) > len(c.source) {
 		return true
 	}
@@ -182,17 +182,17 @@ func (c *cleaner) closings(paras []string) []string {
 		last := paras[len(paras)-1]
 		if matchAny(closingRes, last) {
 			if c.sourceKnown() && len(paras) <= len(c.source) {
-				c.add(CodeChatter, fmt.Sprintf("the last paragraph reads like a remark of the model (%q) but was kept: the source has a paragraph there", clip(last, 60)))
+				c.add(CodeChatter, fmt.Sprintf("the last paragraph reads like a remark of the model (%q) but was kept: the source has a paragraph there", Clip(last, 60)))
 				return paras
 			}
-			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(last, 60)))
+			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", Clip(last, 60)))
 			paras = paras[:len(paras)-1]
 			continue
 		}
 		// A closing remark glued to the last sentence of the text.
-		sents := splitSentences(last)
+		sents := Sentences(last)
 		if len(sents) > 1 && matchAny(closingRes, sents[len(sents)-1]) && c.extraSentence(len(sents)) {
-			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", clip(sents[len(sents)-1], 60)))
+			c.add(CodeChatter, fmt.Sprintf("removed the model's closing remark %q", Clip(sents[len(sents)-1], 60)))
 			paras[len(paras)-1] = strings.TrimSpace(strings.Join(sents[:len(sents)-1], ""))
 			continue
 		}
@@ -207,7 +207,7 @@ func (c *cleaner) extraSentence(n int) bool {
 	if !c.sourceKnown() || len(c.source) == 0 {
 		return true
 	}
-	return n > len(splitSentences(c.source[len(c.source)-1]))
+	return n > len(Sentences(c.source[len(c.source)-1]))
 }
 
 // repetition removes runaway repetition beyond what the source repeats.

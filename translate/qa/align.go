@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"context"
@@ -53,7 +53,7 @@ const (
 func align(ctx context.Context, source, translation []string, to string) ([]Pair, *aligner, error) {
 	n, m := len(source), len(translation)
 	if n == m {
-		return byIndex(n, m), nil, nil
+		return ByIndex(n, m), nil, nil
 	}
 	lo, hi := min(0, m-n)-alignSlack, max(0, m-n)+alignSlack
 	width := hi - lo + 1
@@ -74,9 +74,9 @@ func align(ctx context.Context, source, translation []string, to string) ([]Pair
 	return tracePairs(moves, n, m, lo, width), a, nil
 }
 
-// byIndex pairs paragraphs index by index, the rest of the longer side
+// ByIndex pairs paragraphs index by index, the rest of the longer side
 // unpaired.
-func byIndex(n, m int) []Pair {
+func ByIndex(n, m int) []Pair {
 	ps := make([]Pair, max(n, m))
 	for i := range ps {
 		if i < n {

@@ -1,10 +1,9 @@
-package translate
+package qa
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/lang"
 )
 
@@ -54,16 +53,8 @@ func unusable(source, translation []string, from, to string, fs []Finding) []Fin
 	return bad
 }
 
-// Unusable returns the findings that make r, a translation of a, unusable
-// (see unusable); none for a translation to keep. A stored translation is
-// held to it as a fresh one is, so garbage cached by an earlier brief is
-// redone rather than reused.
-func (t *Translator) Unusable(a article.Article, r Result) []Finding {
-	return unusable(sourceParagraphs(a), r.Translation(), t.opts.From, t.opts.To, r.Findings)
-}
-
-// unusableMessage is the article's error for an unusable translation.
-func unusableMessage(fs []Finding) string {
+// UnusableMessage is the article's error for an unusable translation.
+func UnusableMessage(fs []Finding) string {
 	return "the translation is unusable: " + strings.Join(Messages(fs), "; ") + " (not cached: the next run tries again)"
 }
 

@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"strings"
@@ -73,5 +73,75 @@ func TestCleanRemovesBrokenOutput(t *testing.T) {
 		if !hasCode(fs, tc.code) {
 			t.Errorf("Clean(%q) findings = %q, want %s", tc.in, codes(fs), tc.code)
 		}
+	}
+}
+
+func TestCleanComparesRepetitionWithTheSource(t *testing.T) {
+	cases := []struct {
+		name        string
+		in          string
+		source      []string
+		want        string
+		wantFinding bool
+	}{
+		{"sentence the source repeats", "It is over. It is over. It is over. Now we go home.",
+			[]string{"Det er slut. Det er slut. Det er slut. Nu går vi hjem."}, "", false},
+		{"sentence looped beyond the source", "It is over. It is over. It is over. It is over. It is over. Now we go home.",
+			[]string{"Det er slut. Det er slut. Det er slut. Nu går vi hjem."}, "It is over. It is over. It is over. Now we go home.", true},
+		{"chant the source repeats", "They shouted: no, no, no, no, no!",
+			[]string{"De råbte: nej, nej, nej, nej, nej!"}, "", false},
+		{"word looped without a repeat in the source", "They shouted: no, no, no, no, no!",
+			[]string{"De råbte: nej!"}, "They shouted: no,", true},
+		{"separator line the source has", "Results\n" + strings.Repeat("-", 40),
+			[]string{"Resultater\n" + strings.Repeat("-", 40)}, "", false},
+		{"unknown source keeps the old limits", "It is over. It is over. It is over.", nil, "It is over.", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.want
+			if want == "" {
+				want = tc.in
+			}
+			got, fs := Clean(tc.in, tc.source)
+			if got != want {
+				t.Errorf("Clean = %q, want %q", got, want)
+			}
+			if hasCode(fs, CodeRepetition) != tc.wantFinding {
+				t.Errorf("findings = %q, want a repetition finding: %v", Messages(fs), tc.wantFinding)
+			}
+		})
+	}
+}
+
+func TestCleanKeepsChatterLookalikesTheSourceHas(t *testing.T) {
+	cases := []struct {
+		name, in string
+		source   []string
+		kept     bool // kept, with a note that it may be the model's
+	}{
+		{"markup the source has", "The tag <article> starts an article in HTML.",
+			[]string{"Tagget <article> indleder en artikel i HTML."}, false},
+		{"fence the source has", "Write this:\n```\nmake test\n```",
+			[]string{"Skriv dette:\n```\nmake test\n```"}, false},
+		{"closing paragraph with a source paragraph", "The office reopens on Monday.\n\nFeel free to call the municipality on 70 10 20 30.",
+			[]string{"Kontoret åbner igen mandag.", "Du er velkommen til at ringe til kommunen på 70 10 20 30."}, true},
+		{"preface line with a source line", "Of course!\n\nThe mayor did not hesitate.",
+			[]string{"Selvfølgelig!", "Borgmesteren tøvede ikke."}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, fs := Clean(tc.in, tc.source)
+			if got != tc.in {
+				t.Errorf("Clean = %q, want it unchanged", got)
+			}
+			if tc.kept != (len(fs) == 1 && strings.Contains(fs[0].Message, "was kept")) || (!tc.kept && len(fs) > 0) {
+				t.Errorf("findings = %q", Messages(fs))
+			}
+		})
+	}
+	// The same remark beyond the source's paragraphs is the model's.
+	got, fs := Clean("The office reopens on Monday.\n\nLet me know if you need anything else!", []string{"Kontoret åbner igen mandag."})
+	if got != "The office reopens on Monday." || !hasCode(fs, CodeChatter) {
+		t.Errorf("Clean = %q, %q; want the closing remark removed", got, Messages(fs))
 	}
 }

@@ -1,6 +1,6 @@
 //go:build race
 
-package translate
+package qa
 
 // raceEnabled: the race detector turns off sync.Pool, so regexp allocates
 // on every match and allocation counts mean nothing.

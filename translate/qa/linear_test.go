@@ -1,4 +1,4 @@
-package translate
+package qa
 
 import (
 	"context"
@@ -151,8 +151,8 @@ func TestRepetitionOfOneWordAllOverIsCutInOnePass(t *testing.T) {
 		src[i] = "Vejle vandt kampen med 2-1 efter en scoring i det sidste minut."
 	}
 	tr := strings.Repeat("Vejle won the match 2-1 after a goal in the last minute.\n\n", len(src))
-	if got, fs := Clean(tr, src); len(fs) != 0 || len(splitParagraphs(got)) != len(src) {
-		t.Fatalf("a repetition the source has was cut: %d paragraphs, findings %q", len(splitParagraphs(got)), Messages(fs))
+	if got, fs := Clean(tr, src); len(fs) != 0 || len(Paragraphs(got)) != len(src) {
+		t.Fatalf("a repetition the source has was cut: %d paragraphs, findings %q", len(Paragraphs(got)), Messages(fs))
 	}
 }
 
