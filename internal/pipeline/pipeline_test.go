@@ -410,3 +410,23 @@ func TestAnotherTemperatureIsAnotherCacheEntry(t *testing.T) {
 		}
 	}
 }
+
+// The tidy-up removes the page of an input that is gone only while it holds
+// the bytes brief wrote: one the editor rewrote stays.
+func TestTidyKeepsAPageTheEditorRewrote(t *testing.T) {
+	srv := llmtest.New(t)
+	_, jobs := writeArticles(t, 3)
+	cfg := newConfig(t, srv, nil)
+	pipeline.Run(context.Background(), cfg, jobs)
+	mine := filepath.Join(cfg.OutDir, "articles", jobs[1].ID+".md")
+	if err := os.WriteFile(mine, []byte("my own notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pipeline.Run(context.Background(), cfg, jobs[:1])
+	if data, err := os.ReadFile(mine); err != nil || string(data) != "my own notes\n" {
+		t.Errorf("the editor's rewritten page was removed or changed: %q, %v", data, err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.OutDir, "articles", jobs[2].ID+".md")); err == nil {
+		t.Error("the page brief wrote for an input that is gone was kept")
+	}
+}
