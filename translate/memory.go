@@ -167,9 +167,10 @@ func (t *Translator) Passing(a article.Article, r Result) []tm.Pair {
 			bad[f.SourceParagraph], bad[f.Paragraph] = true, true
 		}
 	}
+	shifted := qa.Shifted(src, out, t.opts.To)
 	var pairs []tm.Pair
 	for i := range src {
-		if !bad[i+1] {
+		if !bad[i+1] && !shifted[i] {
 			pairs = append(pairs, tm.Pair{Source: src[i], Target: out[i]})
 		}
 	}

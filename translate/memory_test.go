@@ -100,3 +100,39 @@ func TestExactParagraphIsFilledInAndNearOneTranslatedCleanly(t *testing.T) {
 		}
 	}
 }
+
+// A model that merged two paragraphs and split another answers as many
+// paragraphs as it was sent, so they pair index by index and no check
+// names the ones between, which are shifted by one: the memory must not
+// keep those as each other's translations.
+func TestPassingKeepsNoShiftedParagraph(t *testing.T) {
+	src := []string{
+		"Politiet rykkede ud klokken 14 til en brand i Vejle.",
+		"Tre personer blev bragt til Sygehus Lillebælt med røgforgiftning.",
+		"Branden startede ifølge Sydøstjyllands Politi i et køkken på 2. sal, og 40 beboere blev evakueret.",
+		"Beboerne kunne vende hjem ved 18-tiden.",
+	}
+	en := []string{
+		"Police were called out at 14 to a fire in Vejle. Three people were taken to Sygehus Lillebælt with smoke poisoning.",
+		"According to Sydøstjyllands Politi the fire started in a kitchen on the 2nd floor, and 40 residents were evacuated.",
+		"The residents could return home",
+		"around 18.",
+	}
+	tr := newTranslator(t, llmtest.New(t), Options{})
+	a := article.Article{Lede: src[0], Paragraphs: src[1:]}
+	for _, p := range tr.Passing(a, Result{Lede: en[0], Paragraphs: en[1:]}) {
+		if p.Source == src[1] {
+			t.Errorf("remembered %q as the translation of %q", p.Target, p.Source)
+		}
+	}
+	// An answer whose paragraphs do line up is remembered whole.
+	good := []string{
+		"Police were called out at 14 to a fire in Vejle.",
+		"Three people were taken to Sygehus Lillebælt with smoke poisoning.",
+		"According to Sydøstjyllands Politi the fire started in a kitchen on the 2nd floor, and 40 residents were evacuated.",
+		"The residents could return home around 18.",
+	}
+	if got := tr.Passing(a, Result{Lede: good[0], Paragraphs: good[1:]}); len(got) != 4 {
+		t.Errorf("Passing of a faithful answer = %d pairs, want 4: %v", len(got), got)
+	}
+}

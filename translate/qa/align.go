@@ -282,3 +282,27 @@ func (a *aligner) pairCost(i, j int) float64 {
 	}
 	return c
 }
+
+// Shifted says, for paragraphs paired index by index, which translation
+// paragraph reads more like a translation of the source paragraph before
+// or after its own. As many paragraphs on both sides pair index by index,
+// so a model that merged two paragraphs and split another shifts the ones
+// between by one, and no check need name them; the translation memory
+// must not keep those as each other's translations.
+func Shifted(source, translation []string, to string) []bool {
+	const margin = 0.2 // a clear difference in length, numbers or names, not a tie
+	shifted := make([]bool, len(source))
+	a, err := newAligner(context.Background(), source, translation, to)
+	if err != nil || len(source) != len(translation) {
+		return shifted
+	}
+	for i := range source {
+		own := a.pairCost(i, i)
+		for _, k := range []int{i - 1, i + 1} {
+			if k >= 0 && k < len(source) && a.pairCost(k, i)+margin < own {
+				shifted[i] = true
+			}
+		}
+	}
+	return shifted
+}
