@@ -10,15 +10,16 @@ import (
 // changes are what changed since the previous briefing in the folder: the
 // shown stories none of whose versions it had (new), those it had in
 // another version or text (updated: a resend folded in, a source
-// corrected), and the stories it had that none of this run's shows
+// corrected), and the stories it had whose input this run no longer reads
 // (dropped). An unchanged re-run says what the run before it said, so it
 // writes the same briefing. nil for a folder's first briefing.
 func (r *runner) changes(shown []story.Story) *story.Changes {
 	if r.previous == nil {
 		return nil
 	}
-	before, now := madeStories(r.previous.Entries), map[string]manifest.Entry{}
+	before, now, inRun := madeStories(r.previous.Entries), map[string]manifest.Entry{}, map[string]bool{}
 	for _, res := range r.results {
+		inRun[res.entry.ID] = true
 		if res.story != nil {
 			now[res.entry.ID] = res.entry
 		}
@@ -43,7 +44,10 @@ func (r *runner) changes(shown []story.Story) *story.Changes {
 		}
 	}
 	for _, e := range r.previous.Entries {
-		if before[e.ID].ID != "" && !kept[e.ID] {
+		// A story whose input is still here but did not finish this run
+		// (failed, or left pending by a stop) has not dropped out: its page
+		// stays, and the next run finishes it.
+		if before[e.ID].ID != "" && !kept[e.ID] && !inRun[e.ID] {
 			c.Dropped = append(c.Dropped, story.Change{ID: e.ID, Headline: e.Headline})
 		}
 	}
