@@ -55,7 +55,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 		return err
 	}
 	leftOut := o.leftOut(found, len(inputs))
-	if leftOut != "" {
+	if leftOut != "" && (!o.Quiet || len(inputs) == 0) {
 		fmt.Fprintln(io.ErrOut, "brief: "+leftOut)
 	}
 	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.Quiet)
@@ -123,9 +123,10 @@ func (o *options) inputs(paths []string, now time.Time) (found int, kept []artic
 }
 
 // leftOut says how many inputs --since left out, every time it is given
-// (even -q prints it: an empty week may mean the feed stopped, and inputs
-// silently missing from a briefing look like lost articles); the run, the
-// dry run and the briefing all say it.
+// (inputs silently missing from a briefing look like lost articles): the
+// briefing and the dry run always say it, the run on stderr unless -q, and
+// even with -q when the window is empty (the feed may have stopped); a
+// weekly cron job with -q mails only that.
 func (o *options) leftOut(found, kept int) string {
 	if o.Since == "" {
 		return ""
