@@ -159,6 +159,16 @@ func TestImportReadsOtherToolsTMX(t *testing.T) {
 	if got, _ := m.Recall("Ja."); got != "Yes." {
 		t.Errorf("Recall(Ja.) = %q", got)
 	}
+	// A translation is cleaned as a model's answer is: it reaches pages
+	// with no check between.
+	hostile := "<tmx><body><tu><tuv xml:lang=\"da\"><seg>Nej.</seg></tuv>" +
+		"<tuv xml:lang=\"en\"><seg>N\u202eo\u200b.&#x7f;</seg></tuv></tu></body></tmx>"
+	if _, _, err := m.Import(strings.NewReader(hostile)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := m.Recall("Nej."); got != "No." {
+		t.Errorf("Recall(Nej.) = %q, want the translation without its bidi, invisible and control characters", got)
+	}
 }
 
 // An endless or huge file stops at the limit, a huge segment is refused,

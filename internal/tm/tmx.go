@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/brief-news/brief/internal/lang"
+	"github.com/brief-news/brief/internal/safetext"
 )
 
 // TMX 1.4b (https://www.gala-global.org/tmx-14b), the exchange format of
@@ -97,14 +98,16 @@ func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
 	return read, stored, nil
 }
 
-// importUnit remembers a unit's pair when it has both languages.
+// importUnit remembers a unit's pair when it has both languages. The
+// translation is cleaned as a model's answer is (controls, bidirectional
+// and invisible characters): it goes into pages with no check between.
 func (m *Memory) importUnit(tu map[string]string) (bool, error) {
 	src, ok1 := tu[m.from]
 	tgt, ok2 := tu[m.to]
 	if !ok1 || !ok2 {
 		return false, nil
 	}
-	return m.Remember(src, tgt)
+	return m.Remember(src, safetext.Text(tgt))
 }
 
 func btoi(b bool) int {
