@@ -464,8 +464,6 @@ func cmdLinks(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdNoTemp fails when a temp file of an atomic write is left in a folder
-// tree: `notemp DIR...`; `! notemp DIR...` fails when there is none.
 // cmdShape writes an article of one of brief-bench's shapes (bench.Shapes):
 //
 //	shape FILE SHAPE BYTES
@@ -508,6 +506,8 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// cmdNoTemp fails when a temp file of an atomic write is left in a folder
+// tree: `notemp DIR...`; `! notemp DIR...` fails when there is none.
 func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 	var temps []string
 	for _, dir := range args {

@@ -44,7 +44,7 @@ const (
 	ReasonDisappeared = "the file disappeared before it could be read"
 	ReasonUnreadable  = "cannot read the file: permission denied; check its permissions"
 	ReasonEscapes     = "the file became a symlink leading outside the input folder after it was listed; not read"
-	// ReasonHidden: a *.txt below a folder whose name starts with "."
+	// ReasonHidden: a *.txt whose name starts with "."
 	// (an editor's draft or backup); named, so it is not lost silently.
 	ReasonHidden       = `hidden file (its name starts with "."): left out; rename it to include it`
 	warnCP1252         = "decoded as Windows-1252; save the file as UTF-8 to silence this"

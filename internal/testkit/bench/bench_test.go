@@ -22,7 +22,7 @@ import (
 // -bench, once each (-benchtime=1x); -short skips the long ones (5,000 and
 // 10,000 articles, the minute-long rate-limit runs):
 //
-//	go test -run '^$' -bench . -benchtime=1x ./internal/bench
+//	go test -run '^$' -bench . -benchtime=1x ./internal/testkit/bench
 //
 // Each builds ./cmd/brief once and runs it as a child process against the
 // fake endpoint in this process. brief-bench prints the same figures as a
@@ -152,7 +152,7 @@ func BenchmarkRateLimit(b *testing.B) {
 // BenchmarkPipeline runs the pipeline in this process, for profiles of
 // brief's own work:
 //
-//	go test -run '^$' -bench Pipeline -benchtime=1x -cpuprofile cpu.out ./internal/bench
+//	go test -run '^$' -bench Pipeline -benchtime=1x -cpuprofile cpu.out ./internal/testkit/bench
 //	go tool pprof -top -ignore 'llmtest|http.\(\*conn\).serve' bench.test cpu.out
 //
 // (the ignore drops the fake endpoint's half of the work).
@@ -195,7 +195,7 @@ func BenchmarkPipeline(b *testing.B) {
 // BenchmarkShapes runs one 300 KB article of each shape in-process, fresh
 // each time, for profiles of what a shape costs:
 //
-//	go test ./internal/bench -run '^$' -bench 'Shapes/giant' -cpuprofile cpu.out
+//	go test ./internal/testkit/bench -run '^$' -bench 'Shapes/giant' -cpuprofile cpu.out
 func BenchmarkShapes(b *testing.B) {
 	for _, shape := range Shapes {
 		b.Run(shape, func(b *testing.B) {
