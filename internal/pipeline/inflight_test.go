@@ -53,3 +53,22 @@ func TestInFlightStopsWaitingWhenTheRunEnds(t *testing.T) {
 	cancel()
 	f.await(ctx, []string{"Fælles baggrund."})()
 }
+
+// Articles that share only a one-line paragraph do not wait for each
+// other: a line many stories carry would line the run up one by one.
+func TestOnlyLongParagraphsAreWaitedFor(t *testing.T) {
+	var f inFlight
+	ctx := context.Background()
+	long := "Danmark og Sverige har i dag indgået en ny aftale om broen over Øresund."
+	release := f.await(ctx, worthWaitingFor([]string{"Det oplyser politiet.", long}))
+	defer release()
+	done := make(chan struct{})
+	go func() {
+		f.await(ctx, worthWaitingFor([]string{"Ny historie om noget andet.", "Det oplyser politiet."}))()
+		close(done)
+	}()
+	<-done // would block until release if the one-liner were claimed
+	if got := worthWaitingFor([]string{"Det oplyser politiet.", long}); len(got) != 1 || got[0] != long {
+		t.Errorf("worthWaitingFor = %q, want only the long paragraph", got)
+	}
+}

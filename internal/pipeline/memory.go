@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/brief-news/brief/internal/article"
@@ -102,4 +103,18 @@ func (f *inFlight) await(ctx context.Context, paras []string) (release func()) {
 			close(done)
 		})
 	}
+}
+
+// worthWaitingFor are the paragraphs an article waits for another to
+// translate: those of eight words or more. A one-line paragraph that
+// many stories share ("Det oplyser politiet.") saves a few tokens, and
+// waiting for it would line unrelated articles up one after another.
+func worthWaitingFor(paras []string) []string {
+	var long []string
+	for _, p := range paras {
+		if len(strings.Fields(p)) >= 8 {
+			long = append(long, p)
+		}
+	}
+	return long
 }

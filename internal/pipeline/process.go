@@ -65,7 +65,7 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	}
 	release := func() {}
 	if r.cfg.Memory() != nil && !r.cacheOnly && len(translate.Original(a)) <= translate.MemoryParagraphs {
-		release = r.inFlight.await(ctx, translate.Original(a))
+		release = r.inFlight.await(ctx, worthWaitingFor(translate.Original(a)))
 	}
 	defer release()
 	tr, trCached, err := r.translation(ctx, e, a)
