@@ -104,14 +104,11 @@ const maxEntry = 64 << 20
 // bytes: a FIFO, a device or a link in its place is a miss, never a read
 // that waits forever or fills memory.
 func readEntry(path string) ([]byte, bool) {
-	f, err := os.OpenFile(path, entryFlags, 0)
-	if err != nil {
+	f, ok := openEntry(path)
+	if !ok {
 		return nil, false
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
-		return nil, false
-	}
 	data, err := io.ReadAll(io.LimitReader(f, maxEntry+1))
 	return data, err == nil && len(data) <= maxEntry
 }
@@ -232,17 +229,28 @@ func (c *Cache) Scan(prefix []byte, fn func(data []byte) error) error {
 	return nil
 }
 
-// readPrefixed is readEntry for an entry that begins with prefix; false,
-// having read only the prefix, for any other.
-func readPrefixed(path string, prefix []byte) ([]byte, bool) {
+// openEntry opens an entry that is a regular file of at most maxEntry
+// bytes, without waiting on a FIFO or following a link.
+func openEntry(path string) (*os.File, bool) {
 	f, err := os.OpenFile(path, entryFlags, 0)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
+		f.Close()
 		return nil, false
 	}
+	return f, true
+}
+
+// readPrefixed is readEntry for an entry that begins with prefix; false,
+// having read only the prefix, for any other.
+func readPrefixed(path string, prefix []byte) ([]byte, bool) {
+	f, ok := openEntry(path)
+	if !ok {
+		return nil, false
+	}
+	defer f.Close()
 	head := make([]byte, len(prefix))
 	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, prefix) {
 		return nil, false
