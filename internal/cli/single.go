@@ -104,6 +104,10 @@ func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Art
 	var a article.Article
 	var err error
 	if src == "-" {
+		if io.IsStdinTTY() {
+			// Otherwise a person who typed just `brief translate` waits on a silent terminal.
+			fmt.Fprintln(io.ErrOut, "brief: reading the article from standard input (end with Ctrl-D)…")
+		}
 		var data []byte
 		data, err = readLimited(io.In, maxSize)
 		if err == nil {

@@ -17,6 +17,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stderrTTY bool
+	stdinTTY  bool
 }
 
 // System returns the real streams.
@@ -24,11 +25,16 @@ func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		stderrTTY: isTerminal(os.Stderr),
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 	}
 }
 
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// IsStdinTTY reports whether stdin is a terminal: a person, not a pipe,
+// is to type what brief reads there.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
 // SetStderrTTY overrides detection (tests, BRIEF_FORCE_TTY).
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
