@@ -6,8 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/iostreams"
+	"github.com/brief-news/brief/internal/wiring"
 )
 
 func newManCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -24,6 +26,7 @@ func newManCmd(io *iostreams.IOStreams) *cobra.Command {
 			}
 			root := cmd.Root()
 			root.DisableAutoGenTag = true // pages that do not change with the day they were made
+			portableDefaults(root, wiring.Defaults().CacheDir)
 			header := &doc.GenManHeader{Title: "BRIEF", Section: "1", Source: "brief " + Version, Manual: "brief manual"}
 			if err := doc.GenManTree(root, header, dir); err != nil {
 				return fmt.Errorf("write man pages to %s: %v", dir, err)
@@ -34,4 +37,17 @@ func newManCmd(io *iostreams.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dir, "dir", "man", "folder to write the pages into")
 	return cmd
+}
+
+// portableDefaults writes a default that is the generating user's own cache
+// folder as where it is for whoever reads the page.
+func portableDefaults(c *cobra.Command, own string) {
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.DefValue == own {
+			f.DefValue = "$XDG_CACHE_HOME/brief (~/.cache/brief)"
+		}
+	})
+	for _, sub := range c.Commands() {
+		portableDefaults(sub, own)
+	}
 }

@@ -26,7 +26,7 @@ func newRunCmd(io *iostreams.IOStreams) *cobra.Command {
 		Use:   "run PATH... [flags]",
 		Short: "Translate and summarise articles and write the briefing",
 		Long: `Reads every *.txt below each PATH folder (or each PATH file), translates and
-summarises each article through the model, and writes OUT/articles/<slug>.md,
+summarises each article through the model, and writes OUT/articles/SLUG.md,
 OUT/briefing.md and OUT/manifest.json.
 
 Exit codes: 0 all ok; 1 nothing useful could be done (bad config, endpoint
