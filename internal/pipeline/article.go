@@ -28,7 +28,8 @@ func Article(ctx context.Context, cfg Config, a article.Article, withSummary boo
 	r := &runner{cfg: cfg}
 	e := &manifest.Entry{Source: a.Path}
 	var out ArticleResult
-	tr, cached, err := r.translation(ctx, e, a)
+	tr, cached, release, err := r.translation(ctx, e, a)
+	release()
 	out.Translation, out.Cached = tr, cached
 	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
 	if err == nil {

@@ -38,6 +38,16 @@ func (r *runner) remember(a article.Article, tr translate.Result) {
 	}
 }
 
+// claim waits until no other article is translating one of a's long
+// paragraphs, and holds them while a is translated (see inFlight).
+func (r *runner) claim(ctx context.Context, a article.Article) (release func()) {
+	src := translate.Original(a)
+	if r.cfg.Memory() == nil || len(src) > translate.MemoryParagraphs {
+		return func() {}
+	}
+	return r.inFlight.await(ctx, worthWaitingFor(src))
+}
+
 // inFlight lets an article wait, before it is translated, for the articles
 // translating one of its paragraphs right now: an update started while its
 // first version is still in flight then takes the repeated paragraphs from

@@ -63,12 +63,8 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	if !ok {
 		return nil
 	}
-	release := func() {}
-	if r.cfg.Memory() != nil && !r.cacheOnly && len(translate.Original(a)) <= translate.MemoryParagraphs {
-		release = r.inFlight.await(ctx, worthWaitingFor(translate.Original(a)))
-	}
+	tr, trCached, release, err := r.translation(ctx, e, a)
 	defer release()
-	tr, trCached, err := r.translation(ctx, e, a)
 	if err == nil && r.cfg.Reviewer != nil {
 		var reviewCached bool
 		tr, reviewCached, err = r.review(ctx, e, a, tr)
@@ -148,11 +144,26 @@ func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, boo
 	return a, true
 }
 
-// translation returns the article's translation and whether it came from
-// the cache: a stored translation of the same text made the same way, or
-// a fresh one, stored as soon as it is made so a failing summary does not
-// cost the translation again next run.
-func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.Article) (translate.Result, bool, error) {
+// translation returns the article's translation, whether it came from
+// the cache, and release, which ends the article's claim on the
+// paragraphs it translates (see claim) once they are remembered. Only an
+// article to translate waits for others translating its paragraphs: a
+// stored translation needs nothing from them.
+func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.Article) (tr translate.Result, cached bool, release func(), err error) {
+	tr, cached, err = r.storedTranslation(ctx, a)
+	if err != nil || cached {
+		return tr, cached, func() {}, err
+	}
+	release = r.claim(ctx, a)
+	tr, err = r.translate(ctx, e, a)
+	return tr, false, release, err
+}
+
+// storedTranslation returns the article's translation when the cache
+// holds a usable one (a stored translation of the same text made the same
+// way), rechecked with today's checks; cached is false when it must be
+// made (errNotCached when it cannot be: a cache-only pass).
+func (r *runner) storedTranslation(ctx context.Context, a article.Article) (tr translate.Result, cached bool, err error) {
 	cfg := r.cfg
 	key := cfg.translationKey(a)
 	var ct cachedTranslation
@@ -177,15 +188,22 @@ func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.A
 	if r.cacheOnly {
 		return ct.Result, false, errNotCached
 	}
+	return translate.Result{}, false, nil
+}
+
+// translate makes the article's translation and stores it at once, so a
+// failing summary does not cost the translation again next run.
+func (r *runner) translate(ctx context.Context, e *manifest.Entry, a article.Article) (translate.Result, error) {
+	cfg := r.cfg
 	tr, err := cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
 	r.charge(e, tr.Usage, tr.Requests)
 	if err != nil {
-		return tr, false, fmt.Errorf("translate: %w", err)
+		return tr, fmt.Errorf("translate: %w", err)
 	}
-	if err := cfg.Cache.Put(key, cachedTranslation{Result: tr}); err != nil {
+	if err := cfg.Cache.Put(cfg.translationKey(a), cachedTranslation{Result: tr}); err != nil {
 		cfg.Progress.Logf("warning: cannot store translation in the cache: %v", err)
 	}
-	return tr, false, nil
+	return tr, nil
 }
 
 // summary returns the translation's summary and whether it came from the
