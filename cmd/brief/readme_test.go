@@ -1,38 +1,356 @@
 package main
 
 import (
-	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// cmdReadme writes the README's first command, as a new user types it on a
-// fresh clone, into FILE as a shell line, so a script can run exactly what
-// the README says (with the brief under test for `go run ./cmd/brief`, and
-// without the `ollama pull` the fake endpoint does not need):
-// `readme first-command FILE`.
-func cmdReadme(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 || args[0] != "first-command" {
-		ts.Fatalf("usage: readme first-command FILE")
+// The README (and the docs/ pages' samples) stay true by test: a script runs
+// each command they show and compares what brief prints with the sample, and
+// TestReadmeCommandsAreRun fails when a command is shown that no script runs.
+
+// repo is the repository root, seen from cmd/brief where go test runs.
+var repo = filepath.Join("..", "..")
+
+// docBlock is one fenced code block of a Markdown page.
+type docBlock struct {
+	lang  string   // what follows the opening fence: sh, yaml, cron, or none
+	lines []string // the lines between the fences
+	at    int      // the line number of the opening fence
+}
+
+func readBlocks(doc string) ([]docBlock, error) {
+	data, err := os.ReadFile(filepath.Join(repo, doc))
+	if err != nil {
+		return nil, err
 	}
-	f, err := os.Open(filepath.Join("..", "..", "README.md"))
-	ts.Check(err)
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.Contains(line, "go run ./cmd/brief run ") {
-			continue
+	var blocks []docBlock
+	var cur *docBlock
+	for i, line := range strings.Split(string(data), "\n") {
+		switch {
+		case cur == nil && strings.HasPrefix(line, "```"):
+			cur = &docBlock{lang: strings.TrimPrefix(line, "```"), at: i + 1}
+		case cur != nil && line == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			cur.lines = append(cur.lines, line)
 		}
-		if i := strings.LastIndex(line, "&& "); i >= 0 {
-			line = line[i+3:]
+	}
+	return blocks, nil
+}
+
+// commands are the command lines a block shows: a sample's `$ ` lines, every
+// line of a shell block, a crontab's command (after the five time fields).
+func (b docBlock) commands() []string {
+	var cmds []string
+	for _, line := range b.lines {
+		switch {
+		case strings.HasPrefix(line, "$ "):
+			cmds = append(cmds, strings.TrimPrefix(line, "$ "))
+		case b.lang == "sh" && line != "" && !strings.HasPrefix(line, "#"):
+			cmds = append(cmds, line)
+		case b.lang == "cron" && line != "" && !strings.HasPrefix(line, "#") && !strings.Contains(strings.Fields(line)[0], "="):
+			if f := strings.Fields(line); len(f) > 5 {
+				cmds = append(cmds, strings.Join(f[5:], " "))
+			}
 		}
-		line = strings.Replace(line, "go run ./cmd/brief", "brief", 1)
-		ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(line+"\n"), 0o644))
+	}
+	return cmds
+}
+
+// isSample says the block is a captured session: commands after `$ `, each
+// followed by what it printed.
+func (b docBlock) isSample() bool {
+	return slices.ContainsFunc(b.lines, func(l string) bool { return strings.HasPrefix(l, "$ ") })
+}
+
+var envAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=\S*$`)
+
+// runsBrief says a command line starts brief somewhere: `brief ...`, a path
+// ending in /brief, or `go run ./cmd/brief`, after any VAR=value, `cd X &&`
+// or pipe.
+func runsBrief(cmd string) bool {
+	for _, part := range regexp.MustCompile(`&&|\|\|?|;`).Split(cmd, -1) {
+		f := strings.Fields(part)
+		for len(f) > 0 && envAssign.MatchString(f[0]) {
+			f = f[1:]
+		}
+		if len(f) > 0 && (f[0] == "brief" || strings.HasSuffix(f[0], "/brief")) ||
+			len(f) > 2 && f[0] == "go" && f[1] == "run" && f[2] == "./cmd/brief" {
+			return true
+		}
+	}
+	return false
+}
+
+// findBlock is the one block of doc with a line that is text, or else
+// the one with a line containing text.
+func findBlock(doc, text string) (docBlock, error) {
+	blocks, err := readBlocks(doc)
+	if err != nil {
+		return docBlock{}, err
+	}
+	// A line that is text wins over lines that contain it.
+	var found []docBlock
+	for _, exact := range []bool{true, false} {
+		for _, b := range blocks {
+			if slices.ContainsFunc(b.lines, func(l string) bool { return l == text || !exact && strings.Contains(l, text) }) {
+				found = append(found, b)
+			}
+		}
+		if len(found) > 0 {
+			break
+		}
+	}
+	if len(found) != 1 {
+		return docBlock{}, fmt.Errorf("%s has %d code blocks with a line containing %q, want one", doc, len(found), text)
+	}
+	return found[0], nil
+}
+
+// asRun is a command as the script runs it: the brief under test for
+// `go run ./cmd/brief` and the installed /usr/local/bin/brief, and the
+// script's folder for the system paths the README uses (/srv/...).
+func asRun(ts *testscript.TestScript, cmd string) string {
+	cmd = strings.ReplaceAll(cmd, "go run ./cmd/brief", "brief")
+	cmd = strings.ReplaceAll(cmd, "/usr/local/bin/brief", "brief")
+	return strings.ReplaceAll(cmd, " /srv/", " "+ts.MkAbs("srv")+"/")
+}
+
+// A sample's figures that differ from run to run, and the fake's loopback
+// address, which stands for the README's local Ollama.
+var (
+	durations = regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|ms|s)\b`)
+	loopback  = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+)
+
+// progressLine is a run's line per article: [i/n] in the order the articles
+// finish, which -j makes differ from run to run.
+var progressLine = regexp.MustCompile(`^\[\d+/\d+\] `)
+
+func normalize(s string) string {
+	s = loopback.ReplaceAllString(s, "localhost:11434")
+	s = durations.ReplaceAllString(s, "DURATION")
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && progressLine.MatchString(lines[j]) {
+			lines[j] = progressLine.ReplaceAllString(lines[j], "[i/n] ")
+			j++
+		}
+		slices.Sort(lines[i:j])
+		i = max(j, i+1)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cmdReadme runs what a page shows:
+//
+//	readme first-command FILE   the README's first command, as a shell line, into FILE
+//	readme run DOC TEXT         run the block of DOC (README.md, docs/x.md) with a line
+//	                            containing TEXT, as a user types it
+//	readme file DOC TEXT FILE   write that block (a brief.yaml) into FILE
+//
+// A sample (`$ ` lines and what they print) runs in one shell, stdout and
+// stderr in the order brief prints them, and must print exactly the sample
+// (timings and the fake's address aside) and exit 0. A crontab's command must
+// print nothing and exit 0: cron mails what it prints.
+func cmdReadme(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: readme first-command FILE | run DOC TEXT | file DOC TEXT FILE")
+	}
+	if args[0] == "first-command" {
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(firstCommand(ts)+"\n"), 0o644))
 		return
 	}
+	if len(args) < 3 {
+		ts.Fatalf("usage: readme %s DOC TEXT ...", args[0])
+	}
+	b, err := findBlock(args[1], args[2])
+	ts.Check(err)
+	switch {
+	case args[0] == "file" && len(args) == 4:
+		text := strings.Join(b.lines, "\n") + "\n"
+		text = strings.ReplaceAll(text, " /srv/", " "+ts.MkAbs("srv")+"/")
+		ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(text), 0o644))
+	case args[0] == "run" && b.isSample():
+		runSample(ts, args[1], b)
+	case args[0] == "run" && b.lang == "cron":
+		for _, c := range b.commands() {
+			ts.Check(ts.Exec("sh", "-c", "{ "+asRun(ts, c)+"\n} 2>&1"))
+			if out := ts.ReadFile("stdout"); out != "" {
+				ts.Fatalf("%s:%d: the crontab's command printed (cron would mail it):\n%s", args[1], b.at, out)
+			}
+		}
+	default:
+		ts.Fatalf("readme %s: %s:%d is not a sample or a crontab", strings.Join(args, " "), args[1], b.at)
+	}
+}
+
+// runSample runs a sample's commands in one shell (so `echo $?` sees the one
+// before) and compares the session with the sample.
+func runSample(ts *testscript.TestScript, doc string, b docBlock) {
+	// s keeps each command's status past the printf of the next line.
+	sh := strings.Builder{}
+	sh.WriteString("s=0\n")
+	for _, line := range b.lines {
+		cmd, ok := strings.CutPrefix(line, "$ ")
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&sh, "printf '%%s\\n' %s\n(exit $s); { %s\n} 2>&1; s=$?\n", shellQuote(line), asRun(ts, cmd))
+	}
+	sh.WriteString("exit $s\n")
+	err := ts.Exec("sh", "-c", sh.String())
+	got, want := normalize(ts.ReadFile("stdout")), normalize(strings.Join(b.lines, "\n")+"\n")
+	if got != want && os.Getenv("UPDATE_README") == "1" {
+		capture := loopback.ReplaceAllString(strings.TrimSuffix(ts.ReadFile("stdout"), "\n"), "localhost:11434")
+		capture = regexp.MustCompile(` +\n`).ReplaceAllString(capture, "\n")
+		ts.Check(replaceBlock(doc, b, capture))
+		ts.Logf("%s:%d: the sample is now what brief printed", doc, b.at)
+		return
+	}
+	if got != want {
+		ts.Fatalf("%s:%d: brief printed something else than the sample shows (UPDATE_README=1 puts what it printed there).\nprinted:\n%s\nthe sample:\n%s", doc, b.at, ts.ReadFile("stdout"), strings.Join(b.lines, "\n"))
+	}
+	ts.Check(err)
+}
+
+// replaceBlock writes text in place of block b of doc: UPDATE_README=1 puts
+// a real capture where a sample went stale.
+func replaceBlock(doc string, b docBlock, text string) error {
+	path := filepath.Join(repo, doc)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	lines = slices.Replace(lines, b.at, b.at+len(b.lines), strings.Split(text, "\n")...)
+	return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// firstCommand is the README's first command as a new user types it on a
+// fresh clone (the brief under test for `go run ./cmd/brief`, and without
+// the `ollama pull` the fake endpoint does not need).
+func firstCommand(ts *testscript.TestScript) string {
+	blocks, err := readBlocks("README.md")
+	ts.Check(err)
+	for _, b := range blocks {
+		for _, c := range b.commands() {
+			if !strings.Contains(c, "go run ./cmd/brief run ") {
+				continue
+			}
+			if i := strings.LastIndex(c, "&& "); i >= 0 {
+				c = c[i+3:]
+			}
+			return asRun(ts, c)
+		}
+	}
 	ts.Fatalf("README.md has no `go run ./cmd/brief run ...` command")
+	return ""
+}
+
+// TestReadmeCommandsAreRun: every command that starts brief in README.md, and
+// every sample in docs/*.md, is run by a `readme` line of a script in
+// testdata/script (which compares the output), and .ci/run runs exactly the
+// README's test command.
+func TestReadmeCommandsAreRun(t *testing.T) {
+	covered := scriptedBlocks(t)
+	docs, _ := filepath.Glob(filepath.Join(repo, "docs", "*.md"))
+	for _, path := range append([]string{filepath.Join(repo, "README.md")}, docs...) {
+		doc, _ := filepath.Rel(repo, path)
+		doc = filepath.ToSlash(doc)
+		blocks, err := readBlocks(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range blocks {
+			if covered[doc][b.at] || doc != "README.md" && !b.isSample() {
+				continue
+			}
+			for _, c := range b.commands() {
+				if runsBrief(c) {
+					t.Errorf("%s:%d shows `%s`, but no script in testdata/script runs it: add `readme run %s '...'` to one (testdata/script/readme.txtar)", doc, b.at, c, doc)
+				}
+			}
+		}
+	}
+	checkCIRunsTheReadmeTests(t)
+}
+
+var readmeLine = regexp.MustCompile(`^readme (run|first-command)(?: (\S+) '(.*)')?`)
+
+// scriptedBlocks are the blocks (page → opening line) a script's `readme
+// run` or `readme first-command` runs.
+func scriptedBlocks(t *testing.T) map[string]map[int]bool {
+	scripts, err := filepath.Glob(filepath.Join(repo, "testdata", "script", "*.txtar"))
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	covered := map[string]map[int]bool{}
+	for _, s := range scripts {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, _, _ := strings.Cut(string(data), "\n-- ")
+		for _, line := range strings.Split(script, "\n") {
+			m := readmeLine.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			doc, text := m[2], strings.ReplaceAll(m[3], "''", "'")
+			if m[1] == "first-command" {
+				doc, text = "README.md", "go run ./cmd/brief run "
+			}
+			b, err := findBlock(doc, text)
+			if err != nil {
+				t.Errorf("%s: %v", filepath.Base(s), err)
+				continue
+			}
+			if covered[doc] == nil {
+				covered[doc] = map[int]bool{}
+			}
+			covered[doc][b.at] = true
+		}
+	}
+	return covered
+}
+
+// checkCIRunsTheReadmeTests: the README's one test command is the one
+// `go test` line of .ci/run.
+func checkCIRunsTheReadmeTests(t *testing.T) {
+	b, err := findBlock("README.md", "go test ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := b.commands()
+	ci, err := os.ReadFile(filepath.Join(repo, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(string(ci), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "go test") {
+			got = append(got, strings.TrimSpace(line))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf(".ci/run runs %q, the README's test command is %q: they must be the same", got, want)
+	}
 }
