@@ -354,3 +354,24 @@ func checkCIRunsTheReadmeTests(t *testing.T) {
 		t.Errorf(".ci/run runs %q, the README's test command is %q: they must be the same", got, want)
 	}
 }
+
+// TestDocsLinksResolve: every relative link of README.md and docs/*.md
+// points at a file that is there (the pages link each other and the code).
+func TestDocsLinksResolve(t *testing.T) {
+	docs, _ := filepath.Glob(filepath.Join(repo, "docs", "*.md"))
+	for _, path := range append(docs, filepath.Join(repo, "README.md"), filepath.Join(repo, "ARCHITECTURE.md")) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mdLink.FindAllStringSubmatch(string(data), -1) {
+			target, _, _ := strings.Cut(m[1]+m[2], "#")
+			if target == "" || strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(path), filepath.FromSlash(target))); err != nil {
+				t.Errorf("%s links to %s, which is not there", path, target)
+			}
+		}
+	}
+}

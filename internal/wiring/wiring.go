@@ -95,7 +95,7 @@ func Defaults() Settings {
 }
 
 // DefaultModel is a multilingual model that runs on an ordinary laptop
-// under Ollama and writes good English from Danish; see the README.
+// under Ollama and writes good English from Danish; see docs/servers.md.
 const DefaultModel = "qwen2.5:7b"
 
 // DefaultTemperature is low: a translation should say what the source says,
