@@ -88,6 +88,7 @@ func sampleBriefing() Briefing {
 		Run: RunFacts{
 			Model: "llama3.1:8b", EndpointHost: "localhost:11434", Lang: "en",
 			Started: generated, PromptTokens: 12345, OutputTokens: 2345,
+			MemoryParagraphs: 7, MemoryTokens: 1234,
 		},
 	}
 }

@@ -87,8 +87,12 @@ type JSONRun struct {
 	Started      string `json:"started,omitempty"` // RFC 3339 UTC
 	PromptTokens int    `json:"prompt_tokens"`
 	OutputTokens int    `json:"output_tokens"`
-	Interrupted  bool   `json:"interrupted"`
-	StoppedBy    string `json:"stopped_by,omitempty"`
+	// MemoryParagraphs came from the translation memory, saving about
+	// MemoryTokens.
+	MemoryParagraphs int    `json:"memory_paragraphs"`
+	MemoryTokens     int    `json:"memory_tokens"`
+	Interrupted      bool   `json:"interrupted"`
+	StoppedBy        string `json:"stopped_by,omitempty"`
 }
 
 // BriefingJSON is OUT/briefing.json: the briefing's data as a JSONBriefing
@@ -106,13 +110,15 @@ func BriefingJSON(b Briefing) []byte {
 		Groups:     []JSONGroup{},
 		Problems:   []JSONProblem{},
 		Run: JSONRun{
-			Model:        b.Run.Model,
-			EndpointHost: b.Run.EndpointHost,
-			Lang:         b.Run.Lang,
-			PromptTokens: b.Run.PromptTokens,
-			OutputTokens: b.Run.OutputTokens,
-			Interrupted:  b.Run.Interrupted,
-			StoppedBy:    b.Run.StoppedBy,
+			Model:            b.Run.Model,
+			EndpointHost:     b.Run.EndpointHost,
+			Lang:             b.Run.Lang,
+			PromptTokens:     b.Run.PromptTokens,
+			OutputTokens:     b.Run.OutputTokens,
+			MemoryParagraphs: b.Run.MemoryParagraphs,
+			MemoryTokens:     b.Run.MemoryTokens,
+			Interrupted:      b.Run.Interrupted,
+			StoppedBy:        b.Run.StoppedBy,
 		},
 	}
 	if !b.Run.Started.IsZero() {

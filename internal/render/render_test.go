@@ -344,7 +344,7 @@ func TestBriefingJSON(t *testing.T) {
 	if len(j.Problems) != 3 || j.Problems[0].Status != "failed" || j.Problems[0].Source != "in/lang.txt" {
 		t.Errorf("problems %+v, want the failed one first", j.Problems)
 	}
-	if j.Run.Started != "2026-11-28T09:30:15Z" || j.Run.PromptTokens != 12345 {
+	if j.Run.Started != "2026-11-28T09:30:15Z" || j.Run.PromptTokens != 12345 || j.Run.MemoryParagraphs != 7 || j.Run.MemoryTokens != 1234 {
 		t.Errorf("run %+v", j.Run)
 	}
 	// Consumers can rely on lists being lists.
