@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -58,7 +59,7 @@ func (t *Translator) recall(src []string) recalled {
 // system prompt again for each, more than the remembered paragraphs save.
 // The paragraph before the first of them goes along as context, so the new
 // text reads on from it.
-func (t *Translator) planUnknown(src []string, rc recalled, nm qa.Labels) ([]chunk, error) {
+func (t *Translator) planUnknown(ctx context.Context, src []string, rc recalled, nm qa.Labels) ([]chunk, error) {
 	var us []unit
 	for i, u := range t.units(src) {
 		if rc.known[i] == "" {
@@ -73,7 +74,7 @@ func (t *Translator) planUnknown(src []string, rc recalled, nm qa.Labels) ([]chu
 	if first := us[0].para; first > 0 {
 		prev = src[first-1]
 	}
-	return t.plan(us, prev, nm)
+	return t.plan(ctx, us, prev, nm)
 }
 
 // fill adds the remembered paragraphs before source paragraph upTo to the

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -50,7 +51,7 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	chunks, err := t.planUnknown(src, t.recall(src), qa.Labels{Lede: hasLede(a)})
+	chunks, err := t.planUnknown(context.Background(), src, t.recall(src), qa.Labels{Lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -197,10 +198,15 @@ func (t *Translator) contextText(prev string) string {
 // plan packs units greedily into chunks that fit the window, splitting a
 // paragraph on sentences when it does not fit alone. prev is the text before
 // the first unit ("" at the start of the article).
-func (t *Translator) plan(us []unit, prev string, nm qa.Labels) ([]chunk, error) {
+func (t *Translator) plan(ctx context.Context, us []unit, prev string, nm qa.Labels) ([]chunk, error) {
 	us = append([]unit(nil), us...)
 	var chunks []chunk
 	for i := 0; i < len(us); {
+		// A 1 MiB article is thousands of chunks: a deadline or a signal
+		// must not wait for all of them to be planned.
+		if err := ctx.Err(); err != nil {
+			return chunks, err
+		}
 		ctxText := ""
 		if i > 0 {
 			ctxText = t.contextText(us[i-1].text)

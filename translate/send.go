@@ -46,7 +46,7 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		return Result{}, err
 	}
 	tr := &translation{t: t, nm: qa.Labels{Lede: hasLede(a)}, src: src, rc: t.recall(src)}
-	if tr.queue, err = t.planUnknown(src, tr.rc, tr.nm); err != nil {
+	if tr.queue, err = t.planUnknown(ctx, src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}
 	for len(tr.queue) > 0 {
@@ -81,7 +81,7 @@ func (tr *translation) next(ctx context.Context) error {
 	tr.fill(tr.queue[0].units[0].para)
 	c, ok := tr.t.refit(tr.queue[0])
 	if !ok {
-		return tr.replan(c)
+		return tr.replan(ctx, c)
 	}
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
 	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
@@ -105,7 +105,7 @@ func (tr *translation) next(ctx context.Context) error {
 		return articleError("the endpoint's content filter stopped the translation of %s", spanLabel(tr.nm, c))
 	}
 	if why != "" {
-		return tr.split(c, why)
+		return tr.split(ctx, c, why)
 	}
 	tr.queue = tr.queue[1:]
 	tr.accept(c, resp.Text)
@@ -144,7 +144,7 @@ func (tr *translation) resize(ctx context.Context) (bool, error) {
 	tr.t = t
 	var queue []chunk
 	for _, c := range tr.queue {
-		cs, err := t.plan(c.units, c.context, tr.nm)
+		cs, err := t.plan(ctx, c.units, c.context, tr.nm)
 		if err != nil {
 			return true, afterCut(err, tr.lastCut)
 		}
@@ -157,16 +157,16 @@ func (tr *translation) resize(ctx context.Context) (bool, error) {
 // split replaces the first chunk of the queue by its two halves, each
 // planned anew with the paragraph before it as context and its own
 // glossary terms; a chunk of one sentence cannot be split and fails.
-func (tr *translation) split(c chunk, why string) error {
+func (tr *translation) split(ctx context.Context, c chunk, why string) error {
 	parts, ok := tr.t.splitChunk(c.units)
 	if !ok {
 		return tr.t.cannotFit(c, why, tr.nm)
 	}
-	smaller, err := tr.t.plan(parts[0], tr.lastText, tr.nm)
+	smaller, err := tr.t.plan(ctx, parts[0], tr.lastText, tr.nm)
 	if err != nil {
 		return afterCut(err, tr.lastCut)
 	}
-	second, err := tr.t.plan(parts[1], parts[0][len(parts[0])-1].text, tr.nm)
+	second, err := tr.t.plan(ctx, parts[1], parts[0][len(parts[0])-1].text, tr.nm)
 	if err != nil {
 		return afterCut(err, tr.lastCut)
 	}
@@ -178,8 +178,8 @@ func (tr *translation) split(c chunk, why string) error {
 // was planned showed to be too large for the model's tokenizer, by chunks
 // planned to the measured ratio: before it is sent, not after the server
 // cut it.
-func (tr *translation) replan(c chunk) error {
-	smaller, err := tr.t.plan(c.units, tr.lastText, tr.nm)
+func (tr *translation) replan(ctx context.Context, c chunk) error {
+	smaller, err := tr.t.plan(ctx, c.units, tr.lastText, tr.nm)
 	if err != nil {
 		return afterCut(err, tr.lastCut)
 	}

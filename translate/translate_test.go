@@ -236,6 +236,33 @@ func TestLongArticleIsTranslatedInChunksWithinTheBudget(t *testing.T) {
 	}
 }
 
+// Planning a long article stops when the run ends: a deadline or a signal
+// does not wait until thousands of chunks are planned (a 1 MiB article
+// planned on after --deadline 1s for seconds).
+func TestPlanningStopsWhenTheRunEnds(t *testing.T) {
+	tr := newTranslator(t, llmtest.New(t), Options{ContextTokens: 2048})
+	src := sourceParagraphs(longArticle(100_000))
+	ctx := &endsAfter{context.Background(), 1}
+	chunks, err := tr.planUnknown(ctx, src, tr.recall(src), qa.Labels{})
+	if !errors.Is(err, context.Canceled) || len(chunks) != 1 {
+		t.Fatalf("planning with the run ended after the first chunk: %d chunks, err = %v; want 1 and context.Canceled", len(chunks), err)
+	}
+}
+
+// endsAfter is a run that ends (Err is context.Canceled) after its first
+// n polls: cancelled in the middle of a loop, without timing.
+type endsAfter struct {
+	context.Context
+	n int
+}
+
+func (c *endsAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
 func TestCutAnswerIsRedoneInSmallerParts(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithHandler(translator))
 	a := longArticle(1500)

@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/brief-news/brief/internal/tm"
 )
 
 // An article waits for another one translating a paragraph it repeats (so
@@ -45,13 +48,33 @@ func TestInFlightWaitsForAnArticleTranslatingASharedParagraph(t *testing.T) {
 	}
 }
 
-// An interrupted run does not hang on a claim.
+// An interrupted run does not hang on a claim: an article waiting for
+// another's paragraph stops waiting when the run ends, and claims nothing.
 func TestInFlightStopsWaitingWhenTheRunEnds(t *testing.T) {
 	var f inFlight
-	f.await(context.Background(), []string{"Fælles baggrund."})
+	f.await(context.Background(), []string{"Fælles baggrund."}) // never released
 	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan struct{})
+	var release func()
+	go func() {
+		release = f.await(ctx, []string{"Fælles baggrund.", "Kun i den anden."})
+		close(returned)
+	}()
+	for waiting := 0; waiting == 0; runtime.Gosched() { // the event: it waits
+		f.mu.Lock()
+		waiting = f.waiting
+		f.mu.Unlock()
+	}
 	cancel()
-	f.await(ctx, []string{"Fælles baggrund."})()
+	select {
+	case <-returned:
+	case <-time.After(time.Minute): // a bound on the event, far above any machine's need
+		t.Fatal("the article went on waiting after the run ended")
+	}
+	if _, claimed := f.owners[tm.Normalize("Kun i den anden.")]; claimed {
+		t.Error("an article that stopped waiting claimed its paragraphs")
+	}
+	release()
 }
 
 // Articles that share only a one-line paragraph do not wait for each

@@ -38,18 +38,29 @@ func allocated(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-func TestAlignOfManyTinyParagraphsNamesTheDroppedOneInLinearMemory(t *testing.T) {
-	src, tr := tinyArticle(8_000, 5_678)
-	// A table of paragraphs × paragraphs would be 8,001 × 7,999 cells,
-	// over 500 MB; the band and the indexes are a few MB.
-	bytes := allocated(func() {
-		if _, _, err := align(context.Background(), src, tr, "en"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if bytes > 64<<20 && !raceEnabled {
-		t.Errorf("aligning 8,000 paragraphs allocated %d MB", bytes>>20)
+// The alignment's memory follows the paragraphs, not their square:
+// doubling them doubles what a linear step allocates, and a table of
+// paragraphs × paragraphs, even of one byte a cell, would add 2n² bytes
+// (72 MB at 6,000). The difference is used, not the total, because under
+// -race every regexp match allocates (no sync.Pool): 525 MB at 8,000
+// paragraphs, all of it linear.
+func TestAlignmentMemoryGrowsLinearly(t *testing.T) {
+	alloc := func(n int) int64 {
+		src, tr := tinyArticle(n, n/2)
+		return int64(allocated(func() {
+			if _, _, err := align(context.Background(), src, tr, "en"); err != nil {
+				t.Fatal(err)
+			}
+		}))
 	}
+	small, large := alloc(6_000), alloc(12_000)
+	if extra := large - 2*small; extra > 24<<20 {
+		t.Errorf("aligning 6,000 paragraphs allocated %d MB, 12,000 allocated %d MB: %d MB more than twice as much", small>>20, large>>20, extra>>20)
+	}
+}
+
+func TestAlignOfManyTinyParagraphsNamesTheDroppedOne(t *testing.T) {
+	src, tr := tinyArticle(8_000, 5_678)
 	fs := checkAll(src, tr, "da", "en")
 	ps := withCode(fs, CodeParagraphs)
 	if len(ps) != 1 || ps[0].SourceParagraph != 5_679 || !strings.Contains(ps[0].Message, `"Nr. 5679: Vejle, 52 point."`) {
@@ -156,16 +167,55 @@ func TestRepetitionOfOneWordAllOverIsCutInOnePass(t *testing.T) {
 	}
 }
 
-func TestCheckStopsWhenTheRunEnds(t *testing.T) {
-	src, tr := tinyArticle(20_000, 100)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, _, err := check(ctx, src, tr, "da", "en", func(i int) string { return fmt.Sprint(i) }, nil); !errors.Is(err, context.Canceled) {
-		t.Fatalf("check with an ended context: err = %v, want context.Canceled", err)
+// endsAfter is a run that ends (Err is context.Canceled) after its first
+// n polls: cancelled in the middle of a loop, without timing.
+type endsAfter struct {
+	context.Context
+	n int
+}
+
+func (c *endsAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
 	}
-	names := manyNames(5_000)
-	if _, err := nameFindings(ctx, names, names, nil, func(i int) int { return i }, func(i int) string { return fmt.Sprint(i) }); !errors.Is(err, context.Canceled) {
-		t.Fatalf("the names check with an ended context: err = %v, want context.Canceled", err)
+	return nil
+}
+
+// Each of the checks' loops over a whole article polls the run's context
+// and stops when it ends: every case is cancelled after the loop's first
+// poll, and nothing after the loop polls again.
+func TestCheckStopsWhenTheRunEnds(t *testing.T) {
+	src, tr := tinyArticle(2_000, 100)
+	bg := context.Background()
+	al, err := newAligner(bg, src, tr, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []name
+	for i, p := range manyNames(3_000) {
+		names = append(names, sourceNames(p, i)...)
+	}
+	oneName := slices.Repeat([]string{"Her mødte Kim Jong-un og gik."}, 2_000)
+	same := func(i int) int { return i }
+	label := func(i int) string { return fmt.Sprint(i) }
+	for _, c := range []struct {
+		loop  string
+		polls int // before the loop's own first poll
+		run   func(ctx context.Context) error
+	}{
+		{"the source's anchors", 0, func(ctx context.Context) error { _, err := newAligner(ctx, src, nil, "en"); return err }},
+		{"the translation's index", 0, func(ctx context.Context) error { _, err := newTrIndex(ctx, tr, "en"); return err }},
+		{"the alignment's band", 0, func(ctx context.Context) error { _, err := al.moves(ctx, -13, 26); return err }},
+		{"comparing spellings", 0, func(ctx context.Context) error { _, err := spellingFindings(ctx, names, label); return err }},
+		// one spelling: comparing spellings polls once
+		{"looking names up", 1, func(ctx context.Context) error {
+			_, err := nameFindings(ctx, oneName, oneName, nil, same, label)
+			return err
+		}},
+	} {
+		if err := c.run(&endsAfter{bg, c.polls + 1}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s went on after the run ended: err = %v, want context.Canceled", c.loop, err)
+		}
 	}
 }
 

@@ -1,5 +1,0 @@
-//go:build !race
-
-package qa
-
-const raceEnabled = false
