@@ -1,11 +1,9 @@
 package llm
 
 import (
-	"strings"
+	"errors"
 
 	openai "github.com/sashabaranov/go-openai"
-
-	"github.com/brief-news/brief/internal/tokens"
 )
 
 // ChatBody is the chat-completions request the client sends for req
@@ -32,22 +30,13 @@ func (c *Client) chatRequest(req Request, jsonMode bool) openai.ChatCompletionRe
 // checks a live answer gets: an answer the content filter stopped, or an
 // empty one, is an error of class ErrArticle with the reason.
 func BatchAnswer(body openai.ChatCompletionResponse) (Response, error) {
-	if len(body.Choices) == 0 {
-		return Response{}, &Error{Class: ErrArticle, Msg: "the batch result has no answer (no choices)"}
-	}
-	finish := string(body.Choices[0].FinishReason)
-	if finish == "" {
-		finish = string(openai.FinishReasonStop)
-	}
-	r := Response{
-		Text:         body.Choices[0].Message.Content,
-		FinishReason: finish,
-		Usage:        tokens.Usage{PromptTokens: body.Usage.PromptTokens, CompletionTokens: body.Usage.CompletionTokens},
-	}
+	r, err := answerOf(body)
 	switch {
-	case finish == string(openai.FinishReasonContentFilter):
+	case errors.Is(err, errNoChoices):
+		return r, &Error{Class: ErrArticle, Msg: "the batch result has no answer (no choices)"}
+	case errors.Is(err, errContentFilter):
 		return r, &Error{Class: ErrArticle, Msg: "the endpoint's content filter stopped the answer"}
-	case strings.TrimSpace(r.Text) == "" && finish != string(openai.FinishReasonLength):
+	case err != nil:
 		return r, &Error{Class: ErrArticle, Msg: "the batch result is an empty answer"}
 	}
 	return r, nil

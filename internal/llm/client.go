@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -550,24 +551,26 @@ func (c *Client) plainOnce(ctx context.Context, oreq openai.ChatCompletionReques
 	if err != nil {
 		return Response{}, err
 	}
-	if len(r.Choices) == 0 {
-		return Response{}, errNoChoices
-	}
-	if len(r.Choices[0].Message.Content) > info.caps.text {
+	if len(r.Choices) > 0 && len(r.Choices[0].Message.Content) > info.caps.text {
 		info.overCap.Store(true)
 		return Response{}, errTooLong
 	}
-	finish := string(r.Choices[0].FinishReason)
-	if finish == "" {
-		// A complete JSON body is a finished answer even when the server
-		// leaves finish_reason out.
-		finish = string(openai.FinishReasonStop)
+	return answerOf(r)
+}
+
+// answerOf is the Response in a whole (not streamed) chat completion: a
+// live one or a Batch API result. A complete body is a finished answer even
+// when the server leaves finish_reason out.
+func answerOf(r openai.ChatCompletionResponse) (Response, error) {
+	if len(r.Choices) == 0 {
+		return Response{}, errNoChoices
 	}
-	return Response{
+	resp := Response{
 		Text:         r.Choices[0].Message.Content,
-		FinishReason: finish,
+		FinishReason: cmp.Or(string(r.Choices[0].FinishReason), string(openai.FinishReasonStop)),
 		Usage:        tokens.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens},
-	}, nil
+	}
+	return resp, checkAnswer(resp)
 }
 
 // checkAnswer turns finished-but-unusable answers into errors.
