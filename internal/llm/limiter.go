@@ -66,22 +66,21 @@ func (l *limiter) wait(ctx context.Context, tokens int) error {
 	if err := l.reserve(ctx, l.rpm, 1); err != nil {
 		return err
 	}
-	if l.tpm != nil {
-		return l.reserveTokens(ctx, max(tokens, 1))
-	}
-	return nil
+	return l.reserve(ctx, l.tpm, max(tokens, 1))
 }
 
-// reserveTokens takes n tokens from the TPM budget, in burst-sized parts
-// reserved together when n is larger than the burst, and waits for the
-// last part.
-func (l *limiter) reserveTokens(ctx context.Context, n int) error {
+// reserve takes n from lim (nil: no limit), in burst-sized parts reserved
+// together when n is larger than the burst, and waits for the last part.
+func (l *limiter) reserve(ctx context.Context, lim *rate.Limiter, n int) error {
+	if lim == nil {
+		return nil
+	}
 	now := l.now()
 	var parts []*rate.Reservation
 	var delay time.Duration
 	for n > 0 {
-		k := min(n, l.tpm.Burst())
-		r := l.tpm.ReserveN(now, k)
+		k := min(n, lim.Burst())
+		r := lim.ReserveN(now, k)
 		parts = append(parts, r)
 		delay = max(delay, r.DelayFrom(now))
 		n -= k
@@ -94,24 +93,6 @@ func (l *limiter) reserveTokens(ctx context.Context, n int) error {
 			parts[i].CancelAt(l.now())
 		}
 		return err
-	}
-	return nil
-}
-
-func (l *limiter) reserve(ctx context.Context, lim *rate.Limiter, n int) error {
-	if lim == nil {
-		return nil
-	}
-	now := l.now()
-	r := lim.ReserveN(now, n)
-	if !r.OK() {
-		return nil
-	}
-	if d := r.DelayFrom(now); d > 0 {
-		if err := l.sleep(ctx, d); err != nil {
-			r.CancelAt(l.now())
-			return err
-		}
 	}
 	return nil
 }
