@@ -63,7 +63,6 @@ func (p *Pool) learnWindow(ctx context.Context, s *poolServer) error {
 // the preflight and discovery of each server first (once); a server whose
 // preflight fails is taken out as a request would take it out.
 func (p *Pool) ContextWindow(ctx context.Context) (int, error) {
-	n := 0
 	var lastErr error
 	for _, s := range p.servers {
 		if p.isDown(s) {
@@ -74,19 +73,15 @@ func (p *Pool) ContextWindow(ctx context.Context) (int, error) {
 				return 0, err
 			}
 			lastErr = err
-			continue
-		}
-		if w := s.c.Window().Tokens; w > 0 && (n == 0 || w < n) {
-			n = w
 		}
 	}
-	if n == 0 && lastErr != nil {
+	if w, ok := p.Window(); ok {
+		return w.Tokens, nil
+	}
+	if lastErr != nil {
 		return 0, lastErr
 	}
-	if n == 0 {
-		return 0, errors.New("no server is left to ask for its context window")
-	}
-	return n, nil
+	return 0, errors.New("no server is left to ask for its context window")
 }
 
 // Window is the window requests are fitted into, for the manifest: the
