@@ -39,13 +39,23 @@ type frontMatter struct {
 // date and the precision it really has: "2019-01" is ("2019-01-01",
 // "month"). Anything else gives ("", "").
 func FullDate(date string) (full, precision string) {
-	if t, err := time.Parse("2006-01-02", date); err == nil {
+	t, day, ok := parseDate(date)
+	switch {
+	case !ok:
+		return "", ""
+	case day:
 		return t.Format("2006-01-02"), "day"
 	}
-	if t, err := time.Parse("2006-01", date); err == nil {
-		return t.Format("2006-01-02"), "month"
+	return t.Format("2006-01-02"), "month"
+}
+
+// parseDate reads a header date, "YYYY-MM-DD" (day) or "YYYY-MM".
+func parseDate(d string) (t time.Time, day, ok bool) {
+	if t, err := time.Parse("2006-01-02", d); err == nil {
+		return t, true, true
 	}
-	return "", ""
+	t, err := time.Parse("2006-01", d)
+	return t, false, err == nil
 }
 
 // ArticleMarkdown is OUT/articles/<slug>.md, the page a site publishes:

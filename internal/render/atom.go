@@ -228,7 +228,7 @@ func atomTime(t time.Time) string {
 	if t.IsZero() {
 		t = time.Unix(0, 0)
 	}
-	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+	return rfc3339(t)
 }
 
 // href is link (relative to OUT) as the feed shows it: resolved against

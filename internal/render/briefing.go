@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/brief-news/brief/internal/story"
 )
@@ -464,7 +463,7 @@ func runFacts(d *mdDoc, r RunFacts) {
 		d.line(fmt.Sprintf("- Translation memory: %s paragraphs translated before, about %s tokens saved", thousands(r.MemoryParagraphs), thousands(r.MemoryTokens)))
 	}
 	if !r.Started.IsZero() {
-		d.line("- Made: " + r.Started.UTC().Truncate(time.Second).Format(time.RFC3339))
+		d.line("- Made: " + rfc3339(r.Started))
 	}
 	switch {
 	case r.Interrupted:

@@ -5,7 +5,6 @@ import (
 	"html"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/parser"
@@ -133,9 +132,7 @@ func ArticleHTML(p ArticlePage) []byte {
 	item("Source SHA-256", p.SHA256)
 	item("Model", p.Model)
 	item("Language", p.Lang)
-	if !p.Generated.IsZero() {
-		item("Generated", p.Generated.UTC().Truncate(time.Second).Format(time.RFC3339))
-	}
+	item("Generated", rfc3339(p.Generated))
 	f.WriteString("</dl>\n")
 	// Article pages sit in articles/ beside the briefing they belong to.
 	f.WriteString("<p><a href=\"../briefing.html\">← Back to the briefing</a></p>\n</footer>\n")

@@ -111,6 +111,7 @@ func BriefingJSON(b Briefing) []byte {
 		Problems:   []JSONProblem{},
 		Run: JSONRun{
 			Model:            b.Run.Model,
+			Started:          rfc3339(b.Run.Started),
 			EndpointHost:     b.Run.EndpointHost,
 			Lang:             b.Run.Lang,
 			PromptTokens:     b.Run.PromptTokens,
@@ -120,9 +121,6 @@ func BriefingJSON(b Briefing) []byte {
 			Interrupted:      b.Run.Interrupted,
 			StoppedBy:        b.Run.StoppedBy,
 		},
-	}
-	if !b.Run.Started.IsZero() {
-		out.Run.Started = b.Run.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
 	}
 	for _, g := range l.groups {
 		jg := JSONGroup{Title: g.Title, Stories: []JSONStory{}}

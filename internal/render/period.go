@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -45,32 +44,19 @@ func Title(period string) string { return "Briefing: " + period }
 // monthIndex reads "YYYY-MM" or "YYYY-MM-DD" as year*12 + month-1 (always
 // > 0 for the years news is dated in, so 0 can mean "none").
 func monthIndex(d string) (int, bool) {
-	if len(d) != 7 && len(d) != 10 || d[4] != '-' {
-		return 0, false
-	}
-	y, err1 := strconv.Atoi(d[:4])
-	m, err2 := strconv.Atoi(d[5:7])
-	if err1 != nil || err2 != nil || y < 1 || m < 1 || m > 12 {
-		return 0, false
-	}
-	if len(d) == 10 {
-		if _, err := time.Parse("2006-01-02", d); err != nil {
-			return 0, false
-		}
-	}
-	return y*12 + m - 1, true
+	t, _, ok := parseDate(d)
+	return t.Year()*12 + int(t.Month()) - 1, ok && t.Year() >= 1
 }
 
 // humanDate shows a header date to a reader: "January 2019",
 // "5 January 2019"; an unreadable date is shown as written.
 func humanDate(d string) string {
-	if _, ok := monthIndex(d); !ok {
+	t, day, ok := parseDate(d)
+	switch {
+	case !ok:
 		return d
-	}
-	if len(d) == 10 {
-		t, _ := time.Parse("2006-01-02", d)
+	case day:
 		return t.Format("2 January 2006")
 	}
-	t, _ := time.Parse("2006-01", d)
 	return t.Format("January 2006")
 }
