@@ -17,9 +17,7 @@ import (
 func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr translate.Result) {
 	page.From = cfg.From
 	page.Original = translate.Original(a)
-	for _, p := range tr.Pairs {
-		page.Pairs = append(page.Pairs, render.Pair{Source: p.Source, Translation: p.Translation})
-	}
+	page.Pairs = tr.Pairs
 	page.Findings = tr.Findings
 	for _, f := range tr.Findings {
 		if f.Code == qa.CodeName {

@@ -114,7 +114,7 @@ func reviewArticle() ArticlePage {
 			"- We played our best game, says national coach Nikolaj Jacobsen.",
 			"US Secretary of State Mike Pompei watched the match from the stands.",
 		},
-		Pairs: []Pair{{1, 1}, {2, 2}, {3, 3}, {4, 0}, {5, 4}},
+		Pairs: []qa.Pair{{Source: 1, Translation: 1}, {Source: 2, Translation: 2}, {Source: 3, Translation: 3}, {Source: 4}, {Source: 5, Translation: 4}},
 		Findings: []qa.Finding{
 			{Code: "paragraph-count", Message: `paragraph 4 of the source ("Semifinalen spilles fredag i Hamborg…") is missing in the translation`, SourceParagraph: 4, Evidence: "Semifinalen spilles fredag i Hamborg mod Frankrig."},
 			{Code: "missing-number", Message: "number 38-30 from the source (paragraph 2) is missing in the translation", SourceParagraph: 2, Paragraph: 2, Evidence: "38-30"},

@@ -50,7 +50,7 @@ func reviewRows(p ArticlePage) []row {
 	pairs := p.Pairs
 	if pairs == nil {
 		for i := 0; i < max(len(p.Original), len(trs)); i++ {
-			var pr Pair
+			var pr qa.Pair
 			if i < len(p.Original) {
 				pr.Source = i + 1
 			}

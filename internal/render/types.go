@@ -54,13 +54,6 @@ type ArticlePage struct {
 	Everywhere []qa.Finding
 }
 
-// Pair is one line of the review: 1-based paragraph numbers (lede first)
-// of a source paragraph and its translation, 0 for a side that has none.
-type Pair struct {
-	Source      int `json:"source"`
-	Translation int `json:"translation"`
-}
-
 // Problem is an input that produced no story: failed or skipped.
 type Problem struct {
 	Source string
@@ -90,8 +83,9 @@ type RunFacts struct {
 
 // Briefing is OUT/briefing.md.
 type Briefing struct {
-	Title  string // e.g. "Briefing: January 2019"; "" means Title(Period)
-	Period string // e.g. "October 2018 – January 2019", or the run date
+	// Period names the time covered, e.g. "October 2018 – January 2019",
+	// or the run date; the title is Title(Period).
+	Period string
 	Digest string // the model's opening digest; "" if it could not be written
 	// DigestNote says why Digest is empty, shown in its place, e.g. "The
 	// opening digest could not be written: the endpoint timed out".
