@@ -100,7 +100,6 @@ func (r *runner) briefing() render.Briefing {
 	if r.cfg.Period != "" {
 		b.Period = r.cfg.Period
 	}
-	b.Title = render.Title(b.Period)
 	b.Groups = story.Organize(stories)
 	return b
 }

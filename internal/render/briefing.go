@@ -116,12 +116,7 @@ func statusLabel(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func briefingTitle(b Briefing) string {
-	if b.Title != "" {
-		return b.Title
-	}
-	return Title(b.Period)
-}
+func briefingTitle(b Briefing) string { return Title(b.Period) }
 
 // storyLink is where a story's article page is, for the format being
 // written (ext ".md" or ".html").

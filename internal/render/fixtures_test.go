@@ -71,7 +71,6 @@ func sampleBriefing() Briefing {
 	football.Agency = ""
 	stories := []story.Story{kontor, missiles, visit, rate, football}
 	return Briefing{
-		Title:   "Briefing: October 2018 – March 2019",
 		Period:  "October 2018 – March 2019",
 		Digest:  "- Korea dominated the period: the two Koreas reopened their liaison office while the North fired missiles.\n\nIn Denmark the central bank raised its key rate after the ECB.",
 		Stories: stories,

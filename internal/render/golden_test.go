@@ -37,7 +37,6 @@ func golden(t *testing.T, name string, got []byte) {
 // inputs, and stories not organised into groups.
 func interruptedBriefing() Briefing {
 	b := sampleBriefing()
-	b.Title = ""
 	b.Digest = ""
 	b.DigestNote = "The opening digest could not be written: the run was cut short before the digest; the next run writes it"
 	b.Groups = nil

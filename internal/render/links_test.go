@@ -74,7 +74,6 @@ func organised(stories []story.Story) render.Briefing {
 		Problems: []render.Problem{{Source: "in/tom.txt", Status: "skipped", Reason: "the file is empty"}},
 		Run:      render.RunFacts{Model: "m", EndpointHost: "localhost:11434", Lang: "en"},
 	}
-	b.Title = render.Title(b.Period)
 	return b
 }
 

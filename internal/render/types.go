@@ -41,7 +41,7 @@ type ArticlePage struct {
 	// Pairs lines source and translation paragraphs up; nil means index by
 	// index. A pair with Translation 0 is a paragraph the translation
 	// dropped.
-	Pairs []Pair
+	Pairs []qa.Pair
 	// Findings pin QA findings to paragraphs on the review.
 	Findings []qa.Finding
 	// Memory lists the source paragraphs (1-based, lede first) whose
