@@ -60,15 +60,6 @@ func NewPool(servers []Member, logf func(format string, args ...any)) *Pool {
 	return p
 }
 
-// Slots is the total of the servers' slots.
-func (p *Pool) Slots() int {
-	n := 0
-	for _, s := range p.servers {
-		n += s.slots
-	}
-	return n
-}
-
 // Complete sends req to a live server with a free slot, waiting for one
 // when all are busy, and sends it again elsewhere when its server goes down.
 func (p *Pool) Complete(ctx context.Context, req Request) (Response, error) {
