@@ -174,15 +174,6 @@ func (m *Manifest) Tally() {
 	m.Totals = t
 }
 
-// Write stores the manifest atomically at path.
-func (m *Manifest) Write(path string) error {
-	data, err := m.marshal()
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(path, data, 0o644)
-}
-
 // WriteIn stores the manifest atomically as name below root, confined to
 // the root's folder.
 func (m *Manifest) WriteIn(root *os.Root, name string) error {
@@ -228,24 +219,8 @@ func (m *Manifest) marshal() ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// Load reads a manifest; a missing file is (nil, nil).
-func Load(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s is not a brief manifest (%v): move it away or pass another --out", path, err)
-	}
-	return &m, nil
-}
-
-// LoadIn reads the manifest name in root, as Load does, never following a
-// link out of the folder; a missing file is (nil, nil).
+// LoadIn reads the manifest name in root, never following a link out of
+// the folder; a missing file is (nil, nil).
 func LoadIn(root *os.Root, name string) (*Manifest, error) {
 	data, err := root.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {

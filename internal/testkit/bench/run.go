@@ -122,7 +122,7 @@ func (r Run) Exec(ctx context.Context) (Measurement, error) {
 	} else if err == nil {
 		return m, fmt.Errorf("the launcher left no report of brief's resource use: %v", rerr)
 	}
-	if mf, merr := manifest.Load(filepath.Join(r.Out, "manifest.json")); merr == nil && mf != nil {
+	if mf, merr := loadManifest(r.Out); merr == nil && mf != nil {
 		m.Totals = mf.Totals
 	}
 	var exit *exec.ExitError
@@ -234,4 +234,14 @@ func childEnv(home, url string) []string {
 		"OPENAI_API_KEY=",
 		"BRIEF_MODEL="+llmtest.Model,
 	)
+}
+
+// loadManifest reads the manifest.json a run of brief left in out.
+func loadManifest(out string) (*manifest.Manifest, error) {
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return manifest.LoadIn(root, "manifest.json")
 }

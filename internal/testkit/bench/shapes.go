@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/brief-news/brief/internal/manifest"
 )
 
 // The shapes suite: one article at a time, of a shape a newsroom's wire
@@ -197,7 +195,7 @@ func (r Run) measureAny(ctx context.Context) (Measurement, string, error) {
 	case m.ExitCode < 0:
 		return m, "", err
 	}
-	mf, merr := manifest.Load(filepath.Join(r.Out, "manifest.json"))
+	mf, merr := loadManifest(r.Out)
 	if merr != nil || mf == nil || len(mf.Entries) != 1 {
 		return m, fmt.Sprintf("exit %d, no manifest entry", m.ExitCode), nil
 	}
