@@ -73,14 +73,6 @@ func Collect(ctx context.Context, run *wiring.Run, inputs []article.Input) (stri
 	return stageNames(stages), lines
 }
 
-// Requests is "1 digest request", "12 translation requests".
-func Requests(n int, what string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s request", what)
-	}
-	return fmt.Sprintf("%d %s requests", n, what)
-}
-
 // stageNames says what the collected requests are for ("summary", or
 // "summary and review" with --review).
 func stageNames(stages map[string]int) string {

@@ -119,7 +119,7 @@ func (r *Runner) sendStages(ctx context.Context) error {
 			return err
 		}
 		if incomplete > 0 && r.Fallback {
-			r.Logf("%d requests were not done in their batch; --batch-fallback: sending them as plain requests", incomplete)
+			r.Logf("%s not done in their batch; --batch-fallback: sending them as plain requests", progress.Count(incomplete, "request"))
 			fallback = true
 		}
 	}
@@ -150,7 +150,7 @@ func (r *Runner) submit(ctx context.Context, stage string, lines []Line) (State,
 		if err := r.save(st); err != nil {
 			return st, err
 		}
-		r.Logf("submitted batch %s: %s", st.Batches[len(st.Batches)-1].ID, Requests(len(part), stage))
+		r.Logf("submitted batch %s: %s", st.Batches[len(st.Batches)-1].ID, progress.Count(len(part), stage+" request"))
 	}
 	return st, nil
 }
@@ -236,7 +236,7 @@ func (r *Runner) withinBudget(lines []Line) error {
 	}
 	most := b.Cost(prompt, out)
 	if most > b.MaxCost {
-		return pipeline.Partial(fmt.Errorf("the next batch (%d requests) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", len(lines), most, b.MaxCost))
+		return pipeline.Partial(fmt.Errorf("the next batch (%s) could cost up to $%.4f at the batch price, more than --max-cost $%.4f: nothing was submitted; raise --max-cost or run fewer articles (--since)", progress.Count(len(lines), "request"), most, b.MaxCost))
 	}
 	return nil
 }
@@ -271,7 +271,7 @@ func (r *Runner) await(ctx context.Context, st State) (int, error) {
 		}
 		left := max(sub.Requests-got.Stored-got.Failed, 0)
 		incomplete += left
-		r.Logf("batch %s %s: %d answers, %d failed, %d not done", bt.ID, bt.Status, got.Stored, got.Failed, left)
+		r.Logf("batch %s %s: %s, %d failed, %d not done", bt.ID, bt.Status, progress.Count(got.Stored, "answer"), got.Failed, left)
 		if got.Ignored > 0 {
 			r.Logf("warning: ignored %d result line(s) for a request the batch did not hold (the Batch API at %s sent answers nobody asked for)", got.Ignored, llm.RedactURL(r.base))
 		}

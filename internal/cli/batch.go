@@ -12,6 +12,7 @@ import (
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/progress"
 )
 
 func newBatchCmd(io *iostreams.IOStreams) *cobra.Command {
@@ -83,7 +84,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 		return err
 	}
 	fmt.Fprintf(io.ErrOut, "brief: %s → %s; run them (e.g. vllm run-batch -i FILE -o results.jsonl), then: brief batch import results.jsonl\n",
-		batch.Requests(len(lines), stage), strings.Join(files, ", "))
+		progress.Count(len(lines), stage+" request"), strings.Join(files, ", "))
 	for _, f := range files {
 		fmt.Fprintln(io.Out, f)
 	}
@@ -126,12 +127,12 @@ func runImport(io *iostreams.IOStreams, dir string, files []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.ErrOut, "brief: imported %d answers into %s\n", n.Stored, dir)
+	fmt.Fprintf(io.ErrOut, "brief: imported %s into %s\n", progress.Count(n.Stored, "answer"), dir)
 	if n.Refused > 0 {
 		fmt.Fprintf(io.ErrOut, "brief: refused %d answer(s) to requests brief batch export did not write with this cache (first: %s): a result file answers the requests exported with the same --cache-dir; export again and run that file\n", n.Refused, n.FirstRefused)
 	}
 	if n.Failed > 0 {
-		fmt.Fprintf(io.ErrOut, "brief: %d lines had no usable answer (first: %s); the next export or run asks for them again\n", n.Failed, n.FirstFailure)
+		fmt.Fprintf(io.ErrOut, "brief: %s had no usable answer (first: %s); the next export or run asks for them again\n", progress.Count(n.Failed, "line"), n.FirstFailure)
 	}
 	if n.Refused > 0 || n.Failed > 0 {
 		return reported{pipeline.ErrPartial}

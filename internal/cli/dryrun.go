@@ -8,6 +8,7 @@ import (
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
+	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
@@ -60,7 +61,7 @@ func printDryRun(io *iostreams.IOStreams, plan pipeline.Estimate) {
 	}
 	w.Flush()
 	t := plan.Totals
-	fmt.Fprintf(io.Out, "\n%d articles (%d cached) · %d requests · about %d prompt + %d output tokens (estimates)", t.Articles, t.Cached, t.Requests, t.PromptTokens, t.OutputTokens)
+	fmt.Fprintf(io.Out, "\n%s (%d cached) · %s · about %d prompt + %d output tokens (estimates)", progress.Count(t.Articles, "article"), t.Cached, progress.Count(t.Requests, "model request"), t.PromptTokens, t.OutputTokens)
 	if t.CostUSD != nil {
 		fmt.Fprintf(io.Out, " · about $%.4f", *t.CostUSD)
 		if t.Batch {

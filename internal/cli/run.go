@@ -281,11 +281,12 @@ func printSummary(io *iostreams.IOStreams, o *options, out pipeline.Outcome, st 
 	if t.Pending > 0 {
 		line += fmt.Sprintf(", %d left for the next run", t.Pending)
 	}
-	usage := "tokens"
+	usage := progress.Count(st.Usage.Total(), "token")
 	if st.Usage.Estimated {
-		usage = "tokens (estimated)"
+		usage += " (estimated)"
 	}
-	line += fmt.Sprintf(" · %d requests, %d retries · %d %s", st.Requests, st.Retries, st.Usage.Total(), usage)
+	// Model requests as the dry run plans them (the server's checks are not among them).
+	line += " · " + progress.Count(t.Requests, "model request") + ", " + progress.Count(st.Retries, "retry") + " · " + usage
 	if t.CostUSD != nil {
 		line += fmt.Sprintf(" · $%.4f", *t.CostUSD)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -109,6 +110,7 @@ func sayServers(io *iostreams.IOStreams, o *options, pool *llm.Pool) {
 		if s.Down {
 			state = " (taken out)"
 		}
-		fmt.Fprintf(io.ErrOut, "brief: %s%s: %d requests, %d answers, %d tokens\n", s.Endpoint, state, s.Stats.Requests, s.Stats.Completed, s.Stats.Usage.Total())
+		fmt.Fprintf(io.ErrOut, "brief: %s%s: %s, %s, %s\n", s.Endpoint, state, progress.Count(s.Stats.Requests, "request"),
+			progress.Count(s.Stats.Completed, "answer"), progress.Count(s.Stats.Usage.Total(), "token"))
 	}
 }

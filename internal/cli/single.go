@@ -91,8 +91,8 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *options, src str
 	}
 	printSingle(io, res)
 	if o.Verbose {
-		fmt.Fprintf(io.ErrOut, "brief: %s, %d requests, %d tokens\n",
-			map[bool]string{true: "from the cache", false: "made now"}[res.Cached], res.Translation.Requests, res.Translation.Usage.Total())
+		fmt.Fprintf(io.ErrOut, "brief: %s, %s, %s\n", map[bool]string{true: "from the cache", false: "made now"}[res.Cached],
+			progress.Count(res.Translation.Requests, "model request"), progress.Count(res.Translation.Usage.Total(), "token"))
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func Plan(inputs []article.Input, cfg Config) Estimate {
 		t.Requests, t.PromptTokens, t.OutputTokens = t.Requests+d.Requests, t.PromptTokens+d.PromptTokens, t.OutputTokens+d.CompletionTokens
 	}
 	if b := cfg.Budget; b.PriceIn > 0 || b.PriceOut > 0 {
-		cost := b.Cost(t.PromptTokens, t.OutputTokens)
+		cost := usd(b.Cost(t.PromptTokens, t.OutputTokens))
 		t.CostUSD = &cost
 	}
 	plan.coverage(cfg.Budget)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -378,6 +379,11 @@ func (r *runner) account(u tokens.Usage) {
 func Cost(u tokens.Usage, priceIn, priceOut float64) float64 {
 	return float64(u.PromptTokens)*priceIn/1e6 + float64(u.CompletionTokens)*priceOut/1e6
 }
+
+// usd rounds an amount to a millionth of a dollar where it is written: sums
+// of prices per million tokens otherwise print as 0.00045854999999999995.
+// Budgets add unrounded costs, so many tiny ones still count.
+func usd(c float64) float64 { return math.Round(c*1e6) / 1e6 }
 
 // removeTemps deletes the temp files a killed run left behind in dir
 // below root: regular files of atomicfile's exact pattern for a file brief

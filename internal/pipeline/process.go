@@ -382,7 +382,7 @@ func (r *runner) report(e *manifest.Entry, took time.Duration) {
 		status, detail = progress.StatusWarn, warnDetail(e.Warnings)
 	}
 	if r.cfg.Verbose && e.Status != manifest.StatusFailed && e.Status != manifest.StatusSkipped {
-		detail += fmt.Sprintf(" (%d requests, %d tokens, %s)", e.Requests, e.Usage.Total(), took.Round(time.Millisecond))
+		detail += fmt.Sprintf(" (%s, %s, %s)", progress.Count(e.Requests, "request"), progress.Count(e.Usage.Total(), "token"), took.Round(time.Millisecond))
 	}
 	r.cfg.Progress.Done(status, e.Source, detail)
 }

@@ -3,6 +3,7 @@ package progress
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -59,7 +60,20 @@ func (l *lineCounter) Set(done int) {
 		return
 	}
 	l.last = done
-	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf("brief: %s: %d of %d requests done", l.desc, done, l.total)))
+	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf("brief: %s: %d of %s done", l.desc, done, Count(l.total, "request"))))
 }
 
 func (l *lineCounter) Finish() {}
+
+// Count is n with its noun, singular for one: "1 request", "3 requests",
+// "2 retries".
+func Count(n int, noun string) string {
+	switch {
+	case n == 1:
+	case strings.HasSuffix(noun, "y"):
+		noun = noun[:len(noun)-1] + "ies"
+	default:
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
+}
