@@ -175,10 +175,13 @@ func (r *runner) storedTranslation(ctx context.Context, a article.Article) (tr t
 		if cfg.Verbose {
 			cfg.Progress.Logf("checking the stored translation of %s (%d paragraphs)", a.Path, len(ct.Result.Paragraphs)+1)
 		}
-		text := cfg.Translator.QA(a, ct.Result)
+		text, start := cfg.Translator.QA(a, ct.Result), time.Now()
 		fs, pairs, err := text.Recheck(ctx, ct.Result.Findings)
 		if err != nil {
 			return ct.Result, true, fmt.Errorf("checking the stored translation: %w", err)
+		}
+		if cfg.Verbose {
+			cfg.Progress.Logf("checked the stored translation of %s in %s", a.Path, time.Since(start).Round(time.Millisecond))
 		}
 		if len(text.Unusable(fs)) == 0 {
 			cfg.Cache.Touch(key, cfg.Now())
