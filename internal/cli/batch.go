@@ -10,6 +10,7 @@ import (
 
 	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/cache"
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
@@ -26,12 +27,11 @@ the cache with no model call. The loop: export (translations), run the file,
 import; export (summaries), run, import; export (the digest), run, import;
 brief run.`,
 	}
-	cmd.AddCommand(newBatchExportCmd(io), newBatchImportCmd(io))
-	return cmd
+	return group(cmd, newBatchExportCmd(io), newBatchImportCmd(io))
 }
 
 func newBatchExportCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	cmd := &cobra.Command{
 		Use:   "export PATH... -o requests.jsonl",
 		Short: "Write the requests of the next stage (translations, summaries, the digest) to a JSONL file",
@@ -44,31 +44,26 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
 		Example: `  brief batch export ./articles -o requests.jsonl
   vllm run-batch -i requests.jsonl -o results.jsonl --model Qwen/Qwen2.5-7B-Instruct
   brief batch import results.jsonl`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needs("a PATH: the folder (or file) of articles, e.g. brief batch export ./articles -o requests.jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.configure(cmd); err != nil {
+			if err := o.Load(cmd.Flags()); err != nil {
 				return err
 			}
 			return runExport(cmd.Context(), io, o, args)
 		},
 	}
-	o.registerRun(cmd.Flags())
-	// -o is the request file here; a config file's `out` (the briefing
-	// folder) must not become it.
-	out := cmd.Flags().Lookup("out")
-	out.Usage, out.DefValue = "the request file to write (split into FILE, FILE.2.jsonl, ... past the Batch API's limits)", "requests.jsonl"
-	_ = out.Value.Set(out.DefValue)
-	out.Changed = true
+	o.Register(cmd.Flags(), config.Identity, config.Translation, config.Review, []string{"since", "out"})
+	fileOut(cmd, "the request file to write (split into FILE, FILE.2.jsonl, ... past the Batch API's limits)", "requests.jsonl")
 	return cmd
 }
 
-func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths []string) error {
-	start := time.Now()
-	_, inputs, period, err := o.inputs(paths, start)
+func runExport(ctx context.Context, io *iostreams.IOStreams, o *config.Options, paths []string) error {
+	s := o.Settings(time.Now(), nil)
+	inputs, _, err := s.Inputs(paths)
 	if err != nil {
 		return err
 	}
-	stage, lines, err := batch.Export(ctx, o.settings(start, period, nil), inputs)
+	stage, lines, err := batch.Export(ctx, s, inputs)
 	if err != nil {
 		return err
 	}
@@ -92,7 +87,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *options, paths [
 }
 
 func newBatchImportCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	cmd := &cobra.Command{
 		Use:   "import RESULTS.jsonl...",
 		Short: "Read Batch API result files into the cache",
@@ -105,16 +100,16 @@ asks for it again.
 
 Exit codes: 0 every line imported; 1 a file is unreadable or not a result
 file; 2 some lines had no usable answer or were refused.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needs("the result file: brief batch import results.jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.layer(cmd.Flags()); err != nil {
+			if err := o.Load(cmd.Flags()); err != nil {
 				return err
 			}
 			return runImport(io, o.CacheDir, args)
 		},
 	}
-	cmd.Flags().StringVar(&o.ConfigFile, "config", "", "config file (its cache-dir is used)")
-	cmd.Flags().StringVar(&o.CacheDir, "cache-dir", cache.DefaultDir(), "the cache to import into")
+	o.Register(cmd.Flags(), []string{"cache-dir"})
+	usage(cmd, "cache-dir", "the cache to import into")
 	return cmd
 }
 

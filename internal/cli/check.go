@@ -6,23 +6,27 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the endpoint and model: reachable, model present, streaming, JSON mode, latency",
-		Args:  cobra.NoArgs,
+		Example: `  brief check
+  brief check --base-url https://api.openai.com/v1 --model gpt-4o-mini --json
+  brief check -q && brief run ./articles -q     # cron: run only when the model answers`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			client, err := o.setUp(cmd, io)
+			client, err := setUp(cmd, io, o)
 			if err != nil {
 				return err
 			}
-			clients, err := o.serverClients(client, io)
+			clients, err := serverClients(o, client, io)
 			if err != nil {
 				return err
 			}
@@ -33,12 +37,12 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 			return reportChecks(io, o, reps)
 		},
 	}
-	o.registerEndpoint(cmd.Flags())
-	cmd.Flags().Var(newContextValue(&o.Context, 0), "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
-	// -q and -v mean something of their own here, not what they mean to run.
-	cmd.Flags().Lookup("quiet").Usage = "print only the problems (for scripts and cron)"
-	cmd.Flags().Lookup("verbose").Usage = "also list every model the endpoint serves"
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON for scripts (exit code as without it)")
+	o.Register(cmd.Flags(), config.Server, config.Requests, config.Talk, []string{"model", "temperature", "context", "json"})
+	// -q, -v and --json mean something of their own here.
+	usage(cmd, "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
+	usage(cmd, "quiet", "print only the problems (for scripts and cron)")
+	usage(cmd, "verbose", "also list every model the endpoint serves")
+	usage(cmd, "json", "print the report as JSON for scripts (exit code as without it)")
 	return cmd
 }
 
@@ -47,7 +51,7 @@ func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.Check
 	rep := client.Check(cmd.Context())
 	if rep.ModelFound {
 		server := client.Discover(cmd.Context())
-		window := chooseWindow(contextSize, server, rep.Model)
+		window := config.ChooseWindow(contextSize, server, rep.Model)
 		rep.Server, rep.Context = &server, &window
 	}
 	return rep
@@ -55,7 +59,7 @@ func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.Check
 
 // reportChecks prints the reports (one JSON object for one server, a list
 // for several) and fails when any server is not ready.
-func reportChecks(io *iostreams.IOStreams, o *options, reps []llm.CheckReport) error {
+func reportChecks(io *iostreams.IOStreams, o *config.Options, reps []llm.CheckReport) error {
 	ok := true
 	for i, rep := range reps {
 		ok = ok && rep.OK()
@@ -134,4 +138,22 @@ func printServer(io *iostreams.IOStreams, r llm.CheckReport) {
 	if r.Context.Lowered != "" {
 		fmt.Fprintf(io.Out, "note:      %s\n", r.Context.Lowered)
 	}
+}
+
+// serverClients are the clients of every server of a run with several
+// (first is the one of --base-url alone, returned when there is just one).
+func serverClients(o *config.Options, first *llm.Client, io *iostreams.IOStreams) ([]*llm.Client, error) {
+	servers, err := o.Servers()
+	if err != nil || len(servers) == 0 {
+		return []*llm.Client{first}, err
+	}
+	var out []*llm.Client
+	for _, sv := range servers {
+		c, err := llm.New(sv.ClientConfig(o.ClientConfig(stderrLogf(io, ""))))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/batch"
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/safetext"
@@ -77,7 +80,7 @@ func Main() int {
 // code.
 func Execute(ctx context.Context, io *iostreams.IOStreams, args []string) int {
 	root := newRoot(io)
-	warnOut = io.ErrOut
+	config.Warnings = io.ErrOut
 	root.SetArgs(args)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
@@ -123,13 +126,119 @@ default), OpenAI, vLLM or llama.cpp.`,
 		SilenceErrors: true,
 	}
 	// `brief --version` is what people type first; `brief version` says more.
+	// No -v: below the root it is --verbose.
 	root.Version = versionString()
 	root.SetVersionTemplate("brief {{.Version}}\n")
+	root.Flags().Bool("version", false, "print brief's version")
 	root.AddCommand(newRunCmd(io), newSingleCmd(io, "translate", false), newSingleCmd(io, "summarize", true),
 		newCheckCmd(io), newModelsCmd(io), newPromptsCmd(io), newCacheCmd(io), newBatchCmd(io), newMemoryCmd(io),
 		newVersionCmd(io), newManCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%v (see `%s --help`)", err, c.CommandPath())
+		return fmt.Errorf("%v%s (see `%s --help`)", err, suggestFlag(c, err), c.CommandPath())
 	})
+	root.InitDefaultCompletionCmd()
+	plainBools(root)
 	return root
+}
+
+// plainBools shows boolean flags as every other tool does, `--force`, not
+// pflag's `--force[=true|false]`: a value that does not call itself a
+// bool flag (it still takes none, by its NoOptDefVal).
+func plainBools(c *cobra.Command) {
+	c.InitDefaultHelpFlag()
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Value.Type() == "bool" {
+			f.Value = plainBool{f.Value}
+		}
+	})
+	for _, sub := range c.Commands() {
+		plainBools(sub)
+	}
+}
+
+type plainBool struct{ pflag.Value }
+
+// suggestFlag is ": did you mean --format?" for a misspelt flag, or where
+// the flag belongs when it is another command's.
+func suggestFlag(c *cobra.Command, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	best, bestD := "", 3
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		d := distance(name, f.Name)
+		if strings.HasPrefix(f.Name, name) {
+			d = min(d, 1) // --dry for --dry-run
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	if best != "" {
+		return "; did you mean --" + best + "?"
+	}
+	if c.Name() != "run" && newRunCmd(nil).Flags().Lookup(name) != nil {
+		return "; it is a flag of brief run, not of " + c.CommandPath()
+	}
+	return ""
+}
+
+// distance is the edit distance between a and b (Levenshtein).
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := []int{i}
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// group makes cmd a command of commands: alone it shows its help; with an
+// unknown command it fails, suggesting the nearest.
+func group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.AddCommand(subs...)
+	cmd.Args, cmd.SuggestionsMinimumDistance = cobra.ArbitraryArgs, 2
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + s[0] + "?"
+		}
+		return fmt.Errorf("%s (see `%s --help`)", msg, c.CommandPath())
+	}
+	return cmd
+}
+
+// needs is cobra.MinimumNArgs(1) in words: what is missing, with an
+// example.
+func needs(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return fmt.Errorf("%s needs %s (see `%s --help`)", cmd.CommandPath(), what, cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
+// fileOut makes -o name the file a command writes (def unless given)
+// instead of the briefing's folder; a config file's `out` does not become
+// it.
+func fileOut(cmd *cobra.Command, usage, def string) {
+	out := cmd.Flags().Lookup("out")
+	out.Usage, out.DefValue = usage, def
+	_ = out.Value.Set(def)
+	out.Changed = true
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/iostreams"
@@ -15,28 +14,6 @@ import (
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/translate"
 )
-
-func TestParseSinceUnderstandsWindowsAndDates(t *testing.T) {
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	cases := map[string]time.Time{
-		"7d":         now.AddDate(0, 0, -7),
-		"2w":         now.AddDate(0, 0, -14),
-		"36h":        now.Add(-36 * time.Hour),
-		"2026-11-01": time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
-		"2026-10":    time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-	}
-	for in, want := range cases {
-		got, err := parseSince(in, now)
-		if err != nil || !got.Equal(want) {
-			t.Errorf("parseSince(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "soon", "-3d", "7x"} {
-		if _, err := parseSince(bad, now); err == nil || !strings.Contains(err.Error(), "7d") {
-			t.Errorf("parseSince(%q): error %v should show an example", bad, err)
-		}
-	}
-}
 
 // Each exit code comes from what the error is, however deep it is
 // wrapped, and an error already reported is not printed again.

@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
@@ -14,9 +15,9 @@ import (
 
 // dryRun prints what a run would send, without calling the model or
 // writing a file.
-func dryRun(io *iostreams.IOStreams, o *options, inputs []article.Input, cfg pipeline.Config) error {
+func dryRun(io *iostreams.IOStreams, o *config.Options, inputs []article.Input, cfg pipeline.Config) error {
 	plan := pipeline.Plan(inputs, cfg)
-	plan.Context = chooseWindow(o.Context, llm.Server{}, o.Model)
+	plan.Context = config.ChooseWindow(o.Context, llm.Server{}, o.Model)
 	if plan.Context.Guess {
 		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
 	}

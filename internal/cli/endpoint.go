@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/safetext"
@@ -13,18 +14,11 @@ import (
 // setUp is what every command that only talks to the endpoint (check,
 // models) does first: config layers, validation, the client. Errors are
 // already exit errors.
-func (o *options) setUp(cmd *cobra.Command, io *iostreams.IOStreams) (*llm.Client, error) {
-	if err := o.layer(cmd.Flags()); err != nil {
+func setUp(cmd *cobra.Command, io *iostreams.IOStreams, o *config.Options) (*llm.Client, error) {
+	if err := o.Load(cmd.Flags()); err != nil {
 		return nil, err
 	}
-	if err := o.validateEndpoint(); err != nil {
-		return nil, err
-	}
-	client, err := llm.New(o.clientConfig(stderrLogf(io, "")))
-	if err != nil {
-		return nil, err
-	}
-	return client, nil
+	return llm.New(o.ClientConfig(stderrLogf(io, "")))
 }
 
 // stderrLogf is a Logf for the llm client and the Batch API: a line on

@@ -6,13 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/safetext"
 )
 
 func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	cmd := &cobra.Command{
 		Use:   "models",
 		Short: "List the models the endpoint serves; the one brief would use is marked *",
@@ -20,7 +21,7 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
   brief models --base-url http://gpu-box:8000/v1 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			client, err := o.setUp(cmd, io)
+			client, err := setUp(cmd, io, o)
 			if err != nil {
 				return err
 			}
@@ -45,9 +46,17 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
 			return nil
 		},
 	}
-	o.registerEndpoint(cmd.Flags())
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print JSON for scripts")
+	o.Register(cmd.Flags(), config.Server, []string{"model", "json"})
+	usage(cmd, "base-url", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+	usage(cmd, "model", "the model to mark * (env BRIEF_MODEL)")
+	usage(cmd, "json", "print JSON for scripts")
 	return cmd
+}
+
+// usage gives a flag of cmd its own words where it means something else
+// than in brief run.
+func usage(cmd *cobra.Command, name, text string) {
+	cmd.Flags().Lookup(name).Usage = text
 }
 
 // writeJSON prints v indented, for the --json flags.

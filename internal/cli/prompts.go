@@ -18,6 +18,9 @@ func newPromptsCmd(io *iostreams.IOStreams) *cobra.Command {
 		Long: `Prints the prompt templates brief sends to the model. With --write DIR it
 writes them as files to edit; pass --prompts DIR to brief run to use them.
 A file left out of DIR falls back to the built-in template.`,
+		Example: `  brief prompts | less
+  brief prompts --write myprompts && $EDITOR myprompts/translate.system.tmpl
+  brief run ./articles --prompts myprompts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ps, err := prompts.Load(dir)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/batch"
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
@@ -21,7 +22,7 @@ import (
 )
 
 func newRunCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	cmd := &cobra.Command{
 		Use:   "run PATH... [flags]",
 		Short: "Translate and summarise articles and write the briefing",
@@ -36,31 +37,31 @@ running: run again later; 130 interrupted.`,
 		Example: `  brief run ./articles --lang en
   brief run ./articles -o ./out --model qwen2.5:7b -j 8
   OPENAI_API_KEY=... brief run ./articles --base-url https://api.openai.com/v1 --model gpt-4o-mini`,
-		Args: cobra.MinimumNArgs(1),
+		Args: needs("a PATH: the folder (or file) of articles to translate, e.g. brief run ./articles"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.configure(cmd); err != nil {
+			if err := o.Load(cmd.Flags()); err != nil {
 				return err
 			}
 			return runBriefing(cmd.Context(), io, o, args)
 		},
 	}
-	o.registerRun(cmd.Flags())
+	o.Register(cmd.Flags(), config.Server, config.Requests, config.Identity, config.Translation, config.Review, config.Talk, config.Run)
 	return cmd
 }
 
-func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths []string) error {
+func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *config.Options, paths []string) error {
 	start := time.Now()
-	found, inputs, period, err := o.inputs(paths, start)
+	settings := o.Settings(start, nil)
+	inputs, found, err := settings.Inputs(paths)
 	if err != nil {
 		return err
 	}
-	leftOut := o.leftOut(found, len(inputs))
-	if leftOut != "" && (!o.Quiet || len(inputs) == 0) {
-		fmt.Fprintln(io.ErrOut, "brief: "+leftOut)
+	settings.LeftOut = leftOut(o, found, len(inputs))
+	if settings.LeftOut != "" && (!o.Quiet || len(inputs) == 0) {
+		fmt.Fprintln(io.ErrOut, "brief: "+settings.LeftOut)
 	}
 	rep := progress.New(io.ErrOut, len(inputs), io.IsStderrTTY(), o.Quiet)
-	settings := o.settings(start, period, rep)
-	settings.LeftOut = leftOut
+	settings.Progress, settings.Client = rep, o.ClientConfig(rep.Logf)
 	run, err := wiring.New(settings)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 		return err
 	}
 	if o.Batch {
-		if err := runBatched(ctx, io, o, o.settings(start, period, nil), run, inputs); err != nil {
+		if err := runBatched(ctx, io, o, o.Settings(start, nil), run, inputs); err != nil {
 			return err
 		}
 	}
@@ -91,7 +92,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *options, paths
 
 // runBatched sends the run's stages through batches; what the batches
 // failed then fails its articles in the run proper, with the reason.
-func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, s wiring.Settings, run *wiring.Run, inputs []article.Input) error {
+func runBatched(ctx context.Context, io *iostreams.IOStreams, o *config.Options, s wiring.Settings, run *wiring.Run, inputs []article.Input) error {
 	r := &batch.Runner{Settings: s, Inputs: inputs, NoWait: o.NoWait, Fallback: o.BatchFallback, Poll: o.BatchPoll,
 		Out: io.ErrOut, TTY: io.IsStderrTTY(), Quiet: o.Quiet}
 	if !o.Quiet {
@@ -106,81 +107,26 @@ func runBatched(ctx context.Context, io *iostreams.IOStreams, o *options, s wiri
 	return err
 }
 
-// inputs finds the articles to run over and, with --since, keeps those in
-// the window and names the briefing's period after it.
-func (o *options) inputs(paths []string, now time.Time) (found int, kept []article.Input, period string, err error) {
-	inputs, err := wiring.Discover(paths, o.Out)
-	if err != nil || o.Since == "" {
-		return len(inputs), inputs, "", err
-	}
-	from, err := parseSince(o.Since, now)
-	if err != nil {
-		return len(inputs), nil, "", err
-	}
-	kept = article.Since(inputs, from, o.settings(now, "", nil).Loader())
-	o.windowStart = from
-	return len(inputs), kept, from.Format("2 January 2006") + " – " + now.Format("2 January 2006"), nil
-}
-
 // leftOut says how many inputs --since left out, every time it is given
 // (inputs silently missing from a briefing look like lost articles): the
 // briefing and the dry run always say it, the run on stderr unless -q, and
 // even with -q when the window is empty (the feed may have stopped); a
 // weekly cron job with -q mails only that.
-func (o *options) leftOut(found, kept int) string {
+func leftOut(o *config.Options, found, kept int) string {
 	if o.Since == "" {
 		return ""
 	}
-	msg := fmt.Sprintf("--since %s: %d of %d inputs are older than %s and were left out", o.Since, found-kept, found, o.windowStart.Format("2 January 2006"))
+	msg := fmt.Sprintf("--since %s: %d of %d inputs are older than %s and were left out", o.Since, found-kept, found, o.SinceTime.Format("2 January 2006"))
 	if kept == 0 {
 		msg += "; no input is in the window"
 	}
 	return msg
 }
 
-// settings are the flags as wiring takes them.
-func (o *options) settings(start time.Time, period string, rep progress.Reporter) wiring.Settings {
-	var logf func(string, ...any)
-	if rep != nil {
-		logf = rep.Logf
-	}
-	s := wiring.Settings{
-		Client: o.clientConfig(logf),
-		Out:    o.Out, From: o.From, Lang: o.Lang, Concurrency: o.Concurrency, ContextTokens: o.Context,
-		Formats: o.Formats, Archive: o.Archive, SiteURL: o.SiteURL, PromptsDir: o.Prompts, GlossaryPath: o.Glossary, Strict: o.Strict,
-		Review: o.Review || o.ReviewModel != "", ReviewModel: o.ReviewModel,
-		MaxSize: o.MaxSize, Verbose: o.Verbose, Period: period, Progress: rep,
-		Budget: pipeline.Budget{
-			MaxTokens: o.MaxTokens, MaxCost: o.MaxCost, PriceIn: o.PriceIn, PriceOut: o.PriceOut,
-		},
-		NoMemory: o.NoMemory, CacheDir: o.CacheDir, CacheTag: o.CacheTag, Force: o.Force,
-	}
-	if o.NoCache {
-		s.CacheDir = ""
-	}
-	// Several servers: keep twice their slots of articles in flight, so
-	// a freed slot finds a request waiting instead of waiting for brief
-	// (validate has checked the list).
-	if servers, _ := o.servers(); len(servers) > 0 {
-		s.Servers = servers
-		s.Concurrency = max(s.Concurrency, 2*s.TotalSlots())
-	}
-	if o.Deadline > 0 {
-		s.Budget.Deadline = start.Add(o.Deadline)
-	}
-	if o.Batch {
-		// Batch answers are billed at the batch price (the one digest
-		// request too, a small understatement).
-		s.Budget.PriceIn *= o.BatchDiscount
-		s.Budget.PriceOut *= o.BatchDiscount
-	}
-	return s
-}
-
 // reportOutcome prints the final line to stderr and the briefing's path to
 // stdout. -q is for cron, which mails whatever a job prints: a clean run
 // prints nothing at all.
-func reportOutcome(io *iostreams.IOStreams, o *options, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
+func reportOutcome(io *iostreams.IOStreams, o *config.Options, outcome pipeline.Outcome, st llm.Stats, took time.Duration) {
 	// Warnings are not "all is well" either: -q then prints their lines and
 	// this count.
 	clean := outcome.Fatal == nil && !outcome.Interrupted && !outcome.Failed() &&
@@ -218,44 +164,6 @@ func outcomeError(outcome pipeline.Outcome) error {
 	return nil
 }
 
-// flagHints are the client's hints: how a user of brief changes each
-// setting an endpoint error can point at. The client says what happened;
-// the command line says how to fix it.
-var flagHints = map[llm.Setting]string{
-	llm.SettingBaseURL: "check --base-url",
-	llm.SettingModel:   "check --model (brief models lists what the endpoint serves)",
-	llm.SettingAPIKey:  "set OPENAI_API_KEY (or pass --api-key or --api-key-file) to the key for this endpoint",
-	llm.SettingTimeout: "a slow model may need a longer --timeout",
-	llm.SettingContext: "pass --context with the model's window",
-}
-
-// chooseWindow is llm.ChooseWindow with the CLI's words: a window the
-// user gave is "--context".
-func chooseWindow(given int, s llm.Server, model string) llm.Window {
-	w := llm.ChooseWindow(given, s, model, flagHints)
-	if w.Source == llm.SourceGiven {
-		w.Source = "--context"
-	}
-	return w
-}
-
-// clientConfig is the endpoint flags as the client takes them; its log
-// lines go to logf unless -q.
-func (o *options) clientConfig(logf func(string, ...any)) llm.Config {
-	cfg := llm.Config{
-		BaseURL: o.baseURL(), APIKey: o.APIKey, Model: o.Model,
-		Timeout: o.Timeout, IdleTimeout: o.IdleTimeout, Retries: o.Retries,
-		RPM: o.RPM, TPM: o.TPM, Temperature: o.Temperature,
-		Hints: flagHints,
-	}
-	// Retries, fallbacks and a slow model load are worth a line even in
-	// cron: they explain a slow or failed run. -q keeps it silent.
-	if !o.Quiet {
-		cfg.Logf = logf
-	}
-	return cfg
-}
-
 // whyStopped names the kind of error that stopped a run, for its final
 // line: the endpoint, the output folder, or both.
 func whyStopped(err error) string {
@@ -272,7 +180,7 @@ func whyStopped(err error) string {
 	return strings.Join(why, " and ")
 }
 
-func printSummary(io *iostreams.IOStreams, o *options, out pipeline.Outcome, st llm.Stats, took time.Duration) {
+func printSummary(io *iostreams.IOStreams, o *config.Options, out pipeline.Outcome, st llm.Stats, took time.Duration) {
 	t := out.Manifest.Totals
 	line := fmt.Sprintf("brief: %d ok, %d cached, %d failed, %d skipped", t.OK, t.Cached, t.Failed, t.Skipped)
 	if t.Warned > 0 {
@@ -309,5 +217,22 @@ func printSummary(io *iostreams.IOStreams, o *options, out pipeline.Outcome, st 
 			why = "no article falls in the --since window"
 		}
 		fmt.Fprintf(io.ErrOut, "brief: %s: the previous briefing was kept (%s)\n", why, filepath.Join(o.Out, "briefing.md"))
+	}
+}
+
+// sayServers gives each server's share of the run with -v, when there are
+// several: who did the work, and which were taken out.
+func sayServers(io *iostreams.IOStreams, o *config.Options, pool *llm.Pool) {
+	stats := pool.ServerStats()
+	if !o.Verbose || len(stats) < 2 {
+		return
+	}
+	for _, s := range stats {
+		state := ""
+		if s.Down {
+			state = " (taken out)"
+		}
+		fmt.Fprintf(io.ErrOut, "brief: %s%s: %s, %s, %s\n", s.Endpoint, state, progress.Count(s.Stats.Requests, "request"),
+			progress.Count(s.Stats.Completed, "answer"), progress.Count(s.Stats.Usage.Total(), "token"))
 	}
 }

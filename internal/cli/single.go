@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/config"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
@@ -19,16 +20,11 @@ import (
 	"github.com/brief-news/brief/translate"
 )
 
-// runOnlyFlags are `brief run` flags that mean nothing for one article on
-// stdout; the single-article commands hide them (a config file may still
-// set them for run).
-var runOnlyFlags = []string{"out", "concurrency", "format", "since", "dry-run", "deadline", "max-cost", "max-tokens"}
-
 // newSingleCmd builds `brief translate` and `brief summarize`: one article
 // from a file or stdin, through the same cache and checks as a run, the
 // result on stdout and the findings on stderr, as llm and mods do.
 func newSingleCmd(io *iostreams.IOStreams, name string, withSummary bool) *cobra.Command {
-	o := &options{}
+	o := config.New()
 	what := map[bool]string{false: "the translation (--lang, English by default)", true: "the summary"}[withSummary]
 	cmd := &cobra.Command{
 		Use:   name + " [FILE|-]",
@@ -45,7 +41,7 @@ the translation, whose findings are on stderr; 130 interrupted.`,
   pbpaste | brief ` + name + ` - --model gemma3:12b`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.configure(cmd); err != nil {
+			if err := o.Load(cmd.Flags()); err != nil {
 				return err
 			}
 			src := "-"
@@ -55,23 +51,20 @@ the translation, whose findings are on stderr; 130 interrupted.`,
 			return runSingle(cmd.Context(), io, o, src, withSummary)
 		},
 	}
-	o.registerRun(cmd.Flags())
-	for _, f := range runOnlyFlags {
-		if fl := cmd.Flags().Lookup(f); fl != nil {
-			fl.Hidden = true
-		}
-	}
+	o.Register(cmd.Flags(), config.Server, config.Requests, config.Identity, config.Translation, config.Talk)
+	usage(cmd, "quiet", "print no retry or slow-load lines on stderr")
+	usage(cmd, "verbose", "say on stderr whether the result came from the cache, and its requests and tokens")
 	return cmd
 }
 
-func runSingle(ctx context.Context, io *iostreams.IOStreams, o *options, src string, withSummary bool) error {
+func runSingle(ctx context.Context, io *iostreams.IOStreams, o *config.Options, src string, withSummary bool) error {
 	a, err := readSingle(io, src, o.MaxSize)
 	if err != nil {
 		return err
 	}
 	// Retries and slow loads are said on stderr, as in a run.
 	rep := progress.New(io.ErrOut, 1, false, o.Quiet)
-	run, err := wiring.New(o.settings(time.Now(), "", rep))
+	run, err := wiring.New(o.Settings(time.Now(), rep))
 	if err != nil {
 		return err
 	}

@@ -29,24 +29,3 @@ func TestVersionNamesTheReleaseOrTheCommit(t *testing.T) {
 		t.Errorf("describeBuild = %q, want the -ldflags version", got)
 	}
 }
-
-func TestOllamaHostBecomesTheBaseURL(t *testing.T) {
-	cases := map[string]string{
-		"127.0.0.1":                "http://127.0.0.1:11434/v1",
-		":11435":                   "http://127.0.0.1:11435/v1",
-		"0.0.0.0:11434":            "http://127.0.0.1:11434/v1",
-		"gpu-box":                  "http://gpu-box:11434/v1",
-		"http://gpu-box:8080":      "http://gpu-box:8080/v1",
-		"HTTPS://ollama.example/x": "https://ollama.example:443/x/v1",
-		"[::]:11434":               "http://127.0.0.1:11434/v1",
-		"[::1]:11500":              "http://[::1]:11500/v1",
-	}
-	for in, want := range cases {
-		if got, err := ollamaBaseURL(in); err != nil || got != want {
-			t.Errorf("ollamaBaseURL(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := ollamaBaseURL("ftp://alice:secret@host"); err == nil || strings.Contains(err.Error(), "secret") {
-		t.Errorf("ftp OLLAMA_HOST: %v (want an error without the password)", err)
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
@@ -54,9 +55,12 @@ type Settings struct {
 	ReviewModel string
 	MaxSize     int64 // input files larger than this are skipped
 	Verbose     bool
-	Period      string // the briefing's period, when a --since window names it
-	LeftOut     string // what --since left out, said in the briefing
-	Budget      pipeline.Budget
+	// Since, when set, keeps only the inputs dated (or modified) since
+	// then (--since); Period names the window in the briefing.
+	Since   time.Time
+	Period  string
+	LeftOut string // what --since left out, said in the briefing
+	Budget  pipeline.Budget
 	// CacheDir is the cache folder, "" for none; with Force it is written
 	// but not read.
 	CacheDir string
@@ -115,6 +119,16 @@ func Discover(paths []string, out string) ([]article.Input, error) {
 		return nil, fmt.Errorf("no *.txt articles found in %s", strings.Join(paths, ", "))
 	}
 	return inputs, nil
+}
+
+// Inputs are the inputs below paths (Discover) a run takes: with Since
+// set, those in the window. found counts them all.
+func (s Settings) Inputs(paths []string) (kept []article.Input, found int, err error) {
+	inputs, err := Discover(paths, s.Out)
+	if err != nil || s.Since.IsZero() {
+		return inputs, len(inputs), err
+	}
+	return article.Since(inputs, s.Since, s.Loader()), len(inputs), nil
 }
 
 // Loader reads one input the way the run reads it: through its folder's

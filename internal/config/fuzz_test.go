@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"bytes"
@@ -51,9 +51,9 @@ func FuzzConfigFile(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		o := &options{}
+		o := New()
 		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		o.registerRun(fs)
+		registerRun(o, fs)
 		if err := fs.Parse([]string{"--config", path}); err != nil {
 			t.Fatal(err)
 		}
@@ -70,10 +70,10 @@ func FuzzConfigFile(f *testing.F) {
 				t.Fatalf("--%s = %q: a Go value's printing, not a setting", fl.Name, v)
 			}
 		})
-		if err := o.validateRun(); err != nil && !strings.Contains(err.Error(), "-") {
+		if err := o.validate(fs); err != nil && !strings.Contains(err.Error(), "-") {
 			t.Fatalf("validate: %q names no setting", err)
 		}
-		if err := o.validateRun(); err != nil && strings.Contains(err.Error(), "secret@") {
+		if err := o.validate(fs); err != nil && strings.Contains(err.Error(), "secret@") {
 			t.Fatalf("validate: %q shows a URL's password", err)
 		}
 	})

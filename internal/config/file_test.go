@@ -1,7 +1,6 @@
-package cli
+package config
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,16 +21,27 @@ func isolateEnv(t testing.TB) {
 	}
 }
 
+// registerRun adds brief run's flags: all of them.
+func registerRun(o *Options, fs *pflag.FlagSet) {
+	o.Register(fs, Server, Requests, Identity, Translation, Review, Talk, Run)
+}
+
+func runFlagSet() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	registerRun(New(), fs)
+	return fs
+}
+
 // layered registers brief run's flags, points --config at a file holding
 // yaml and applies the layers, as `brief run` does before validating.
-func layered(t testing.TB, yaml string) (*options, error) {
+func layered(t testing.TB, yaml string) (*Options, error) {
 	path := filepath.Join(t.TempDir(), "brief.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	o := &options{}
+	o := New()
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	o.registerRun(fs)
+	registerRun(o, fs)
 	if err := fs.Parse([]string{"--config", path}); err != nil {
 		t.Fatal(err)
 	}
@@ -48,10 +58,10 @@ func TestEmptyConfigValuesAreUnset(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := wiring.Defaults()
-	if o.APIKey != "" || o.Model != d.Client.Model || o.Out != d.Out || o.baseURL() != d.Client.BaseURL || o.Lang != d.Lang {
-		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.APIKey, o.Model, o.Out, o.baseURL(), o.Lang)
+	if o.APIKey != "" || o.Model != d.Client.Model || o.Out != d.Out || o.BaseURL() != d.Client.BaseURL || o.Lang != d.Lang {
+		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.APIKey, o.Model, o.Out, o.BaseURL(), o.Lang)
 	}
-	if err := o.validateRun(); err != nil {
+	if err := o.validate(runFlagSet()); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
 
@@ -102,7 +112,7 @@ func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
 	for yaml, want := range config {
 		o, err := layered(t, yaml)
 		if err == nil {
-			err = o.validateRun()
+			err = o.validate(runFlagSet())
 		}
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("config %q: error %v, want one naming %q", yaml, err, want)
@@ -123,10 +133,14 @@ func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
 		"--max-tokens=-1":      "--max-tokens",
 	}
 	for flag, want := range flags {
-		io, _, errOut := testStreams()
-		code := Execute(context.Background(), io, []string{"run", "no-such-folder", flag})
-		if code != ExitFatal || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "no-such-folder") {
-			t.Errorf("%s: exit %d, stderr %q: want exit 1 naming %s before any input is read", flag, code, errOut.String(), want)
+		o, fs := New(), pflag.NewFlagSet("run", pflag.ContinueOnError)
+		registerRun(o, fs)
+		err := fs.Parse([]string{flag})
+		if err == nil {
+			err = o.Load(fs)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one naming %s", flag, err, want)
 		}
 	}
 }
@@ -140,10 +154,13 @@ func TestConfigFileMustBeASmallRegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{"/dev/zero": "not a regular file", big: "larger than"} {
-		io, _, errOut := testStreams()
-		code := Execute(context.Background(), io, []string{"check", "--config", path})
-		if code != ExitFatal || !strings.Contains(errOut.String(), want) {
-			t.Errorf("--config %s: exit %d, stderr %q", path, code, errOut.String())
+		o, fs := New(), pflag.NewFlagSet("check", pflag.ContinueOnError)
+		o.Register(fs, Server)
+		if err := fs.Parse([]string{"--config", path}); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Load(fs); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--config %s: error %v", path, err)
 		}
 	}
 }
@@ -154,9 +171,9 @@ func TestConfigFileMustBeASmallRegularFile(t *testing.T) {
 func TestConfigKeysAreTheRunFlags(t *testing.T) {
 	isolateEnv(t)
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	(&options{}).registerRun(fs)
+	registerRun(New(), fs)
 	keys := map[string]bool{}
-	typ := reflect.TypeOf(options{})
+	typ := reflect.TypeOf(Options{})
 	for i := 0; i < typ.NumField(); i++ {
 		if k := typ.Field(i).Tag.Get("yaml"); k != "" && k != "-" {
 			keys[k] = true

@@ -1,12 +1,10 @@
-package cli
+package config
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -60,10 +58,10 @@ func splitList(v string) []string {
 	return out
 }
 
-// servers are the run's endpoints when there are several: the config
+// Servers are the run's endpoints when there are several: the config
 // file's endpoints, else each --base-url (all sharing --api-key and
 // --model); nil for the usual one server.
-func (o *options) servers() ([]wiring.Server, error) {
+func (o *Options) Servers() ([]wiring.Server, error) {
 	if len(o.Endpoints) > 0 {
 		return o.Endpoints, nil
 	}
@@ -78,39 +76,4 @@ func (o *options) servers() ([]wiring.Server, error) {
 		out = append(out, wiring.Server{BaseURL: u, APIKey: o.APIKey})
 	}
 	return out, nil
-}
-
-// serverClients are the clients of every server of a run with several
-// (first is the one of --base-url alone, returned when there is just one).
-func (o *options) serverClients(first *llm.Client, io *iostreams.IOStreams) ([]*llm.Client, error) {
-	servers, err := o.servers()
-	if err != nil || len(servers) == 0 {
-		return []*llm.Client{first}, err
-	}
-	var out []*llm.Client
-	for _, sv := range servers {
-		c, err := llm.New(sv.ClientConfig(o.clientConfig(stderrLogf(io, ""))))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-// sayServers gives each server's share of the run with -v, when there are
-// several: who did the work, and which were taken out.
-func sayServers(io *iostreams.IOStreams, o *options, pool *llm.Pool) {
-	stats := pool.ServerStats()
-	if !o.Verbose || len(stats) < 2 {
-		return
-	}
-	for _, s := range stats {
-		state := ""
-		if s.Down {
-			state = " (taken out)"
-		}
-		fmt.Fprintf(io.ErrOut, "brief: %s%s: %s, %s, %s\n", s.Endpoint, state, progress.Count(s.Stats.Requests, "request"),
-			progress.Count(s.Stats.Completed, "answer"), progress.Count(s.Stats.Usage.Total(), "token"))
-	}
 }

@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"errors"
@@ -111,7 +111,7 @@ func ollamaBaseURL(host string) (string, error) {
 // layer fills every flag the user did not set on the command line from
 // its environment variable, else from the config file, whose keys are the
 // long flag names (base-url, model, concurrency, ...).
-func (o *options) layer(flags *pflag.FlagSet) error {
+func (o *Options) layer(flags *pflag.FlagSet) error {
 	file, set, err := loadConfig(flags)
 	if err != nil {
 		return err
@@ -148,9 +148,9 @@ func (o *options) layer(flags *pflag.FlagSet) error {
 	return nil
 }
 
-// loadConfig decodes the config file into options (set names the keys it
+// loadConfig decodes the config file into Options (set names the keys it
 // sets). An explicitly named file must exist; the implicit ones may not.
-func loadConfig(flags *pflag.FlagSet) (file options, set map[string]bool, err error) {
+func loadConfig(flags *pflag.FlagSet) (file Options, set map[string]bool, err error) {
 	path, explicit := configFile(flags)
 	if path == "" {
 		return file, nil, nil

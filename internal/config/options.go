@@ -1,4 +1,8 @@
-package cli
+// Package config is brief's settings: one typed Options that a command's
+// flags, the environment and brief.yaml fill, in that order, checked once,
+// and turned into the wiring.Settings a run is built from. A command takes
+// only the flags it uses (Register).
+package config
 
 import (
 	"errors"
@@ -10,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/atomicfile"
@@ -20,11 +23,11 @@ import (
 	"github.com/brief-news/brief/translate"
 )
 
-// options are every setting of brief's commands: the flags, and the same
+// Options are every setting of brief's commands: the flags, and the same
 // keys in brief.yaml (the long flag names), decoded into this one type.
-// A command registers the flags it has; the file's other keys are for
-// the other commands.
-type options struct {
+// A command takes the flags it uses (Register); a setting it does not take
+// keeps its default, and the file's keys for it are the other commands'.
+type Options struct {
 	ConfigFile  string          `yaml:"-"`
 	BaseURLs    []string        `yaml:"base-url"`  // every --base-url: several make a run over several servers
 	Endpoints   []wiring.Server `yaml:"endpoints"` // the config file's servers (no flag)
@@ -74,15 +77,57 @@ type options struct {
 	BatchFallback bool          `yaml:"batch-fallback"`
 	BatchDiscount float64       `yaml:"batch-discount"`
 
-	windowStart time.Time // where --since starts, once parsed
+	// SinceTime is where the --since window starts (zero: no window).
+	SinceTime time.Time `yaml:"-"`
 }
 
-// baseURL is the first --base-url: the server of everything that talks to
+// BaseURL is the first --base-url: the server of everything that talks to
 // one (check, models).
-func (o *options) baseURL() string { return o.BaseURLs[0] }
+func (o *Options) BaseURL() string { return o.BaseURLs[0] }
 
-// registerEndpoint adds the flags of every command that talks to the model.
-func (o *options) registerEndpoint(fs *pflag.FlagSet) {
+// The flags of each kind of work; a command takes the lists it uses.
+var (
+	// Server: where the model is and how to reach it.
+	Server = []string{"base-url", "api-key", "api-key-file", "timeout"}
+	// Requests: how requests are sent.
+	Requests = []string{"idle-timeout", "retries", "rpm", "tpm"}
+	// Identity: what the cache keys an answer by, and where the cache is.
+	Identity = []string{"model", "temperature", "lang", "from", "prompts", "glossary", "cache-tag", "cache-dir", "no-cache"}
+	// Translation: how one article is read, translated and summarised.
+	Translation = []string{"context", "strict", "max-size", "no-memory", "force"}
+	// Review: the model's second opinion on each translation.
+	Review = []string{"review", "review-model"}
+	// Talk: how much the command says.
+	Talk = []string{"verbose", "quiet"}
+	// Run: the briefing of a folder of articles (brief run alone).
+	Run = []string{"out", "concurrency", "format", "site-url", "since", "archive", "dry-run", "json",
+		"price-in", "price-out", "max-cost", "max-tokens", "deadline",
+		"batch", "batch-wait", "no-wait", "batch-poll", "batch-fallback", "batch-discount"}
+)
+
+// New is the options with every setting at its default.
+func New() *Options {
+	o := &Options{}
+	o.define(pflag.NewFlagSet("defaults", pflag.ContinueOnError))
+	return o
+}
+
+// Register adds --config and the named flags (lists of the vars above, or
+// single names) to fs, with o's values as their defaults.
+func (o *Options) Register(fs *pflag.FlagSet, lists ...[]string) {
+	all := pflag.NewFlagSet("all", pflag.ContinueOnError)
+	o.define(all)
+	fs.AddFlag(all.Lookup("config"))
+	for _, names := range lists {
+		for _, n := range names {
+			fs.AddFlag(all.Lookup(n))
+		}
+	}
+}
+
+// define defines every flag of every command on fs, setting o's fields to
+// their defaults; Register picks a command's flags from them.
+func (o *Options) define(fs *pflag.FlagSet) {
 	d := wiring.Defaults()
 	fs.StringVar(&o.ConfigFile, "config", "", "config file (env BRIEF_CONFIG; default ./brief.yaml, then the user config folder's brief/brief.yaml)")
 	fs.Var(newURLList(&o.BaseURLs, d.Client.BaseURL), "base-url", "OpenAI-compatible endpoint (env OPENAI_BASE_URL); give it more than once to spread a run over several servers")
@@ -97,52 +142,6 @@ func (o *options) registerEndpoint(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.Temperature, "temperature", d.Client.Temperature, "sampling temperature sent with every request; low keeps a translation faithful (-1: the server's own)")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "say more: requests, tokens and time per article")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when every article is ok; otherwise only the failures and the final line (for cron)")
-}
-
-// validateEndpoint checks the flags registerEndpoint adds.
-func (o *options) validateEndpoint() error {
-	if len(o.BaseURLs) == 0 || len(o.BaseURLs) > maxServers {
-		return fmt.Errorf("--base-url: give 1 to %d servers", maxServers)
-	}
-	if _, err := llm.ParseBaseURL(o.baseURL()); err != nil {
-		return fmt.Errorf("check --base-url: %w", err)
-	}
-	if strings.TrimSpace(o.Model) == "" {
-		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
-	}
-	if o.Retries < 0 || o.Retries > maxRetries {
-		return fmt.Errorf("--retries %d: give 0 to %d", o.Retries, maxRetries)
-	}
-	if o.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be more than 0 (e.g. 10m): it bounds one request")
-	}
-	if o.IdleTimeout <= 0 {
-		return fmt.Errorf("--idle-timeout must be more than 0 (e.g. 60s): it bounds a silent stream")
-	}
-	if o.RPM < 0 || o.TPM < 0 {
-		return fmt.Errorf("--rpm and --tpm must be 0 (no limit) or more, not %d and %d", o.RPM, o.TPM)
-	}
-	if math.IsNaN(o.Temperature) || o.Temperature > 2 || (o.Temperature < 0 && o.Temperature != -1) {
-		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.Temperature)
-	}
-	if err := o.readKeyFile(); err != nil {
-		return err
-	}
-	if o.Verbose && o.Quiet {
-		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")
-	}
-	return nil
-}
-
-// maxRetries bounds --retries: more is a typo, and would keep a dead
-// endpoint busy for hours.
-const maxRetries = 100
-
-// registerRun adds brief run's flags; translate, summarize and batch
-// export take them too.
-func (o *options) registerRun(fs *pflag.FlagSet) {
-	o.registerEndpoint(fs)
-	d := wiring.Defaults()
 	fs.StringVarP(&o.Out, "out", "o", d.Out, "output folder")
 	fs.StringVar(&o.Lang, "lang", d.Lang, "target language (BCP 47: en, de, sv, ...)")
 	fs.StringVar(&o.From, "from", d.From, "source language")
@@ -171,31 +170,68 @@ func (o *options) registerRun(fs *pflag.FlagSet) {
 	fs.IntVar(&o.MaxTokens, "max-tokens", 0, "start no new article once this many tokens are spent")
 	fs.Var(newDurationValue(&o.Deadline, 0), "deadline", "start no new article after this long (e.g. 45m); the briefing is still written")
 	fs.BoolVar(&o.Batch, "batch", false, "send each stage's requests (translations, then summaries) as one Batch API batch: half the price, done within 24 hours; the digest is a plain request")
-	fs.BoolVar(&o.BatchWait, "batch-wait", true, "with --batch, wait for the batches to finish (the default)")
+	fs.BoolVar(&o.BatchWait, "batch-wait", true, "with --batch, wait for the batches to finish")
 	fs.BoolVar(&o.NoWait, "no-wait", false, "with --batch, submit or check once and exit 3 while a batch is still running (run again later, e.g. from cron)")
 	fs.Var(newDurationValue(&o.BatchPoll, 30*time.Second), "batch-poll", "with --batch, how often to check a running batch")
 	fs.BoolVar(&o.BatchFallback, "batch-fallback", false, "with --batch, send requests an expired or cancelled batch did not do as plain requests instead of a new batch")
 	fs.Float64Var(&o.BatchDiscount, "batch-discount", 0.5, "with --batch, the batch price as a share of --price-in/--price-out (for --dry-run and --max-cost)")
 }
 
-// configure fills the flags the command line left unset (environment,
-// config file) and checks them all: the first step of every command that
-// takes brief run's flags.
-func (o *options) configure(cmd *cobra.Command) error {
-	if err := o.layer(cmd.Flags()); err != nil {
+// Load fills the flags the command line left unset (environment, config
+// file) and checks every setting: the first step of every command.
+func (o *Options) Load(flags *pflag.FlagSet) error {
+	if err := o.layer(flags); err != nil {
 		return err
 	}
-	return o.validateRun()
+	return o.validate(flags)
 }
 
-// validateRun checks the flags registerRun adds.
-func (o *options) validateRun() error {
+// validate checks every setting (those flags does not take hold their
+// defaults).
+func (o *Options) validate(flags *pflag.FlagSet) error {
 	if err := o.validateEndpoint(); err != nil {
 		return err
 	}
-	if _, err := o.servers(); err != nil {
+	return o.validateRun(flags.Lookup("dry-run") != nil)
+}
+
+// validateEndpoint checks the settings of the server and its requests.
+func (o *Options) validateEndpoint() error {
+	if len(o.BaseURLs) == 0 || len(o.BaseURLs) > maxServers {
+		return fmt.Errorf("--base-url: give 1 to %d servers", maxServers)
+	}
+	if _, err := llm.ParseBaseURL(o.BaseURL()); err != nil {
+		return fmt.Errorf("check --base-url: %w", err)
+	}
+	if _, err := o.Servers(); err != nil {
 		return err
 	}
+	switch {
+	case strings.TrimSpace(o.Model) == "":
+		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
+	case o.Retries < 0 || o.Retries > maxRetries:
+		return fmt.Errorf("--retries %d: give 0 to %d", o.Retries, maxRetries)
+	case o.Timeout <= 0:
+		return fmt.Errorf("--timeout must be more than 0 (e.g. 10m): it bounds one request")
+	case o.IdleTimeout <= 0:
+		return fmt.Errorf("--idle-timeout must be more than 0 (e.g. 60s): it bounds a silent stream")
+	case o.RPM < 0 || o.TPM < 0:
+		return fmt.Errorf("--rpm and --tpm must be 0 (no limit) or more, not %d and %d", o.RPM, o.TPM)
+	case math.IsNaN(o.Temperature) || o.Temperature > 2 || (o.Temperature < 0 && o.Temperature != -1):
+		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.Temperature)
+	case o.Verbose && o.Quiet:
+		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")
+	}
+	return o.readKeyFile()
+}
+
+// maxRetries bounds --retries: more is a typo, and would keep a dead
+// endpoint busy for hours.
+const maxRetries = 100
+
+// validateRun checks the settings of articles and runs; --json is
+// --dry-run's only where there is a --dry-run.
+func (o *Options) validateRun(dryRunJSON bool) error {
 	if err := o.validateBatch(); err != nil {
 		return err
 	}
@@ -225,24 +261,23 @@ func (o *options) validateRun() error {
 	}
 	if o.Since != "" {
 		// A usage error, found before any input is read.
-		if _, err := parseSince(o.Since, time.Now()); err != nil {
+		if o.SinceTime, err = parseSince(o.Since, time.Now()); err != nil {
 			return err
 		}
 	}
-	if strings.TrimSpace(o.Out) == "" {
+	switch {
+	case strings.TrimSpace(o.Out) == "":
 		return fmt.Errorf("--out is empty: name the output folder, e.g. --out ./briefing")
-	}
-	if o.JSON && !o.DryRun {
+	case o.JSON && !o.DryRun && dryRunJSON:
 		return fmt.Errorf("--json goes with --dry-run (a run writes briefing.json with --format json)")
-	}
-	if o.MaxSize <= 0 {
+	case o.MaxSize <= 0:
 		return fmt.Errorf("--max-size must be positive")
 	}
 	return nil
 }
 
 // validateBatch checks the --batch flags.
-func (o *options) validateBatch() error {
+func (o *Options) validateBatch() error {
 	if !o.BatchWait {
 		o.NoWait = true
 	}
@@ -261,7 +296,7 @@ func (o *options) validateBatch() error {
 
 // validateLimits checks the budget flags: amounts are finite and not
 // negative (NaN would compare false with every limit and disable it).
-func (o *options) validateLimits() error {
+func (o *Options) validateLimits() error {
 	for _, p := range []struct {
 		flag string
 		v    float64
@@ -285,7 +320,7 @@ const maxKeyFile = 4 << 10
 
 // readKeyFile fills APIKey from --api-key-file unless a key was given
 // directly.
-func (o *options) readKeyFile() error {
+func (o *Options) readKeyFile() error {
 	if o.APIKeyFile == "" || o.APIKey != "" {
 		return nil
 	}
@@ -320,9 +355,9 @@ func readKey(path string) (string, error) {
 	return key, nil
 }
 
-// warnOut gets warnings found while flags are read, before a command has
-// its streams: Run points it at stderr.
-var warnOut io.Writer = io.Discard
+// Warnings gets warnings found while flags are read, before a command has
+// its streams: the command line points it at stderr.
+var Warnings io.Writer = io.Discard
 
 // warned keeps each file's warning to one line per run.
 var warned = map[string]bool{}
@@ -334,7 +369,7 @@ func warnReadable(path string, fi fs.FileInfo, what string) {
 		return
 	}
 	warned[path] = true
-	fmt.Fprintf(warnOut, "brief: warning: %s holds %s and other users can read it (mode %04o): chmod 600 %s\n",
+	fmt.Fprintf(Warnings, "brief: warning: %s holds %s and other users can read it (mode %04o): chmod 600 %s\n",
 		safetext.Name(path), what, fi.Mode().Perm(), safetext.Name(path))
 }
 

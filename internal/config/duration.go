@@ -1,10 +1,12 @@
-package cli
+package config
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // maxDuration bounds every duration a user can give: a century is longer
@@ -62,6 +64,10 @@ func newDurationValue(p *time.Duration, def time.Duration) *durationValue {
 	return &durationValue{d: p}
 }
 
+// Duration is a flag's value for *p, read as every duration setting is
+// (90s, 36h, 7d, 2w); *p is its default.
+func Duration(p *time.Duration) pflag.Value { return &durationValue{d: p} }
+
 func (v *durationValue) Set(s string) error {
 	d, err := parseDuration(s)
 	if err != nil {
@@ -73,10 +79,14 @@ func (v *durationValue) Set(s string) error {
 
 func (v *durationValue) Type() string { return "duration" }
 
-// String prints days for whole days, so --help shows "90d", not "2160h0m0s".
+// String prints days for whole days, so --help shows "90d", not
+// "2160h0m0s", and 0 (none: --help shows no default) as "0".
 func (v *durationValue) String() string {
 	d := *v.d
-	if d > 0 && d%(24*time.Hour) == 0 {
+	if d == 0 {
+		return "0"
+	}
+	if d%(24*time.Hour) == 0 {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
