@@ -120,10 +120,15 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 	// Ollama and $OLLAMA_HOST need no key and are often plain http, so it
 	// is not sent there.
 	named := flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" || set["base-url"] || set["endpoints"]
+	o.origin = map[string]string{}
 	if !named {
 		if err := ollamaHostFallback(flags); err != nil {
 			return err
 		}
+		if flags.Changed("base-url") {
+			o.origin["base-url"] = "OLLAMA_HOST"
+		}
+		o.keyWithheld = os.Getenv(envFor["api-key"]) != ""
 	}
 	dst, src := reflect.ValueOf(o).Elem(), reflect.ValueOf(&file).Elem()
 	for i := 0; i < dst.NumField(); i++ {
@@ -141,8 +146,10 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 			if err := fl.Value.Set(os.Getenv(env)); err != nil {
 				return fmt.Errorf("$%s: %v", env, err)
 			}
+			o.origin[fl.Name] = env
 		} else if set[name] && (name != "endpoints" || os.Getenv(envFor["base-url"]) == "") {
 			dst.Field(i).Set(src.Field(i))
+			o.origin[fl.Name] = name + " in " + file.ConfigFile
 		}
 	}
 	return nil
@@ -173,6 +180,7 @@ func loadConfig(flags *pflag.FlagSet) (file Options, set map[string]bool, err er
 	if err != nil {
 		return file, nil, fmt.Errorf("config file %s: %w", path, err)
 	}
+	file.ConfigFile = path
 	return file, set, nil
 }
 

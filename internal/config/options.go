@@ -17,10 +17,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/brief-news/brief/internal/atomicfile"
+	"github.com/brief-news/brief/internal/lang"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/safetext"
 	"github.com/brief-news/brief/internal/wiring"
 	"github.com/brief-news/brief/translate"
+	"github.com/brief-news/brief/translate/qa"
 )
 
 // Options are every setting of brief's commands: the flags, and the same
@@ -79,6 +81,21 @@ type Options struct {
 
 	// SinceTime is where the --since window starts (zero: no window).
 	SinceTime time.Time `yaml:"-"`
+
+	// origin says where a setting the command line did not give came from
+	// ("OLLAMA_HOST", "base-url in brief.yaml"), so a message names it.
+	origin map[string]string
+	// keyWithheld: $OPENAI_API_KEY is set but not sent, since no one named
+	// the server it would go to.
+	keyWithheld bool
+}
+
+// named is how the user set flag: "--lang", "OPENAI_BASE_URL", "lang in brief.yaml".
+func (o *Options) named(flag string) string {
+	if s := o.origin[flag]; s != "" {
+		return s
+	}
+	return "--" + flag
 }
 
 // BaseURL is the first --base-url: the server of everything that talks to
@@ -192,7 +209,29 @@ func (o *Options) validate(flags *pflag.FlagSet) error {
 	if err := o.validateEndpoint(); err != nil {
 		return err
 	}
+	if err := o.languages(flags.Lookup("from") != nil); err != nil {
+		return err
+	}
 	return o.validateRun(flags.Lookup("dry-run") != nil)
+}
+
+// languages checks --lang and --from (BCP 47); a command that translates
+// (takes --from) warns once when the checks cannot read the source language.
+func (o *Options) languages(translates bool) error {
+	for _, l := range []struct {
+		flag string
+		code *string
+	}{{"lang", &o.Lang}, {"from", &o.From}} {
+		code, err := lang.Parse(*l.code)
+		if err != nil {
+			return fmt.Errorf("%s: %v: give a BCP 47 code, e.g. en, de, sv or pt-BR", o.named(l.flag), err)
+		}
+		*l.code = code
+	}
+	if gap := qa.Unchecked(o.From); gap != "" && translates && !o.Quiet {
+		fmt.Fprintf(Warnings, "brief: warning: %s %s: %s\n", o.named("from"), o.From, gap)
+	}
+	return nil
 }
 
 // validateEndpoint checks the settings of the server and its requests.
@@ -201,7 +240,7 @@ func (o *Options) validateEndpoint() error {
 		return fmt.Errorf("--base-url: give 1 to %d servers", maxServers)
 	}
 	if _, err := llm.ParseBaseURL(o.BaseURL()); err != nil {
-		return fmt.Errorf("check --base-url: %w", err)
+		return fmt.Errorf("check %s: %w", o.named("base-url"), err)
 	}
 	if _, err := o.Servers(); err != nil {
 		return err
@@ -240,9 +279,6 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 	}
 	if o.Context != 0 && o.Context < translate.MinContext {
 		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window, or auto to ask the server", o.Context, translate.MinContext)
-	}
-	if strings.TrimSpace(o.Lang) == "" || strings.TrimSpace(o.From) == "" {
-		return fmt.Errorf("--lang and --from must name languages, e.g. --lang en")
 	}
 	for i, f := range o.Formats {
 		f = strings.ToLower(strings.TrimSpace(f))
@@ -326,7 +362,7 @@ func (o *Options) readKeyFile() error {
 	}
 	key, err := readKey(o.APIKeyFile)
 	if err != nil {
-		return fmt.Errorf("--api-key-file %v", err)
+		return fmt.Errorf("%s: %v", o.named("api-key-file"), err)
 	}
 	o.APIKey = key
 	return nil

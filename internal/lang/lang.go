@@ -6,6 +6,7 @@
 package lang
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -21,6 +22,17 @@ func Base(code string) string {
 		code = code[:i]
 	}
 	return code
+}
+
+// Parse reads a language given as a BCP 47 code ("en", "pt-BR", "en_GB")
+// and returns its canonical form ("en-GB"); a name ("english") or a code
+// no registry knows ("xx") is an error, since a model would guess at it.
+func Parse(code string) (string, error) {
+	tag, err := language.Parse(strings.ReplaceAll(code, "_", "-"))
+	if base, _ := tag.Base(); err != nil || base.String() == "und" {
+		return "", fmt.Errorf("%q is not a language code", code)
+	}
+	return tag.String(), nil
 }
 
 // Name turns a BCP 47 code into an English language name for prompts and

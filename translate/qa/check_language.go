@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -10,6 +11,15 @@ import (
 // The language checks: is the translation still (partly) in Danish, is it
 // in the target language at all. The word lists and scripts are
 // internal/lang's; the thresholds are QA's.
+
+// Unchecked says what the checks miss in a translation from a language
+// other than Danish, the one source language they know; "" from Danish.
+func Unchecked(from string) string {
+	if lang.Base(from) == "da" {
+		return ""
+	}
+	return fmt.Sprintf("the checks know only Danish as a source language: a translation left in %s is not caught, and numbers and names are read as Danish writes them", lang.Name(from))
+}
 
 // stillDanish reports whether text reads as Danish. whole relaxes the
 // thresholds slightly: a whole article gives more evidence than a paragraph.
