@@ -39,19 +39,6 @@ type layout struct {
 
 func layoutOf(b Briefing) layout {
 	l := layout{groups: b.Groups}
-	if l.groups == nil {
-		// Not organised by internal/story: each story on its own.
-		ss := append([]story.Story(nil), b.Stories...)
-		sort.SliceStable(ss, func(i, j int) bool {
-			if ss[i].Date != ss[j].Date {
-				return ss[i].Date > ss[j].Date
-			}
-			return ss[i].ID < ss[j].ID
-		})
-		for _, s := range ss {
-			l.groups = append(l.groups, story.Group{Stories: []story.Story{s}})
-		}
-	}
 	for _, g := range l.groups {
 		for _, s := range g.Stories {
 			l.counts.Stories++

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/brief-news/brief/internal/story"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -34,12 +36,15 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // interruptedBriefing is a run stopped by Ctrl-C: no digest, pending
-// inputs, and stories not organised into groups.
+// inputs, and every story on its own (no group), newest first.
 func interruptedBriefing() Briefing {
 	b := sampleBriefing()
 	b.Digest = ""
 	b.DigestNote = "The opening digest could not be written: the run was cut short before the digest; the next run writes it"
 	b.Groups = nil
+	for _, s := range []int{2, 0, 1, 3, 4} { // visit, kontor, missiles, rate, football
+		b.Groups = append(b.Groups, story.Group{Stories: []story.Story{b.Stories[s]}})
+	}
 	b.Problems = append(b.Problems,
 		Problem{Source: "in/senere.txt", Status: "pending", Reason: "not processed: the run was interrupted"})
 	b.Run.Interrupted = true

@@ -92,8 +92,8 @@ type Briefing struct {
 	DigestNote string
 	// Stories are all stories of the run, in any order.
 	Stories []story.Story
-	// Groups is the briefing's structure, from story.Organize(Stories).
-	// When nil, every story is shown on its own, newest first, unfolded.
+	// Groups is the briefing's structure, from story.Organize(Stories):
+	// what every format shows, in this order.
 	Groups   []story.Group
 	Problems []Problem
 	// LeftOut says which inputs the run was not given (the --since
