@@ -157,7 +157,7 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 		ID:      f.id(s),
 		Title:   plain(oneLine(s.Headline)),
 		Updated: atomTime(updated),
-		Links:   []atomLink{{Rel: "alternate", Type: pageType(f.PageExt), Href: f.href(storyLink(s.Link, s.ID, f.PageExt))}},
+		Links:   []atomLink{{Rel: "alternate", Type: pageType(f.PageExt), Href: f.href(storyLink(s.Link, f.PageExt))}},
 	}
 	if full != "" {
 		e.Published = full + "T00:00:00Z"

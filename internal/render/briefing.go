@@ -105,12 +105,9 @@ func statusLabel(s string) string {
 
 func briefingTitle(b Briefing) string { return Title(b.Period) }
 
-// storyLink is where a story's article page is, for the format being
-// written (ext ".md" or ".html").
-func storyLink(link, id, ext string) string {
-	if link == "" {
-		link = "articles/" + id + ".md"
-	}
+// storyLink is where a story's article page is (link, its Markdown page),
+// for the format being written (ext ".md" or ".html").
+func storyLink(link, ext string) string {
 	if ext != ".md" && strings.HasSuffix(link, ".md") {
 		link = strings.TrimSuffix(link, ".md") + ext
 	}
@@ -119,11 +116,11 @@ func storyLink(link, id, ext string) string {
 
 // reviewLink is where a story's review is: the HTML page itself (which
 // shows the review), or the Markdown review beside the Markdown page.
-func reviewLink(link, id, ext string) string {
+func reviewLink(link, ext string) string {
 	if ext == ".md" {
-		return strings.TrimSuffix(storyLink(link, id, ext), ".md") + ReviewSuffix
+		return strings.TrimSuffix(storyLink(link, ext), ".md") + ReviewSuffix
 	}
-	return storyLink(link, id, ext)
+	return storyLink(link, ext)
 }
 
 func briefingMarkdown(b Briefing, ext string) []byte {
@@ -293,7 +290,7 @@ func countsLine(c tally) string {
 func checkFirst(d *mdDoc, ss []story.Story, ext string) {
 	d.para("The checks found something to verify in these translations, most urgent first; each review shows the findings beside the source.")
 	for _, s := range ss {
-		d.line("- " + storyRef(s, reviewLink(s.Link, s.ID, ext)) + " — " + inline(s.Warnings[0]))
+		d.line("- " + storyRef(s, reviewLink(s.Link, ext)) + " — " + inline(s.Warnings[0]))
 		for i, w := range s.Warnings[1:] {
 			if i == 2 {
 				d.line("  - and " + strconv.Itoa(len(s.Warnings)-3) + " more on the review")
@@ -317,7 +314,7 @@ func sinceLast(d *mdDoc, c *story.Changes, ext string) {
 		for i, ch := range cs {
 			items[i] = inline(cmp.Or(ch.Headline, ch.ID))
 			if link {
-				items[i] = "[" + items[i] + "](" + storyLink("", ch.ID, ext) + ")"
+				items[i] = "[" + items[i] + "](" + storyLink("articles/"+ch.ID+".md", ext) + ")"
 			}
 		}
 		d.line("- **" + label + ":** " + strings.Join(items, " · "))
@@ -336,7 +333,7 @@ func sinceLast(d *mdDoc, c *story.Changes, ext string) {
 // cleaned from the answers: worth knowing, nothing to check.
 func inputNotes(d *mdDoc, ss []story.Story, ext string) {
 	for _, s := range ss {
-		d.line("- " + storyRef(s, storyLink(s.Link, s.ID, ext)) + " — " + inline(strings.Join(s.Notes, "; ")))
+		d.line("- " + storyRef(s, storyLink(s.Link, ext)) + " — " + inline(strings.Join(s.Notes, "; ")))
 	}
 	d.end()
 }
@@ -392,7 +389,7 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 	case s.Updated:
 		meta = append(meta, "Updated version")
 	}
-	meta = append(meta, "[Full translation]("+storyLink(s.Link, s.ID, ext)+")")
+	meta = append(meta, "[Full translation]("+storyLink(s.Link, ext)+")")
 	d.para(strings.Join(meta, " · "))
 	if sum := block(s.Summary); sum != "" {
 		d.para(sum)
@@ -418,7 +415,7 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 			} else if v.Updated {
 				notes = append(notes, "updated")
 			}
-			item := "[" + text + "](" + storyLink(v.Link, v.ID, ext) + ")"
+			item := "[" + text + "](" + storyLink(v.Link, ext) + ")"
 			if len(notes) > 0 {
 				item += " (" + strings.Join(notes, ", ") + ")"
 			}

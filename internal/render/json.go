@@ -128,7 +128,7 @@ func BriefingJSON(b Briefing) []byte {
 			js := JSONStory{
 				ID: s.ID, Headline: s.Headline, Date: s.Date, Agency: s.Agency,
 				Generated: rfc3339(s.Generated), LastMod: rfc3339(s.LastMod),
-				Summary: s.Summary, Link: rawLink(s.Link, s.ID), Source: s.Source,
+				Summary: s.Summary, Link: s.Link, Source: s.Source,
 				Tags:     append([]string{}, s.Tags...),
 				Warnings: append([]string{}, s.Warnings...), Notes: append([]string{}, s.Notes...), Corrected: s.Corrected,
 				Updated: s.Updated, EarlierVersions: []JSONVersion{},
@@ -136,7 +136,7 @@ func BriefingJSON(b Briefing) []byte {
 			js.DateFull, js.DatePrecision = FullDate(s.Date)
 			for _, v := range s.EarlierVersions {
 				js.EarlierVersions = append(js.EarlierVersions, JSONVersion{
-					ID: v.ID, Headline: v.Headline, Date: v.Date, Link: rawLink(v.Link, v.ID),
+					ID: v.ID, Headline: v.Headline, Date: v.Date, Link: v.Link,
 					Corrected: v.Corrected, Updated: v.Updated,
 				})
 			}
@@ -161,11 +161,4 @@ func rfc3339(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
-}
-
-func rawLink(link, id string) string {
-	if link == "" {
-		return "articles/" + id + ".md"
-	}
-	return link
 }

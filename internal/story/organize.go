@@ -149,11 +149,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func link(s Story) Link {
-	l := s.Link
-	if l == "" {
-		l = "articles/" + s.ID + ".md"
-	}
-	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: l, Source: s.Source,
+	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: s.Link, Source: s.Source,
 		Corrected: s.Fingerprint.Corrected, Updated: s.Fingerprint.Updated}
 }
 
