@@ -136,11 +136,31 @@ func (c *Cache) Prune(age time.Duration, now time.Time) (int, error) {
 	if c == nil {
 		return 0, nil
 	}
+	removed := 0
+	err := c.walk(func(path, name string, f os.DirEntry) error {
+		entry := strings.HasSuffix(name, ".json") && isHex(strings.TrimSuffix(name, ".json"), 64)
+		temp := atomicfile.IsTemp(name) && len(name) > 66 && isHex(name[1:65], 64)
+		info, err := f.Info()
+		if f.IsDir() || (!entry && !temp) || err != nil {
+			return nil
+		}
+		if old := now.Sub(info.ModTime()); (entry && old > age) || (temp && old > time.Hour) {
+			if os.Remove(path) == nil {
+				removed++
+			}
+		}
+		return nil
+	})
+	return removed, err
+}
+
+// walk calls fn with every file in the cache's shards (<2 hex>/), whose
+// name starts with its shard's, and stops at fn's first error.
+func (c *Cache) walk(fn func(path, name string, f os.DirEntry) error) error {
 	shards, err := os.ReadDir(c.dir)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	removed := 0
 	for _, shard := range shards {
 		if !shard.IsDir() || !isHex(shard.Name(), 2) {
 			continue
@@ -148,27 +168,19 @@ func (c *Cache) Prune(age time.Duration, now time.Time) (int, error) {
 		dir := filepath.Join(c.dir, shard.Name())
 		files, err := os.ReadDir(dir)
 		if err != nil {
-			return removed, err
+			return err
 		}
 		for _, f := range files {
 			name := f.Name()
-			entry := strings.HasSuffix(name, ".json") && isHex(strings.TrimSuffix(name, ".json"), 64) && name[:2] == shard.Name()
-			temp := atomicfile.IsTemp(name) && len(name) > 66 && isHex(name[1:65], 64)
-			if f.IsDir() || (!entry && !temp) {
+			if !strings.HasPrefix(strings.TrimPrefix(name, "."), shard.Name()) {
 				continue
 			}
-			info, err := f.Info()
-			if err != nil {
-				continue
-			}
-			if old := now.Sub(info.ModTime()); (entry && old > age) || (temp && old > time.Hour) {
-				if os.Remove(filepath.Join(dir, name)) == nil {
-					removed++
-				}
+			if err := fn(filepath.Join(dir, name), name, f); err != nil {
+				return err
 			}
 		}
 	}
-	return removed, nil
+	return nil
 }
 
 func isHex(s string, n int) bool {
@@ -200,33 +212,15 @@ func (c *Cache) Scan(prefix []byte, fn func(data []byte) error) error {
 	if c == nil || c.writeOnly {
 		return nil
 	}
-	shards, err := os.ReadDir(c.dir)
-	if err != nil {
-		return err
-	}
-	for _, shard := range shards {
-		if !shard.IsDir() || !isHex(shard.Name(), 2) {
-			continue
+	return c.walk(func(path, name string, f os.DirEntry) error {
+		if !f.Type().IsRegular() || !strings.HasSuffix(name, ".json") || !isHex(strings.TrimSuffix(name, ".json"), 64) {
+			return nil
 		}
-		files, err := os.ReadDir(filepath.Join(c.dir, shard.Name()))
-		if err != nil {
-			return err
+		if data, ok := readPrefixed(path, prefix); ok {
+			return fn(data)
 		}
-		for _, f := range files {
-			name := f.Name()
-			if !f.Type().IsRegular() || !strings.HasSuffix(name, ".json") || !isHex(strings.TrimSuffix(name, ".json"), 64) {
-				continue
-			}
-			data, ok := readPrefixed(filepath.Join(c.dir, shard.Name(), name), prefix)
-			if !ok {
-				continue
-			}
-			if err := fn(data); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // openEntry opens an entry that is a regular file of at most maxEntry
