@@ -5,7 +5,6 @@ import (
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
-	"github.com/brief-news/brief/internal/tokens"
 )
 
 // PlannedArticle is one input as a dry run sees it.
@@ -143,7 +142,8 @@ func planArticle(in article.Input, cfg Config) PlannedArticle {
 	return row
 }
 
-// Cost is what prompt and output tokens cost at the budget's prices.
+// Cost is what prompt and output tokens cost at the budget's prices (per
+// million tokens).
 func (b Budget) Cost(prompt, output int) float64 {
-	return Cost(tokens.Usage{PromptTokens: prompt, CompletionTokens: output}, b.PriceIn, b.PriceOut)
+	return float64(prompt)*b.PriceIn/1e6 + float64(output)*b.PriceOut/1e6
 }

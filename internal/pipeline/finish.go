@@ -189,7 +189,7 @@ func (r *runner) manifest(ctx context.Context, started time.Time, digest summari
 		m.Totals.HTTPRequests, m.Totals.Retries = st.Requests, st.Retries
 	}
 	if cfg.Budget.PriceIn > 0 || cfg.Budget.PriceOut > 0 {
-		c := usd(Cost(m.Totals.Usage, cfg.Budget.PriceIn, cfg.Budget.PriceOut))
+		c := usd(cfg.Budget.Cost(m.Totals.Usage.PromptTokens, m.Totals.Usage.CompletionTokens))
 		m.Totals.CostUSD = &c
 	}
 	return m

@@ -371,13 +371,8 @@ func (r *runner) account(u tokens.Usage) {
 	r.tokens.Add(int64(u.Total()))
 	b := r.cfg.Budget
 	r.costMu.Lock()
-	r.cost += Cost(u, b.PriceIn, b.PriceOut)
+	r.cost += b.Cost(u.PromptTokens, u.CompletionTokens)
 	r.costMu.Unlock()
-}
-
-// Cost of usage at prices per million tokens.
-func Cost(u tokens.Usage, priceIn, priceOut float64) float64 {
-	return float64(u.PromptTokens)*priceIn/1e6 + float64(u.CompletionTokens)*priceOut/1e6
 }
 
 // usd rounds an amount to a millionth of a dollar where it is written: sums
