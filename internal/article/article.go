@@ -3,6 +3,8 @@
 // line), and gives each a safe, unique ID and a content hash.
 package article
 
+import "strings"
+
 // Article is one parsed input file.
 type Article struct {
 	// ID is a filesystem-safe slug from the file name, unique within a run.
@@ -26,16 +28,7 @@ type Article struct {
 }
 
 // Agency returns the credit line as written in the source, e.g. "ritzau/Reuters".
-func (a Article) Agency() string {
-	s := ""
-	for i, ag := range a.Agencies {
-		if i > 0 {
-			s += "/"
-		}
-		s += ag
-	}
-	return s
-}
+func (a Article) Agency() string { return strings.Join(a.Agencies, "/") }
 
 // SkipError says why an input is not an article (empty, binary, too large,
 // unreadable...). The pipeline records it as status "skipped" and goes on.

@@ -90,10 +90,8 @@ func Slug(name string) string {
 // a new colliding file later renames only files whose path sorts after it.
 func UniqueIDs(paths []string) []string {
 	ids := make([]string, len(paths))
-	groups := map[string][]int{}
 	for i, p := range paths {
 		ids[i] = Slug(filepath.Base(p))
-		groups[ids[i]] = append(groups[ids[i]], i)
 	}
 	order := make([]int, len(paths))
 	for i := range order {
@@ -105,7 +103,7 @@ func UniqueIDs(paths []string) []string {
 	used := map[string]bool{}
 	var suffixed []int
 	for _, i := range order {
-		if g := groups[ids[i]]; len(g) > 1 && used[ids[i]] {
+		if used[ids[i]] { // the slug is taken by a path that sorts first
 			suffixed = append(suffixed, i)
 			continue
 		}
