@@ -25,10 +25,10 @@ type Term = qa.Term
 type Glossary struct {
 	Path  string
 	Terms []Term
-	// folded[i] is Terms[i].Source case-folded with runs of spaces made one,
-	// the form Match searches for.
-	folded []string
-	hash   string
+	// words finds the terms, case-folded with runs of spaces made one,
+	// in a text folded the same way, in one pass (Match).
+	words *qa.Words
+	hash  string
 }
 
 // maxGlossaryBytes bounds the glossary file: tens of thousands of terms fit
@@ -62,7 +62,9 @@ func LoadGlossary(path string) (*Glossary, error) {
 func ParseGlossary(name string, data []byte) (*Glossary, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	g := &Glossary{Path: name}
-	seen := map[string]int{} // folded source -> line
+	seen := map[string]int{} // folded source -> its term
+	var folded []string
+	var lines []int // each term's line
 	firstData := true
 	for i, raw := range strings.Split(string(data), "\n") {
 		line := i + 1
@@ -100,30 +102,23 @@ func ParseGlossary(name string, data []byte) (*Glossary, error) {
 		}
 		key := strings.ToLower(src)
 		if prev, ok := seen[key]; ok {
-			if g.Terms[indexOfFolded(g.folded, key)].Target != dst {
-				return nil, fmt.Errorf("glossary %s line %d: %q is already on line %d with another translation; keep one", name, line, src, prev)
+			if g.Terms[prev].Target != dst {
+				return nil, fmt.Errorf("glossary %s line %d: %q is already on line %d with another translation; keep one", name, line, src, lines[prev])
 			}
 			continue
 		}
-		seen[key] = line
+		seen[key] = len(g.Terms)
+		lines = append(lines, line)
 		g.Terms = append(g.Terms, Term{Source: src, Target: dst})
-		g.folded = append(g.folded, key)
+		folded = append(folded, key)
 	}
+	g.words = qa.NewWords(folded)
 	h := sha256.New()
 	for _, t := range g.Terms {
 		fmt.Fprintf(h, "%s\t%s\n", t.Source, t.Target)
 	}
 	g.hash = hex.EncodeToString(h.Sum(nil))
 	return g, nil
-}
-
-func indexOfFolded(folded []string, key string) int {
-	for i, f := range folded {
-		if f == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // splitGlossaryLine splits on tabs when the line has one (TSV; commas are then
@@ -198,12 +193,5 @@ func (g *Glossary) matchIndexes(text string) []int {
 	if g == nil || len(g.Terms) == 0 {
 		return nil
 	}
-	hay := strings.ToLower(qa.CollapseSpace(text))
-	var out []int
-	for i, key := range g.folded {
-		if qa.ContainsWord(hay, key) {
-			out = append(out, i)
-		}
-	}
-	return out
+	return g.words.In(strings.ToLower(qa.CollapseSpace(text)))
 }

@@ -542,22 +542,38 @@ func withinTwoEdits(a, b []rune) (int, bool) {
 // glossaryNameFindings: a glossary term that is a name (capitalised) and
 // occurs in the source must appear in its fixed form.
 func glossaryNameFindings(source []string, words *textWords, terms []Term, trOf func(int) int, label func(int) string) []Finding {
-	var fs []Finding
+	var missing []Term // capitalised, and their fixed form not in the translation
 	for _, term := range terms {
-		if !capitalised(term.Source) || words.has(normName(term.Target)) || words.left < 0 {
-			continue
+		if capitalised(term.Source) && !words.has(normName(term.Target)) && words.left >= 0 {
+			missing = append(missing, term)
 		}
-		for i, p := range source {
-			if !ContainsWord(p, term.Source) {
-				continue
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sources := make([]string, len(missing))
+	for k, term := range missing {
+		sources[k] = term.Source
+	}
+	// One pass over the source, not one per term: the first paragraph of each.
+	first, left := make([]int, len(missing)), len(missing)
+	index := NewWords(sources)
+	for i := 0; i < len(source) && left > 0; i++ {
+		for _, k := range index.In(source[i]) {
+			if first[k] == 0 {
+				first[k], left = i+1, left-1
 			}
+		}
+	}
+	var fs []Finding
+	for k, term := range missing {
+		if i := first[k] - 1; i >= 0 {
 			f := Finding{Code: CodeName, SourceParagraph: i + 1, Evidence: term.Source,
 				Message: fmt.Sprintf("the glossary name %q (%s) should be %q in the translation, which lacks it", term.Source, label(i), term.Target)}
 			if t := trOf(i); t >= 0 {
 				f.Paragraph = t + 1
 			}
 			fs = append(fs, f)
-			break
 		}
 	}
 	return fs
