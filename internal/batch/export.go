@@ -19,12 +19,7 @@ import (
 // Export finds the requests of the next stage a run with s would send and
 // the cache cannot answer (brief batch export); it sends none.
 func Export(ctx context.Context, s wiring.Settings, inputs []article.Input) (string, []Line, error) {
-	tmp, err := os.MkdirTemp("", "brief-export-")
-	if err != nil {
-		return "", nil, err
-	}
-	defer os.RemoveAll(tmp)
-	s.Out, s.Collect, s.Progress = tmp, true, nil
+	s.Progress = nil
 	run, err := wiring.New(s)
 	if err != nil {
 		return "", nil, err
@@ -32,45 +27,64 @@ func Export(ctx context.Context, s wiring.Settings, inputs []article.Input) (str
 	if err := run.OpenCache(); err != nil {
 		return "", nil, err
 	}
-	c := run.Config.Cache
-	stage, lines := Collect(ctx, run, inputs)
+	stage, lines, err := Collect(ctx, run, inputs, true)
+	if err != nil {
+		return "", nil, err
+	}
 	// Import takes answers only to requests exported with this cache.
 	for _, l := range lines {
-		if err := requestcache.MarkExported(c, l.CustomID); err != nil {
+		if err := requestcache.MarkExported(run.Config.Cache, l.CustomID); err != nil {
 			return "", nil, fmt.Errorf("recording the exported requests in the cache: %v", err)
 		}
 	}
 	return stage, lines, nil
 }
 
-// Collect finds the requests of the next stage the cache cannot
-// answer. Translations first: every part of every article not yet
-// translated (a stand-in answer lets an article's later parts be asked
-// for). When none is missing, the run itself, in a scratch folder,
-// collects the summaries, and when those are all there, the digest.
-func Collect(ctx context.Context, run *wiring.Run, inputs []article.Input) (string, []Line) {
-	// The steps' results are left to the run that reports them: this one
-	// reads the cache and stores nothing.
-	run.Config.Cache = run.Config.Cache.ReadOnly()
+// Collect finds the requests of run's next stage the cache cannot answer,
+// sending none and storing nothing (the steps' results are left to the
+// run that reports them). Translations first: every part of every article
+// not yet translated (a stand-in answer lets an article's later parts be
+// asked for). When none is missing, each article's review and summary, as
+// pipeline.Article asks for them; when those are all there, and with
+// digest, the digest, which only the run itself asks for (in a scratch
+// folder).
+func Collect(ctx context.Context, run *wiring.Run, inputs []article.Input, digest bool) (string, []Line, error) {
 	cfg := run.Config
+	cfg.Cache = cfg.Cache.ReadOnly()
+	run.Requests.SetCollecting(true)
+	defer run.Requests.SetCollecting(false)
+	steps := func(do func(article.Article)) ([]Line, map[string]int) {
+		for _, in := range inputs {
+			if in.Skip != "" || ctx.Err() != nil {
+				continue
+			}
+			if a, err := cfg.Load(in); err == nil {
+				do(a)
+			}
+		}
+		return run.Requests.Collected()
+	}
 	run.Requests.Placeholder = true
-	for _, in := range inputs {
-		if in.Skip != "" || ctx.Err() != nil {
-			continue
+	lines, stages := steps(func(a article.Article) {
+		if !cfg.TranslationCached(a) {
+			_, _ = cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
 		}
-		a, err := cfg.Load(in)
-		if err != nil || cfg.TranslationCached(a) {
-			continue
-		}
-		_, _ = cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
-	}
-	if lines, _ := run.Requests.Collected(); len(lines) > 0 {
-		return "translation", lines
-	}
+	})
 	run.Requests.Placeholder = false
-	pipeline.Run(ctx, cfg, inputs)
-	lines, stages := run.Requests.Collected()
-	return stageNames(stages), lines
+	if len(lines) == 0 {
+		lines, stages = steps(func(a article.Article) { _, _ = pipeline.Article(ctx, cfg, a, true) })
+	}
+	if len(lines) == 0 && digest {
+		tmp, err := os.MkdirTemp("", "brief-digest-")
+		if err != nil {
+			return "", nil, err
+		}
+		defer os.RemoveAll(tmp)
+		cfg.OutDir = tmp
+		pipeline.Run(ctx, cfg, inputs)
+		lines, stages = run.Requests.Collected()
+	}
+	return stageNames(stages), lines, nil
 }
 
 // stageNames says what the collected requests are for ("summary", or

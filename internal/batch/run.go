@@ -5,18 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/brief-news/brief/internal/article"
-	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
-	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -28,9 +25,10 @@ const maxRounds = 8
 // Runner is `brief run --batch`: every request of a stage the cache does
 // not hold goes into a batch (translations, then summaries); the results
 // land in the cache, and the run proper then makes only the digest's plain
-// request.
+// request. Each stage's requests are learnt once, by the run's own steps
+// with its request cache collecting (Collect).
 type Runner struct {
-	Settings wiring.Settings // the run's: each stage's requests are collected with them
+	Settings wiring.Settings // the run's: its server, key, deadline and budget
 	Inputs   []article.Input
 	NoWait   bool          // check once; ErrStillRunning while a batch runs
 	Fallback bool          // send what a finished batch left undone as plain requests
@@ -42,12 +40,10 @@ type Runner struct {
 	TTY, Quiet bool
 
 	// State is OUT/.brief/batches.json.
-	State    string
-	api      *API
-	base     string // the Batch API's base URL
-	cache    *cache.Cache
-	requests *requestcache.Completer
-	failures map[string]error // error lines: their articles fail with the reason
+	State string
+	api   *API
+	base  string // the Batch API's base URL
+	run   *wiring.Run
 }
 
 // Answer sends the stages of run through the Batch API of its (first)
@@ -64,7 +60,7 @@ func (r *Runner) Answer(ctx context.Context, run *wiring.Run) error {
 		r.base, key = r.Settings.Servers[0].BaseURL, r.Settings.Servers[0].APIKey
 	}
 	r.api = NewAPI(r.base, key, llm.SameOriginClient(nil), r.Settings.Client.Timeout, r.Settings.Client.IdleTimeout)
-	r.cache, r.requests, r.failures = run.Config.Cache, run.Requests, map[string]error{}
+	r.run = run
 	if r.Logf == nil {
 		r.Logf = func(string, ...any) {}
 	}
@@ -79,16 +75,11 @@ func (r *Runner) Answer(ctx context.Context, run *wiring.Run) error {
 		wait, cancel = context.WithDeadline(ctx, dl)
 		defer cancel()
 	}
-	if err := r.sendStages(wait); err != nil {
-		if ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("--deadline passed while brief waited for the Batch API: the batch is %w: run brief again later; it picks the batch up, nothing is submitted twice", ErrStillRunning)
-		}
-		return err
+	err = r.sendStages(wait)
+	if err != nil && ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("--deadline passed while brief waited for the Batch API: the batch is %w: run brief again later; it picks the batch up, nothing is submitted twice", ErrStillRunning)
 	}
-	for k, e := range r.failures {
-		run.Requests.Fail(k, e)
-	}
-	return nil
+	return err
 }
 
 // sendStages sends the stages through batches, picking up recorded ones
@@ -100,10 +91,15 @@ func (r *Runner) sendStages(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// The stage's requests: those a batch of this round may answer
+		// (a recorded one too, which an earlier run submitted).
+		stage, lines, err := Collect(ctx, r.run, r.Inputs, false)
+		if err != nil {
+			return err
+		}
 		if len(st.Batches) == 0 {
-			stage, lines, err := r.collect(ctx)
-			if err != nil || len(lines) == 0 || stage == "digest" {
-				return err
+			if len(lines) == 0 {
+				return nil
 			}
 			if fallback {
 				r.sendPlain(ctx, lines)
@@ -114,7 +110,7 @@ func (r *Runner) sendStages(ctx context.Context) error {
 				return err
 			}
 		}
-		incomplete, err := r.await(ctx, st)
+		incomplete, err := r.await(ctx, st, lines)
 		if err != nil {
 			return err
 		}
@@ -177,47 +173,10 @@ func (r *Runner) save(st State) error {
 // answers as a batch's would be.
 func (r *Runner) sendPlain(ctx context.Context, lines []Line) {
 	for _, l := range lines {
-		if err := r.requests.Send(ctx, l); err != nil {
-			r.failures[l.CustomID] = err
+		if err := r.run.Requests.Send(ctx, l); err != nil {
+			r.run.Requests.Fail(l.CustomID, err)
 		}
 	}
-}
-
-// collect finds the requests of the next stage, as brief batch export does.
-func (r *Runner) collect(ctx context.Context) (string, []Line, error) {
-	tmp, err := os.MkdirTemp("", "brief-batch-")
-	if err != nil {
-		return "", nil, err
-	}
-	defer os.RemoveAll(tmp)
-	s := r.Settings
-	s.Out, s.Collect, s.Progress = tmp, true, nil
-	run, err := wiring.New(s)
-	if err != nil {
-		return "", nil, err
-	}
-	run.Config.Cache = r.cache
-	run.Requests.SetCache(r.cache)
-	for k, e := range r.failures {
-		run.Requests.Fail(k, e)
-	}
-	stage, lines := Collect(ctx, run, r.Inputs)
-	return stage, lines, nil
-}
-
-// asked says whether a key is one of the requests this run still needs
-// answered (the next stage's, as collect finds them): a batch's result line
-// for any other key is not the batch's to give.
-func (r *Runner) asked(ctx context.Context) (func(string) bool, error) {
-	_, lines, err := r.collect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys := make(map[string]bool, len(lines))
-	for _, l := range lines {
-		keys[l.CustomID] = true
-	}
-	return func(k string) bool { return keys[k] }, nil
 }
 
 // withinBudget refuses a batch whose most it could cost (prompts plus
@@ -243,9 +202,16 @@ func (r *Runner) withinBudget(lines []Line) error {
 
 // await polls the recorded batches until each is finished (or, with
 // --no-wait, checks once), fetches their results into the cache and drops
-// them from the state. It returns how many requests finished batches left
-// undone (expired or cancelled).
-func (r *Runner) await(ctx context.Context, st State) (int, error) {
+// them from the state. A result line is believed only for one of the
+// stage's requests: a line for any other (a hostile server can work one
+// out, say the same article for another model) would stand in the cache as
+// its answer. It returns how many requests finished batches left undone
+// (expired or cancelled).
+func (r *Runner) await(ctx context.Context, st State, stage []Line) (int, error) {
+	asked := make(map[string]bool, len(stage))
+	for _, l := range stage {
+		asked[l.CustomID] = true
+	}
 	incomplete := 0
 	for len(st.Batches) > 0 {
 		if st.Batches[0].ID == "" {
@@ -261,11 +227,7 @@ func (r *Runner) await(ctx context.Context, st State) (int, error) {
 		if err != nil {
 			return incomplete, err
 		}
-		asked, err := r.asked(ctx)
-		if err != nil {
-			return incomplete, err
-		}
-		got, err := r.api.Fetch(ctx, bt, r.cache, asked, func(k string, e error) { r.failures[k] = e })
+		got, err := r.api.Fetch(ctx, bt, r.run.Config.Cache, func(k string) bool { return asked[k] }, r.run.Requests.Fail)
 		if err != nil {
 			return incomplete, err
 		}

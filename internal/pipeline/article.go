@@ -19,10 +19,11 @@ type ArticleResult struct {
 	Warnings []string
 }
 
-// Article runs one article's steps outside a run, for `brief translate` and
-// `brief summarize`: it translates a (and, with withSummary, summarises it)
-// through cfg's cache with the same keys, checks and budget-free accounting
-// as a run, storing what it makes and writing no file.
+// Article runs one article's steps outside a run, for `brief translate`,
+// `brief summarize` and the requests of a batch: it translates a (reviews
+// it with a Reviewer, and, with withSummary, summarises it) through cfg's
+// cache with the same keys, checks and budget-free accounting as a run,
+// storing what it makes and writing no file.
 func Article(ctx context.Context, cfg Config, a article.Article, withSummary bool) (ArticleResult, error) {
 	cfg = cfg.withDefaults()
 	r := &runner{cfg: cfg}
@@ -30,6 +31,11 @@ func Article(ctx context.Context, cfg Config, a article.Article, withSummary boo
 	var out ArticleResult
 	tr, cached, release, err := r.translation(ctx, e, a)
 	release()
+	if err == nil && cfg.Reviewer != nil {
+		var reviewCached bool
+		tr, reviewCached, err = r.review(ctx, e, a, tr)
+		cached = cached && reviewCached
+	}
 	out.Translation, out.Cached = tr, cached
 	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
 	if err == nil {

@@ -48,10 +48,11 @@ var ErrDeferred = &llm.Error{Class: llm.ErrArticle, Msg: "waiting for its batch:
 // Completer is the llm.Completer a run's steps talk to, one per model: a
 // request whose answer the cache holds is answered from it; a request a
 // batch answered with an error fails with that reason; any other goes to
-// next, or, with next nil, is collected and answered with ErrDeferred (or,
-// for translate parts with Placeholder set, a stand-in answer so the later
-// parts of the article are collected too). The completers of a run's
-// models (For) share the cache, the failures and what was collected.
+// next, or, while collecting (SetCollecting), is collected and answered
+// with ErrDeferred (or, for translate parts with Placeholder set, a
+// stand-in answer so the later parts of the article are collected too).
+// The completers of a run's models (For) share the cache, the failures,
+// the collecting and what was collected.
 type Completer struct {
 	next        llm.Completer
 	body        func(llm.Request) openai.ChatCompletionRequest
@@ -61,17 +62,18 @@ type Completer struct {
 }
 
 type shared struct {
-	mu     sync.Mutex
-	models map[string]*Completer // the run's completers by model
-	cache  *cache.Cache
-	failed map[string]error
-	lines  []Line
-	seen   map[string]bool
-	stages map[string]int
+	mu         sync.Mutex
+	models     map[string]*Completer // the run's completers by model
+	cache      *cache.Cache
+	collecting bool
+	failed     map[string]error
+	lines      []Line
+	seen       map[string]bool
+	stages     map[string]int
 }
 
 // New is the completer of model, keyed with tag, that sends what the cache
-// cannot answer to next (nil: collects it) as body makes it.
+// cannot answer to next as body makes it.
 func New(next llm.Completer, body func(llm.Request) openai.ChatCompletionRequest, model, tag string) *Completer {
 	c := &Completer{next: next, body: body, model: model, tag: tag, shared: &shared{models: map[string]*Completer{}}}
 	c.models[model] = c
@@ -79,12 +81,8 @@ func New(next llm.Completer, body func(llm.Request) openai.ChatCompletionRequest
 }
 
 // For is the completer of another model of the same run (--review-model),
-// sharing c's cache, failures and collected lines; with c collecting, it
-// collects too.
+// sharing c's cache, failures, collecting and collected lines.
 func (c *Completer) For(next llm.Completer, body func(llm.Request) openai.ChatCompletionRequest, model string) *Completer {
-	if c.next == nil {
-		next = nil
-	}
 	other := &Completer{next: next, body: body, model: model, tag: c.tag, shared: c.shared}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -97,6 +95,14 @@ func (s *shared) SetCache(c *cache.Cache) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cache = c
+}
+
+// SetCollecting turns collecting on (no request is sent: each the cache
+// cannot answer is kept for Collected) or off.
+func (s *shared) SetCollecting(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.collecting = on
 }
 
 // Fail makes the request with this key fail with err (a batch's error line).
@@ -120,7 +126,7 @@ func (c *Completer) Line(req llm.Request) Line {
 func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
 	line := c.Line(req)
 	c.mu.Lock()
-	store, failed := c.cache, c.failed[line.CustomID]
+	store, failed, collecting := c.cache, c.failed[line.CustomID], c.collecting
 	c.mu.Unlock()
 	var a Answer
 	if store.Get(line.CustomID, &a) {
@@ -129,7 +135,7 @@ func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response
 	if failed != nil {
 		return llm.Response{}, failed
 	}
-	if c.next != nil {
+	if !collecting {
 		return c.next.Complete(ctx, req)
 	}
 	c.collect(req.Stage, line)
@@ -153,15 +159,14 @@ func (s *shared) collect(stage string, l Line) {
 	s.stages[stage]++
 }
 
-// Collected returns the lines collected so far and how many per stage.
+// Collected returns the lines collected since it was last called, and how
+// many per stage.
 func (s *shared) Collected() ([]Line, map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stages := make(map[string]int, len(s.stages))
-	for k, v := range s.stages {
-		stages[k] = v
-	}
-	return append([]Line(nil), s.lines...), stages
+	lines, stages := s.lines, s.stages
+	s.lines, s.seen, s.stages = nil, nil, nil
+	return lines, stages
 }
 
 // Send sends a collected line's request to its model's server, as a
@@ -171,7 +176,7 @@ func (c *Completer) Send(ctx context.Context, l Line) error {
 	c.mu.Lock()
 	to, store := c.models[l.Body.Model], c.cache
 	c.mu.Unlock()
-	if to == nil || to.next == nil {
+	if to == nil {
 		return fmt.Errorf("no server of this run serves %s", l.Body.Model)
 	}
 	req := llm.Request{Stage: "batch-fallback", MaxTokens: l.Body.MaxTokens, JSON: l.Body.ResponseFormat != nil}
@@ -220,8 +225,11 @@ var _ llm.Windowed = (*Completer)(nil)
 // one that does need it fails at its first real request with that
 // request's error.
 func (c *Completer) ContextWindow(ctx context.Context) (int, error) {
+	c.mu.Lock()
+	collecting := c.collecting
+	c.mu.Unlock()
 	w, ok := c.next.(llm.Windowed)
-	if !ok {
+	if !ok || collecting {
 		return 0, nil
 	}
 	n, err := w.ContextWindow(ctx)
@@ -232,8 +240,8 @@ func (c *Completer) ContextWindow(ctx context.Context) (int, error) {
 }
 
 // TokensPerByte is next's measured tokenizer (llm.TokenRatio), so requests
-// planned through the cache are sized as next's model counts; 0 when
-// collecting, with no answers to measure.
+// planned through the cache, collected or sent, are sized as next's model
+// counts (as an earlier run measured it).
 func (c *Completer) TokensPerByte() float64 {
 	if t, ok := c.next.(llm.TokenRatio); ok {
 		return t.TokensPerByte()

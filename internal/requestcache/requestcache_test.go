@@ -50,8 +50,9 @@ func TestEveryModelsRequestsGoThroughOneCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	server := &sent{}
-	collecting := New(nil, body, "m", "")
+	collecting := New(server, body, "m", "")
 	collecting.SetCache(c)
+	collecting.SetCollecting(true)
 	review := collecting.For(server, body, "reviewer")
 	req := llm.Request{Stage: "review", User: "pairs"}
 	if _, err := review.Complete(context.Background(), req); !errors.Is(err, ErrDeferred) || server.n != 0 {

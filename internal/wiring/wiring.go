@@ -31,9 +31,6 @@ type Settings struct {
 	// Client configures the endpoint client; Logf, when set, gets its
 	// retry and slow-load lines (and the line of a server taken out).
 	Client llm.Config
-	// Collect makes the run send no request: every request the cache
-	// cannot answer is collected into Run.Requests for a batch file.
-	Collect bool
 	// Servers, when set, are the run's endpoints instead of Client's
 	// BaseURL, APIKey and Model; each request goes to one with a free slot.
 	Servers     []Server
@@ -176,11 +173,7 @@ func New(s Settings) (*Run, error) {
 	// Until a server is asked (and for --dry-run, which asks none)
 	// requests are planned for the window brief would guess.
 	planned := llm.ChooseWindow(s.ContextTokens, llm.Server{}, s.Client.Model, s.Client.Hints).Tokens
-	var next llm.Completer = pool
-	if s.Collect {
-		next = nil
-	}
-	completer := requestcache.New(next, pool.ChatBody, s.Client.Model, s.CacheTag)
+	completer := requestcache.New(pool, pool.ChatBody, s.Client.Model, s.CacheTag)
 	tr := translate.New(completer, ps, translate.Options{
 		From: s.From, To: s.Lang, ContextTokens: planned, Glossary: glossary, Strict: s.Strict,
 	})
