@@ -100,6 +100,7 @@ func TestRunnerLearnsEachStageOnceFromTheRun(t *testing.T) {
 	if n := len(srv.Batches()); n != 2 {
 		t.Errorf("%d batches, want 2 (translations, summaries)", n)
 	}
+	run.Config.Load = load // the run reads in parallel
 	before := srv.Count()
 	out := pipeline.Run(context.Background(), run.Config, r.Inputs)
 	var stages []string
