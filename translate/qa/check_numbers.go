@@ -30,6 +30,15 @@ func (s numberSet) addRat(r *big.Rat) { s[r.RatString()] = true }
 // Danish way (or plainly when that fails), translation tokens every way, so
 // the usual rewrites match and an ambiguous "1,200" is not a false alarm.
 func interpretations(tok string, source bool, next string, set numberSet) {
+	// Most tokens are plain whole numbers: every reading of them is the
+	// same, and exact fractions (a table of them cost seconds) are not needed.
+	if n, err := strconv.ParseInt(tok, 10, 64); err == nil && len(tok) <= 9 {
+		set[strconv.FormatInt(n, 10)] = true
+		if m, ok := lang.ScaleWords[strings.ToLower(strings.TrimRight(next, ".,"))]; ok {
+			set[strconv.FormatInt(n*m, 10)] = true
+		}
+		return
+	}
 	var vals []*big.Rat
 	if v, ok := parseConvention(tok, '.', ','); ok {
 		vals = append(vals, v)

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math/big"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/brief-news/brief/internal/lang"
 )
 
 // The checks on articles of pathological shape: they finish with the
@@ -304,5 +308,23 @@ func TestGlossaryOfManyNamesOverManyParagraphsIsOnePass(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"Klub7 in 12346", "Klub99999 in 12346"}) {
 		t.Fatalf("glossary findings: %q, want Klub7 and Klub99999 in paragraph 12346, in glossary order", got)
+	}
+}
+
+// A whole number is read without exact fractions, to the same values.
+func TestWholeNumbersReadAsExactFractionsDo(t *testing.T) {
+	for _, tok := range []string{"0", "7", "007", "2026", "123456789"} {
+		for _, next := range []string{"", "mio.", "tusind", "point"} {
+			got, want := numberSet{}, numberSet{}
+			interpretations(tok, false, next, got)
+			v, _ := new(big.Rat).SetString(tok)
+			want.addRat(v)
+			if m, ok := lang.ScaleWords[strings.TrimRight(next, ".")]; ok {
+				want.addRat(new(big.Rat).Mul(v, big.NewRat(m, 1)))
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%q before %q reads as %v, want %v", tok, next, got, want)
+			}
+		}
 	}
 }

@@ -52,7 +52,7 @@ func paragraphLimits(source []string) int {
 func textLimits(source []string) repeatLimits {
 	l := repeatLimits{paragraphs: 1, text: 1, chars: 1}
 	for _, p := range source {
-		sents, words := sentenceKeys(p), wordKeys(strings.Fields(p))
+		sents, words := sentenceKeys(Sentences(p)), wordKeys(strings.Fields(p))
 		l.text = max(l.text, maxRepeats(sents, maxSentenceRun), maxRepeats(words, maxPhraseWords))
 		l.chars = max(l.chars, longestCharRun(p))
 	}
@@ -142,8 +142,7 @@ func repeatNote(kind, text string, n, keep int) string {
 	return fmt.Sprintf("%s repeated %d times in a row where the source has it %s (%q)", kind, n, src, Clip(strings.TrimSpace(text), 40))
 }
 
-func sentenceKeys(p string) []string {
-	sents := Sentences(p)
+func sentenceKeys(sents []string) []string {
 	keys := make([]string, len(sents))
 	for i, s := range sents {
 		keys[i] = normalized(s)
@@ -164,7 +163,7 @@ func wordKeys(ws []string) []string {
 // keep copies, leaving keep copies.
 func collapseSentences(p string, keep int) (string, []string) {
 	sents := Sentences(p)
-	sents, reps := collapseRepeats(sents, sentenceKeys(p), maxSentenceRun, loopSentence, loopSentences, keep)
+	sents, reps := collapseRepeats(sents, sentenceKeys(sents), maxSentenceRun, loopSentence, loopSentences, keep)
 	if reps == nil {
 		return p, nil
 	}
