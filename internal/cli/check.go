@@ -22,11 +22,12 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
   brief check -q && brief run ./articles -q     # cron: run only when the model answers`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			client, err := setUp(cmd, io, o)
-			if err != nil {
+			if err := o.Load(cmd.Flags()); err != nil {
 				return err
 			}
-			clients, err := serverClients(o, client, io)
+			s := o.Settings(time.Now(), nil)
+			s.Client = o.ClientConfig(stderrLogf(io, ""))
+			clients, err := s.Clients()
 			if err != nil {
 				return err
 			}
@@ -138,22 +139,4 @@ func printServer(io *iostreams.IOStreams, r llm.CheckReport) {
 	if r.Context.Lowered != "" {
 		fmt.Fprintf(io.Out, "note:      %s\n", r.Context.Lowered)
 	}
-}
-
-// serverClients are the clients of every server of a run with several
-// (first is the one of --base-url alone, returned when there is just one).
-func serverClients(o *config.Options, first *llm.Client, io *iostreams.IOStreams) ([]*llm.Client, error) {
-	servers, err := o.Servers()
-	if err != nil || len(servers) == 0 {
-		return []*llm.Client{first}, err
-	}
-	var out []*llm.Client
-	for _, sv := range servers {
-		c, err := llm.New(sv.ClientConfig(o.ClientConfig(stderrLogf(io, ""))))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
 }

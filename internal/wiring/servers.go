@@ -50,16 +50,30 @@ func (s Settings) servers() []Server {
 	return []Server{{BaseURL: s.Client.BaseURL, APIKey: s.Client.APIKey, Model: s.Client.Model, Slots: s.Concurrency}}
 }
 
-// newPool makes a client per server (each with its own rate limits and
-// Retry-After) and the pool that spreads requests over them.
-func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
-	var members []llm.Member
-	var cals []serverCalibration
+// Clients are a client per server of the run, in order, each with its own
+// rate limits and Retry-After (brief check checks each).
+func (s Settings) Clients() ([]*llm.Client, error) {
+	var out []*llm.Client
 	for _, sv := range s.servers() {
 		c, err := llm.New(sv.ClientConfig(s.Client))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// newPool makes the pool that spreads requests over the run's clients.
+func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
+	clients, err := s.Clients()
+	if err != nil {
+		return nil, nil, err
+	}
+	var members []llm.Member
+	var cals []serverCalibration
+	for i, sv := range s.servers() {
+		c := clients[i]
 		// Kept under the run's model name, as the cache keys results.
 		ep := EndpointIdentity(sv.BaseURL)
 		cals = append(cals, serverCalibration{key: calibrationKey(s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})

@@ -104,26 +104,19 @@ const DefaultModel = "qwen2.5:7b"
 // fall into when decoding greedily.
 const DefaultTemperature = 0.2
 
-// Discover finds the inputs below paths, leaving out the output folder
-// when it sits inside an input folder.
-func Discover(paths []string, out string) ([]article.Input, error) {
-	outAbs, _ := filepath.Abs(out)
-	inputs, err := article.Discover(paths, article.DiscoverOptions{Exclude: []string{outAbs}})
-	if err != nil {
-		return nil, err
-	}
-	if len(inputs) == 0 {
-		return nil, fmt.Errorf("no *.txt articles found in %s", strings.Join(paths, ", "))
-	}
-	return inputs, nil
-}
-
-// Inputs are the inputs below paths (Discover) a run takes: with Since
-// set, those in the window. found counts them all.
+// Inputs are the inputs below paths a run takes (the output folder left
+// out when it sits inside an input folder): with Since set, those in the
+// window. found counts them all.
 func (s Settings) Inputs(paths []string) (kept []article.Input, found int, err error) {
-	inputs, err := Discover(paths, s.Out)
-	if err != nil || s.Since.IsZero() {
-		return inputs, len(inputs), err
+	outAbs, _ := filepath.Abs(s.Out)
+	inputs, err := article.Discover(paths, article.DiscoverOptions{Exclude: []string{outAbs}})
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case len(inputs) == 0:
+		return nil, 0, fmt.Errorf("no *.txt articles found in %s", strings.Join(paths, ", "))
+	case s.Since.IsZero():
+		return inputs, len(inputs), nil
 	}
 	return article.Since(inputs, s.Since, s.Loader()), len(inputs), nil
 }

@@ -36,13 +36,13 @@ type Result struct {
 // Run runs the pipeline once over every article in p.Inputs.
 func (p InProcess) Run(ctx context.Context) (Result, error) {
 	start := time.Now()
-	inputs, err := wiring.Discover([]string{p.Inputs}, p.Out)
-	if err != nil {
-		return Result{}, err
-	}
 	s := wiring.Defaults()
 	s.Client.BaseURL, s.Client.Model, s.Client.RPM, s.Client.TPM = p.URL, llmtest.Model, p.RPM, p.TPM
 	s.Out, s.CacheDir, s.Concurrency = p.Out, p.Cache, p.Jobs
+	inputs, _, err := s.Inputs([]string{p.Inputs})
+	if err != nil {
+		return Result{}, err
+	}
 	s.Progress = progress.New(io.Discard, len(inputs), false, true)
 	run, err := wiring.New(s)
 	if err != nil {
