@@ -430,3 +430,97 @@ func TestTidyKeepsAPageTheEditorRewrote(t *testing.T) {
 		t.Error("the page brief wrote for an input that is gone was kept")
 	}
 }
+
+// longArticle is one article that goes in several parts, and a run of it
+// wired as brief run opens its cache (the requests' answers too), one cache
+// for every run of the test.
+func longArticle(t *testing.T) ([]article.Input, func(srv *llmtest.Server) pipeline.Config) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(" date 2026-11 Byrådet vedtog budgettet efter en lang debat.\n\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "Byrådet i kommune %d drøftede i aftes budgettet for det kommende år, og borgmesteren sagde, at der er brug for %d nye lærere og flere penge til ældreplejen.\n\n", i, i+10)
+	}
+	b.WriteString("/ritzau/\n")
+	path := filepath.Join(dir, "lang.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cacheDir := t.TempDir()
+	return []article.Input{{Path: path, ID: "lang"}}, func(srv *llmtest.Server) pipeline.Config {
+		s := wiring.Defaults()
+		s.Client.BaseURL, s.Client.Model = srv.URL(), llmtest.Model
+		s.Out, s.CacheDir = filepath.Join(t.TempDir(), "out"), cacheDir
+		run, err := wiring.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run.OpenCache(); err != nil {
+			t.Fatal(err)
+		}
+		return run.Config
+	}
+}
+
+func translateRequests(srv *llmtest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Stage == "translate" {
+			n++
+		}
+	}
+	return n
+}
+
+// An answer is paid for once: a run interrupted while an article is being
+// translated keeps the answers that arrived, and the next run asks only
+// for the rest (a run interrupted in its checks, after the last answer,
+// asks for none).
+func TestAnInterruptedArticlesAnswersAreNotPaidForAgain(t *testing.T) {
+	jobs, _ := longArticle(t)
+	whole := llmtest.New(t) // how many parts, on a cache of its own
+	pipeline.Run(context.Background(), newConfig(t, whole, nil), jobs)
+	parts := translateRequests(whole)
+	if parts < 3 {
+		t.Fatalf("the article went in %d parts; the test needs three or more", parts)
+	}
+
+	jobs, config := longArticle(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var asked atomic.Int32
+	first := llmtest.New(t, llmtest.WithHandler(func(req openai.ChatCompletionRequest) llmtest.Reply {
+		if llmtest.Stage(req) == "translate" && asked.Add(1) == int32(parts) {
+			cancel() // Ctrl-C with every part but the last answered
+			return llmtest.Reply{Hang: true}
+		}
+		return llmtest.Default(req)
+	}))
+	if out := pipeline.Run(ctx, config(first), jobs); !out.Interrupted {
+		t.Fatalf("the first run was not interrupted: %+v", out)
+	}
+	again := llmtest.New(t)
+	cfg := config(again)
+	pipeline.Run(context.Background(), cfg, jobs)
+	if got := translateRequests(again); got != 1 {
+		t.Errorf("the run after the interruption sent %d translate requests, want 1: the %d answered before it were paid again", got, parts-1)
+	}
+	if m := readManifest(t, cfg.OutDir); m.Totals.OK != 1 {
+		t.Errorf("totals %+v, want the article done", m.Totals)
+	}
+}
+
+// The answers of an article that failed are not kept: its retry asks anew
+// (a model at temperature 0.2 may answer better), instead of getting the
+// same failed translation from the cache.
+func TestAFailedArticleIsAskedAnew(t *testing.T) {
+	jobs, config := longArticle(t)
+	danish := llmtest.New(t, llmtest.WithHandler(llmtest.Untranslated))
+	pipeline.Run(context.Background(), config(danish), jobs)
+	again := llmtest.New(t)
+	cfg := config(again)
+	pipeline.Run(context.Background(), cfg, jobs)
+	if m := readManifest(t, cfg.OutDir); m.Totals.OK != 1 || translateRequests(again) != translateRequests(danish) {
+		t.Errorf("the retry of a failed article sent %d translate requests (the failed run %d), totals %+v: want all asked anew and the article done",
+			translateRequests(again), translateRequests(danish), m.Totals)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/render"
+	"github.com/brief-news/brief/internal/requestcache"
 	"github.com/brief-news/brief/internal/story"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
@@ -63,6 +64,14 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	if !ok {
 		return nil
 	}
+	// An interrupted article's answers are kept for the next run; one
+	// that ended has its results cached, or failed and is asked anew.
+	ctx, forget := requestcache.Journal(ctx, r.cfg.Cache)
+	defer func() {
+		if e.Status != manifest.StatusPending {
+			forget()
+		}
+	}()
 	tr, trCached, release, err := r.translation(ctx, e, a)
 	defer release()
 	if err == nil && r.cfg.Reviewer != nil {

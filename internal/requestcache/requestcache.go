@@ -136,13 +136,47 @@ func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response
 		return llm.Response{}, failed
 	}
 	if !collecting {
-		return c.next.Complete(ctx, req)
+		resp, err := c.next.Complete(ctx, req)
+		if j, ok := ctx.Value(journalKey{}).(*journal); ok && err == nil && store.Put(line.CustomID, Answer{resp.Text, resp.FinishReason, resp.Usage}) == nil {
+			j.add(line.CustomID)
+		}
+		return resp, err
 	}
 	c.collect(req.Stage, line)
 	if c.Placeholder && req.Stage == "translate" {
 		return llm.Response{Text: "(answer pending)", FinishReason: string(openai.FinishReasonStop), Attempts: 1}, nil
 	}
 	return llm.Response{}, ErrDeferred
+}
+
+// Journal is ctx with the answers of the requests made under it kept in
+// the cache the moment they arrive, so a step interrupted after some were
+// paid for (its later parts, its checks) gets them back from the cache
+// when it is redone; forget removes them, for a step that ended (its
+// result is cached as a whole, or it failed and its retry must ask anew).
+func Journal(ctx context.Context, c *cache.Cache) (_ context.Context, forget func()) {
+	j := &journal{}
+	return context.WithValue(ctx, journalKey{}, j), func() {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		for _, k := range j.keys {
+			c.Delete(k)
+		}
+		j.keys = nil
+	}
+}
+
+type journalKey struct{}
+
+type journal struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (j *journal) add(key string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.keys = append(j.keys, key)
 }
 
 func (s *shared) collect(stage string, l Line) {
