@@ -1,7 +1,7 @@
 package story
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -41,13 +41,8 @@ func FingerprintOf(paragraphs []string) Fingerprint {
 	if len(hashes) == 0 {
 		return fp
 	}
-	sort.Slice(hashes, func(i, j int) bool { return hashes[i] < hashes[j] })
-	uniq := hashes[:1]
-	for _, h := range hashes[1:] {
-		if h != uniq[len(uniq)-1] {
-			uniq = append(uniq, h)
-		}
-	}
+	slices.Sort(hashes)
+	uniq := slices.Compact(hashes)
 	fp.Shingles = len(uniq)
 	if len(uniq) > FingerprintSize {
 		uniq = uniq[:FingerprintSize]

@@ -1,6 +1,7 @@
 package story
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -176,19 +177,9 @@ func intern(f features, in *interner) linkSet {
 
 // sortedUnion merges id lists into one sorted list without repeats.
 func sortedUnion(lists ...[]int) []int {
-	var out []int
-	for _, l := range lists {
-		out = append(out, l...)
-	}
-	sort.Ints(out)
-	k := 0
-	for i, v := range out {
-		if i == 0 || v != out[k-1] {
-			out[k] = v
-			k++
-		}
-	}
-	return out[:k]
+	out := slices.Concat(lists...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // intersect calls f for each id in both sorted lists.

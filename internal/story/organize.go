@@ -1,6 +1,8 @@
 package story
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -139,14 +141,7 @@ func (u unionFind) sets() [][]int {
 
 // sortedKeys returns a map's keys in order; every loop over a map whose
 // order could reach the output goes through it.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func link(s Story) Link {
 	return Link{ID: s.ID, Headline: s.Headline, Date: s.Date, Link: s.Link, Source: s.Source,
