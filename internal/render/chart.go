@@ -3,7 +3,8 @@ package render
 import (
 	"fmt"
 	"html"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,12 +71,7 @@ func chartData(groups []story.Group) ([]chartRow, []string) {
 	if len(other.dates) > 0 {
 		rows = append(rows, other)
 	}
-	dates := make([]string, 0, len(seen))
-	for d := range seen {
-		dates = append(dates, d)
-	}
-	sort.Strings(dates)
-	return rows, dates
+	return rows, slices.Sorted(maps.Keys(seen))
 }
 
 // drawChart draws the rows: a dot per date a row's stories carry.
