@@ -1,8 +1,8 @@
 package story
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 )
 
 // Fold thresholds. Wire services resend a story with a paragraph added, a
@@ -54,17 +54,9 @@ func versionRank(f Fingerprint) int {
 
 // later orders versions of one story latest first: header date, markers,
 // then the longer text (resends add), then the ID.
-func later(a, b Story) bool {
-	if a.Date != b.Date {
-		return a.Date > b.Date
-	}
-	if ra, rb := versionRank(a.Fingerprint), versionRank(b.Fingerprint); ra != rb {
-		return ra > rb
-	}
-	if a.Fingerprint.Shingles != b.Fingerprint.Shingles {
-		return a.Fingerprint.Shingles > b.Fingerprint.Shingles
-	}
-	return storyLess(b, a)
+func later(a, b Story) int {
+	return cmp.Or(cmp.Compare(b.Date, a.Date), versionRank(b.Fingerprint)-versionRank(a.Fingerprint),
+		b.Fingerprint.Shingles-a.Fingerprint.Shingles, storyCompare(b, a))
 }
 
 // sharedHashes returns the sketch hashes that from 2 to maxHolders stories
@@ -125,7 +117,7 @@ func fold(ss []Story) []Story {
 		for k, i := range set {
 			vs[k] = ss[i]
 		}
-		sort.SliceStable(vs, func(a, b int) bool { return later(vs[a], vs[b]) })
+		slices.SortStableFunc(vs, later)
 		top := vs[0]
 		top.Corrected = top.Fingerprint.Corrected
 		top.Updated = top.Fingerprint.Updated

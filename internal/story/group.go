@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +73,7 @@ func group(shown []Story) []Group {
 		for _, i := range set {
 			g.Stories = append(g.Stories, shown[i])
 		}
-		sort.SliceStable(g.Stories, func(a, b int) bool { return newer(g.Stories[a], g.Stories[b]) })
+		slices.SortStableFunc(g.Stories, newer)
 		if len(set) > 1 {
 			g.Title = title(set, fs)
 			if g.Title == "" {
@@ -128,18 +129,9 @@ func linkSets(shown []Story) ([]linkSet, []features, *interner) {
 // sortGroups puts the largest groups first, then the newest, in an order
 // that does not depend on the input's.
 func sortGroups(groups []Group) {
-	sort.SliceStable(groups, func(a, b int) bool {
-		ga, gb := groups[a], groups[b]
-		if len(ga.Stories) != len(gb.Stories) {
-			return len(ga.Stories) > len(gb.Stories)
-		}
-		if ga.Stories[0].Date != gb.Stories[0].Date {
-			return ga.Stories[0].Date > gb.Stories[0].Date
-		}
-		if ga.Title != gb.Title {
-			return ga.Title < gb.Title
-		}
-		return storyLess(ga.Stories[0], gb.Stories[0])
+	slices.SortStableFunc(groups, func(ga, gb Group) int {
+		return cmp.Or(len(gb.Stories)-len(ga.Stories), cmp.Compare(gb.Stories[0].Date, ga.Stories[0].Date),
+			cmp.Compare(ga.Title, gb.Title), storyCompare(ga.Stories[0], gb.Stories[0]))
 	})
 }
 
@@ -207,15 +199,8 @@ func related(a, b linkSet, in *interner) bool {
 	})
 	var credited []int
 	credit := func(w int) {
-		for _, c := range covered {
-			if c == w {
-				return
-			}
-		}
-		for _, c := range credited {
-			if c == w {
-				return
-			}
+		if slices.Contains(covered, w) || slices.Contains(credited, w) {
+			return
 		}
 		credited = append(credited, w)
 		score += wordWeight

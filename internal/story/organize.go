@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"sort"
@@ -30,32 +31,22 @@ import (
 func Organize(stories []Story) []Group {
 	ss := append([]Story(nil), stories...)
 	// A canonical order first, so the input order cannot matter.
-	sort.SliceStable(ss, func(i, j int) bool { return storyLess(ss[i], ss[j]) })
+	slices.SortStableFunc(ss, storyCompare)
 	shown := fold(ss)
 	return group(shown)
 }
 
-// storyLess is the canonical order: by ID, which the pipeline makes
+// storyCompare is the canonical order: by ID, which the pipeline makes
 // unique, then by the rest for inputs that repeat an ID.
-func storyLess(a, b Story) bool {
-	ka := []string{a.ID, a.Date, a.Headline, a.Summary, a.Link, a.Source, a.Agency}
-	kb := []string{b.ID, b.Date, b.Headline, b.Summary, b.Link, b.Source, b.Agency}
-	for i := range ka {
-		if ka[i] != kb[i] {
-			return ka[i] < kb[i]
-		}
-	}
-	return false
+func storyCompare(a, b Story) int {
+	return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Date, b.Date), cmp.Compare(a.Headline, b.Headline),
+		cmp.Compare(a.Summary, b.Summary), cmp.Compare(a.Link, b.Link), cmp.Compare(a.Source, b.Source),
+		cmp.Compare(a.Agency, b.Agency))
 }
 
 // newer orders stories newest first: by header date, then ID. Dates are
 // "YYYY-MM" or "YYYY-MM-DD", which sort as strings.
-func newer(a, b Story) bool {
-	if a.Date != b.Date {
-		return a.Date > b.Date
-	}
-	return storyLess(a, b)
-}
+func newer(a, b Story) int { return cmp.Or(cmp.Compare(b.Date, a.Date), storyCompare(a, b)) }
 
 // joinMatching unions items 0..n-1 that match, comparing only pairs that
 // share a key: keys(i) lists item i's keys (each at most once), match says
