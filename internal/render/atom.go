@@ -2,13 +2,14 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"encoding/xml"
 	"fmt"
 	"net/url"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,15 +131,8 @@ func feedStories(groups []story.Group) []story.Story {
 	for _, g := range groups {
 		ss = append(ss, g.Stories...)
 	}
-	sort.SliceStable(ss, func(i, j int) bool {
-		a, c := ss[i], ss[j]
-		if a.Date != c.Date {
-			return a.Date > c.Date
-		}
-		if !storyUpdated(a).Equal(storyUpdated(c)) {
-			return storyUpdated(a).After(storyUpdated(c))
-		}
-		return a.ID < c.ID
+	slices.SortStableFunc(ss, func(a, c story.Story) int {
+		return cmp.Or(cmp.Compare(c.Date, a.Date), storyUpdated(c).Compare(storyUpdated(a)), cmp.Compare(a.ID, c.ID))
 	})
 	return ss
 }

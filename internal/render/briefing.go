@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,15 +55,8 @@ func layoutOf(b Briefing) layout {
 	}
 	sort.SliceStable(l.flagged, func(i, j int) bool { return l.flagged[i].Concern < l.flagged[j].Concern })
 	l.problems = append([]Problem(nil), b.Problems...)
-	sort.SliceStable(l.problems, func(i, j int) bool {
-		a, c := l.problems[i], l.problems[j]
-		if statusRank(a.Status) != statusRank(c.Status) {
-			return statusRank(a.Status) < statusRank(c.Status)
-		}
-		if a.Source != c.Source {
-			return a.Source < c.Source
-		}
-		return a.Reason < c.Reason
+	slices.SortStableFunc(l.problems, func(a, c Problem) int {
+		return cmp.Or(statusRank(a.Status)-statusRank(c.Status), cmp.Compare(a.Source, c.Source), cmp.Compare(a.Reason, c.Reason))
 	})
 	for _, p := range l.problems {
 		switch p.Status {
