@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -248,12 +249,7 @@ func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel
 }
 
 func (d *discoverer) excluded(real string) bool {
-	for _, x := range d.active {
-		if within(x, real) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(d.active, func(x string) bool { return within(x, real) })
 }
 
 // within reports whether path is dir or below it; both are clean and

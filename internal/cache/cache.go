@@ -187,12 +187,7 @@ func isHex(s string, n int) bool {
 	if len(s) != n {
 		return false
 	}
-	for _, r := range s {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
-			return false
-		}
-	}
-	return true
+	return strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // Delete removes the entry under key, if there is one.

@@ -28,5 +28,5 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // SameModel compares model names as Ollama does: "llama3.2" is
 // "llama3.2:latest".
 func SameModel(a, b string) bool {
-	return a == b || hasModel([]string{a}, b)
+	return hasModel([]string{a}, b)
 }

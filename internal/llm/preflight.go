@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -102,12 +103,7 @@ func hasModel(models []string, model string) bool {
 		}
 		return s
 	}
-	for _, m := range models {
-		if m == model || norm(m) == norm(model) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(models, func(m string) bool { return m == model || norm(m) == norm(model) })
 }
 
 // CheckReport is what `brief check` prints: whether the endpoint works
