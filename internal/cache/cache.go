@@ -197,13 +197,6 @@ func (c *Cache) Delete(key string) {
 	}
 }
 
-// Delete removes the entry under key, if there is one.
-func (c *Cache) Delete(key string) {
-	if c != nil && !c.readOnly {
-		os.Remove(c.path(key))
-	}
-}
-
 // Touch marks an entry as used now, so Prune keeps entries that weekly runs
 // still hit.
 func (c *Cache) Touch(key string, now time.Time) {
