@@ -45,6 +45,7 @@ func translateData(paragraphs int, glossary []term, context, text string) map[st
 	return map[string]any{
 		"From":       lang.Name("da"),
 		"To":         lang.Name("en"),
+		"Compact":    false,
 		"Paragraphs": paragraphs,
 		"Glossary":   glossary,
 		"References": []struct{ Source, Target string }{},
@@ -176,6 +177,23 @@ func TestTranslateSystemPromptIsTheSameForEveryPart(t *testing.T) {
 		if got := render(t, s, prompts.TranslateSystem, data); got != plain {
 			t.Errorf("system prompt changed with the part's data %v:\n%s\nwant\n%s", data, got, plain)
 		}
+	}
+	// The compact instructions (a part of a few paragraphs) are one fixed
+	// prompt too, and keep every rule's subject.
+	compact := translateData(1, nil, "", article)
+	compact["Compact"] = true
+	short := render(t, s, prompts.TranslateSystem, compact)
+	for _, want := range []string{"Danish", "English", "<glossary>", "<context>", "<reference>", "<article>", "number", "name", "quot", "paragraph"} {
+		if !strings.Contains(short, want) {
+			t.Errorf("compact system prompt lacks %q:\n%s", want, short)
+		}
+	}
+	if 2*len(short) > len(plain) {
+		t.Errorf("the compact system prompt is %d bytes, the full one %d: not compact", len(short), len(plain))
+	}
+	compact["Paragraphs"], compact["Glossary"], compact["Context"] = 4, glossary, "Forrige afsnit."
+	if got := render(t, s, prompts.TranslateSystem, compact); got != short {
+		t.Errorf("compact system prompt changed with the part's data:\n%s\nwant\n%s", got, short)
 	}
 }
 

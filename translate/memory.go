@@ -39,19 +39,28 @@ type recalled struct {
 // article of thousands is neither looked up nor remembered.
 const MemoryParagraphs = 200
 
-func (t *Translator) recall(src []string) recalled {
+// recall looks src's paragraphs up in the memory. When it holds some, the
+// rest go to the model through a copy of t marked partial: a request of a
+// few of them gets the compact instructions (see compactParts).
+func (t *Translator) recall(src []string) (*Translator, recalled) {
 	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src))}
 	if t.mem == nil || len(src) > MemoryParagraphs {
-		return r
+		return t, r
 	}
+	partial := false
 	for i, p := range src {
 		if k, ok := t.mem.Recall(p); ok {
-			r.known[i] = k
+			r.known[i], partial = k, true
 		} else if near, ok := t.mem.Near(p); ok {
 			r.ref[i] = &near
 		}
 	}
-	return r
+	if !partial {
+		return t, r
+	}
+	c := *t
+	c.partial = true
+	return &c, r
 }
 
 // planUnknown plans the paragraphs the memory does not hold, together as

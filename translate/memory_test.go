@@ -136,3 +136,45 @@ func TestPassingKeepsNoShiftedParagraph(t *testing.T) {
 		t.Errorf("Passing of a faithful answer = %d pairs, want 4: %v", len(got), got)
 	}
 }
+
+// An update whose paragraphs the memory holds but one sends that one with
+// the compact instructions: its request costs under half the article's,
+// not the full instructions again for one paragraph.
+func TestAnUpdatesOneNewParagraphCostsAFractionOfTheArticle(t *testing.T) {
+	srv := llmtest.New(t)
+	first := article.Article{Lede: paragraph(0, 1)}
+	for i := 1; i < 10; i++ {
+		first.Paragraphs = append(first.Paragraphs, paragraph(i, 2))
+	}
+	c, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := tm.New(c, "da", "en", "test")
+	tr := newTranslator(t, srv, Options{}).WithMemory(mem)
+	res, err := tr.Translate(context.Background(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tr.Passing(first, res) {
+		mem.Remember(p.Source, p.Target)
+	}
+	update := first
+	update.Paragraphs = append(append([]string{}, first.Paragraphs...), paragraph(11, 2))
+	if _, err := tr.Translate(context.Background(), update); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want one for the article and one for the update's new paragraph", len(reqs))
+	}
+	whole, one := reqs[0].PromptTokens, reqs[1].PromptTokens
+	if 2*one > whole {
+		t.Errorf("the update's one new paragraph cost %d prompt tokens, the whole article %d: want under half", one, whole)
+	}
+	for _, rule := range []string{"<article>", "<glossary>", "<context>", "<reference>", "number", "name", "quot", "paragraph"} {
+		if !strings.Contains(reqs[1].System, rule) {
+			t.Errorf("the compact instructions leave out %q:\n%s", rule, reqs[1].System)
+		}
+	}
+}

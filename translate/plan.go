@@ -51,7 +51,8 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	chunks, err := t.planUnknown(context.Background(), src, t.recall(src), qa.Labels{Lede: hasLede(a)})
+	t, rc := t.recall(src)
+	chunks, err := t.planUnknown(context.Background(), src, rc, qa.Labels{Lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++
@@ -124,6 +125,7 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	data := map[string]any{
 		"From":       lang.Name(t.opts.From),
 		"To":         lang.Name(t.opts.To),
+		"Compact":    t.partial && len(us) <= compactParts,
 		"Paragraphs": len(us),
 		"Glossary":   fencedTerms(terms),
 		"References": references(us),
@@ -142,6 +144,14 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	t.size(&c)
 	return c, nil
 }
+
+// compactParts is the most paragraphs a request of an article the memory
+// partly holds carries with the compact instructions (translate.system's
+// .Compact: every rule, in a third of the words). Such a request (an
+// update's new paragraphs) is mostly its instructions otherwise; an
+// article sent whole keeps the full ones. Both are fixed for a run, so a
+// server's prefix cache still serves each.
+const compactParts = 5
 
 // fencedTerms are glossary terms as prompt data: a shared glossary file is
 // text brief did not write, and a term must not close <glossary> or pass

@@ -45,7 +45,8 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	tr := &translation{t: t, nm: qa.Labels{Lede: hasLede(a)}, src: src, rc: t.recall(src)}
+	t, rc := t.recall(src)
+	tr := &translation{t: t, nm: qa.Labels{Lede: hasLede(a)}, src: src, rc: rc}
 	if tr.queue, err = t.planUnknown(ctx, src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}

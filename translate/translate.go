@@ -116,6 +116,9 @@ type Translator struct {
 	est llm.Estimator
 	// mem holds paragraphs translated before (WithMemory); nil: none.
 	mem *tm.Memory
+	// partial: this copy sends what the memory did not hold of an
+	// article (see recall).
+	partial bool
 }
 
 // New returns a Translator.
