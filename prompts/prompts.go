@@ -15,9 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -122,14 +123,7 @@ func readTemplate(path string) ([]byte, error) {
 }
 
 // Names lists the template names, sorted.
-func (s *Set) Names() []string {
-	names := make([]string, 0, len(s.text))
-	for n := range s.text {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (s *Set) Names() []string { return slices.Sorted(maps.Keys(s.text)) }
 
 // Text is a template's source text.
 func (s *Set) Text(name string) string { return s.text[name] }

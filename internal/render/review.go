@@ -3,7 +3,6 @@ package render
 import (
 	"html"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -150,7 +149,7 @@ func spans(text string, evidence []string) [][2]int {
 		}
 		out = append(out, found...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	slices.SortFunc(out, func(a, b [2]int) int { return a[0] - b[0] })
 	var merged [][2]int
 	for _, s := range out {
 		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
