@@ -93,11 +93,7 @@ type reviewFrontMatter struct {
 // paragraph beside its translation, numbered from the lede, what a check
 // found in bold.
 func ReviewMarkdown(p ArticlePage) []byte {
-	head := oneLine(p.Headline)
-	if head == "" {
-		head = "(no headline)"
-	}
-	fm := reviewFrontMatter{Title: "Review: " + head, Source: p.Source}
+	fm := reviewFrontMatter{Title: "Review: " + pageHeadline(p.Headline), Source: p.Source}
 	fm.Build.Render, fm.Build.List = "never", "never"
 	var out bytes.Buffer
 	writeFrontMatter(&out, fm)
@@ -239,11 +235,7 @@ func agencyCredit(d *mdDoc, p ArticlePage) {
 // key points.
 func articleHead(p ArticlePage) *mdDoc {
 	d := newDoc()
-	head := oneLine(p.Headline)
-	if head == "" {
-		head = "(no headline)"
-	}
-	d.heading(1, heading(head))
+	d.heading(1, heading(pageHeadline(p.Headline)))
 	if s := block(p.Summary); s != "" {
 		d.para(s)
 	}

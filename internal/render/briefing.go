@@ -284,7 +284,7 @@ func countsLine(c tally) string {
 func checkFirst(d *mdDoc, ss []story.Story, ext string) {
 	d.para("The checks found something to verify in these translations, most urgent first; each review shows the findings beside the source.")
 	for _, s := range ss {
-		d.line("- " + storyRef(s, reviewLink(s.Link, ext)) + " — " + inline(s.Warnings[0]))
+		d.line("- " + ref(s.Headline, s.ID, reviewLink(s.Link, ext)) + " — " + inline(s.Warnings[0]))
 		for i, w := range s.Warnings[1:] {
 			if i == 2 {
 				d.line("  - and " + strconv.Itoa(len(s.Warnings)-3) + " more on the review")
@@ -306,9 +306,9 @@ func sinceLast(d *mdDoc, c *story.Changes, ext string) {
 		}
 		items := make([]string, len(cs))
 		for i, ch := range cs {
-			items[i] = inline(cmp.Or(ch.Headline, ch.ID))
+			items[i] = cmp.Or(inline(ch.Headline), inline(ch.ID))
 			if link {
-				items[i] = "[" + items[i] + "](" + storyLink("articles/"+ch.ID+".md", ext) + ")"
+				items[i] = ref(ch.Headline, ch.ID, storyLink("articles/"+ch.ID+".md", ext))
 			}
 		}
 		d.line("- **" + label + ":** " + strings.Join(items, " · "))
@@ -327,19 +327,20 @@ func sinceLast(d *mdDoc, c *story.Changes, ext string) {
 // cleaned from the answers: worth knowing, nothing to check.
 func inputNotes(d *mdDoc, ss []story.Story, ext string) {
 	for _, s := range ss {
-		d.line("- " + storyRef(s, storyLink(s.Link, ext)) + " — " + inline(strings.Join(s.Notes, "; ")))
+		d.line("- " + ref(s.Headline, s.ID, storyLink(s.Link, ext)) + " — " + inline(strings.Join(s.Notes, "; ")))
 	}
 	d.end()
 }
 
-// storyRef is a link to one of a story's pages, by its headline.
-func storyRef(s story.Story, link string) string {
-	h := inline(s.Headline)
-	if h == "" {
-		h = inline(s.ID)
-	}
-	return "[" + h + "](" + link + ")"
+// ref is a Markdown link to a page by its headline, or by its ID when it
+// has none.
+func ref(headline, id, link string) string {
+	return "[" + cmp.Or(inline(headline), inline(id)) + "](" + link + ")"
 }
+
+// pageHeadline is a headline as its page shows it: one line, "(no
+// headline)" when the model gave none.
+func pageHeadline(h string) string { return cmp.Or(oneLine(h), "(no headline)") }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -365,11 +366,7 @@ func thousands(n int) string {
 // storyBlock writes one story: headline, date and agency, its flags and
 // link, the summary, the QA note and the earlier versions folded into it.
 func storyBlock(d *mdDoc, s story.Story, ext string) {
-	h := oneLine(s.Headline)
-	if h == "" {
-		h = "(no headline)"
-	}
-	d.heading(3, heading(h))
+	d.heading(3, heading(pageHeadline(s.Headline)))
 	var meta []string
 	if s.Date != "" {
 		meta = append(meta, inline(humanDate(s.Date)))
@@ -396,10 +393,6 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 		}
 		var vs []string
 		for _, v := range s.EarlierVersions {
-			text := inline(v.Headline)
-			if text == "" {
-				text = inline(v.ID)
-			}
 			var notes []string
 			if v.Date != "" {
 				notes = append(notes, inline(humanDate(v.Date)))
@@ -409,7 +402,7 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 			} else if v.Updated {
 				notes = append(notes, "updated")
 			}
-			item := "[" + text + "](" + storyLink(v.Link, ext) + ")"
+			item := ref(v.Headline, v.ID, storyLink(v.Link, ext))
 			if len(notes) > 0 {
 				item += " (" + strings.Join(notes, ", ") + ")"
 			}

@@ -136,10 +136,7 @@ func ArticleHTML(p ArticlePage) []byte {
 	f.WriteString("</dl>\n")
 	// Article pages sit in articles/ beside the briefing they belong to.
 	f.WriteString("<p><a href=\"../briefing.html\">← Back to the briefing</a></p>\n</footer>\n")
-	title := p.Headline
-	if oneLine(title) == "" {
-		title = "(no headline)"
-	}
+	title := pageHeadline(p.Headline)
 	var main []byte
 	class := ""
 	head := articleHead(p)
