@@ -484,7 +484,7 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 		return Response{}, err
 	}
 	defer st.Close()
-	if ct := info.contentType(); ct != "" && !strings.Contains(ct, "event-stream") {
+	if ct := info.headers().Get("Content-Type"); ct != "" && !strings.Contains(ct, "event-stream") {
 		// The server ignored stream:true and sent one JSON body, which
 		// go-openai's SSE reader cannot parse.
 		return Response{}, errStreamIgnored

@@ -42,12 +42,6 @@ func (i *respInfo) headers() http.Header {
 	return i.header
 }
 
-func (i *respInfo) contentType() string {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	return i.header.Get("Content-Type")
-}
-
 // recordingDoer also adds the base URL's query string to every request
 // (go-openai appends paths to the base URL as text, which would put them
 // after the query) and caps what is read of each response body.
