@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -25,15 +24,7 @@ func NewCounter(w io.Writer, total int, tty, quiet bool, desc string) Counter {
 	case quiet:
 		return quietCounter{}
 	case tty:
-		return &barCounter{bar: progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription(safetext.Line(desc)),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetElapsedTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionSetWidth(30),
-		)}
+		return &barCounter{bar: newBar(w, total, safetext.Line(desc))}
 	}
 	return &lineCounter{w: w, total: total, desc: desc, last: -1}
 }

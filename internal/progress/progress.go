@@ -46,22 +46,24 @@ const maxDetail = 2000
 // failures, skips and warnings.
 func New(w io.Writer, total int, tty, quiet bool) Reporter {
 	if tty && !quiet {
-		bar := progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("translating"),
-			progressbar.OptionShowCount(),
-			// No rate: cached articles finish in microseconds and made
-			// it read "216967 articles/s". Done, failed and the time left
-			// are what a person waiting wants to know.
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionSetElapsedTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionSetWidth(30),
-		)
-		return &barReporter{w: w, bar: bar}
+		return &barReporter{w: w, bar: newBar(w, total, "translating", progressbar.OptionSetPredictTime(true))}
 	}
 	return &lineReporter{w: w, total: total, quiet: quiet}
+}
+
+// newBar is the bar both progress displays draw: the count and the time
+// so far, no rate (cached articles finish in microseconds and made it read
+// "216967 articles/s"), cleared when done.
+func newBar(w io.Writer, total int, desc string, more ...progressbar.Option) *progressbar.ProgressBar {
+	return progressbar.NewOptions(total, append([]progressbar.Option{
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100 * time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	}, more...)...)
 }
 
 type barReporter struct {
