@@ -19,21 +19,11 @@ import (
 // clock or iterates a map, so week-to-week diffs show real changes.
 func BriefingMarkdown(b Briefing) []byte { return briefingMarkdown(b, ".md") }
 
-// tally is the counts line of a briefing.
-type tally struct {
-	Stories  int // shown after folding resends
-	Articles int // translated articles, resends included
-	Failed   int
-	Skipped  int
-	Pending  int
-	Flagged  int // shown stories with QA warnings
-}
-
 // layout is what every format of the briefing shows, computed once.
 type layout struct {
 	groups   []story.Group
 	problems []Problem
-	counts   tally
+	counts   JSONCounts    // the counts line, as briefing.json gives it
 	flagged  []story.Story // stories with warnings, most urgent first
 	noted    []story.Story // stories with notes on their input, as shown
 }
@@ -262,7 +252,7 @@ func tocItem(text, id, note string) string {
 	return s
 }
 
-func countsLine(c tally) string {
+func countsLine(c JSONCounts) string {
 	s := plural(c.Stories, "story", "stories") + " from " + plural(c.Articles, "article", "articles") +
 		" · " + strconv.Itoa(c.Failed) + " failed · " + strconv.Itoa(c.Skipped) + " skipped"
 	if c.Pending > 0 {

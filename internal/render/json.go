@@ -26,8 +26,8 @@ type JSONBriefing struct {
 
 // JSONCounts is the counts line of the briefing.
 type JSONCounts struct {
-	Stories  int `json:"stories"`
-	Articles int `json:"articles"`
+	Stories  int `json:"stories"`  // shown after folding resends
+	Articles int `json:"articles"` // translated articles, resends included
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
 	Pending  int `json:"pending"`
@@ -104,7 +104,7 @@ func BriefingJSON(b Briefing) []byte {
 		Version:    JSONFormatVersion,
 		Title:      briefingTitle(b),
 		Period:     b.Period,
-		Counts:     JSONCounts(l.counts),
+		Counts:     l.counts,
 		Digest:     b.Digest,
 		DigestNote: b.DigestNote,
 		Groups:     []JSONGroup{},
