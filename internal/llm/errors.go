@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -326,34 +327,27 @@ func (c *Client) scrub(s string) string {
 
 // streamRejected says whether err means the endpoint does not stream.
 func streamRejected(err error, info *respInfo) bool {
-	if errors.Is(err, errStreamIgnored) {
-		return true
-	}
-	f, ok := failureOf(err, info)
-	if !ok || f.midStream {
-		return false
-	}
-	switch f.status {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotImplemented:
-		return strings.Contains(strings.ToLower(f.msg), "stream")
-	}
-	return false
+	return errors.Is(err, errStreamIgnored) || refusedFor(err, info, "stream")
 }
 
 // jsonRejected says whether err means the endpoint does not take
 // response_format json_object.
 func jsonRejected(err error, info *respInfo) bool {
+	return refusedFor(err, info, "response_format", "json_object", "json mode", "response format")
+}
+
+// refusedFor says whether the endpoint refused the request (400, 422 or
+// 501, not mid-stream) naming one of words: a feature it does not have.
+func refusedFor(err error, info *respInfo, words ...string) bool {
 	f, ok := failureOf(err, info)
-	if !ok || f.midStream {
+	switch {
+	case !ok || f.midStream:
+		return false
+	case f.status != http.StatusBadRequest && f.status != http.StatusUnprocessableEntity && f.status != http.StatusNotImplemented:
 		return false
 	}
-	switch f.status {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusNotImplemented:
-		m := strings.ToLower(f.msg)
-		return strings.Contains(m, "response_format") || strings.Contains(m, "json_object") ||
-			strings.Contains(m, "json mode") || strings.Contains(m, "response format")
-	}
-	return false
+	m := strings.ToLower(f.msg)
+	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(m, w) })
 }
 
 // httpURL is base with the scheme http, the fix for https:// pointed at a
