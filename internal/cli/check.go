@@ -33,7 +33,7 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 			}
 			var reps []llm.CheckReport
 			for _, c := range clients {
-				reps = append(reps, checkOne(cmd, c, o.Context))
+				reps = append(reps, checkOne(cmd, c, o))
 			}
 			return reportChecks(io, o, reps)
 		},
@@ -48,11 +48,11 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
 }
 
 // checkOne checks one server the way a run uses it.
-func checkOne(cmd *cobra.Command, client *llm.Client, contextSize int) llm.CheckReport {
+func checkOne(cmd *cobra.Command, client *llm.Client, o *config.Options) llm.CheckReport {
 	rep := client.Check(cmd.Context())
 	if rep.ModelFound {
 		server := client.Discover(cmd.Context())
-		window := config.ChooseWindow(contextSize, server, rep.Model)
+		window := o.ChooseWindow(server, rep.Model)
 		rep.Server, rep.Context = &server, &window
 	}
 	return rep

@@ -17,7 +17,7 @@ import (
 // writing a file.
 func dryRun(io *iostreams.IOStreams, o *config.Options, inputs []article.Input, cfg pipeline.Config) error {
 	plan := pipeline.Plan(inputs, cfg)
-	plan.Context = config.ChooseWindow(o.Context, llm.Server{}, o.Model)
+	plan.Context = o.ChooseWindow(llm.Server{}, o.Model)
 	if plan.Context.Guess {
 		plan.Context.Source = "a guess: the dry run asks no server; `brief check` shows the server's window"
 	}

@@ -120,7 +120,6 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 	// Ollama and $OLLAMA_HOST need no key and are often plain http, so it
 	// is not sent there.
 	named := flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" || set["base-url"] || set["endpoints"]
-	o.origin = map[string]string{}
 	if !named {
 		if err := ollamaHostFallback(flags); err != nil {
 			return err

@@ -124,7 +124,7 @@ var (
 
 // New is the options with every setting at its default.
 func New() *Options {
-	o := &Options{}
+	o := &Options{origin: map[string]string{}}
 	o.define(pflag.NewFlagSet("defaults", pflag.ContinueOnError))
 	return o
 }
@@ -364,7 +364,7 @@ func (o *Options) readKeyFile() error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", o.named("api-key-file"), err)
 	}
-	o.APIKey = key
+	o.APIKey, o.origin["api-key"] = key, o.named("api-key-file")
 	return nil
 }
 

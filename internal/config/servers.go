@@ -71,7 +71,7 @@ func (o *Options) Servers() ([]wiring.Server, error) {
 	var out []wiring.Server
 	for _, u := range o.BaseURLs {
 		if _, err := llm.ParseBaseURL(u); err != nil {
-			return nil, fmt.Errorf("check --base-url: %w", err)
+			return nil, fmt.Errorf("check %s: %w", o.named("base-url"), err)
 		}
 		out = append(out, wiring.Server{BaseURL: u, APIKey: o.APIKey})
 	}

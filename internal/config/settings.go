@@ -52,15 +52,29 @@ func (o *Options) Settings(start time.Time, rep progress.Reporter) wiring.Settin
 	return s
 }
 
-// FlagHints are the client's hints: how a user of brief changes each
-// setting an endpoint error can point at. The client says what happened;
-// the command line says how to fix it.
-var FlagHints = map[llm.Setting]string{
-	llm.SettingBaseURL: "check --base-url",
-	llm.SettingModel:   "check --model (brief models lists what the endpoint serves)",
-	llm.SettingAPIKey:  "set OPENAI_API_KEY (or pass --api-key or --api-key-file) to the key for this endpoint",
-	llm.SettingTimeout: "a slow model may need a longer --timeout",
-	llm.SettingContext: "pass --context with the model's window",
+// hints are the client's hints: how this user changes each setting an
+// endpoint error can point at, named where it was set (a flag, the
+// environment, brief.yaml). The client says what happened; the options
+// say how to fix it.
+func (o *Options) hints() map[llm.Setting]string {
+	key := "check the key " + o.named("api-key") + " gave: it is not this endpoint's"
+	switch {
+	case o.APIKey == "" && o.keyWithheld:
+		server := "the default local Ollama"
+		if from := o.origin["base-url"]; from != "" {
+			server = "the server " + from + " names"
+		}
+		key = "OPENAI_API_KEY is set but was withheld from " + server + " on purpose: brief sends it only to a server named with --base-url, OPENAI_BASE_URL or brief.yaml; name this one there, or pass its key with --api-key-file"
+	case o.APIKey == "":
+		key = "set OPENAI_API_KEY (or pass --api-key or --api-key-file) to the key for this endpoint"
+	}
+	return map[llm.Setting]string{
+		llm.SettingBaseURL: "check " + o.named("base-url"),
+		llm.SettingModel:   "check " + o.named("model") + " (brief models lists what the endpoint serves)",
+		llm.SettingAPIKey:  key,
+		llm.SettingTimeout: "a slow model may need a longer " + o.named("timeout"),
+		llm.SettingContext: "pass --context with the model's window",
+	}
 }
 
 // ClientConfig is the endpoint settings as the client takes them; its log
@@ -70,7 +84,7 @@ func (o *Options) ClientConfig(logf func(string, ...any)) llm.Config {
 		BaseURL: o.BaseURL(), APIKey: o.APIKey, Model: o.Model,
 		Timeout: o.Timeout, IdleTimeout: o.IdleTimeout, Retries: o.Retries,
 		RPM: o.RPM, TPM: o.TPM, Temperature: o.Temperature,
-		Hints: FlagHints,
+		Hints: o.hints(),
 	}
 	// Retries, fallbacks and a slow model load are worth a line even in
 	// cron: they explain a slow or failed run. -q keeps it silent.
@@ -80,12 +94,12 @@ func (o *Options) ClientConfig(logf func(string, ...any)) llm.Config {
 	return cfg
 }
 
-// ChooseWindow is llm.ChooseWindow with the command line's words: a
-// window the user gave is "--context".
-func ChooseWindow(given int, s llm.Server, model string) llm.Window {
-	w := llm.ChooseWindow(given, s, model, FlagHints)
+// ChooseWindow is llm.ChooseWindow of --context with the user's words: a
+// window the user gave is "--context" (or "context in brief.yaml").
+func (o *Options) ChooseWindow(s llm.Server, model string) llm.Window {
+	w := llm.ChooseWindow(o.Context, s, model, o.hints())
 	if w.Source == llm.SourceGiven {
-		w.Source = "--context"
+		w.Source = o.named("context")
 	}
 	return w
 }

@@ -114,6 +114,26 @@ func believable(s Server) Server {
 	return s
 }
 
+// askOllama says whether the server is Ollama, the one server `ollama pull`
+// fetches a model for: as discovered, or, before discovery (a preflight that
+// found no model), by its answer to /api/version.
+func (c *Client) askOllama(ctx context.Context) bool {
+	if k := c.kind(); k != "" {
+		return k == KindOllama
+	}
+	var v struct {
+		Version string `json:"version"`
+	}
+	return c.getJSON(ctx, rootURL(c.cfg.BaseURL)+"/api/version", &v) == nil && v.Version != ""
+}
+
+// kind is the server's kind as discovery found it ("" before).
+func (c *Client) kind() string {
+	c.winMu.Lock()
+	defer c.winMu.Unlock()
+	return c.server.Kind
+}
+
 // discoverOllama recognises Ollama by /api/version and /api/ps, then reads
 // the loaded model's window; a model not loaded yet is loaded first, and
 // an Ollama too old to say falls back to /api/show.

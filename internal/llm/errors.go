@@ -228,7 +228,7 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 		return e(ErrFatal, "%s refused access (HTTP 403): the API key lacks permission for model %s: check the key and the model", ep, model)
 	case s == http.StatusNotFound:
 		if f.modelNotFound() {
-			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil, ollamaNotFound.MatchString(f.msg)))
+			return e(ErrFatal, "%s", c.modelNotFoundMsg(nil, c.kind() == KindOllama))
 		}
 		return e(ErrFatal, c.hint("%s has no chat completions API (%s; an OpenAI-compatible endpoint usually ends in /v1)", SettingBaseURL), ep, what)
 	case s == http.StatusTooManyRequests && f.quota():
@@ -255,10 +255,6 @@ func (c *Client) classifyAPI(err error, f apiFailure) *Error {
 	return e(ErrFatal, c.hint("%s answered %s to a chat completion", SettingBaseURL, SettingModel), ep, what)
 }
 
-// ollamaNotFound matches Ollama's wording for a model that was never
-// pulled, so the hint fits even when Ollama is not on its default port.
-var ollamaNotFound = regexp.MustCompile(`model ['"].*['"] not found|try pulling it first`)
-
 func (c *Client) modelNotFoundMsg(available []string, ollama bool) string {
 	m := c.cfg.Model
 	msg := fmt.Sprintf("model %s not found at %s", m, c.Endpoint())
@@ -268,7 +264,7 @@ func (c *Client) modelNotFoundMsg(available []string, ollama bool) string {
 		}
 		msg += " (it serves: " + strings.Join(available, ", ") + ")"
 	}
-	if ollama || isOllama(c.cfg.BaseURL) {
+	if ollama {
 		msg += fmt.Sprintf("; Ollama fetches it with `ollama pull %s`", m)
 	}
 	return c.hint(msg, SettingModel)

@@ -242,7 +242,7 @@ func TestFatalAndArticleFailuresAreNotRetried(t *testing.T) {
 		want  []string
 	}{
 		{"insufficient quota", llmtest.InsufficientQuota(), "fatal", []string{"no quota left", "retrying will not help"}},
-		{"ollama model not found", llmtest.OllamaModelNotFound(llmtest.Model), "fatal", []string{"model test-model not found at http://127.0.0.1:", "`ollama pull test-model`", "--model"}},
+		{"ollama model not found", llmtest.OllamaModelNotFound(llmtest.Model), "fatal", []string{"model test-model not found at http://127.0.0.1:", "--model"}},
 		{"openai model not found", llmtest.Error(404, "invalid_request_error", "model_not_found", "The model `test-model` does not exist"), "fatal", []string{"model test-model not found", "--model"}},
 		{"403", llmtest.Error(403, "permission_error", "", "forbidden"), "fatal", []string{"HTTP 403"}},
 		{"content filter", llmtest.Reply{Content: "EN:", FinishReason: "content_filter"}, "article", []string{"content filter"}},

@@ -67,7 +67,7 @@ func (c *Client) probe(ctx context.Context, listed []string) error {
 	f, _ := failureOf(e.Err, nil)
 	switch {
 	case e.Status == http.StatusNotFound && f.modelNotFound():
-		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, ollamaNotFound.MatchString(f.msg))), Err: e.Err}
+		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, c.askOllama(ctx))), Err: e.Err}
 	case errors.Is(e, ErrArticle):
 		// A minimal request rejected: every real one will be too.
 		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.hint(e.Msg, SettingModel, SettingBaseURL), Err: e.Err}
@@ -190,13 +190,13 @@ func (c *Client) checkAnswer(ctx context.Context, r *CheckReport) (stream, ok bo
 		_, pinfo, perr := c.attempt(ctx, ask, false, false)
 		r.Latency = time.Since(start)
 		if perr != nil {
-			c.checkFailed(r, perr, pinfo)
+			c.checkFailed(ctx, r, perr, pinfo)
 			return false, false
 		}
 		r.ModelFound = true
 		return false, true
 	}
-	c.checkFailed(r, err, sinfo)
+	c.checkFailed(ctx, r, err, sinfo)
 	return false, false
 }
 
@@ -223,11 +223,11 @@ func (c *Client) checkJSON(ctx context.Context, r *CheckReport, stream bool) {
 
 // checkFailed says why the test answer failed: an unknown model by name,
 // else the failure.
-func (c *Client) checkFailed(r *CheckReport, err error, info *respInfo) {
+func (c *Client) checkFailed(ctx context.Context, r *CheckReport, err error, info *respInfo) {
 	e := c.classify(err, info)
 	if f, _ := failureOf(err, info); e.Status == http.StatusNotFound && f.modelNotFound() {
 		r.ModelFound = false
-		c.problem(r, "%s", c.modelNotFoundMsg(r.Models, ollamaNotFound.MatchString(f.msg)))
+		c.problem(r, "%s", c.modelNotFoundMsg(r.Models, c.askOllama(ctx)))
 		return
 	}
 	c.problem(r, "a test completion failed: %s", e.Msg)

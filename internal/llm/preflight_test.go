@@ -11,6 +11,9 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
+// ollama makes a fake server answer as Ollama does besides the OpenAI routes.
+func ollama(c *llmtest.Config) { c.Kind = llmtest.KindOllama }
+
 func TestPreflight(t *testing.T) {
 	t.Run("listed model needs no completion", func(t *testing.T) {
 		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b", "llama3.2:latest"))
@@ -25,7 +28,7 @@ func TestPreflight(t *testing.T) {
 		}
 	})
 	t.Run("missing model is fatal with the fix", func(t *testing.T) {
-		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b"))
+		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b"), ollama)
 		c, _ := newClient(t, srv, func(c *llm.Config) { c.Model = "gemma3:4b" })
 		err := c.Preflight(context.Background())
 		if classOf(err) != "fatal" {
@@ -35,6 +38,14 @@ func TestPreflight(t *testing.T) {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("msg %q lacks %q", err, want)
 			}
+		}
+	})
+	t.Run("only Ollama is told to ollama pull", func(t *testing.T) {
+		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b"))
+		c, _ := newClient(t, srv, func(c *llm.Config) { c.Model = "gemma3:4b" })
+		err := c.Preflight(context.Background())
+		if classOf(err) != "fatal" || !strings.Contains(err.Error(), "model gemma3:4b not found") || strings.Contains(err.Error(), "ollama") {
+			t.Fatalf("err = %v: want the model named, and no Ollama advice for a server that is not Ollama", err)
 		}
 	})
 	t.Run("unlisted model that answers is fine", func(t *testing.T) {
@@ -133,7 +144,7 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("model missing", func(t *testing.T) {
-		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b"))
+		srv := llmtest.New(t, llmtest.WithModels("qwen2.5:7b"), ollama)
 		c, _ := newClient(t, srv, func(c *llm.Config) { c.Model = "nope" })
 		r := c.Check(context.Background())
 		if r.OK() || r.ModelFound || !r.Reachable || !strings.Contains(strings.Join(r.Problems, "\n"), "`ollama pull nope`") {
