@@ -37,10 +37,6 @@ type Input struct {
 
 // DiscoverOptions tune Discover.
 type DiscoverOptions struct {
-	// IncludeHidden also takes files and folders below a folder whose names
-	// start with ".". Off by default: those are editor backups, .git and
-	// the like, never articles.
-	IncludeHidden bool
 	// Exclude lists folders (or files) that are not searched below a
 	// folder, e.g. brief's own output folder when it sits inside the input
 	// folder. Paths that do not exist yet are fine.
@@ -63,7 +59,7 @@ type DiscoverOptions struct {
 // reported together and no inputs are returned, since the user mistyped
 // something and a run over the rest would surprise them.
 func Discover(paths []string, opts DiscoverOptions) ([]Input, error) {
-	d := discoverer{opts: opts, seen: map[string]bool{}}
+	d := discoverer{seen: map[string]bool{}}
 	for _, x := range opts.Exclude {
 		d.exclude = append(d.exclude, realPath(x))
 	}
@@ -115,7 +111,6 @@ func argError(p string, err error) error {
 }
 
 type discoverer struct {
-	opts    DiscoverOptions
 	exclude []string
 	active  []string // exclude entries that apply to the folder being walked
 	seen    map[string]bool
@@ -175,7 +170,9 @@ func (d *discoverer) walk(root string) {
 			skip(rel, "cannot read: "+errText(err))
 			return nil
 		}
-		if path != realRoot && !d.opts.IncludeHidden && strings.HasPrefix(e.Name(), ".") {
+		// Names starting with "." are editor backups, .git and the like,
+		// never articles.
+		if path != realRoot && strings.HasPrefix(e.Name(), ".") {
 			switch {
 			case e.IsDir():
 				return fs.SkipDir // .git and the like: never articles
