@@ -326,16 +326,12 @@ func readOpened(path string, f *os.File, err error, opts Options) (Article, erro
 		return skip(ReasonNotRegular)
 	}
 	max := opts.maxBytes()
-	if max >= 0 && fi.Size() > max {
+	if fi.Size() > max {
 		return skip(sizeReason(fi.Size(), max))
 	}
-	var r io.Reader = f
-	if max >= 0 {
-		// The file may have grown since Stat; read one byte past the
-		// limit so Parse sees it is too big, and no further.
-		r = io.LimitReader(f, max+1)
-	}
-	data, err := io.ReadAll(r)
+	// The file may have grown since Stat; read one byte past the limit so
+	// Parse sees it is too big, and no further.
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return skip("cannot read the file: " + errText(err))
 	}

@@ -20,8 +20,8 @@ const DefaultMaxBytes int64 = 1 << 20
 
 // Options tune reading and parsing.
 type Options struct {
-	// MaxBytes is the largest input accepted. 0 means DefaultMaxBytes; a
-	// negative value means no limit.
+	// MaxBytes is the largest input accepted; 0 means DefaultMaxBytes.
+	// (--max-size must be positive: there is no unlimited.)
 	MaxBytes int64
 }
 
@@ -65,7 +65,7 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 	skip := func(reason string) (Article, error) {
 		return a, &SkipError{Path: path, Reason: reason}
 	}
-	if max := opts.maxBytes(); max >= 0 && int64(len(data)) > max {
+	if max := opts.maxBytes(); int64(len(data)) > max {
 		return skip(sizeReason(int64(len(data)), max))
 	}
 	sum := sha256.Sum256(data)

@@ -260,9 +260,6 @@ func TestParseSizeLimit(t *testing.T) {
 	if !errors.As(err, &se) || se.Reason != "file is 37 bytes, over the 10 bytes limit: raise --max-size or split it" {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := Parse("stor.txt", data, Options{MaxBytes: -1}); err != nil {
-		t.Fatalf("negative MaxBytes means no limit, got %v", err)
-	}
 	if _, err := Parse("stor.txt", data, Options{MaxBytes: int64(len(data))}); err != nil {
 		t.Fatalf("a file exactly at the limit is fine, got %v", err)
 	}
