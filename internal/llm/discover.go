@@ -265,7 +265,6 @@ func (c *Client) discoverVLLM(ctx context.Context, _ string) (Server, bool) {
 	var list struct {
 		Data []struct {
 			ID          string `json:"id"`
-			OwnedBy     string `json:"owned_by"`
 			MaxModelLen int    `json:"max_model_len"`
 		} `json:"data"`
 	}
@@ -285,7 +284,6 @@ func (c *Client) discoverLMStudio(ctx context.Context, root string) (Server, boo
 	var list struct {
 		Data []struct {
 			ID                  string `json:"id"`
-			State               string `json:"state"`
 			LoadedContextLength int    `json:"loaded_context_length"`
 		} `json:"data"`
 	}

@@ -58,7 +58,6 @@ func failureOf(err error, info *respInfo) (apiFailure, bool) {
 		f.status = reqErr.HTTPStatusCode
 		body := strings.TrimSpace(string(reqErr.Body))
 		var flat struct {
-			Object  string          `json:"object"`
 			Message string          `json:"message"`
 			Type    string          `json:"type"`
 			Code    json.RawMessage `json:"code"`
