@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/prompts"
 	"github.com/brief-news/brief/translate/qa"
@@ -39,28 +40,66 @@ type recalled struct {
 // article of thousands is neither looked up nor remembered.
 const MemoryParagraphs = 200
 
-// recall looks src's paragraphs up in the memory. When it holds some, the
-// rest go to the model through a copy of t marked partial: a request of a
-// few of them gets the compact instructions (see compactParts).
-func (t *Translator) recall(src []string) (*Translator, recalled) {
+func (t *Translator) recall(src []string) recalled {
 	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src))}
 	if t.mem == nil || len(src) > MemoryParagraphs {
-		return t, r
+		return r
 	}
-	partial := false
 	for i, p := range src {
 		if k, ok := t.mem.Recall(p); ok {
-			r.known[i], partial = k, true
+			r.known[i] = k
 		} else if near, ok := t.mem.Near(p); ok {
 			r.ref[i] = &near
 		}
 	}
-	if !partial {
-		return t, r
+	return r
+}
+
+// sending is t for the paragraphs of an article rc does not hold: when it
+// holds some, a copy marked partial, so a request of a few of them gets
+// the compact instructions (see compactParts).
+func (t *Translator) sending(rc recalled) *Translator {
+	if !slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) {
+		return t
 	}
 	c := *t
 	c.partial = true
-	return &c, r
+	return &c
+}
+
+// asCollected is what the memory recalls of src as the run found it,
+// when that is all the client holds answers for: a batch was collected
+// with the memory before the run learnt what it recalls now, and sending
+// the article again with that would pay for it twice (and, from an
+// offline batch engine, fail it). Otherwise rc.
+func (t *Translator) asCollected(ctx context.Context, src []string, rc recalled, nm qa.Labels) recalled {
+	h, ok := t.client.(interface{ Holds(llm.Request) bool })
+	if !ok {
+		return rc
+	}
+	found := recalled{known: slices.Clone(rc.known), ref: slices.Clone(rc.ref)}
+	changed := false
+	for i, p := range src {
+		if rc.known[i] != "" && t.mem.Learnt(p) || rc.ref[i] != nil && t.mem.Learnt(rc.ref[i].Source) {
+			changed, found.known[i], found.ref[i] = true, "", nil
+			if near, ok := t.mem.AsFound().Near(p); ok {
+				found.ref[i] = &near
+			}
+		}
+	}
+	if !changed {
+		return rc
+	}
+	chunks, err := t.sending(found).planUnknown(ctx, src, found, nm)
+	if err != nil || len(chunks) == 0 {
+		return rc
+	}
+	for _, c := range chunks {
+		if !h.Holds(llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens}) {
+			return rc
+		}
+	}
+	return found
 }
 
 // planUnknown plans the paragraphs the memory does not hold, together as

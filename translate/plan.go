@@ -51,8 +51,8 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
-	t, rc := t.recall(src)
-	chunks, err := t.planUnknown(context.Background(), src, rc, qa.Labels{Lede: hasLede(a)})
+	rc := t.recall(src)
+	chunks, err := t.sending(rc).planUnknown(context.Background(), src, rc, qa.Labels{Lede: hasLede(a)})
 	var p Plan
 	for _, c := range chunks {
 		p.Requests++

@@ -45,8 +45,10 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	t, rc := t.recall(src)
-	tr := &translation{t: t, nm: qa.Labels{Lede: hasLede(a)}, src: src, rc: rc}
+	nm := qa.Labels{Lede: hasLede(a)}
+	rc := t.asCollected(ctx, src, t.recall(src), nm)
+	t = t.sending(rc)
+	tr := &translation{t: t, nm: nm, src: src, rc: rc}
 	if tr.queue, err = t.planUnknown(ctx, src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}

@@ -243,8 +243,7 @@ func TestPlanningStopsWhenTheRunEnds(t *testing.T) {
 	tr := newTranslator(t, llmtest.New(t), Options{ContextTokens: 2048})
 	src := sourceParagraphs(longArticle(100_000))
 	ctx := &endsAfter{context.Background(), 1}
-	tr, rc := tr.recall(src)
-	chunks, err := tr.planUnknown(ctx, src, rc, qa.Labels{})
+	chunks, err := tr.planUnknown(ctx, src, tr.recall(src), qa.Labels{})
 	if !errors.Is(err, context.Canceled) || len(chunks) != 1 {
 		t.Fatalf("planning with the run ended after the first chunk: %d chunks, err = %v; want 1 and context.Canceled", len(chunks), err)
 	}

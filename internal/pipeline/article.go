@@ -26,7 +26,7 @@ type ArticleResult struct {
 // storing what it makes and writing no file.
 func Article(ctx context.Context, cfg Config, a article.Article, withSummary bool) (ArticleResult, error) {
 	cfg = cfg.withDefaults()
-	r := &runner{cfg: cfg}
+	r := &runner{cfg: cfg, mem: cfg.Memory()}
 	e := &manifest.Entry{Source: a.Path}
 	var out ArticleResult
 	tr, cached, release, err := r.translation(ctx, e, a)

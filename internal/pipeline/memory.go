@@ -26,9 +26,8 @@ func (cfg Config) Memory() *tm.Memory {
 // article repeating one is not sent it. A translation already remembered
 // keeps its first wording.
 func (r *runner) remember(a article.Article, tr translate.Result) {
-	mem := r.cfg.Memory()
 	for _, p := range r.cfg.Translator.Passing(a, tr) {
-		if _, err := mem.Remember(p.Source, p.Target); err != nil {
+		if _, err := r.mem.Remember(p.Source, p.Target); err != nil {
 			if r.cfg.Progress == nil {
 				return
 			}
@@ -42,7 +41,7 @@ func (r *runner) remember(a article.Article, tr translate.Result) {
 // paragraphs, and holds them while a is translated (see inFlight).
 func (r *runner) claim(ctx context.Context, a article.Article) (release func()) {
 	src := translate.Original(a)
-	if r.cfg.Memory() == nil || len(src) > translate.MemoryParagraphs {
+	if r.mem == nil || len(src) > translate.MemoryParagraphs {
 		return func() {}
 	}
 	return r.inFlight.await(ctx, worthWaitingFor(src))

@@ -25,6 +25,7 @@ import (
 	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/story"
+	"github.com/brief-news/brief/internal/tm"
 	"github.com/brief-news/brief/internal/tokens"
 	"github.com/brief-news/brief/summarize"
 	"github.com/brief-news/brief/translate"
@@ -156,6 +157,9 @@ type runner struct {
 	// stopReason goes into the manifest when the run ended early.
 	stopReason string
 	results    []result
+	// mem is the run's translation memory (one, so it knows what the
+	// run taught it: see tm.Memory.AsFound); nil: none.
+	mem *tm.Memory
 	// inFlight: the paragraphs articles in flight are translating.
 	inFlight inFlight
 	tokens   atomic.Int64
@@ -182,7 +186,7 @@ func (cfg Config) withDefaults() Config {
 func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	cfg = cfg.withDefaults()
 	started := cfg.Now()
-	r := &runner{cfg: cfg, results: make([]result, len(inputs))}
+	r := &runner{cfg: cfg, results: make([]result, len(inputs)), mem: cfg.Memory()}
 	for i, in := range inputs {
 		r.results[i].entry = manifest.Entry{Source: in.Path, ID: in.ID, Status: manifest.StatusPending}
 	}

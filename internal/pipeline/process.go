@@ -207,7 +207,7 @@ func (r *runner) storedTranslation(ctx context.Context, a article.Article) (tr t
 // failing summary does not cost the translation again next run.
 func (r *runner) translate(ctx context.Context, e *manifest.Entry, a article.Article) (translate.Result, error) {
 	cfg := r.cfg
-	tr, err := cfg.Translator.WithMemory(cfg.Memory()).Translate(ctx, a)
+	tr, err := cfg.Translator.WithMemory(r.mem).Translate(ctx, a)
 	r.charge(e, tr.Usage, tr.Requests)
 	if err != nil {
 		return tr, fmt.Errorf("translate: %w", err)

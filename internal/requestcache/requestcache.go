@@ -122,6 +122,16 @@ func (c *Completer) Line(req llm.Request) Line {
 	return Line{CustomID: Key(c.model, c.tag, body), Method: "POST", URL: openai.BatchEndpointChatCompletions, Body: body}
 }
 
+// Holds reports whether the cache answers req (a batch's answer), so
+// Complete would ask no model.
+func (c *Completer) Holds(req llm.Request) bool {
+	c.mu.Lock()
+	store := c.cache
+	c.mu.Unlock()
+	var a Answer
+	return store.Get(c.Line(req).CustomID, &a)
+}
+
 // Complete answers req from the cache, a batch's error, next, or collects it.
 func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
 	line := c.Line(req)

@@ -11,9 +11,11 @@
 package tm
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -29,6 +31,10 @@ type Memory struct {
 	id       string
 	from, to string
 	now      func() time.Time
+	// learned holds the hashes of the normalised paragraphs this memory
+	// stored (shared with its AsFound view, which recalls none of them).
+	learned *sync.Map
+	asFound bool
 }
 
 // New returns the memory in c for translations from one language to
@@ -39,7 +45,37 @@ func New(c *cache.Cache, from, to string, identity ...string) *Memory {
 		return nil
 	}
 	id := cache.Key(append([]string{"tm", from, to}, identity...)...)
-	return &Memory{c: c, id: id, from: from, to: to, now: time.Now}
+	return &Memory{c: c, id: id, from: from, to: to, now: time.Now, learned: &sync.Map{}}
+}
+
+// AsFound is m as it was made: it recalls nothing m stored since. (A
+// batch was collected with the memory as the run found it; an article
+// whose requests it answered keeps to them.)
+func (m *Memory) AsFound() *Memory {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	c.asFound = true
+	return &c
+}
+
+// Learnt reports whether m stored src (since it was made).
+func (m *Memory) Learnt(src string) bool {
+	if m == nil {
+		return false
+	}
+	_, ok := m.learned.Load(sha256.Sum256([]byte(Normalize(src))))
+	return ok
+}
+
+// known reports whether this view may recall the normalised paragraph n.
+func (m *Memory) known(n string) bool {
+	if !m.asFound {
+		return true
+	}
+	_, learned := m.learned.Load(sha256.Sum256([]byte(n)))
+	return !learned
 }
 
 // Pair is a remembered paragraph and its translation.
@@ -104,9 +140,10 @@ func (m *Memory) Recall(src string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	key := m.pairKey(Normalize(src))
+	n := Normalize(src)
+	key := m.pairKey(n)
 	var e pairEntry
-	if !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
+	if !m.known(n) || !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
 		return "", false
 	}
 	m.c.Touch(key, m.now())
@@ -131,6 +168,7 @@ func (m *Memory) Remember(src, target string) (bool, error) {
 	if err := m.c.Put(key, pairEntry{Kind: kindPair, ID: m.id, Pair: p}); err != nil {
 		return false, err
 	}
+	m.learned.Store(sha256.Sum256([]byte(n)), true)
 	return true, m.addNear(n, p)
 }
 
@@ -184,8 +222,8 @@ func (m *Memory) Near(src string) (Pair, bool) {
 	have := strings.Fields(n)
 	best, bestDiff := Pair{}, words/4+1
 	for _, p := range b.Pairs {
-		d := differing(have, strings.Fields(Normalize(p.Source)))
-		if d > 0 && d < bestDiff {
+		pn := Normalize(p.Source)
+		if d := differing(have, strings.Fields(pn)); d > 0 && d < bestDiff && m.known(pn) {
 			best, bestDiff = p, d
 		}
 	}

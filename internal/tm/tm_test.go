@@ -49,6 +49,31 @@ func TestRecallMatchesQuoteDashAndSpaceVariants(t *testing.T) {
 }
 
 // Translations made another way (another model, tag, prompts, glossary)
+// The memory as a run found it recalls, exactly and as a near match,
+// only what was there before the run stored anything: a batch collected
+// with it asked for those paragraphs.
+func TestAsFoundRecallsNothingStoredSince(t *testing.T) {
+	m := newMemory(t, "model-a")
+	old, oldEN := "Mindst 12 mennesker er omkommet efter jordskælvet på øen Lombok, oplyser myndighederne.", "At least 12 people died."
+	New(m.c, "da", "en", "model-a").Remember(old, oldEN) // an earlier run's
+	m.Remember(ringDA, ringEN)
+	found := m.AsFound()
+	if _, ok := found.Recall(ringDA); ok || !m.Learnt(ringDA) {
+		t.Error("the memory as found recalls a paragraph stored since")
+	}
+	if got, ok := found.Recall(old); !ok || got != oldEN || m.Learnt(old) {
+		t.Errorf("the memory as found lost an earlier run's paragraph: %q, %v", got, ok)
+	}
+	if got, ok := m.Recall(ringDA); !ok || got != ringEN {
+		t.Errorf("the memory does not recall what it stored: %q, %v", got, ok)
+	}
+	m.Remember("Mindst 14 mennesker er omkommet efter jordskælvet på øen Sumbawa, oplyser myndighederne.", "At least 14 people died.")
+	near, ok := found.Near("Mindst 15 mennesker er omkommet efter jordskælvet på øen Sumbawa, oplyser myndighederne.")
+	if !ok || near.Source != old {
+		t.Errorf("near match as found = %+v, %v; want the earlier run's pair, not the one stored since", near, ok)
+	}
+}
+
 // are another memory; no cache is no memory.
 func TestMemoryIsKeptPerIdentity(t *testing.T) {
 	c, err := cache.Open(t.TempDir())
