@@ -163,6 +163,9 @@ type plainBool struct{ pflag.Value }
 func suggestFlag(c *cobra.Command, err error) string {
 	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
 	if !ok {
+		if !c.HasParent() && strings.HasPrefix(err.Error(), "unknown shorthand flag: 'v'") {
+			return "; the version is --version (-v is a command's --verbose)"
+		}
 		return ""
 	}
 	best, bestD := "", 3
