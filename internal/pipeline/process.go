@@ -327,17 +327,14 @@ var errNotOurs = errors.New("the page name is taken")
 // with brief's front matter (one a killed run wrote before its manifest),
 // and the HTML page beside such a Markdown page.
 func (r *runner) notOurs(pages []outFile, md []byte, found bool) string {
-	recorded := func(name string, data []byte) bool {
-		return r.previous != nil && r.previous.FileSHA256[name] == sha256Hex(data)
-	}
 	if found {
-		if facts, ok := render.ReadPageFacts(md); (ok && facts.SourceSHA256 != "") || recorded(pages[0].name, md) {
+		if facts, ok := render.ReadPageFacts(md); (ok && facts.SourceSHA256 != "") || r.recorded(pages[0].name, md) {
 			return ""
 		}
 		return pages[0].name
 	}
 	for _, p := range pages[1:] {
-		if data, ok := readPage(r.out, p.name); ok && !recorded(p.name, data) {
+		if data, ok := readPage(r.out, p.name); ok && !r.recorded(p.name, data) {
 			return p.name
 		}
 	}

@@ -79,15 +79,16 @@ func (r *runner) tidy(kept []string) {
 }
 
 // stillBriefs reports whether name is still the plain file brief wrote: it
-// holds the bytes the previous manifest recorded. A name without a recorded
-// hash is not brief's to remove.
+// holds the bytes the previous manifest recorded.
 func (r *runner) stillBriefs(name string) bool {
-	want, ok := r.previous.FileSHA256[name]
-	if !ok {
-		return false
-	}
 	data, ok := readPage(r.out, name)
-	return ok && sha256Hex(data) == want
+	return ok && r.recorded(name, data)
+}
+
+// recorded reports whether data is what the previous run recorded writing
+// as name; a name without a recorded hash is not brief's.
+func (r *runner) recorded(name string, data []byte) bool {
+	return r.previous != nil && r.previous.FileSHA256[name] == sha256Hex(data)
 }
 
 // wrote records the SHA-256 of the bytes this run wrote as name (or found
