@@ -44,11 +44,9 @@ func (c *Client) endpointDown(err error, info *respInfo) *Error {
 	if isRefused(err) || errors.Is(err, errAttemptTimeout) {
 		return &Error{Class: ErrFatal, Msg: c.unreachableMsg(err), Err: err}
 	}
-	e := c.classify(err, info)
-	switch {
-	case errors.Is(e, ErrFatal) && e.Status != http.StatusNotFound && e.Status != http.StatusMethodNotAllowed:
-		return e
-	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+	// A 404 or 405 only says /models is not served (a rejected key, 401
+	// or 403, is fatal like any other).
+	if e := c.classify(err, info); errors.Is(e, ErrFatal) && e.Status != http.StatusNotFound && e.Status != http.StatusMethodNotAllowed {
 		return e
 	}
 	return nil
