@@ -159,15 +159,6 @@ func (c *Client) Calibration() *Calibration { return c.cal }
 // TokensPerByte is the worst ratio this client's answers showed.
 func (c *Client) TokensPerByte() float64 { return c.cal.TokensPerByte() }
 
-// calibrate records a finished answer's prompt size (not preflight or
-// check: their prompts are a few words).
-func (c *Client) calibrate(req Request, resp Response) {
-	if resp.Usage.Estimated || req.Stage == "preflight" || req.Stage == "check" {
-		return
-	}
-	c.cal.Observe(len(req.System)+len(req.User), resp.Usage.PromptTokens)
-}
-
 // TokensPerByte is the worst ratio of the pool's servers: a request may go
 // to any of them.
 func (p *Pool) TokensPerByte() float64 {

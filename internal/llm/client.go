@@ -290,9 +290,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		if err == nil {
 			resp.Attempts = attempts
-			ratio := c.TokensPerByte()
-			c.calibrate(req, resp)
-			if cut, ok := c.promptCut(req, resp, ratio); ok {
+			if cut, ok := c.measure(req, resp); ok {
 				return resp, c.cutError(cut)
 			}
 			return resp, nil

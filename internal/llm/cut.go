@@ -145,14 +145,18 @@ func (c *Client) Window() Window {
 	return c.window
 }
 
-// promptCut checks a finished answer for a silently cut prompt; ratio is
-// the calibration before this answer. A confirmed cut that shows a window
-// smaller than the one in use lowers it for later requests, with one line
-// saying so: the server said more than it gives.
-func (c *Client) promptCut(req Request, resp Response, ratio float64) (Cut, bool) {
+// measure takes a finished answer's prompt_tokens as a measurement (not
+// preflight's or check's: their prompts are a few words): it calibrates the
+// tokenizer, and checks for a silently cut prompt by the calibration
+// before this answer. A confirmed cut that shows a window smaller than the
+// one in use lowers it for later requests, with one line saying so: the
+// server said more than it gives.
+func (c *Client) measure(req Request, resp Response) (Cut, bool) {
 	if resp.Usage.Estimated || req.Stage == "preflight" || req.Stage == "check" {
 		return Cut{}, false
 	}
+	ratio := c.TokensPerByte()
+	c.cal.Observe(len(req.System)+len(req.User), resp.Usage.PromptTokens)
 	c.winMu.Lock()
 	defer c.winMu.Unlock()
 	kind := c.server.Kind
