@@ -176,9 +176,11 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 	return e, updated
 }
 
-// EntryID is a story's own entry id: derived from the feed and the story's
-// first version, so it stays when a resend folds into the story.
-func (f Feed) EntryID(s story.Story) string { return entryID(f, firstVersion(s)) }
+// EntryID is a story's own entry id: a name-based UUID of the feed and the
+// story's first version, so it stays when a resend folds into the story.
+func (f Feed) EntryID(s story.Story) string {
+	return nameUUID("brief entry\x00" + feedID(f) + "\x00" + firstVersion(s))
+}
 
 func (f Feed) id(s story.Story) string {
 	if id, ok := f.IDs[s.ID]; ok {
@@ -249,12 +251,6 @@ func feedID(f Feed) string {
 		return f.href("briefing.atom")
 	}
 	return nameUUID("brief feed\x00" + f.Key)
-}
-
-// entryID is a story's permanent id: a name-based UUID of the feed and the
-// story's first version.
-func entryID(f Feed, slug string) string {
-	return nameUUID("brief entry\x00" + feedID(f) + "\x00" + slug)
 }
 
 // nameUUID is an RFC 9562 version 5 (name-based, SHA-1) UUID URN of name
