@@ -122,9 +122,10 @@ func TestMarkers(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := scanMarkers(c.first)
-		if m.updated != c.updated || m.corrected != c.corrected || m.preliminary != c.preliminary {
+		updated, corrected, preliminary := m.kinds&markUpdated != 0, m.kinds&markCorrected != 0, m.kinds&markPreliminary != 0
+		if updated != c.updated || corrected != c.corrected || preliminary != c.preliminary {
 			t.Errorf("%q: updated=%v corrected=%v preliminary=%v, want %v %v %v",
-				c.first, m.updated, m.corrected, m.preliminary, c.updated, c.corrected, c.preliminary)
+				c.first, updated, corrected, preliminary, c.updated, c.corrected, c.preliminary)
 		}
 	}
 }

@@ -12,16 +12,13 @@ import (
 // rettet mod ...", "opdateret software"), so they only count as a tag:
 // opening the text and followed by a colon, bracket or dash, written in
 // capitals, or in brackets.
-type markerKind int
-
 const (
-	notMarker markerKind = iota
-	markUpdated
+	markUpdated = 1 << iota
 	markPreliminary
 	markCorrected
 )
 
-var markerWords = map[string]markerKind{
+var markerWords = map[string]int{
 	"opdateret":    markUpdated,
 	"opdatering":   markUpdated,
 	"opdateres":    markPreliminary,
@@ -34,19 +31,8 @@ var markerWords = map[string]markerKind{
 }
 
 type markers struct {
-	updated, corrected, preliminary bool
-	rest                            string // the text without a leading tag
-}
-
-func (m *markers) set(k markerKind) {
-	switch k {
-	case markUpdated:
-		m.updated = true
-	case markPreliminary:
-		m.preliminary = true
-	case markCorrected:
-		m.corrected = true
-	}
+	kinds int    // the mark* bits of the tags found
+	rest  string // the text without a leading tag
 }
 
 // tagPunct may open or close a tag: "(Rettet)", "*Opdateret*", "RETTET -".
@@ -57,12 +43,12 @@ func scanMarkers(s string) markers {
 	// A tag that opens the text, possibly after an opening bracket.
 	t := strings.TrimLeft(s, " \t([*-–—\"'")
 	w, after := firstWord(t)
-	if k := markerWords[strings.ToLower(w)]; k != notMarker {
+	if k := markerWords[strings.ToLower(w)]; k != 0 {
 		next, _ := utf8.DecodeRuneInString(after)
 		lowerAfter := strings.ToLower(strings.TrimLeft(after, " "))
 		if isUpper(w) || after == "" || strings.ContainsRune(":)]-–—*.,", next) ||
 			strings.HasPrefix(lowerAfter, "kl.") || strings.HasPrefix(lowerAfter, "klokken") {
-			m.set(k)
+			m.kinds |= k
 			m.rest = strings.TrimLeft(after, tagPunct)
 		}
 	}
@@ -76,8 +62,8 @@ func scanMarkers(s string) markers {
 			continue
 		}
 		w, _ := firstWord(s[i:])
-		if k := markerWords[strings.ToLower(w)]; k != notMarker && (isUpper(w) || prev == '(' || prev == '[') {
-			m.set(k)
+		if k := markerWords[strings.ToLower(w)]; k != 0 && (isUpper(w) || prev == '(' || prev == '[') {
+			m.kinds |= k
 		}
 		i += len(w)
 		prev = 'a'
