@@ -30,10 +30,11 @@ func (r *runner) changes(shown []story.Story) *story.Changes {
 	c := &story.Changes{New: []story.Change{}, Updated: []story.Change{}, Dropped: []story.Change{}}
 	kept := map[string]bool{}
 	for _, s := range shown {
-		had := false
-		for _, id := range append([]string{s.ID}, versionIDs(s)...) {
-			kept[id] = true
-			had = had || before[id].ID != ""
+		kept[s.ID] = true
+		had := before[s.ID].ID != ""
+		for _, v := range s.EarlierVersions {
+			kept[v.ID] = true
+			had = had || before[v.ID].ID != ""
 		}
 		ch := story.Change{ID: s.ID, Headline: s.Headline}
 		switch {
@@ -63,12 +64,4 @@ func madeStories(entries []manifest.Entry) map[string]manifest.Entry {
 		}
 	}
 	return out
-}
-
-func versionIDs(s story.Story) []string {
-	ids := make([]string, len(s.EarlierVersions))
-	for i, v := range s.EarlierVersions {
-		ids[i] = v.ID
-	}
-	return ids
 }
