@@ -28,10 +28,13 @@ func (t *Translator) WithMemory(m *tm.Memory) *Translator {
 
 // recalled is what the memory gave for an article's source paragraphs:
 // known[i] is paragraph i's remembered translation ("" if none), ref[i] a
-// near pair to follow (nil if none).
+// near pair to follow (nil if none), same[i] the earlier paragraph of the
+// article that paragraph i repeats (-1 if none): it is sent once, and
+// reads the same both times.
 type recalled struct {
 	known []string
 	ref   []*tm.Pair
+	same  []int
 }
 
 // MemoryParagraphs bounds the articles the memory serves: a wire story
@@ -41,11 +44,21 @@ type recalled struct {
 const MemoryParagraphs = 200
 
 func (t *Translator) recall(src []string) recalled {
-	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src))}
+	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src)), same: make([]int, len(src))}
+	for i := range r.same {
+		r.same[i] = -1
+	}
 	if t.mem == nil || len(src) > MemoryParagraphs {
 		return r
 	}
+	first := map[string]int{}
 	for i, p := range src {
+		n := tm.Normalize(p)
+		if k, ok := first[n]; ok {
+			r.known[i], r.same[i] = r.known[k], k
+			continue
+		}
+		first[n] = i
 		if k, ok := t.mem.Recall(p); ok {
 			r.known[i] = k
 		} else if near, ok := t.mem.Near(p); ok {
@@ -59,7 +72,7 @@ func (t *Translator) recall(src []string) recalled {
 // holds some, a copy marked partial, so a request of a few of them gets
 // the compact instructions (see compactParts).
 func (t *Translator) sending(rc recalled) *Translator {
-	if !slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) {
+	if !slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) && !slices.ContainsFunc(rc.same, func(k int) bool { return k >= 0 }) {
 		return t
 	}
 	c := *t
@@ -77,7 +90,7 @@ func (t *Translator) asCollected(ctx context.Context, src []string, rc recalled,
 	if !ok {
 		return rc
 	}
-	found := recalled{known: slices.Clone(rc.known), ref: slices.Clone(rc.ref)}
+	found := recalled{known: slices.Clone(rc.known), ref: slices.Clone(rc.ref), same: rc.same}
 	changed := false
 	for i, p := range src {
 		if rc.known[i] != "" && t.mem.Learnt(p) || rc.ref[i] != nil && t.mem.Learnt(rc.ref[i].Source) {
@@ -110,7 +123,7 @@ func (t *Translator) asCollected(ctx context.Context, src []string, rc recalled,
 func (t *Translator) planUnknown(ctx context.Context, src []string, rc recalled, nm qa.Labels) ([]chunk, error) {
 	var us []unit
 	for i, u := range t.units(src) {
-		if rc.known[i] == "" {
+		if rc.known[i] == "" && rc.same[i] < 0 {
 			u.ref = rc.ref[i]
 			us = append(us, u)
 		}
@@ -131,8 +144,16 @@ func (t *Translator) planUnknown(ctx context.Context, src []string, rc recalled,
 // between them were not.
 func (tr *translation) fill(upTo int) {
 	for ; tr.filled < upTo; tr.filled++ {
-		if k := tr.rc.known[tr.filled]; k != "" {
-			tr.out = append(tr.out, outPara{para: tr.filled, text: k})
+		text := tr.rc.known[tr.filled]
+		if k := tr.rc.same[tr.filled]; text == "" && k >= 0 {
+			// translated in an earlier part: the part holding it was
+			// sent before the one after this paragraph
+			if j := slices.IndexFunc(tr.out, func(o outPara) bool { return o.para == k }); j >= 0 {
+				text = tr.out[j].text
+			}
+		}
+		if text != "" {
+			tr.out = append(tr.out, outPara{para: tr.filled, text: text})
 			tr.lastText = tr.src[tr.filled]
 		}
 	}

@@ -178,3 +178,25 @@ func TestAnUpdatesOneNewParagraphCostsAFractionOfTheArticle(t *testing.T) {
 		}
 	}
 }
+
+// A paragraph an article repeats (a quote given again at the end) is sent
+// once and reads the same both times.
+func TestAParagraphRepeatedInAnArticleIsSentOnce(t *testing.T) {
+	srv := llmtest.New(t)
+	tr := newTranslator(t, srv, Options{}).WithMemory(memoryOf(t))
+	a := article.Article{Lede: paragraph(0, 1), Paragraphs: []string{rescue, paragraph(2, 2), paragraph(3, 1), "  " + rescue, paragraph(4, 1)}}
+	res, err := tr.Translate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Paragraphs) != 5 || res.Paragraphs[0] != res.Paragraphs[3] {
+		t.Fatalf("the repeated paragraph reads %q and %q", res.Paragraphs[0], res.Paragraphs[3])
+	}
+	for _, f := range res.Findings {
+		t.Errorf("finding: %+v", f)
+	}
+	reqs := srv.Requests()
+	if n := strings.Count(llmtest.Between(reqs[0].User, "<article>", "</article>"), "Redningsfolk"); len(reqs) != 1 || n != 1 {
+		t.Errorf("%d requests; the repeated paragraph was sent %d times, want once", len(reqs), n)
+	}
+}
