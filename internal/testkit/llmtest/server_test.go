@@ -79,15 +79,22 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 		return out
 	}
 
-	data := map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "References": nil, "Context": "", "Text": danish}
-	tr := chatReq(render(prompts.TranslateSystem, data), render(prompts.TranslateUser, data))
-	tr.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
-	text, finish, usage, err := streamAll(t, c, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if text != llmtest.EnglishTranslation(danish) {
-		t.Errorf("translation = %q, want EnglishTranslation of the article's 3 paragraphs", text)
+	// Both system prompts: the full one, and the compact one a translation
+	// memory's short update request carries.
+	var text, finish string
+	var usage *openai.Usage
+	for _, compact := range []bool{false, true} {
+		data := map[string]any{"From": "Danish", "To": "English", "Paragraphs": 3, "Glossary": nil, "References": nil, "Context": "", "Text": danish, "Compact": compact}
+		tr := chatReq(render(prompts.TranslateSystem, data), render(prompts.TranslateUser, data))
+		tr.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+		var err error
+		text, finish, usage, err = streamAll(t, c, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text != llmtest.EnglishTranslation(danish) {
+			t.Errorf("compact %v: translation = %q, want EnglishTranslation of the article's 3 paragraphs", compact, text)
+		}
 	}
 	if finish != "stop" {
 		t.Errorf("finish_reason = %q, want stop", finish)
@@ -126,7 +133,7 @@ func TestDefaultAnswersTheRealPrompts(t *testing.T) {
 	for _, r := range s.Requests() {
 		stages = append(stages, r.Stage)
 	}
-	if strings.Join(stages, ",") != "translate,summarize,digest" {
+	if strings.Join(stages, ",") != "translate,translate,summarize,digest" {
 		t.Errorf("logged stages = %v", stages)
 	}
 	if r := s.Requests()[0]; !r.Stream || !r.IncludeUsage || !strings.Contains(r.User, "<article>") || !strings.Contains(r.System, "translator") {
