@@ -11,6 +11,7 @@ import (
 	"github.com/brief-news/brief/internal/batch"
 	"github.com/brief-news/brief/internal/iostreams"
 	"github.com/brief-news/brief/internal/llm"
+	"github.com/brief-news/brief/internal/manifest"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/translate"
 )
@@ -33,6 +34,38 @@ func TestExitCodesComeFromOnePlace(t *testing.T) {
 	for _, c := range cases {
 		if got := exitCode(c.err); got != c.want {
 			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}
+
+// A run's outcome reaches the exit code here, not only end to end: a run
+// with a failed or pending article, or no digest, exits 2; an interrupted
+// one 130; a fatal one 1; a clean one, and one with warnings, 0.
+func TestARunsOutcomeIsItsExitCode(t *testing.T) {
+	run := func(o pipeline.Outcome) int {
+		if o.Manifest == nil {
+			o.Manifest = &manifest.Manifest{Totals: manifest.Totals{Inputs: 2, OK: 2}}
+		}
+		return exitCode(outcomeError(o))
+	}
+	with := func(t manifest.Totals) *manifest.Manifest { return &manifest.Manifest{Totals: t} }
+	cases := []struct {
+		name string
+		o    pipeline.Outcome
+		want int
+	}{
+		{"clean", pipeline.Outcome{}, ExitOK},
+		{"warnings", pipeline.Outcome{Manifest: with(manifest.Totals{Inputs: 2, OK: 2, Warned: 1})}, ExitOK},
+		{"a failed article", pipeline.Outcome{Manifest: with(manifest.Totals{Inputs: 2, OK: 1, Failed: 1})}, ExitPartial},
+		{"a pending article", pipeline.Outcome{Manifest: with(manifest.Totals{Inputs: 2, OK: 1, Pending: 1})}, ExitPartial},
+		{"no digest", pipeline.Outcome{DigestErr: errors.New("digest failed")}, ExitPartial},
+		{"interrupted", pipeline.Outcome{Interrupted: true}, ExitInterrupted},
+		{"fatal", pipeline.Outcome{Fatal: &llm.Error{Class: llm.ErrFatal, Msg: "401"}}, ExitFatal},
+		{"nothing read", pipeline.Outcome{Manifest: with(manifest.Totals{Inputs: 2, Skipped: 2})}, ExitFatal},
+	}
+	for _, c := range cases {
+		if got := run(c.o); got != c.want {
+			t.Errorf("%s: exit %d, want %d", c.name, got, c.want)
 		}
 	}
 }
