@@ -80,9 +80,6 @@ func toHTML(src []byte) []byte {
 // ("review-page" widens it for the source-beside-translation pairs), feed
 // is the address of an Atom feed to link in its head ("" for none).
 func page(lang, title, class, feed string, main []byte, footer string) []byte {
-	if lang == "" {
-		lang = "en"
-	}
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"" + html.EscapeString(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")

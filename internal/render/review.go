@@ -224,13 +224,6 @@ func reviewHTML(p ArticlePage) string {
 	if len(rows) == 0 {
 		return ""
 	}
-	from, to := p.From, p.Lang
-	if from == "" {
-		from = "da"
-	}
-	if to == "" {
-		to = "en"
-	}
 	var b strings.Builder
 	b.WriteString("<h2 id=\"source-and-translation\">Source and translation</h2>\n")
 	b.WriteString("<p class=\"review-key\">Each paragraph of the source beside its translation, numbered from the lede. Paragraphs to check are marked, with what a check found highlighted.</p>\n")
@@ -259,12 +252,12 @@ func reviewHTML(p ArticlePage) string {
 		if r.src == 0 {
 			src = "<em class=\"none\">(no matching source paragraph)</em>"
 		}
-		b.WriteString("<div class=\"src\" lang=\"" + html.EscapeString(from) + "\">" + src + "</div>\n")
+		b.WriteString("<div class=\"src\" lang=\"" + html.EscapeString(p.From) + "\">" + src + "</div>\n")
 		tr := marked(r.trText, spans(r.trText, r.trMarks), html.EscapeString, "<mark>", "</mark>")
 		if r.tr == 0 {
 			tr = "<em class=\"none\">(missing in the translation)</em>"
 		}
-		b.WriteString("<div class=\"tr\" lang=\"" + html.EscapeString(to) + "\">" + tr + "</div>\n")
+		b.WriteString("<div class=\"tr\" lang=\"" + html.EscapeString(p.Lang) + "\">" + tr + "</div>\n")
 		if len(r.findings) > 0 {
 			b.WriteString("<ul class=\"notes\">\n")
 			for _, f := range r.findings {
