@@ -146,3 +146,34 @@ func TestOrganizeEmpty(t *testing.T) {
 		t.Errorf("no stories gave %d groups", len(g))
 	}
 }
+
+// TestFoldShowsTheLatestVersion: versions of one story dated alike are
+// shown latest first by their tags: an update ("Opdateret") after the
+// plain text, a text the agency will resend ("Opdateres") before it.
+func TestFoldShowsTheLatestVersion(t *testing.T) {
+	body := []string{
+		"Regeringen fremlægger tirsdag en plan for grøn omstilling af landbruget, som skal halvere udledningen inden 2030.",
+		"Planen indeholder blandt andet en afgift på udledning fra husdyr og støtte til omlægning af marker til skov og natur.",
+		"Oppositionen kalder planen for utilstrækkelig og kræver, at regeringen går længere, mens landbruget advarer mod tabte arbejdspladser.",
+	}
+	version := func(id, lede string) Story {
+		return Story{ID: id, Date: "2019-02", Link: "articles/" + id + ".md", Fingerprint: FingerprintOf(append([]string{lede}, body...))}
+	}
+	// IDs in the reverse of the versions' order, so the tags must decide.
+	groups := Organize([]Story{
+		version("c-opdateres", "Opdateres: Regeringen fremlægger landbrugsplan"),
+		version("a-opdateret", "Opdateret: Regeringen fremlægger landbrugsplan"),
+		version("b-plain", "Regeringen fremlægger landbrugsplan"),
+	})
+	if len(groups) != 1 || len(groups[0].Stories) != 1 {
+		t.Fatalf("got %d groups, want the three versions folded into one story", len(groups))
+	}
+	s := groups[0].Stories[0]
+	var earlier []string
+	for _, v := range s.EarlierVersions {
+		earlier = append(earlier, v.ID)
+	}
+	if s.ID != "a-opdateret" || !s.Updated || !reflect.DeepEqual(earlier, []string{"b-plain", "c-opdateres"}) {
+		t.Errorf("shown %s (updated %v) with earlier versions %v; want a-opdateret, then b-plain, c-opdateres", s.ID, s.Updated, earlier)
+	}
+}
