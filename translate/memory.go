@@ -43,6 +43,7 @@ type recalled struct {
 // article of thousands is neither looked up nor remembered.
 const MemoryParagraphs = 200
 
+// recall looks src's paragraphs up in the memory (and in src itself).
 func (t *Translator) recall(src []string) recalled {
 	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src)), same: make([]int, len(src))}
 	for i := range r.same {
@@ -72,7 +73,7 @@ func (t *Translator) recall(src []string) recalled {
 // holds some, a copy marked partial, so a request of a few of them gets
 // the compact instructions (see compactParts).
 func (t *Translator) sending(rc recalled) *Translator {
-	if !slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) && !slices.ContainsFunc(rc.same, func(k int) bool { return k >= 0 }) {
+	if !slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) {
 		return t
 	}
 	c := *t
