@@ -322,6 +322,10 @@ func (o *Options) validateBatch() error {
 		return fmt.Errorf("--no-wait, --batch-wait and --batch-fallback go with --batch")
 	case o.Batch && o.NoCache:
 		return fmt.Errorf("--batch needs the cache (its results land there): drop --no-cache")
+	case o.Batch && o.Force:
+		// --force reads no answer, a batch's neither: every round would
+		// submit (and pay for) the same requests again.
+		return fmt.Errorf("--batch cannot redo everything with --force: a batch's answers land in the cache --force does not read; give a new --cache-tag instead")
 	case o.BatchDiscount <= 0 || o.BatchDiscount > 1:
 		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.BatchDiscount)
 	case o.BatchPoll < time.Millisecond:
