@@ -348,7 +348,11 @@ func TestDeadlineCancelsRequestsInFlight(t *testing.T) {
 	}))
 	_, jobs := writeArticles(t, 2)
 	cfg := newConfig(t, srv, nil)
-	cfg.Budget.Deadline = time.Now().Add(500 * time.Millisecond)
+	// The deadline is the one clock here: long enough that the healthy
+	// article finishes on a loaded 2-core machine with -race (500 ms did
+	// not, once), short enough that the hung one is cut well before the
+	// test's own timeout.
+	cfg.Budget.Deadline = time.Now().Add(3 * time.Second)
 	out := pipeline.Run(context.Background(), cfg, jobs)
 	m := readManifest(t, cfg.OutDir)
 	if m.Totals.OK != 1 || m.Totals.Pending != 1 || !strings.Contains(out.Stopped, "deadline") {
