@@ -51,8 +51,21 @@ addEventListener("load", () => {
   }));
   // In a frame (a phone's width, see layoutAt) the page writes into the
   // top document, which is what --dump-dom prints.
+  // A word of the paragraph labels ("lede", "from memory") split across
+  // lines: its text spans more than one line box.
+  const broken = [...document.querySelectorAll(".pair .num span")].flatMap(s => {
+    const text = s.firstChild, words = [];
+    let at = 0;
+    for (const w of text.textContent.split(" ")) {
+      const r = document.createRange();
+      r.setStart(text, at); r.setEnd(text, at + w.length);
+      if (r.getClientRects().length > 1) words.push(w);
+      at += w.length + 1;
+    }
+    return words;
+  });
   const out = window.top !== window ? window.top.document.body : document.body;
-  out.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth, pairs}));
+  out.setAttribute("data-layout", JSON.stringify({width: innerWidth, scrollWidth: document.documentElement.scrollWidth, pairs, broken}));
 });
 </script>`
 
@@ -72,6 +85,7 @@ type pageLayout struct {
 	Width       float64
 	ScrollWidth float64
 	Pairs       []pairLayout
+	Broken      []string // label words split across lines
 }
 
 // chromium runs the browser headless, isolated (fresh profile, no network
@@ -132,6 +146,9 @@ func layoutAt(t *testing.T, bin, dir, page string, width, height int) pageLayout
 	if len(l.Pairs) == 0 {
 		t.Fatalf("no paragraph pairs on the page at %dx%d", width, height)
 	}
+	if len(l.Broken) > 0 {
+		t.Errorf("at %dx%d the paragraph labels break inside the words %q", width, height, l.Broken)
+	}
 	if l.Width != float64(width) {
 		t.Fatalf("the page was measured %v px wide, want %d", l.Width, width)
 	}
@@ -142,7 +159,9 @@ func TestReviewPageInBrowser(t *testing.T) {
 	bin := browser(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "review.html")
-	doc := strings.Replace(string(ArticleHTML(reviewArticle())), "</body>", measure+"\n</body>", 1)
+	a := reviewArticle()
+	a.Memory = []int{1, 2} // the lede and the next paragraph carry "from memory"
+	doc := strings.Replace(string(ArticleHTML(a)), "</body>", measure+"\n</body>", 1)
 	if err := os.WriteFile(page, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ body.review-page{max-width:72rem}
 .pair{display:grid;grid-template-columns:3rem minmax(0,1fr) minmax(0,1fr);gap:0 1.2rem;padding:.5rem .4rem;border-top:1px solid #e3e3e3;break-inside:avoid}
 .pair>*{overflow-wrap:anywhere}
 .pair.head{font:bold .75rem system-ui,sans-serif;color:#555;text-transform:uppercase;letter-spacing:.05em;border-top:none}
-.pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right}
+.pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right;overflow-wrap:normal}
 .pair .num .lede{display:block;font-weight:normal;font-size:.75rem}
 .pair .num .memory{display:block;font-weight:normal;font-size:.75rem;color:#555}
 .pair .src{color:#3a3a3a}
