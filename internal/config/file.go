@@ -129,6 +129,11 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 		}
 		o.keyWithheld = os.Getenv(envFor["api-key"]) != ""
 	}
+	// The key and its file are one setting: a key file on the command line
+	// beats $OPENAI_API_KEY, which beats a key file in brief.yaml.
+	// (A key from the environment already wins over the file's: readKeyFile
+	// reads a file only when no key is set.)
+	keyGiven := flags.Changed("api-key") || flags.Changed("api-key-file")
 	dst, src := reflect.ValueOf(o).Elem(), reflect.ValueOf(&file).Elem()
 	for i := 0; i < dst.NumField(); i++ {
 		name := dst.Type().Field(i).Tag.Get("yaml")
@@ -138,7 +143,7 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 			// $OPENAI_BASE_URL names.
 			fl = flags.Lookup("base-url")
 		}
-		if fl == nil || fl.Changed {
+		if fl == nil || fl.Changed || (keyGiven && (name == "api-key" || name == "api-key-file")) {
 			continue
 		}
 		if env := envFor[name]; env != "" && os.Getenv(env) != "" && (name != "api-key" || named) {
