@@ -79,13 +79,17 @@ func TestOllamaHostBecomesTheBaseURL(t *testing.T) {
 		"HTTPS://ollama.example/x": "https://ollama.example:443/x/v1",
 		"[::]:11434":               "http://127.0.0.1:11434/v1",
 		"[::1]:11500":              "http://[::1]:11500/v1",
+		"u:pw@gpu-box":             "http://u:pw@gpu-box:11434/v1",
+		"https://u:pw@h:8443/o/":   "https://u:pw@h:8443/o/v1",
 	}
 	for in, want := range cases {
 		if got, err := ollamaBaseURL(in); err != nil || got != want {
 			t.Errorf("ollamaBaseURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	if _, err := ollamaBaseURL("ftp://alice:secret@host"); err == nil || strings.Contains(err.Error(), "secret") {
-		t.Errorf("ftp OLLAMA_HOST: %v (want an error without the password)", err)
+	for _, bad := range []string{"ftp://alice:secret@host", "alice:secret@host:port", "http://alice:secret@[::1"} {
+		if _, err := ollamaBaseURL(bad); err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("OLLAMA_HOST=%s: %v (want an error without the password)", bad, err)
+		}
 	}
 }

@@ -81,30 +81,31 @@ func holdsKey(n *yaml.Node) bool {
 }
 
 // ollamaBaseURL turns OLLAMA_HOST's forms ("127.0.0.1", ":11435",
-// "0.0.0.0:11434", "http://gpu-box:11434", "https://ollama.example/x") into
-// the OpenAI-compatible base URL. A listen-everywhere address (0.0.0.0,
-// [::]) is reached on loopback.
+// "0.0.0.0:11434", "http://gpu-box:11434", "https://ollama.example/x",
+// "user:pw@host") into the OpenAI-compatible base URL. A listen-everywhere
+// address (0.0.0.0, [::]) is reached on loopback. The value may hold a
+// password: an error shows it redacted.
 func ollamaBaseURL(host string) (string, error) {
-	scheme := "http"
-	if i := strings.Index(host, "://"); i >= 0 {
-		scheme, host = strings.ToLower(host[:i]), host[i+3:]
+	if !strings.Contains(host, "://") {
+		host = "http://" + host
 	}
-	if scheme != "http" && scheme != "https" {
-		return "", fmt.Errorf("%q is not an http(s) address: set it like 127.0.0.1:11434", llm.RedactURL(scheme+"://"+host))
+	u, err := url.Parse(host)
+	switch {
+	case err != nil || u.Opaque != "":
+		// The parse error quotes the value, password and all: not shown.
+		return "", fmt.Errorf("%q is not an address: set it like 127.0.0.1:11434", llm.RedactURL(host))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("%q is not an http(s) address: set it like 127.0.0.1:11434", llm.RedactURL(host))
 	}
-	hostport, path, _ := strings.Cut(host, "/")
-	h, port, err := net.SplitHostPort(hostport)
-	if err != nil {
-		h, port = hostport, "11434"
-		if scheme == "https" {
-			port = "443"
-		}
-	}
-	switch strings.Trim(h, "[]") {
+	h, port := u.Hostname(), u.Port()
+	switch h {
 	case "", "0.0.0.0", "::":
 		h = "127.0.0.1"
 	}
-	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(strings.Trim(h, "[]"), port), Path: strings.TrimRight("/"+path, "/") + "/v1"}
+	if port == "" {
+		port = map[string]string{"http": "11434", "https": "443"}[u.Scheme]
+	}
+	u.Host, u.Path, u.RawPath = net.JoinHostPort(h, port), strings.TrimRight(u.Path, "/")+"/v1", ""
 	return u.String(), nil
 }
 
