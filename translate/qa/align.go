@@ -3,6 +3,7 @@ package qa
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -198,26 +199,18 @@ func anchorsOf(p string) anchors {
 		set := numberSet{}
 		interpretations(p[loc[0]:loc[1]], true, nextWord(p, loc[1]), set)
 		if len(set) > 0 {
-			a.numbers = append(a.numbers, setKeys(set))
+			a.numbers = append(a.numbers, slices.Collect(maps.Keys(set)))
 		}
 	}
 	for _, w := range strings.Fields(p) {
 		w = strings.TrimFunc(w, func(r rune) bool { return !isWordRune(r) })
-		if r, _ := utf8.DecodeRuneInString(w); utf8.RuneCountInString(w) >= 3 && r != utf8.RuneError && isUpper(r) {
+		if utf8.RuneCountInString(w) >= 3 && capitalised(w) {
 			if ws := strings.Fields(normName(w)); len(ws) > 0 {
 				a.names = append(a.names, ws)
 			}
 		}
 	}
 	return a
-}
-
-func setKeys(s numberSet) []string {
-	out := make([]string, 0, len(s))
-	for k := range s {
-		out = append(out, k)
-	}
-	return out
 }
 
 // trIndex says which translation paragraphs carry a word (normalised, and

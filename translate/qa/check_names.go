@@ -49,13 +49,11 @@ func startsSentence(p string, i int) bool {
 	return true
 }
 
-func isUpper(r rune) bool { return unicode.IsUpper(r) }
-
 // capitalised is a word that starts with a capital letter ("Pompeo",
 // "FC", "Jong-un" is not: it continues a name after a hyphen only).
 func capitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
-	return isUpper(r)
+	return unicode.IsUpper(r)
 }
 
 // sourceNames finds the capitalised multi-word names of a paragraph: runs

@@ -2,6 +2,7 @@ package qa
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,11 +41,7 @@ type repeatLimits struct {
 
 // paragraphLimits is what the source paragraphs allow at paragraph level.
 func paragraphLimits(source []string) int {
-	keys := make([]string, len(source))
-	for i, p := range source {
-		keys[i] = normalized(p)
-	}
-	return max(1, maxRepeats(keys, 1))
+	return max(1, maxRepeats(sentenceKeys(source), 1))
 }
 
 // textLimits is what source text (one paragraph or a whole chunk) allows
@@ -215,8 +212,8 @@ func collapseRepeats(items, keys []string, maxLen, needOne, needMany, keep int) 
 		var outI, outK []string
 		for i := 0; i < len(items); {
 			if copies := run[i]/n + 1; copies >= need {
-				outI = append(outI, repeatItems(items[i:i+n], keep)...)
-				outK = append(outK, repeatItems(keys[i:i+n], keep)...)
+				outI = append(outI, slices.Repeat(items[i:i+n], keep)...)
+				outK = append(outK, slices.Repeat(keys[i:i+n], keep)...)
 				reps = append(reps, repeat{unit: items[i : i+n], copies: copies})
 				i += copies * n
 				continue
@@ -242,15 +239,6 @@ func repeatRuns(keys []string, n int) []int {
 		}
 	}
 	return run
-}
-
-// repeatItems is keep copies of unit.
-func repeatItems(unit []string, keep int) []string {
-	out := make([]string, 0, len(unit)*keep)
-	for range keep {
-		out = append(out, unit...)
-	}
-	return out
 }
 
 // maxRepeats is the most copies in a row of any unit of 1 to maxLen keys.
@@ -295,9 +283,7 @@ func collapseRuns(p string, keep int) (string, int) {
 			j++
 		}
 		if j-i >= need {
-			for range left {
-				out = append(out, rs[i])
-			}
+			out = append(out, slices.Repeat(rs[i:i+1], left)...)
 			cut = max(cut, j-i)
 		} else {
 			out = append(out, rs[i:j]...)

@@ -62,7 +62,7 @@ func UnusableMessage(fs []Finding) string {
 // as a whole (spacing and paragraph breaks aside), or most of the source's
 // paragraphs copied unchanged.
 func echoed(source, translation []string) bool {
-	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	norm := CollapseSpace
 	if norm(strings.Join(source, " ")) == norm(strings.Join(translation, " ")) {
 		return true
 	}
