@@ -178,9 +178,6 @@ func (g *Glossary) Hash() string {
 // letters (æ, ø, å included) and digits are word characters: "EU" matches
 // "EU's" and "EU-landene" but not "EUR", and "sø" does not match "søndag".
 func (g *Glossary) Match(text string) []Term {
-	if g == nil || len(g.Terms) == 0 {
-		return nil
-	}
 	var out []Term
 	for _, i := range g.matchIndexes(text) {
 		out = append(out, g.Terms[i])

@@ -224,7 +224,7 @@ func memoryLeaks(src, texts []string, rc recalled, label func(int) string) []qa.
 // those no finding of brief's and no major or critical one of the model's
 // review names.
 func (t *Translator) Passing(a article.Article, r Result) []tm.Pair {
-	src, out := sourceParagraphs(a), r.Translation()
+	src, out := Original(a), r.Translation()
 	if len(src) != len(out) || len(src) > MemoryParagraphs {
 		return nil
 	}

@@ -47,7 +47,7 @@ type ChunkPlan struct {
 // tokens. The error is the one Translate would fail with when the article
 // cannot fit (e.g. a sentence longer than the context allows).
 func (t *Translator) Plan(a article.Article) (Plan, error) {
-	src := sourceParagraphs(a)
+	src := Original(a)
 	if len(src) == 0 {
 		return Plan{}, errNothing
 	}
@@ -103,13 +103,7 @@ type chunk struct {
 	terms        int // glossary terms in the prompt
 }
 
-func (c chunk) text() string {
-	parts := make([]string, len(c.units))
-	for i, u := range c.units {
-		parts[i] = u.text
-	}
-	return strings.Join(parts, "\n\n")
-}
+func (c chunk) text() string { return strings.Join(unitTexts(c.units), "\n\n") }
 
 func (t *Translator) fits(c chunk) bool {
 	return c.promptTokens+c.expectOut <= t.opts.ContextTokens && c.expectOut <= t.opts.MaxOutputTokens

@@ -122,7 +122,7 @@ func (rv *Reviewer) systemTokens() int {
 // ReviewPlan estimates a review's requests and tokens without calling the
 // model (for --dry-run), given the translation's expected size in tokens.
 func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
-	src := sourceParagraphs(a)
+	src := Original(a)
 	srcTokens := 0
 	for _, s := range src {
 		srcTokens += rv.est.Tokens(s)
@@ -137,7 +137,7 @@ func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
 // pass through with their class; an answer that is not the JSON asked for
 // gives one finding saying so, not a failure.
 func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Review, error) {
-	src, tr := sourceParagraphs(a), r.Translation()
+	src, tr := Original(a), r.Translation()
 	nm := qa.Labels{Lede: hasLede(a)}
 	var out Review
 	for _, batch := range rv.batches(src, tr) {

@@ -37,7 +37,7 @@ func (t *Translator) sized(ctx context.Context) (*Translator, error) {
 // has findings under Options.Strict fails with an error matching
 // llm.ErrArticle (the last two as a *QAError, with the Result filled in).
 func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, error) {
-	src := sourceParagraphs(a)
+	src := Original(a)
 	if len(src) == 0 {
 		return Result{}, errNothing
 	}

@@ -21,9 +21,7 @@ func outputFactor(to string) float64 {
 		return 1.2
 	case lang.ScriptCJK:
 		return 1.5
-	case lang.ScriptUnknown:
-		return 2.2
-	default: // Cyrillic, Greek, Arabic, Hebrew...
+	default: // Cyrillic, Greek, Arabic, Hebrew, unknown...
 		return 2.2
 	}
 }

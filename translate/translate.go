@@ -71,11 +71,7 @@ type Result struct {
 
 // Text is the translation as plain text: lede, then paragraphs, blank-line separated.
 func (r Result) Text() string {
-	parts := r.Paragraphs
-	if r.Lede != "" {
-		parts = append([]string{r.Lede}, parts...)
-	}
-	return strings.Join(parts, "\n\n")
+	return strings.Join(r.Translation(), "\n\n")
 }
 
 // ErrQA marks a translation rejected by its QA findings (--strict, or no
@@ -159,7 +155,9 @@ var errNothing = articleError("nothing to translate: the article has no text")
 
 func hasLede(a article.Article) bool { return strings.TrimSpace(a.Lede) != "" }
 
-func sourceParagraphs(a article.Article) []string {
+// Original is the source text of a as the checks and the review read it
+// beside the translation: lede first, then the paragraphs.
+func Original(a article.Article) []string {
 	var src []string
 	if strings.TrimSpace(a.Lede) != "" {
 		src = append(src, strings.TrimSpace(a.Lede))
@@ -175,7 +173,7 @@ func sourceParagraphs(a article.Article) []string {
 // QA is what the checks read of r, a translation of a: the pipeline
 // re-checks a stored translation with it (qa.Text.Recheck, Unusable).
 func (t *Translator) QA(a article.Article, r Result) qa.Text {
-	return t.qaText(sourceParagraphs(a), r.Translation(), hasLede(a))
+	return t.qaText(Original(a), r.Translation(), hasLede(a))
 }
 
 func (t *Translator) qaText(src, tr []string, lede bool) qa.Text {
@@ -192,10 +190,6 @@ func (r Result) WithChecks(fs []qa.Finding, pairs []qa.Pair) Result {
 	r.Findings, r.Warnings, r.Pairs = fs, qa.Messages(fs), pairs
 	return r
 }
-
-// Original is the source text of a as the review shows it beside the
-// translation: lede first, then the paragraphs.
-func Original(a article.Article) []string { return sourceParagraphs(a) }
 
 // Translation is r's text as the review lines it up: lede first.
 func (r Result) Translation() []string {

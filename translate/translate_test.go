@@ -241,7 +241,7 @@ func TestLongArticleIsTranslatedInChunksWithinTheBudget(t *testing.T) {
 // planned on after --deadline 1s for seconds).
 func TestPlanningStopsWhenTheRunEnds(t *testing.T) {
 	tr := newTranslator(t, llmtest.New(t), Options{ContextTokens: 2048})
-	src := sourceParagraphs(longArticle(100_000))
+	src := Original(longArticle(100_000))
 	ctx := &endsAfter{context.Background(), 1}
 	chunks, err := tr.planUnknown(ctx, src, tr.recall(src), qa.Labels{})
 	if !errors.Is(err, context.Canceled) || len(chunks) != 1 {
