@@ -125,7 +125,7 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	for try := 0; try < 2; {
+	for try := 0; ; {
 		sys, user, err := s.summaryPrompts(s.fit(text, window))
 		if err != nil {
 			return res, err
@@ -143,15 +143,13 @@ func (s *Summarizer) Summarize(ctx context.Context, text string) (Result, error)
 		if err != nil {
 			return res, err
 		}
-		var sum Summary
-		if sum, err = Parse(resp.Text); err == nil {
+		if sum, err := Parse(resp.Text); err == nil {
 			res.Summary = sum
 			return res, nil
 		} else if try++; try == 2 {
 			return res, fmt.Errorf("%w: %v", llm.ErrArticle, err)
 		}
 	}
-	return res, nil
 }
 
 // minSummaryWindow: below it a summary is not shortened further; the
@@ -210,23 +208,16 @@ func parsePlain(answer string) Summary {
 	var sum Summary
 	var body []string
 	for _, line := range strings.Split(strings.ReplaceAll(answer, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		lower := strings.ToLower(labelRE.FindString(line))
-		line = strings.TrimSpace(labelRE.ReplaceAllString(line, ""))
+		// A label alone on its line ("Key points:") leaves nothing.
+		line = strings.TrimSpace(labelRE.ReplaceAllString(strings.TrimSpace(line), ""))
 		switch {
+		case line == "":
 		case sum.Headline == "" && len(body) == 0 && !bulletRE.MatchString(line):
 			sum.Headline = strings.TrimLeft(line, "# ")
 		case bulletRE.MatchString(line):
 			sum.KeyPoints = append(sum.KeyPoints, bulletRE.ReplaceAllString(line, ""))
-		case strings.Contains(lower, "point") && line == "":
-			// a "Key points:" label on its own line
 		default:
-			if line != "" {
-				body = append(body, line)
-			}
+			body = append(body, line)
 		}
 	}
 	sum.Summary = strings.Join(body, " ")
