@@ -91,17 +91,9 @@ func Collect(ctx context.Context, run *wiring.Run, inputs []article.Input, diges
 // "summary and review" with --review).
 func stageNames(stages map[string]int) string {
 	var names []string
-	for _, st := range []string{"translate", "summarize", "review", "digest"} {
-		if stages[st] == 0 {
-			continue
-		}
-		switch st {
-		case "translate":
-			names = append(names, "translation")
-		case "summarize":
-			names = append(names, "summary")
-		default:
-			names = append(names, st)
+	for _, st := range [][2]string{{"translate", "translation"}, {"summarize", "summary"}, {"review", "review"}, {"digest", "digest"}} {
+		if stages[st[0]] > 0 {
+			names = append(names, st[1])
 		}
 	}
 	if len(names) == 0 {

@@ -146,17 +146,8 @@ func errorMessage(body json.RawMessage) string {
 	return "no error message"
 }
 
-func isKey(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+// isKey: 64 lower-case hex digits, as requestcache.Key writes them.
+func isKey(s string) bool { return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == "" }
 
 // clip keeps text from a file to one readable line.
 func clip(s string) string {
