@@ -23,10 +23,6 @@ type serverCalibration struct {
 	cal                  *llm.Calibration
 }
 
-func calibrationKey(model, endpoint, tag string) string {
-	return cache.Key("calibration/1", model, endpoint, tag)
-}
-
 // loadCalibrations starts each server's calibration from the cache and,
 // when the cache is writable, keeps every worse ratio measured in it.
 func (r *Run) loadCalibrations(c *cache.Cache, writable bool) {
@@ -41,7 +37,6 @@ func (r *Run) loadCalibrations(c *cache.Cache, writable bool) {
 		if !writable {
 			continue
 		}
-		sc := sc
 		sc.cal.OnWorse(func(float64) {
 			// The worst so far, not the argument: two answers may
 			// raise it at once, and the lower must not win the write.

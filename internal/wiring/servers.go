@@ -3,6 +3,7 @@ package wiring
 import (
 	"strings"
 
+	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 )
 
@@ -76,7 +77,7 @@ func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
 		c := clients[i]
 		// Kept under the run's model name, as the cache keys results.
 		ep := EndpointIdentity(sv.BaseURL)
-		cals = append(cals, serverCalibration{key: calibrationKey(s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})
+		cals = append(cals, serverCalibration{key: cache.Key("calibration/1", s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})
 		members = append(members, llm.Member{Client: c, Slots: s.slots(sv)})
 	}
 	return llm.NewPool(members, s.Client.Logf), cals, nil
@@ -102,10 +103,6 @@ func (s Settings) TotalSlots() int {
 	return n
 }
 
-// Stats are the run's request totals over every server.
-func (r *Run) Stats() llm.Stats {
-	if r.Config.ClientStats != nil {
-		return r.Config.ClientStats() // the review model's pool included
-	}
-	return r.Pool.Stats()
-}
+// Stats are the run's request totals over every server, the review
+// model's pool included (New always sets ClientStats).
+func (r *Run) Stats() llm.Stats { return r.Config.ClientStats() }
