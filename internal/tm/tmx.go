@@ -58,8 +58,8 @@ var maxTMX int64 = 512 << 20
 // da). A pair already remembered keeps its translation. It returns how
 // many units it read with both languages and how many of them it stored.
 func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
-	cr := &countingReader{r: io.LimitReader(r, maxTMX+1)}
-	dec := xml.NewDecoder(cr)
+	lr := &io.LimitedReader{R: r, N: maxTMX + 1} // N is 0 once past maxTMX
+	dec := xml.NewDecoder(lr)
 	var tu map[string]string
 	for {
 		tok, err := dec.Token()
@@ -67,7 +67,7 @@ func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
 			break
 		}
 		if err != nil {
-			if cr.n > maxTMX {
+			if lr.N == 0 {
 				return read, stored, fmt.Errorf("the TMX file is over %d MB: split it", maxTMX>>20)
 			}
 			line, _ := dec.InputPos()
@@ -173,15 +173,4 @@ func (m *Memory) keep(tu map[string]string, code, seg string) {
 
 func sameLanguage(a, b string) bool {
 	return a != "" && strings.EqualFold(lang.Base(a), lang.Base(b))
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
