@@ -87,30 +87,22 @@ func reportChecks(io *iostreams.IOStreams, o *config.Options, reps []llm.CheckRe
 	return nil
 }
 
+// printCheck prints the report, -q only its problems.
 func printCheck(io *iostreams.IOStreams, r llm.CheckReport, quiet, verbose bool) {
-	if quiet {
-		for _, p := range r.Problems {
-			fmt.Fprintf(io.Out, "problem:   %s\n", safetext.Line(p))
+	mark := map[bool]string{true: "ok", false: "NO"}
+	if !quiet {
+		fmt.Fprintf(io.Out, "endpoint   %s  %s\n", r.Endpoint, mark[r.Reachable])
+		fmt.Fprintf(io.Out, "model      %s  %s\n", r.Model, mark[r.ModelFound])
+		fmt.Fprintf(io.Out, "streaming  %s\n", mark[r.Streaming])
+		fmt.Fprintf(io.Out, "json mode  %s\n", mark[r.JSONMode])
+		if r.Latency > 0 {
+			fmt.Fprintf(io.Out, "latency    %s\n", r.Latency.Round(time.Millisecond))
 		}
-		return
-	}
-	mark := func(ok bool) string {
-		if ok {
-			return "ok"
-		}
-		return "NO"
-	}
-	fmt.Fprintf(io.Out, "endpoint   %s  %s\n", r.Endpoint, mark(r.Reachable))
-	fmt.Fprintf(io.Out, "model      %s  %s\n", r.Model, mark(r.ModelFound))
-	fmt.Fprintf(io.Out, "streaming  %s\n", mark(r.Streaming))
-	fmt.Fprintf(io.Out, "json mode  %s\n", mark(r.JSONMode))
-	if r.Latency > 0 {
-		fmt.Fprintf(io.Out, "latency    %s\n", r.Latency.Round(time.Millisecond))
-	}
-	printServer(io, r)
-	if verbose {
-		for _, m := range r.Models {
-			fmt.Fprintf(io.Out, "serves     %s\n", safetext.Line(m))
+		printServer(io, r)
+		if verbose {
+			for _, m := range r.Models {
+				fmt.Fprintf(io.Out, "serves     %s\n", safetext.Line(m))
+			}
 		}
 	}
 	for _, p := range r.Problems {
