@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -54,16 +53,6 @@ func configFile(flags *pflag.FlagSet) (path string, explicit bool) {
 // maxConfigBytes bounds the config file: it holds a few settings, and
 // --config /dev/zero must not take the machine's memory.
 const maxConfigBytes = 1 << 20
-
-// readConfig reads the config file, which must be a regular file of
-// reasonable size (a FIFO would block, a device never ends).
-func readConfig(path string) ([]byte, fs.FileInfo, error) {
-	data, fi, err := atomicfile.ReadRegular(path, maxConfigBytes)
-	if errors.Is(err, atomicfile.ErrTooLarge) {
-		err = fmt.Errorf("larger than %d KB: a config file holds a few settings", maxConfigBytes>>10)
-	}
-	return data, fi, err
-}
 
 // holdsKey reports whether a config file's YAML sets an API key, for brief
 // or for one of its endpoints.
@@ -167,7 +156,11 @@ func loadConfig(flags *pflag.FlagSet) (file Options, set map[string]bool, err er
 	if path == "" {
 		return file, nil, nil
 	}
-	data, fi, err := readConfig(path)
+	// A regular file of reasonable size: a FIFO would block, a device never ends.
+	data, fi, err := atomicfile.ReadRegular(path, maxConfigBytes)
+	if errors.Is(err, atomicfile.ErrTooLarge) {
+		err = fmt.Errorf("larger than %d KB: a config file holds a few settings", maxConfigBytes>>10)
+	}
 	if err != nil {
 		if explicit || !os.IsNotExist(err) {
 			return file, nil, fmt.Errorf("config file %s: %w", path, err)
