@@ -89,19 +89,19 @@ func TestBadValuesAreErrorsNamingTheSetting(t *testing.T) {
 	isolateEnv(t)
 	config := map[string]string{
 		"timeout: -5s":                 "timeout",
-		"timeout: 0s":                  "--timeout",
-		"idle-timeout: 0s":             "--idle-timeout",
+		"timeout: 0s":                  "timeout in ",
+		"idle-timeout: 0s":             "idle-timeout in ",
 		"deadline: -1h":                "deadline",
-		"rpm: -1":                      "--rpm",
-		"tpm: -5":                      "--tpm",
-		"price-in: -5":                 "--price-in",
-		"price-out: .nan":              "--price-out",
-		"max-cost: -1":                 "--max-cost",
-		"max-tokens: -1":               "--max-tokens",
-		"temperature: .nan":            "--temperature",
-		"concurrency: 1000000":         "--concurrency",
-		"retries: 100000":              "--retries",
-		"since: 99999999999d":          "--since",
+		"rpm: -1":                      "rpm in ",
+		"tpm: -5":                      "tpm in ",
+		"price-in: -5":                 "price-in in ",
+		"price-out: .nan":              "price-out in ",
+		"max-cost: -1":                 "max-cost in ",
+		"max-tokens: -1":               "max-tokens in ",
+		"temperature: .nan":            "temperature in ",
+		"concurrency: 1000000":         "concurrency in ",
+		"retries: 100000":              "retries in ",
+		"since: 99999999999d":          "since in ",
 		"model: {name: x}":             "model: give a value, not a mapping",
 		"model: [a, b]":                "model: give one value, not a list",
 		"format: [md, [html]]":         "format: give one value, not a list",
@@ -205,6 +205,35 @@ func TestConfigKeysAreTheRunFlags(t *testing.T) {
 	} {
 		if _, err := layered(t, yaml); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", yaml, err, want)
+		}
+	}
+}
+
+// A bad value is named where the user set it (issue 25): "concurrency in
+// brief.yaml" for the file's key, "--concurrency" for the flag.
+func TestBadValuesAreNamedWhereTheyWereSet(t *testing.T) {
+	isolateEnv(t)
+	for _, c := range []struct{ key, value string }{
+		{"concurrency", "0"}, {"retries", "-1"}, {"rpm", "-1"}, {"tpm", "-1"},
+		{"temperature", "3"}, {"context", "100"}, {"format", "pdf"},
+		{"site-url", "ftp://x"}, {"since", "soon"}, {"max-size", "-1"},
+		{"price-in", "-1"}, {"max-tokens", "-1"}, {"max-cost", "5"},
+		{"batch-discount", "2"}, {"batch-fallback", "true"},
+	} {
+		o, err := layered(t, c.key+": "+c.value+"\n")
+		if err == nil {
+			err = o.validate(runFlagSet())
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), c.key+" in ") || strings.Contains(err.Error(), "--"+c.key) {
+			t.Errorf("%s: %s in brief.yaml gave %v, want an error naming %q in brief.yaml", c.key, c.value, err, c.key)
+		}
+		o, fs := New(), pflag.NewFlagSet("run", pflag.ContinueOnError)
+		registerRun(o, fs)
+		if err := fs.Parse([]string{"--" + c.key + "=" + c.value}); err != nil {
+			t.Fatal(err)
+		}
+		if err = o.Load(fs); err == nil || !strings.HasPrefix(err.Error(), "--"+c.key+" ") {
+			t.Errorf("%s: --%s=%s gave %v, want an error naming --%s", c.key, c.key, c.value, err, c.key)
 		}
 	}
 }

@@ -249,17 +249,19 @@ func (o *Options) validateEndpoint() error {
 	case strings.TrimSpace(o.Model) == "":
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
 	case o.Retries < 0 || o.Retries > maxRetries:
-		return fmt.Errorf("--retries %d: give 0 to %d", o.Retries, maxRetries)
+		return fmt.Errorf("%s %d: give 0 to %d", o.named("retries"), o.Retries, maxRetries)
 	case o.Timeout <= 0:
-		return fmt.Errorf("--timeout must be more than 0 (e.g. 10m): it bounds one request")
+		return fmt.Errorf("%s must be more than 0 (e.g. 10m): it bounds one request", o.named("timeout"))
 	case o.IdleTimeout <= 0:
-		return fmt.Errorf("--idle-timeout must be more than 0 (e.g. 60s): it bounds a silent stream")
-	case o.RPM < 0 || o.TPM < 0:
-		return fmt.Errorf("--rpm and --tpm must be 0 (no limit) or more, not %d and %d", o.RPM, o.TPM)
+		return fmt.Errorf("%s must be more than 0 (e.g. 60s): it bounds a silent stream", o.named("idle-timeout"))
+	case o.RPM < 0:
+		return fmt.Errorf("%s must be 0 (no limit) or more, not %d", o.named("rpm"), o.RPM)
+	case o.TPM < 0:
+		return fmt.Errorf("%s must be 0 (no limit) or more, not %d", o.named("tpm"), o.TPM)
 	case math.IsNaN(o.Temperature) || o.Temperature > 2 || (o.Temperature < 0 && o.Temperature != -1):
-		return fmt.Errorf("--temperature %g: give a value from 0 to 2, or -1 for the server's own", o.Temperature)
+		return fmt.Errorf("%s %g: give a value from 0 to 2, or -1 for the server's own", o.named("temperature"), o.Temperature)
 	case o.Verbose && o.Quiet:
-		return fmt.Errorf("--verbose and --quiet contradict each other: pass one")
+		return fmt.Errorf("%s and %s contradict each other: keep one", o.named("verbose"), o.named("quiet"))
 	}
 	return o.readKeyFile()
 }
@@ -275,21 +277,21 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 		return err
 	}
 	if o.Concurrency < 1 || o.Concurrency > maxSlots {
-		return fmt.Errorf("--concurrency must be at least 1 and at most %d, not %d", maxSlots, o.Concurrency)
+		return fmt.Errorf("%s must be at least 1 and at most %d, not %d", o.named("concurrency"), maxSlots, o.Concurrency)
 	}
 	if o.Context != 0 && o.Context < translate.MinContext {
-		return fmt.Errorf("--context %d is too small: brief needs a window of at least %d tokens; pass your model's window, or auto to ask the server", o.Context, translate.MinContext)
+		return fmt.Errorf("%s %d is too small: brief needs a window of at least %d tokens; give your model's window, or auto to ask the server", o.named("context"), o.Context, translate.MinContext)
 	}
 	for i, f := range o.Formats {
 		f = strings.ToLower(strings.TrimSpace(f))
 		o.Formats[i] = f
 		if f != "md" && f != "html" && f != "json" && f != "atom" {
-			return fmt.Errorf("--format %q: choose from md, html, json, atom", f)
+			return fmt.Errorf("%s %q: choose from md, html, json, atom", o.named("format"), f)
 		}
 	}
 	site, err := siteURL(o.SiteURL)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s %v", o.named("site-url"), err)
 	}
 	o.SiteURL = site
 	if err := o.validateLimits(); err != nil {
@@ -298,16 +300,16 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 	if o.Since != "" {
 		// A usage error, found before any input is read.
 		if o.SinceTime, err = parseSince(o.Since, time.Now()); err != nil {
-			return err
+			return fmt.Errorf("%s %v", o.named("since"), err)
 		}
 	}
 	switch {
 	case strings.TrimSpace(o.Out) == "":
-		return fmt.Errorf("--out is empty: name the output folder, e.g. --out ./briefing")
+		return fmt.Errorf("%s is empty: name the output folder, e.g. --out ./briefing", o.named("out"))
 	case o.JSON && !o.DryRun && dryRunJSON:
-		return fmt.Errorf("--json goes with --dry-run (a run writes briefing.json with --format json)")
+		return fmt.Errorf("%s goes with --dry-run (a run writes briefing.json with --format json)", o.named("json"))
 	case o.MaxSize <= 0:
-		return fmt.Errorf("--max-size must be positive")
+		return fmt.Errorf("%s must be positive, not %d", o.named("max-size"), o.MaxSize)
 	}
 	return nil
 }
@@ -318,18 +320,20 @@ func (o *Options) validateBatch() error {
 		o.NoWait = true
 	}
 	switch {
-	case !o.Batch && (o.NoWait || o.BatchFallback):
-		return fmt.Errorf("--no-wait, --batch-wait and --batch-fallback go with --batch")
+	case !o.Batch && o.BatchFallback:
+		return fmt.Errorf("%s goes with --batch", o.named("batch-fallback"))
+	case !o.Batch && o.NoWait:
+		return fmt.Errorf("%s goes with --batch", o.named(map[bool]string{true: "no-wait", false: "batch-wait"}[o.BatchWait]))
 	case o.Batch && o.NoCache:
-		return fmt.Errorf("--batch needs the cache (its results land there): drop --no-cache")
+		return fmt.Errorf("%s needs the cache (its results land there): drop %s", o.named("batch"), o.named("no-cache"))
 	case o.Batch && o.Force:
 		// --force reads no answer, a batch's neither: every round would
 		// submit (and pay for) the same requests again.
-		return fmt.Errorf("--batch cannot redo everything with --force: a batch's answers land in the cache --force does not read; give a new --cache-tag instead")
+		return fmt.Errorf("%s cannot redo everything with %s: a batch's answers land in the cache --force does not read; give a new --cache-tag instead", o.named("batch"), o.named("force"))
 	case o.BatchDiscount <= 0 || o.BatchDiscount > 1:
-		return fmt.Errorf("--batch-discount %g: give the batch price as a share of the normal one, e.g. 0.5", o.BatchDiscount)
+		return fmt.Errorf("%s %g: give the batch price as a share of the normal one, e.g. 0.5", o.named("batch-discount"), o.BatchDiscount)
 	case o.BatchPoll < time.Millisecond:
-		return fmt.Errorf("--batch-poll must be positive, e.g. 30s")
+		return fmt.Errorf("%s must be positive, e.g. 30s", o.named("batch-poll"))
 	}
 	return nil
 }
@@ -340,16 +344,16 @@ func (o *Options) validateLimits() error {
 	for _, p := range []struct {
 		flag string
 		v    float64
-	}{{"--price-in", o.PriceIn}, {"--price-out", o.PriceOut}, {"--max-cost", o.MaxCost}} {
+	}{{"price-in", o.PriceIn}, {"price-out", o.PriceOut}, {"max-cost", o.MaxCost}} {
 		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-			return fmt.Errorf("%s %g: give an amount in USD, 0 or more", p.flag, p.v)
+			return fmt.Errorf("%s %g: give an amount in USD, 0 or more", o.named(p.flag), p.v)
 		}
 	}
 	if o.MaxTokens < 0 {
-		return fmt.Errorf("--max-tokens %d: give 0 (no limit) or more", o.MaxTokens)
+		return fmt.Errorf("%s %d: give 0 (no limit) or more", o.named("max-tokens"), o.MaxTokens)
 	}
 	if o.MaxCost > 0 && o.PriceIn == 0 && o.PriceOut == 0 {
-		return fmt.Errorf("--max-cost needs prices: pass --price-in and --price-out (USD per million tokens)")
+		return fmt.Errorf("%s needs prices: give --price-in and --price-out (USD per million tokens)", o.named("max-cost"))
 	}
 	return nil
 }
@@ -424,11 +428,11 @@ func siteURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		return "", fmt.Errorf("--site-url %q is not an address: give it as https://news.example/briefing/", s)
+		return "", fmt.Errorf("%q is not an address: give it as https://news.example/briefing/", s)
 	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return "", fmt.Errorf("--site-url %q: give the full address where the output folder is published, starting with https://", s)
+		return "", fmt.Errorf("%q: give the full address where the output folder is published, starting with https://", s)
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("--site-url %q: give the address without user name, query or fragment", s)
+		return "", fmt.Errorf("%q: give the address without user name, query or fragment", s)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"

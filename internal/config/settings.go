@@ -73,7 +73,7 @@ func (o *Options) hints() map[llm.Setting]string {
 		llm.SettingModel:   "check " + o.named("model") + " (brief models lists what the endpoint serves)",
 		llm.SettingAPIKey:  key,
 		llm.SettingTimeout: "a slow model may need a longer " + o.named("timeout"),
-		llm.SettingContext: "pass --context with the model's window",
+		llm.SettingContext: "set " + o.named("context") + " to the model's window",
 	}
 }
 

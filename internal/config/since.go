@@ -19,5 +19,5 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	if d, err := parseDuration(s); err == nil {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, fmt.Errorf("--since %q: give a window like 7d, 2w, 36h or a date like 2026-11-01", s)
+	return time.Time{}, fmt.Errorf("%q: give a window like 7d, 2w, 36h or a date like 2026-11-01", s)
 }
