@@ -228,6 +228,10 @@ func (o *Options) languages(translates bool) error {
 		}
 		*l.code = code
 	}
+	if lang.Base(o.From) == lang.Base(o.Lang) {
+		return fmt.Errorf("%s %s and %s %s are the same language: brief translates from one language into another; give the target with --lang, e.g. en",
+			o.named("from"), o.From, o.named("lang"), o.Lang)
+	}
 	if gap := qa.Unchecked(o.From); gap != "" && translates && !o.Quiet {
 		fmt.Fprintf(Warnings, "brief: warning: %s %s: %s\n", o.named("from"), o.From, gap)
 	}

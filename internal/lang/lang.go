@@ -26,10 +26,12 @@ func Base(code string) string {
 
 // Parse reads a language given as a BCP 47 code ("en", "pt-BR", "en_GB")
 // and returns its canonical form ("en-GB"); a name ("english") or a code
-// no registry knows ("xx") is an error, since a model would guess at it.
+// no registry knows ("xx") is an error, since a model would guess at it;
+// so are "und" (undetermined) and private-use codes ("qaa", "x-foo"), which
+// name no language a model knows.
 func Parse(code string) (string, error) {
 	tag, err := language.Parse(strings.ReplaceAll(code, "_", "-"))
-	if base, _ := tag.Base(); err != nil || base.String() == "und" {
+	if base, _, _ := tag.Raw(); err != nil || base.String() == "und" || base.IsPrivateUse() {
 		return "", fmt.Errorf("%q is not a language code", code)
 	}
 	return tag.String(), nil

@@ -1,6 +1,9 @@
 package lang
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestName(t *testing.T) {
 	for code, want := range map[string]string{
@@ -44,5 +47,20 @@ func TestDanishDistinctWordsDependOnTheTarget(t *testing.T) {
 	}
 	if list, letters := DanishDistinctWords("en"); !list["ikke"] || !letters {
 		t.Errorf("against English: ikke in list = %v, letters = %v", list["ikke"], letters)
+	}
+}
+
+// A code that names no language a model knows is refused: a name, an
+// unknown code, undetermined (und) and private use (qaa-qtz, x-...).
+func TestParseRefusesCodesThatNameNoLanguage(t *testing.T) {
+	for _, code := range []string{"english", "xx", "und", "UND", "qaa", "qtz", "x-foo", "und-DK", ""} {
+		if got, err := Parse(code); err == nil || !strings.Contains(err.Error(), "is not a language code") {
+			t.Errorf("Parse(%q) = %q, %v: want it refused", code, got, err)
+		}
+	}
+	for code, want := range map[string]string{"en": "en", "en_GB": "en-GB", "da": "da", "pt-br": "pt-BR"} {
+		if got, err := Parse(code); err != nil || got != want {
+			t.Errorf("Parse(%q) = %q, %v: want %q", code, got, err, want)
+		}
 	}
 }
