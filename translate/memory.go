@@ -45,10 +45,7 @@ const MemoryParagraphs = 200
 
 // recall looks src's paragraphs up in the memory (and in src itself).
 func (t *Translator) recall(src []string) recalled {
-	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src)), same: make([]int, len(src))}
-	for i := range r.same {
-		r.same[i] = -1
-	}
+	r := recalled{known: make([]string, len(src)), ref: make([]*tm.Pair, len(src)), same: slices.Repeat([]int{-1}, len(src))}
 	if t.mem == nil || len(src) > MemoryParagraphs {
 		return r
 	}

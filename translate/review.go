@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
@@ -227,10 +228,8 @@ func reviewFindings(text string, batch []reviewPair, src, tr []string, nm qa.Lab
 }
 
 func oneOf(s string, allowed []string, otherwise string) string {
-	for _, a := range allowed {
-		if s == a {
-			return s
-		}
+	if slices.Contains(allowed, s) {
+		return s
 	}
 	return otherwise
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -98,14 +99,7 @@ func (c *checker) pairedOrWhole(i int) int {
 func (c *checker) add(fs ...Finding) { c.fs = append(c.fs, fs...) }
 
 func (c *checker) align() error {
-	c.srcOf = make([]int, len(c.translation))
-	c.trOf = make([]int, len(c.source))
-	for i := range c.srcOf {
-		c.srcOf[i] = -1
-	}
-	for i := range c.trOf {
-		c.trOf[i] = -1
-	}
+	c.srcOf, c.trOf = slices.Repeat([]int{-1}, len(c.translation)), slices.Repeat([]int{-1}, len(c.source))
 	pairs, al, err := align(c.ctx, c.source, c.translation, c.to)
 	switch {
 	case errors.Is(err, errTooDifferent):
