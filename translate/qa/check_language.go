@@ -47,15 +47,7 @@ func stillDanish(text, to string, whole bool) bool {
 	if !useLetters {
 		return hits >= 2 && ratio >= 0.06
 	}
-	letters, aoe := 0, 0
-	for _, r := range text {
-		if unicode.IsLetter(r) {
-			letters++
-			if lang.IsDanishLetter(r) {
-				aoe++
-			}
-		}
-	}
+	letters, aoe := countLetters(text, lang.IsDanishLetter)
 	// Names keep their æ/ø/å in a translation (Løkke, Aarhus, Ærø), so
 	// the letters only add weight to function words, never decide alone.
 	danishLetters := aoe >= 2 && float64(aoe)/float64(letters) >= 0.008
@@ -88,14 +80,19 @@ func wrongScript(text, to string, minLetters int) bool {
 	if sc == lang.ScriptUnknown {
 		return false
 	}
-	letters, in := 0, 0
+	letters, in := countLetters(text, sc.Contains)
+	return letters >= minLetters && float64(in) < 0.5*float64(letters)
+}
+
+// countLetters counts the letters of text, and those of them that are in.
+func countLetters(text string, in func(rune) bool) (letters, inside int) {
 	for _, r := range text {
 		if unicode.IsLetter(r) {
 			letters++
-			if sc.Contains(r) {
-				in++
+			if in(r) {
+				inside++
 			}
 		}
 	}
-	return letters >= minLetters && float64(in) < 0.5*float64(letters)
+	return letters, inside
 }
