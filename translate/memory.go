@@ -66,6 +66,12 @@ func (t *Translator) recall(src []string) recalled {
 	return r
 }
 
+// fills tells whether rc fills in paragraphs that are not sent: remembered
+// ones, or repeats of the article's own.
+func (rc recalled) fills() bool {
+	return slices.ContainsFunc(rc.known, func(k string) bool { return k != "" }) || slices.ContainsFunc(rc.same, func(k int) bool { return k >= 0 })
+}
+
 // sending is t for the paragraphs of an article rc does not hold: when it
 // holds some, a copy marked partial, so a request of a few of them gets
 // the compact instructions (see compactParts).

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,5 +199,72 @@ func TestAParagraphRepeatedInAnArticleIsSentOnce(t *testing.T) {
 	reqs := srv.Requests()
 	if n := strings.Count(llmtest.Between(reqs[0].User, "<article>", "</article>"), "Redningsfolk"); len(reqs) != 1 || n != 1 {
 		t.Errorf("%d requests; the repeated paragraph was sent %d times, want once", len(reqs), n)
+	}
+}
+
+// A model that splits a paragraph in two (real models often do) does not
+// cost an article whose other paragraphs the memory fills in (a repeat of
+// its own, or a remembered paragraph between new ones): the article is
+// published whole and in source order, the split is a finding, and no
+// paragraph is remembered with another's translation.
+func TestAnAnswerThatDoesNotLineUpLosesNoFilledInParagraph(t *testing.T) {
+	const (
+		lede    = "Branden 610 på havnen i Esbjerg er under kontrol, oplyser politiet."
+		quote   = "- Vi 620 har aldrig set en brand af den størrelse her, siger indsatslederen."
+		split   = "Brandfolk 630 arbejdede hele natten med at slukke ilden. Ingen kom til skade."
+		harbor  = "Havnen 640 er lukket for skibe, indtil røgen er væk."
+		closing = "Politiet 650 vil undersøge, hvordan branden opstod."
+	)
+	cases := map[string]struct {
+		memory     []string
+		paragraphs []string
+		want       []string // each source paragraph's number, in order
+	}{
+		"a paragraph the article repeats": {
+			paragraphs: []string{quote, split, harbor, quote, closing},
+			want:       []string{"610", "620", "630", "640", "620", "650"},
+		},
+		"a remembered paragraph between new ones": {
+			memory:     []string{harbor, "The 640 harbour is closed to ships until the smoke has gone."},
+			paragraphs: []string{quote, split, harbor, closing},
+			want:       []string{"610", "620", "630", "640", "650"},
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv := llmtest.New(t)
+			srv.SetHandler(func(req llmtest.ChatRequest) llmtest.Reply {
+				r := llmtest.Default(req)
+				ps := llmtest.Paragraphs(r.Content)
+				for i, p := range ps {
+					if strings.Contains(p, "630") {
+						ps[i] = strings.Replace(p, ". ", ".\n\n", 1)
+					}
+				}
+				r.Content = strings.Join(ps, "\n\n")
+				return r
+			})
+			tr := newTranslator(t, srv, Options{}).WithMemory(memoryOf(t, c.memory...))
+			a := article.Article{Lede: lede, Paragraphs: c.paragraphs}
+			res, err := tr.Translate(context.Background(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range res.Translation() {
+				got = append(got, qa.Numbers(p)...)
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("the translation's paragraphs carry %v, want every source paragraph in order %v:\n%q", got, c.want, res.Translation())
+			}
+			if !slices.ContainsFunc(res.Findings, func(f qa.Finding) bool { return f.Code == qa.CodeParagraphs }) {
+				t.Errorf("the split paragraph is no finding: %v", res.Findings)
+			}
+			for _, p := range tr.Passing(a, res) {
+				if !slices.Equal(qa.Numbers(p.Source), qa.Numbers(p.Target)) {
+					t.Errorf("would remember %q as %q", p.Source, p.Target)
+				}
+			}
+		})
 	}
 }

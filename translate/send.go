@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
@@ -47,9 +48,8 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 	}
 	nm := qa.Labels{Lede: hasLede(a)}
 	rc := t.asCollected(ctx, src, t.recall(src), nm)
-	t = t.sending(rc)
-	tr := &translation{t: t, nm: nm, src: src, rc: rc}
-	if tr.queue, err = t.planUnknown(ctx, src, tr.rc, tr.nm); err != nil {
+	tr := &translation{t: t.sending(rc), nm: nm, src: src, rc: rc}
+	if tr.queue, err = tr.t.planUnknown(ctx, src, tr.rc, tr.nm); err != nil {
 		return Result{}, err
 	}
 	for len(tr.queue) > 0 {
@@ -58,7 +58,24 @@ func (t *Translator) Translate(ctx context.Context, a article.Article) (Result, 
 		}
 	}
 	tr.fill(len(src))
+	if !tr.linedUp() {
+		// the paragraphs filled in without sending have no place in an
+		// answer whose paragraphs do not line up: the article goes whole,
+		// as without the memory, so none is lost or out of order and the
+		// mismatch is a finding
+		res, err := t.WithMemory(nil).Translate(ctx, a)
+		res.Usage, res.Requests = res.Usage.Add(tr.res.Usage), res.Requests+tr.res.Requests
+		return res, err
+	}
 	return tr.result(ctx, src)
+}
+
+// linedUp tells whether the answers' paragraphs lined up with the source
+// paragraphs sent, so the ones filled in without sending have their place
+// (without any, there is nothing to place; a stand-in answer has nothing
+// to line up, and sending the article again would collect it twice).
+func (tr *translation) linedUp() bool {
+	return tr.pending || !tr.rc.fills() || len(tr.out) == len(tr.src) && !slices.ContainsFunc(tr.out, func(o outPara) bool { return o.para < 0 })
 }
 
 // translation is one article's Translate in progress: the chunks still to
@@ -76,6 +93,7 @@ type translation struct {
 	cuts      []qa.Finding // prompts the server cut, redone smaller
 	lastCut   string       // why the last cut part was redone
 	lastText  string       // source text of the last unit translated, for context
+	pending   bool         // an answer was a stand-in (a batch is collected)
 }
 
 // next sends the first chunk of the queue; an answer that was cut, or a
@@ -89,6 +107,7 @@ func (tr *translation) next(ctx context.Context) error {
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
 	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
 	tr.res.Requests += max(resp.Attempts, 1)
+	tr.pending = tr.pending || resp.Pending
 	why := ""
 	switch {
 	case errors.Is(err, llm.ErrPromptCut):

@@ -65,6 +65,9 @@ type Response struct {
 	Usage        tokens.Usage
 	// Attempts is how many HTTP requests this response took (1 = no retry).
 	Attempts int
+	// Pending marks a stand-in answer while a batch is collected: there is
+	// no answer yet to check or act on.
+	Pending bool
 }
 
 // Completer is what translate and summarize depend on, so tests and

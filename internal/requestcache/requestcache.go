@@ -154,7 +154,7 @@ func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response
 	}
 	c.collect(req.Stage, line)
 	if c.Placeholder && req.Stage == "translate" {
-		return llm.Response{Text: "(answer pending)", FinishReason: string(openai.FinishReasonStop), Attempts: 1}, nil
+		return llm.Response{Text: "(answer pending)", FinishReason: string(openai.FinishReasonStop), Attempts: 1, Pending: true}, nil
 	}
 	return llm.Response{}, ErrDeferred
 }
