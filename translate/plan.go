@@ -291,13 +291,6 @@ func (t *Translator) grow(us []unit, i int, c chunk) int {
 	return j
 }
 
-// refit re-sizes c with what the estimator knows now; ok is false when it
-// no longer fits the window.
-func (t *Translator) refit(c chunk) (chunk, bool) {
-	t.size(&c)
-	return c, t.fits(c)
-}
-
 // cannotFit is the article's failure when a single sentence does not fit.
 func (t *Translator) cannotFit(c chunk, why string, nm qa.Labels) error {
 	if why == "" {

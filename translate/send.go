@@ -100,8 +100,9 @@ type translation struct {
 // prompt that did not fit, puts the chunk back as two smaller ones.
 func (tr *translation) next(ctx context.Context) error {
 	tr.fill(tr.queue[0].units[0].para)
-	c, ok := tr.t.refit(tr.queue[0])
-	if !ok {
+	// Re-sized with what the estimator knows now.
+	c := tr.queue[0]
+	if tr.t.size(&c); !tr.t.fits(c) {
 		return tr.replan(ctx, c)
 	}
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})

@@ -182,9 +182,6 @@ func openingWords(s string, n int) string {
 	return strings.Join(ws[:n], " ") + "…"
 }
 
-// source1 is the 1-based source paragraph of 0-based translation paragraph j.
-func (c *checker) source1(j int) int { return c.srcOf[j] + 1 }
-
 // trLabel names a translation paragraph by its source paragraph when it
 // has one, so the message matches the review page's numbers.
 func (c *checker) trLabel(j int) string {
@@ -211,7 +208,7 @@ func (c *checker) language(whole string) {
 		return
 	}
 	for j, p := range c.translation {
-		f := Finding{Paragraph: j + 1, SourceParagraph: c.source1(j)}
+		f := Finding{Paragraph: j + 1, SourceParagraph: c.srcOf[j] + 1}
 		switch {
 		case srcLang && stillDanish(p, c.to, false):
 			f.Code, f.Message = CodeSourceLanguage, fmt.Sprintf("%s seems to be still in %s", c.trLabel(j), fromName)

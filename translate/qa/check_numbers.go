@@ -25,6 +25,16 @@ type numberSet map[string]bool
 
 func (s numberSet) addRat(r *big.Rat) { s[r.RatString()] = true }
 
+// in reports whether have holds any of s's values.
+func (s numberSet) in(have numberSet) bool {
+	for k := range s {
+		if have[k] {
+			return true
+		}
+	}
+	return false
+}
+
 // interpretations adds every value the number token tok can mean. Danish
 // writes "1.200,5" where English writes "1,200.5"; source tokens are read the
 // Danish way (or plainly when that fails), translation tokens every way, so
@@ -196,13 +206,7 @@ func missingNumbers(source []string, have numberSet, label func(int) string) []F
 			if n, err := strconv.Atoi(tok); err == nil && n >= 13 && n <= 23 && klRe.MatchString(p[:loc[0]]) {
 				want.addRat(new(big.Rat).SetInt64(int64(n - 12)))
 			}
-			found := false
-			for k := range want {
-				if have[k] {
-					found = true
-					break
-				}
-			}
+			found := want.in(have)
 			if !found && len(want) == 0 { // unparseable token (a date like 3.1.2019): check its parts
 				found = true
 				for _, part := range strings.FieldsFunc(tok, func(r rune) bool { return r == '.' || r == ',' || r == ':' }) {

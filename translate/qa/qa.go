@@ -97,11 +97,7 @@ func NumbersIn(toks []string, text string) bool {
 	for _, n := range toks {
 		want := numberSet{}
 		interpretations(n, true, "", want)
-		hit := false
-		for k := range want {
-			hit = hit || have[k]
-		}
-		if !hit {
+		if !want.in(have) {
 			return false
 		}
 	}
