@@ -51,11 +51,7 @@ func LoadGlossary(path string) (*Glossary, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read glossary: %w", err)
 	}
-	g, err := ParseGlossary(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+	return ParseGlossary(path, data)
 }
 
 // ParseGlossary parses glossary text; name is used in error messages.
