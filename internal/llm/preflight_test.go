@@ -173,6 +173,9 @@ func TestRedactURL(t *testing.T) {
 		"alice:secret@host/v1":                                              "[REDACTED]@host/v1",
 		`http:/\alice:secret@host/v1`:                                       `http:/\[REDACTED]@host/v1`,
 		"http://bad host/v1?api_key=abc123":                                 "http://bad host/v1?[REDACTED]",
+		// A # typed in user:password@ ends the host there: the rest, the
+		// password among it, is a fragment.
+		"http://bob#hunter22@llm.example.com/v1": "http://bob#REDACTED",
 	}
 	for in, want := range cases {
 		if got := llm.RedactURL(in); got != want {

@@ -20,6 +20,11 @@ func RedactURL(u string) string {
 		return redactUnparsed(u)
 	}
 	p.User = nil
+	if p.Fragment != "" {
+		// A # typed inside user:password@ ends the host there, and the
+		// password is in the fragment; a server never sees one anyway.
+		p.Fragment, p.RawFragment = "REDACTED", ""
+	}
 	if p.RawQuery != "" {
 		q := p.Query()
 		for k := range q {
