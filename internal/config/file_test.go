@@ -39,14 +39,20 @@ func layered(t testing.TB, yaml string) (*Options, error) {
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	o, _, err := layeredFile(t, path)
+	return o, err
+}
+
+// layeredFile is layered for a config file already written at path; it
+// also gives the flag set, for a caller that validates or visits it.
+func layeredFile(t testing.TB, path string) (*Options, *pflag.FlagSet, error) {
 	o := New()
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	registerRun(o, fs)
 	if err := fs.Parse([]string{"--config", path}); err != nil {
 		t.Fatal(err)
 	}
-	err := o.layer(fs)
-	return o, err
+	return o, fs, o.layer(fs)
 }
 
 // An empty value in brief.yaml means unset: the default (or the

@@ -51,13 +51,7 @@ func FuzzConfigFile(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		o := New()
-		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		registerRun(o, fs)
-		if err := fs.Parse([]string{"--config", path}); err != nil {
-			t.Fatal(err)
-		}
-		err := o.layer(fs)
+		o, fs, err := layeredFile(t, path)
 		if err != nil {
 			if !strings.Contains(err.Error(), path) && !strings.Contains(err.Error(), "$OLLAMA_HOST") {
 				t.Fatalf("error %q does not name the config file", err)
