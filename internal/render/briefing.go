@@ -44,7 +44,7 @@ func layoutOf(b Briefing) layout {
 		}
 	}
 	sort.SliceStable(l.flagged, func(i, j int) bool { return l.flagged[i].Concern < l.flagged[j].Concern })
-	l.problems = append([]Problem(nil), b.Problems...)
+	l.problems = append([]Problem{}, b.Problems...) // never null in briefing.json
 	slices.SortStableFunc(l.problems, func(a, c Problem) int {
 		return cmp.Or(statusRank(a.Status)-statusRank(c.Status), cmp.Compare(a.Source, c.Source), cmp.Compare(a.Reason, c.Reason))
 	})

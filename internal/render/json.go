@@ -3,6 +3,8 @@ package render
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/brief-news/brief/internal/story"
 )
 
 // JSONFormatVersion is the current version of briefing.json's shape. It changes
@@ -13,15 +15,15 @@ const JSONFormatVersion = 1
 // documented in JSON.md; add fields, never rename them. Lists are always
 // present (possibly empty), never null.
 type JSONBriefing struct {
-	Version    int           `json:"version"`
-	Title      string        `json:"title"`
-	Period     string        `json:"period"`
-	Counts     JSONCounts    `json:"counts"`
-	Digest     string        `json:"digest"`
-	DigestNote string        `json:"digest_note,omitempty"`
-	Groups     []JSONGroup   `json:"groups"`
-	Problems   []JSONProblem `json:"problems"`
-	Run        JSONRun       `json:"run"`
+	Version    int         `json:"version"`
+	Title      string      `json:"title"`
+	Period     string      `json:"period"`
+	Counts     JSONCounts  `json:"counts"`
+	Digest     string      `json:"digest"`
+	DigestNote string      `json:"digest_note,omitempty"`
+	Groups     []JSONGroup `json:"groups"`
+	Problems   []Problem   `json:"problems"`
+	Run        JSONRun     `json:"run"`
 }
 
 // JSONCounts is the counts line of the briefing.
@@ -43,40 +45,23 @@ type JSONGroup struct {
 
 // JSONStory is one story as the briefing shows it.
 type JSONStory struct {
-	ID              string        `json:"id"`
-	Headline        string        `json:"headline"`
-	Date            string        `json:"date"`
-	DateFull        string        `json:"date_full"`
-	DatePrecision   string        `json:"date_precision"`
-	Generated       string        `json:"generated"`
-	LastMod         string        `json:"lastmod"`
-	Agency          string        `json:"agency"`
-	Summary         string        `json:"summary"`
-	Link            string        `json:"link"`
-	Source          string        `json:"source"`
-	Tags            []string      `json:"tags"`
-	Warnings        []string      `json:"warnings"`
-	Notes           []string      `json:"notes"`
-	Corrected       bool          `json:"corrected"`
-	Updated         bool          `json:"updated"`
-	EarlierVersions []JSONVersion `json:"earlier_versions"`
-}
-
-// JSONVersion is an earlier version folded into a story.
-type JSONVersion struct {
-	ID        string `json:"id"`
-	Headline  string `json:"headline"`
-	Date      string `json:"date"`
-	Link      string `json:"link"`
-	Corrected bool   `json:"corrected"`
-	Updated   bool   `json:"updated"`
-}
-
-// JSONProblem is an input that produced no story.
-type JSONProblem struct {
-	Source string `json:"source"`
-	Status string `json:"status"`
-	Reason string `json:"reason"`
+	ID              string       `json:"id"`
+	Headline        string       `json:"headline"`
+	Date            string       `json:"date"`
+	DateFull        string       `json:"date_full"`
+	DatePrecision   string       `json:"date_precision"`
+	Generated       string       `json:"generated"`
+	LastMod         string       `json:"lastmod"`
+	Agency          string       `json:"agency"`
+	Summary         string       `json:"summary"`
+	Link            string       `json:"link"`
+	Source          string       `json:"source"`
+	Tags            []string     `json:"tags"`
+	Warnings        []string     `json:"warnings"`
+	Notes           []string     `json:"notes"`
+	Corrected       bool         `json:"corrected"`
+	Updated         bool         `json:"updated"`
+	EarlierVersions []story.Link `json:"earlier_versions"`
 }
 
 // JSONRun is the run facts.
@@ -108,7 +93,7 @@ func BriefingJSON(b Briefing) []byte {
 		Digest:     b.Digest,
 		DigestNote: b.DigestNote,
 		Groups:     []JSONGroup{},
-		Problems:   []JSONProblem{},
+		Problems:   l.problems,
 		Run: JSONRun{
 			Model:            b.Run.Model,
 			Started:          rfc3339(b.Run.Started),
@@ -131,21 +116,12 @@ func BriefingJSON(b Briefing) []byte {
 				Summary: s.Summary, Link: s.Link, Source: s.Source,
 				Tags:     append([]string{}, s.Tags...),
 				Warnings: append([]string{}, s.Warnings...), Notes: append([]string{}, s.Notes...), Corrected: s.Corrected,
-				Updated: s.Updated, EarlierVersions: []JSONVersion{},
+				Updated: s.Updated, EarlierVersions: append([]story.Link{}, s.EarlierVersions...),
 			}
 			js.DateFull, js.DatePrecision = FullDate(s.Date)
-			for _, v := range s.EarlierVersions {
-				js.EarlierVersions = append(js.EarlierVersions, JSONVersion{
-					ID: v.ID, Headline: v.Headline, Date: v.Date, Link: v.Link,
-					Corrected: v.Corrected, Updated: v.Updated,
-				})
-			}
 			jg.Stories = append(jg.Stories, js)
 		}
 		out.Groups = append(out.Groups, jg)
-	}
-	for _, p := range l.problems {
-		out.Problems = append(out.Problems, JSONProblem(p))
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -54,11 +54,12 @@ type ArticlePage struct {
 	Everywhere []qa.Finding
 }
 
-// Problem is an input that produced no story: failed or skipped.
+// Problem is an input that produced no story: failed or skipped. It is
+// in briefing.json as it is.
 type Problem struct {
-	Source string
-	Status string // "failed", "skipped" or "pending"
-	Reason string
+	Source string `json:"source"`
+	Status string `json:"status"` // "failed", "skipped" or "pending"
+	Reason string `json:"reason"`
 }
 
 // RunFacts closes the briefing. They describe its content, not this run

@@ -83,15 +83,16 @@ type Fingerprint struct {
 // FingerprintSize bounds Fingerprint.Sketch.
 const FingerprintSize = 128
 
-// Link points from a story to another article file, e.g. an earlier version.
+// Link points from a story to another article file, e.g. an earlier
+// version. briefing.json shows it as it is, without Source.
 type Link struct {
-	ID        string
-	Headline  string
-	Date      string
-	Link      string // relative to the briefing, e.g. "articles/<slug>.md"
-	Source    string // the input it was made from (Story.Source)
-	Corrected bool
-	Updated   bool
+	ID        string `json:"id"`
+	Headline  string `json:"headline"`
+	Date      string `json:"date"`
+	Link      string `json:"link"` // relative to the briefing, e.g. "articles/<slug>.md"
+	Source    string `json:"-"`    // the input it was made from (Story.Source)
+	Corrected bool   `json:"corrected"`
+	Updated   bool   `json:"updated"`
 }
 
 // Group is related stories under one heading. A Group with one story and no
