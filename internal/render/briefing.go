@@ -61,24 +61,18 @@ func layoutOf(b Briefing) layout {
 	return l
 }
 
+// statusRank lists failed inputs first, then skipped, then not processed.
 func statusRank(s string) int {
-	switch s {
-	case "failed":
-		return 0
-	case "skipped":
-		return 1
-	case "pending":
-		return 2
+	if i := slices.Index([]string{"failed", "skipped", "pending"}, s); i >= 0 {
+		return i
 	}
 	return 3
 }
 
+// statusLabel is a status as the list of problems names it: capitalised
+// ("Failed", "Skipped").
 func statusLabel(s string) string {
 	switch s {
-	case "failed":
-		return "Failed"
-	case "skipped":
-		return "Skipped"
 	case "pending":
 		return "Not processed"
 	case "":
@@ -342,13 +336,8 @@ func plural(n int, one, many string) string {
 // thousands writes 12345 as "12,345".
 func thousands(n int) string {
 	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
 	}
 	return s
 }
