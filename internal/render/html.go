@@ -2,9 +2,9 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"slices"
-	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/parser"
@@ -80,24 +80,17 @@ func toHTML(src []byte) []byte {
 // ("review-page" widens it for the source-beside-translation pairs), feed
 // is the address of an Atom feed to link in its head ("" for none).
 func page(lang, title, class, feed string, main []byte, footer string) []byte {
-	var b bytes.Buffer
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"" + html.EscapeString(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	b.WriteString("<title>" + html.EscapeString(oneLine(title)) + "</title>\n")
+	title = html.EscapeString(oneLine(title))
 	if feed != "" {
-		b.WriteString("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + html.EscapeString(oneLine(title)) + "\" href=\"" + html.EscapeString(feed) + "\">\n")
+		feed = `<link rel="alternate" type="application/atom+xml" title="` + title + `" href="` + html.EscapeString(feed) + "\">\n"
 	}
-	b.WriteString("<style>\n" + stylesheet + "</style>\n</head>\n")
 	if class != "" {
-		b.WriteString("<body class=\"" + class + "\">\n<main>\n")
-	} else {
-		b.WriteString("<body>\n<main>\n")
+		class = ` class="` + class + `"`
 	}
-	b.Write(main)
-	b.WriteString("</main>\n")
-	b.WriteString(footer)
-	b.WriteString("</body>\n</html>\n")
-	return b.Bytes()
+	return fmt.Appendf(nil, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"+
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>%s</title>\n%s"+
+		"<style>\n%s</style>\n</head>\n<body%s>\n<main>\n%s</main>\n%s</body>\n</html>\n",
+		html.EscapeString(lang), title, feed, stylesheet, class, main, footer)
 }
 
 // BriefingHTML is OUT/briefing.html: the Markdown briefing as one
@@ -116,39 +109,24 @@ func BriefingHTML(b Briefing) []byte {
 // ArticleHTML is OUT/articles/<slug>.html: the article page, with what the
 // Markdown keeps in its front matter shown in a footer.
 func ArticleHTML(p ArticlePage) []byte {
-	var f strings.Builder
-	f.WriteString("<footer>\n<dl class=\"meta\">\n")
-	item := func(k, v string) {
-		if v != "" {
-			f.WriteString("<dt>" + k + "</dt><dd>" + html.EscapeString(oneLine(v)) + "</dd>\n")
+	footer := "<footer>\n<dl class=\"meta\">\n"
+	for _, item := range [][2]string{{"Source", p.Source}, {"Date", humanDate(p.Date)}, {"Agency", p.Agency},
+		{"Source SHA-256", p.SHA256}, {"Model", p.Model}, {"Language", p.Lang}, {"Generated", rfc3339(p.Generated)}} {
+		if item[1] != "" {
+			footer += "<dt>" + item[0] + "</dt><dd>" + html.EscapeString(oneLine(item[1])) + "</dd>\n"
 		}
 	}
-	item("Source", p.Source)
-	item("Date", humanDate(p.Date))
-	item("Agency", p.Agency)
-	item("Source SHA-256", p.SHA256)
-	item("Model", p.Model)
-	item("Language", p.Lang)
-	item("Generated", rfc3339(p.Generated))
-	f.WriteString("</dl>\n")
 	// Article pages sit in articles/ beside the briefing they belong to.
-	f.WriteString("<p><a href=\"../briefing.html\">← Back to the briefing</a></p>\n</footer>\n")
-	title := pageHeadline(p.Headline)
-	var main []byte
-	class := ""
+	footer += "</dl>\n<p><a href=\"../briefing.html\">← Back to the briefing</a></p>\n</footer>\n"
 	head := articleHead(p)
 	qaNote(head, p.Warnings)
 	if len(p.Original) == 0 {
 		translation(head, p)
-		main = toHTML(head.bytes())
-	} else {
-		// The review replaces the plain translation: the pairs hold it.
-		main = toHTML(head.bytes())
-		main = append(main, reviewHTML(p)...)
-		credit := &mdDoc{ids: head.ids}
-		agencyCredit(credit, p)
-		main = append(main, toHTML(credit.bytes())...)
-		class = "review-page"
+		return page(p.Lang, pageHeadline(p.Headline), "", "", toHTML(head.bytes()), footer)
 	}
-	return page(p.Lang, title, class, "", main, f.String())
+	// The review replaces the plain translation: the pairs hold it.
+	credit := newDoc()
+	agencyCredit(credit, p)
+	main := slices.Concat(toHTML(head.bytes()), []byte(reviewHTML(p)), toHTML(credit.bytes()))
+	return page(p.Lang, pageHeadline(p.Headline), "review-page", "", main, footer)
 }
