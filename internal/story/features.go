@@ -1,6 +1,7 @@
 package story
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,7 +98,7 @@ func (t token) isStop() bool {
 }
 
 // span is a candidate name: tokens[from:to] of one text.
-type span struct{ toks []token }
+type span []token
 
 // nameSpans finds the capitalised runs of a text, split at stop words and
 // trimmed of connectors: "Secretary of State Mike Pompeo" gives "Mike
@@ -117,9 +118,9 @@ func nameSpans(toks []token) (spans []span, inName []bool) {
 				cur = cur[:len(cur)-1]
 			}
 			if len(cur) > 0 {
-				sp := span{}
+				var sp span
 				for _, k := range cur {
-					sp.toks = append(sp.toks, toks[k])
+					sp = append(sp, toks[k])
 					inName[k] = true
 				}
 				spans = append(spans, sp)
@@ -155,16 +156,16 @@ func nameSpans(toks []token) (spans []span, inName []bool) {
 }
 
 func (s span) key() string {
-	parts := make([]string, len(s.toks))
-	for i, t := range s.toks {
+	parts := make([]string, len(s))
+	for i, t := range s {
 		parts[i] = strings.ReplaceAll(t.key, "-", " ")
 	}
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
 
 func (s span) surface() string {
-	parts := make([]string, len(s.toks))
-	for i, t := range s.toks {
+	parts := make([]string, len(s))
+	for i, t := range s {
 		parts[i] = t.text
 	}
 	return strings.Join(parts, " ")
@@ -185,15 +186,29 @@ func titleCase(toks []token) bool {
 	return long >= 3 && caps*10 >= long*6
 }
 
-// text is one story's headline and summary, tokenised.
-type text struct{ parts [][]token }
+// text is one story's headline and summary, tokenised, with the names
+// found in each.
+type text []part
+
+type part struct {
+	toks   []token
+	spans  []span
+	inName []bool // toks[i] is in one of spans
+}
 
 func storyText(headline, summary string) text {
 	var t text
 	for _, s := range []string{headline, summary} {
-		if toks := tokenize(s); len(toks) > 0 {
-			t.parts = append(t.parts, toks)
+		p := part{toks: tokenize(s)}
+		if len(p.toks) == 0 {
+			continue
 		}
+		if len(t) == 0 && titleCase(p.toks) {
+			p.inName = make([]bool, len(p.toks)) // its capitals name nothing
+		} else {
+			p.spans, p.inName = nameSpans(p.toks)
+		}
+		t = append(t, p)
 	}
 	return t
 }
@@ -203,16 +218,12 @@ func storyText(headline, summary string) text {
 // when some summary wrote "leader Kim".
 func knownNames(texts []text, known map[string]bool) {
 	for _, tx := range texts {
-		for pi, toks := range tx.parts {
-			if pi == 0 && titleCase(toks) {
-				continue
-			}
-			spans, _ := nameSpans(toks)
-			for _, sp := range spans {
-				if len(sp.toks) == 1 && sp.toks[0].sentStart {
+		for _, p := range tx {
+			for _, sp := range p.spans {
+				if len(sp) == 1 && sp[0].sentStart {
 					continue
 				}
-				for _, t := range sp.toks {
+				for _, t := range sp {
 					known[t.key] = true
 				}
 			}
@@ -222,32 +233,25 @@ func knownNames(texts []text, known map[string]bool) {
 
 func extract(tx text, known map[string]bool) features {
 	f := features{names: map[string]string{}, words: map[string]bool{}, terms: map[string]string{}}
-	for pi, toks := range tx.parts {
-		var inName []bool
-		if pi == 0 && titleCase(toks) {
-			inName = make([]bool, len(toks))
-		} else {
-			var spans []span
-			spans, inName = nameSpans(toks)
-			for _, sp := range spans {
-				if len(sp.toks) == 1 && sp.toks[0].sentStart && !known[sp.toks[0].key] {
-					// "Talks stall": a capital only because it starts the
-					// sentence. Let it count as a term below.
-					continue
-				}
-				k := sp.key()
-				if _, ok := f.names[k]; !ok {
-					f.names[k] = sp.surface()
-				}
-				for _, w := range strings.Fields(k) {
-					if !connectors[w] && !stopwords[w] {
-						f.words[w] = true
-					}
+	for _, p := range tx {
+		for _, sp := range p.spans {
+			if len(sp) == 1 && sp[0].sentStart && !known[sp[0].key] {
+				// "Talks stall": a capital only because it starts the
+				// sentence. Let it count as a term below.
+				continue
+			}
+			k := sp.key()
+			if _, ok := f.names[k]; !ok {
+				f.names[k] = sp.surface()
+			}
+			for _, w := range strings.Fields(k) {
+				if !connectors[w] && !stopwords[w] {
+					f.words[w] = true
 				}
 			}
 		}
-		for i, t := range toks {
-			if inName[i] && !(t.sentStart && !known[t.key]) {
+		for i, t := range p.toks {
+			if p.inName[i] && !(t.sentStart && !known[t.key]) {
 				continue
 			}
 			for _, w := range strings.Split(t.key, "-") {
@@ -302,12 +306,9 @@ func stem(w string) string {
 
 // containsWords reports whether every word of short is a word of long.
 func containsWords(long, short string) bool {
-	in := map[string]bool{}
-	for _, w := range strings.Fields(long) {
-		in[w] = true
-	}
+	words := strings.Fields(long)
 	for _, w := range strings.Fields(short) {
-		if !in[w] {
+		if !slices.Contains(words, w) {
 			return false
 		}
 	}
