@@ -3,7 +3,6 @@ package story
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -244,12 +243,9 @@ func title(members []int, fs []features) string {
 				ks = append(ks, k)
 			}
 		}
-		sort.SliceStable(ks, func(a, b int) bool {
-			if c[ks[a]] != c[ks[b]] {
-				return c[ks[a]] > c[ks[b]]
-			}
-			// More words is more specific: "Kim Jong-un" over "Kim".
-			return len(strings.Fields(ks[a])) > len(strings.Fields(ks[b]))
+		// More words is more specific: "Kim Jong-un" over "Kim".
+		slices.SortStableFunc(ks, func(a, b string) int {
+			return cmp.Or(c[b]-c[a], len(strings.Fields(b))-len(strings.Fields(a)))
 		})
 		var out []string
 		for _, k := range ks {
