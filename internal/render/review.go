@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"html"
 	"slices"
 	"strconv"
@@ -19,16 +20,14 @@ import (
 // row is one line of the review: a source paragraph and its translation,
 // either of which may be missing, with the findings pinned to it.
 type row struct {
-	src, tr   int // 1-based numbers, 0 = none
-	srcText   string
-	trText    string
-	findings  []qa.Finding
-	srcMarks  []string // evidence to highlight in the source
-	trMarks   []string // evidence to highlight in the translation
-	isLede    bool
-	memory    bool // its translation came from the translation memory
-	dropped   bool // a source paragraph with no translation
-	unmatched bool // a translation paragraph with no source
+	src, tr  int // 1-based numbers, 0 = none
+	srcText  string
+	trText   string
+	findings []qa.Finding
+	srcMarks []string // evidence to highlight in the source
+	trMarks  []string // evidence to highlight in the translation
+	isLede   bool
+	memory   bool // its translation came from the translation memory
 }
 
 // translationParagraphs is the translation lede first, as the review
@@ -48,15 +47,9 @@ func reviewRows(p ArticlePage) []row {
 	trs := p.translationParagraphs()
 	pairs := p.Pairs
 	if pairs == nil {
-		for i := 0; i < max(len(p.Original), len(trs)); i++ {
-			var pr qa.Pair
-			if i < len(p.Original) {
-				pr.Source = i + 1
-			}
-			if i < len(trs) {
-				pr.Translation = i + 1
-			}
-			pairs = append(pairs, pr)
+		// A number past its side's end is no paragraph, as in any pair.
+		for i := 1; i <= max(len(p.Original), len(trs)); i++ {
+			pairs = append(pairs, qa.Pair{Source: i, Translation: i})
 		}
 	}
 	var rows []row
@@ -80,16 +73,14 @@ func reviewRows(p ArticlePage) []row {
 		}
 		r.isLede = strings.TrimSpace(p.Lede) != "" && (r.src == 1 || (r.src == 0 && r.tr == 1))
 		r.memory = r.src > 0 && slices.Contains(p.Memory, r.src)
-		r.dropped = r.src > 0 && r.tr == 0
-		r.unmatched = r.tr > 0 && r.src == 0
 		rows = append(rows, r)
 	}
 	for _, f := range p.Findings {
 		i, ok := bySrc[f.SourceParagraph]
-		if j, ok2 := byTr[f.Paragraph]; f.Paragraph > 0 && ok2 && (!ok || f.SourceParagraph == 0) {
-			i, ok = j, true
+		if !ok {
+			i, ok = byTr[f.Paragraph]
 		}
-		if f.SourceParagraph == 0 && f.Paragraph == 0 || !ok {
+		if !ok {
 			continue
 		}
 		rows[i].findings = append(rows[i].findings, f)
@@ -121,13 +112,7 @@ func (r *row) mark(f qa.Finding) {
 // label is the paragraph number an editor sees (the page marks the lede
 // beside it); a translation paragraph with no source counts as the
 // translation's number.
-func (r row) label() string {
-	n := r.src
-	if n == 0 {
-		n = r.tr
-	}
-	return strconv.Itoa(n)
-}
+func (r row) label() string { return strconv.Itoa(cmp.Or(r.src, r.tr)) }
 
 // spans finds where the evidence texts occur in text: every occurrence, as
 // whole words where the evidence starts or ends with a letter or digit (so
@@ -211,12 +196,6 @@ func marked(text string, ss [][2]int, esc func(string) string, open, close strin
 	return b.String()
 }
 
-// findingNote is how a pinned finding reads on the page (a model review's
-// finding says so in its message).
-func findingNote(f qa.Finding) string {
-	return oneLine(f.Message)
-}
-
 // reviewHTML is the review as HTML: an ordered run of pairs, each a grid
 // of number, source and translation that stacks on a narrow screen.
 func reviewHTML(p ArticlePage) string {
@@ -233,11 +212,11 @@ func reviewHTML(p ArticlePage) string {
 		if len(r.findings) > 0 {
 			cls += " flagged"
 		}
-		if r.dropped {
+		if r.tr == 0 {
 			cls += " dropped"
 		}
 		id := "p" + r.label()
-		if r.unmatched {
+		if r.src == 0 {
 			id = "t" + strconv.Itoa(r.tr)
 		}
 		b.WriteString("<div class=\"" + cls + "\" id=\"" + id + "\">\n<div class=\"num\">" + r.label())
@@ -265,7 +244,7 @@ func reviewHTML(p ArticlePage) string {
 				if f.By == qa.ByModel {
 					cls += " model"
 				}
-				b.WriteString("<li class=\"" + cls + "\" data-code=\"" + html.EscapeString(f.Code) + "\">" + html.EscapeString(findingNote(f)) + "</li>\n")
+				b.WriteString("<li class=\"" + cls + "\" data-code=\"" + html.EscapeString(f.Code) + "\">" + html.EscapeString(oneLine(f.Message)) + "</li>\n")
 			}
 			b.WriteString("</ul>\n")
 		}
@@ -308,7 +287,7 @@ func reviewMarkdown(d *mdDoc, p ArticlePage) {
 		}
 		d.para(tr)
 		for _, f := range r.findings {
-			d.line("- **Check:** " + inline(findingNote(f)))
+			d.line("- **Check:** " + inline(oneLine(f.Message)))
 		}
 		if len(r.findings) > 0 {
 			d.end()
