@@ -17,11 +17,8 @@ import (
 // Base is the primary language subtag of a BCP 47 code, lower case:
 // "pt-BR" -> "pt", "en_GB" -> "en".
 func Base(code string) string {
-	code = strings.ToLower(strings.ReplaceAll(code, "_", "-"))
-	if i := strings.IndexByte(code, '-'); i >= 0 {
-		code = code[:i]
-	}
-	return code
+	base, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(code, "_", "-")), "-")
+	return base
 }
 
 // Parse reads a language given as a BCP 47 code ("en", "pt-BR", "en_GB")
@@ -66,42 +63,34 @@ const (
 	ScriptCJK
 )
 
-// String is the script's English name, for messages.
-func (s Script) String() string {
-	switch s {
-	case ScriptLatin:
-		return "Latin"
-	case ScriptCyrillic:
-		return "Cyrillic"
-	case ScriptGreek:
-		return "Greek"
-	case ScriptArabic:
-		return "Arabic"
-	case ScriptHebrew:
-		return "Hebrew"
-	case ScriptCJK:
-		return "Chinese, Japanese or Korean"
-	}
-	return "expected"
+// scripts are each Script's English name (for messages), its letters and
+// the languages (base codes) written in it.
+var scripts = [...]struct {
+	name    string
+	letters []*unicode.RangeTable
+	langs   string
+}{
+	ScriptUnknown: {name: "expected"},
+	ScriptLatin: {"Latin", []*unicode.RangeTable{unicode.Latin},
+		"da en de sv nb no nn fr es it nl fi is pl pt et lv lt fo kl tr cs sk sl hr ro hu sq eu ca gl ga cy mt af sw id ms vi az uz bs"},
+	ScriptCyrillic: {"Cyrillic", []*unicode.RangeTable{unicode.Cyrillic}, "ru uk bg be mk sr kk ky mn tg"},
+	ScriptGreek:    {"Greek", []*unicode.RangeTable{unicode.Greek}, "el"},
+	ScriptArabic:   {"Arabic", []*unicode.RangeTable{unicode.Arabic}, "ar fa ur ps"},
+	ScriptHebrew:   {"Hebrew", []*unicode.RangeTable{unicode.Hebrew}, "he yi"},
+	ScriptCJK: {"Chinese, Japanese or Korean",
+		[]*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul}, "zh ja ko"},
 }
+
+// String is the script's English name, for messages.
+func (s Script) String() string { return scripts[s].name }
 
 var langScript = map[string]Script{}
 
 func init() {
-	for _, l := range strings.Fields("da en de sv nb no nn fr es it nl fi is pl pt et lv lt fo kl tr cs sk sl hr ro hu sq eu ca gl ga cy mt af sw id ms vi az uz bs") {
-		langScript[l] = ScriptLatin
-	}
-	for _, l := range strings.Fields("ru uk bg be mk sr kk ky mn tg") {
-		langScript[l] = ScriptCyrillic
-	}
-	langScript["el"] = ScriptGreek
-	for _, l := range strings.Fields("ar fa ur ps") {
-		langScript[l] = ScriptArabic
-	}
-	langScript["he"] = ScriptHebrew
-	langScript["yi"] = ScriptHebrew
-	for _, l := range strings.Fields("zh ja ko") {
-		langScript[l] = ScriptCJK
+	for s, sc := range scripts {
+		for _, l := range strings.Fields(sc.langs) {
+			langScript[l] = Script(s)
+		}
 	}
 }
 
@@ -112,33 +101,18 @@ func ScriptOf(code string) Script { return langScript[Base(code)] }
 // Contains reports whether letter r belongs to the writing system s; every
 // letter belongs to ScriptUnknown.
 func (s Script) Contains(r rune) bool {
-	switch s {
-	case ScriptLatin:
-		return unicode.In(r, unicode.Latin)
-	case ScriptCyrillic:
-		return unicode.In(r, unicode.Cyrillic)
-	case ScriptGreek:
-		return unicode.In(r, unicode.Greek)
-	case ScriptArabic:
-		return unicode.In(r, unicode.Arabic)
-	case ScriptHebrew:
-		return unicode.In(r, unicode.Hebrew)
-	case ScriptCJK:
-		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
-	}
-	return true
+	return s == ScriptUnknown || unicode.In(r, scripts[s].letters...)
 }
 
 // LengthRatio is the usual length of a translation from Danish into the
 // language, in characters per source character.
 func LengthRatio(to string) float64 {
-	switch Base(to) {
-	case "zh":
-		return 0.35
-	case "ja":
-		return 0.5
-	case "ko":
-		return 0.45
+	if r, ok := shorterIn[Base(to)]; ok {
+		return r
 	}
 	return 1.0
 }
+
+// shorterIn are the languages whose translations are usually shorter than
+// the Danish, with their LengthRatio.
+var shorterIn = map[string]float64{"zh": 0.35, "ja": 0.5, "ko": 0.45}

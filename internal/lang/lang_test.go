@@ -64,3 +64,11 @@ func TestParseRefusesCodesThatNameNoLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestLengthRatioIsShorterForCJK(t *testing.T) {
+	for code, want := range map[string]float64{"zh-TW": 0.35, "ja": 0.5, "ko": 0.45, "en": 1, "xx": 1} {
+		if got := LengthRatio(code); got != want {
+			t.Errorf("LengthRatio(%q) = %g, want %g", code, got, want)
+		}
+	}
+}
