@@ -17,17 +17,25 @@ import (
 // bidirectional controls and invisible characters that hide text, and
 // replaces invalid UTF-8 (a raw 0x9B byte is a CSI to some terminals).
 // Line breaks are kept: Text is for messages that are meant to span lines.
-func Text(s string) string {
-	if plain(s, true) {
+func Text(s string) string { return clean(s, true) }
+
+// clean is Text (multiline) or Line: line breaks (and, in a Line, tabs,
+// vertical tabs and form feeds) become newlines or spaces, what removed
+// says goes.
+func clean(s string, multiline bool) string {
+	if plain(s, multiline) {
 		return s
 	}
 	s = withoutEscapes(strings.ToValidUTF8(s, "\uFFFD"))
 	return strings.Map(func(r rune) rune {
+		lineBreak := r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085'
 		switch {
-		case r == '\n', r == '\t':
+		case multiline && r == '\t':
 			return r
-		case r == '\r', r == '\u2028', r == '\u2029', r == '\u0085':
+		case multiline && lineBreak:
 			return '\n'
+		case !multiline && (lineBreak || r == '\t' || r == '\v' || r == '\f'):
+			return ' '
 		case removed(r):
 			return -1
 		}
@@ -77,21 +85,7 @@ func Redact(s string, secrets ...string) string {
 // Line is Text on one line: every line break and tab becomes a space, so
 // the text cannot start a line of its own (a file name holding "\nbrief: 0
 // failed" must not forge a summary line).
-func Line(s string) string {
-	if plain(s, false) {
-		return s
-	}
-	s = withoutEscapes(strings.ToValidUTF8(s, "\uFFFD"))
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n', r == '\t', r == '\r', r == '\v', r == '\f', r == '\u2028', r == '\u2029', r == '\u0085':
-			return ' '
-		case removed(r):
-			return -1
-		}
-		return r
-	}, s)
-}
+func Line(s string) string { return clean(s, false) }
 
 // Clip is Line cut to at most max characters, at a word boundary when one
 // is near, with "…" marking the cut.

@@ -88,3 +88,15 @@ func TestRedactFindsTheKeyCleaningWouldRebuild(t *testing.T) {
 		t.Errorf("a placeholder key was redacted: %q", got)
 	}
 }
+
+// Every kind of break: a Text keeps tabs and makes line breaks newlines; a
+// Line makes them all spaces.
+func TestBreaksInTextAndLine(t *testing.T) {
+	in := "a\tb\vc\fd\u2028e\u2029f\u0085g\rh"
+	if got := Text(in); got != "a\tbcd\ne\nf\ng\nh" {
+		t.Errorf("Text = %q", got)
+	}
+	if got := Line(in); got != "a b c d e f g h" {
+		t.Errorf("Line = %q", got)
+	}
+}
