@@ -248,7 +248,7 @@ func (r *Runner) await(ctx context.Context, st State, stage []Line) (int, error)
 // poll waits for one batch to finish, with its requests done of total on
 // a bar (a line per change in cron).
 func (r *Runner) poll(ctx context.Context, sub Submitted) (openai.Batch, error) {
-	var shown progress.Counter
+	var shown *progress.Counter
 	defer func() {
 		if shown != nil {
 			shown.Finish()

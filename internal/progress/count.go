@@ -13,48 +13,41 @@ import (
 // Counter shows a count that moves in jumps from elsewhere (the requests a
 // batch has done): a bar on a terminal, a line per change otherwise,
 // nothing when quiet.
-type Counter interface {
-	Set(done int)
-	Finish()
+type Counter struct {
+	w           io.Writer
+	bar         *progressbar.ProgressBar // nil: lines (or, quiet, nothing)
+	total, last int
+	desc        string
+	quiet       bool
 }
 
 // NewCounter returns a Counter of total things described by desc.
-func NewCounter(w io.Writer, total int, tty, quiet bool, desc string) Counter {
+func NewCounter(w io.Writer, total int, tty, quiet bool, desc string) *Counter {
+	c := &Counter{w: w, total: total, last: -1, desc: desc, quiet: quiet}
+	if tty && !quiet {
+		c.bar = newBar(w, total, safetext.Line(desc))
+	}
+	return c
+}
+
+// Set shows that done of the total are done.
+func (c *Counter) Set(done int) {
 	switch {
-	case quiet:
-		return quietCounter{}
-	case tty:
-		return &barCounter{bar: newBar(w, total, safetext.Line(desc))}
+	case c.quiet || done == c.last:
+	case c.bar != nil:
+		_ = c.bar.Set(done)
+	default:
+		fmt.Fprintln(c.w, safetext.Line(fmt.Sprintf("brief: %s: %d of %s done", c.desc, done, Count(c.total, "request"))))
 	}
-	return &lineCounter{w: w, total: total, desc: desc, last: -1}
+	c.last = done
 }
 
-type quietCounter struct{}
-
-func (quietCounter) Set(int) {}
-func (quietCounter) Finish() {}
-
-type barCounter struct{ bar *progressbar.ProgressBar }
-
-func (b *barCounter) Set(done int) { _ = b.bar.Set(done) }
-func (b *barCounter) Finish()      { _ = b.bar.Finish() }
-
-type lineCounter struct {
-	w     io.Writer
-	total int
-	desc  string
-	last  int
-}
-
-func (l *lineCounter) Set(done int) {
-	if done == l.last {
-		return
+// Finish ends the bar.
+func (c *Counter) Finish() {
+	if c.bar != nil {
+		_ = c.bar.Finish()
 	}
-	l.last = done
-	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf("brief: %s: %d of %s done", l.desc, done, Count(l.total, "request"))))
 }
-
-func (l *lineCounter) Finish() {}
 
 // Count is n with its noun, singular for one: "1 request", "3 requests",
 // "2 retries".

@@ -45,10 +45,11 @@ const maxDetail = 2000
 // New returns a bar on w when tty, plain lines otherwise; quiet prints only
 // failures, skips and warnings.
 func New(w io.Writer, total int, tty, quiet bool) Reporter {
+	r := &reporter{w: w, total: total, quiet: quiet}
 	if tty && !quiet {
-		return &barReporter{w: w, bar: newBar(w, total, "translating", progressbar.OptionSetPredictTime(true))}
+		r.bar = newBar(w, total, "translating", progressbar.OptionSetPredictTime(true))
 	}
-	return &lineReporter{w: w, total: total, quiet: quiet}
+	return r
 }
 
 // newBar is the bar both progress displays draw: the count and the time
@@ -66,67 +67,55 @@ func newBar(w io.Writer, total int, desc string, more ...progressbar.Option) *pr
 	}, more...)...)
 }
 
-type barReporter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	bar    *progressbar.ProgressBar
-	failed int
+// reporter draws the bar, or with none prints a line per input.
+type reporter struct {
+	mu               sync.Mutex
+	w                io.Writer
+	bar              *progressbar.ProgressBar
+	total, n, failed int
+	quiet            bool
 }
 
-func (b *barReporter) Done(status, source, detail string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if shownWhenQuiet(status) {
-		b.bar.Clear()
-		fmt.Fprintf(b.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Clip(detail, maxDetail))
-	}
-	if status == "failed" {
-		b.failed++
-		b.bar.Describe(fmt.Sprintf("translating, %d failed", b.failed))
-	}
-	b.bar.Add(1)
-}
-
-func (b *barReporter) Logf(format string, args ...any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.bar.Clear()
-	fmt.Fprintln(b.w, safetext.Line(fmt.Sprintf(format, args...)))
-	b.bar.RenderBlank()
-}
-
-func (b *barReporter) Finish() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.bar.Finish()
-}
-
-type lineReporter struct {
-	mu    sync.Mutex
-	w     io.Writer
-	total int
-	n     int
-	quiet bool
-}
-
-func (l *lineReporter) Done(status, source, detail string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.n++
-	if l.quiet && !shownWhenQuiet(status) {
+func (r *reporter) Done(status, source, detail string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	if r.bar == nil {
+		if r.quiet && !shownWhenQuiet(status) {
+			return
+		}
+		line := fmt.Sprintf("[%d/%d] %s %s", r.n, r.total, status, safetext.Name(source))
+		if detail != "" {
+			line += ": " + safetext.Clip(detail, maxDetail)
+		}
+		fmt.Fprintln(r.w, line)
 		return
 	}
-	line := fmt.Sprintf("[%d/%d] %s %s", l.n, l.total, status, safetext.Name(source))
-	if detail != "" {
-		line += ": " + safetext.Clip(detail, maxDetail)
+	if shownWhenQuiet(status) {
+		r.bar.Clear()
+		fmt.Fprintf(r.w, "%s %s: %s\n", status, safetext.Name(source), safetext.Clip(detail, maxDetail))
 	}
-	fmt.Fprintln(l.w, line)
+	if status == "failed" {
+		r.failed++
+		r.bar.Describe(fmt.Sprintf("translating, %d failed", r.failed))
+	}
+	r.bar.Add(1)
 }
 
-func (l *lineReporter) Logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fmt.Fprintln(l.w, safetext.Line(fmt.Sprintf(format, args...)))
+func (r *reporter) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bar != nil {
+		r.bar.Clear()
+		defer r.bar.RenderBlank()
+	}
+	fmt.Fprintln(r.w, safetext.Line(fmt.Sprintf(format, args...)))
 }
 
-func (l *lineReporter) Finish() {}
+func (r *reporter) Finish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bar != nil {
+		r.bar.Finish()
+	}
+}

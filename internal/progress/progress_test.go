@@ -107,7 +107,7 @@ func TestConcurrentDone(t *testing.T) {
 			}
 			wg.Wait()
 
-			if b, ok := r.(*barReporter); ok {
+			if b := r.(*reporter); b.bar != nil {
 				// Before Finish, which sets the bar to its maximum.
 				if got := b.bar.State().CurrentNum; got != total {
 					t.Errorf("bar count = %d, want %d", got, total)
