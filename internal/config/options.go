@@ -238,6 +238,24 @@ func (o *Options) languages(translates bool) error {
 	return nil
 }
 
+// rule is one check of a setting: when bad, the error is the setting,
+// named where it was set, followed by why.
+type rule struct {
+	flag string
+	bad  bool
+	why  string
+}
+
+// broken is the first of rules that is bad, as an error.
+func (o *Options) broken(rules ...rule) error {
+	for _, r := range rules {
+		if r.bad {
+			return fmt.Errorf("%s%s", o.named(r.flag), r.why)
+		}
+	}
+	return nil
+}
+
 // validateEndpoint checks the settings of the server and its requests.
 func (o *Options) validateEndpoint() error {
 	if len(o.BaseURLs) == 0 || len(o.BaseURLs) > maxServers {
@@ -249,23 +267,20 @@ func (o *Options) validateEndpoint() error {
 	if _, err := o.Servers(); err != nil {
 		return err
 	}
-	switch {
-	case strings.TrimSpace(o.Model) == "":
+	if strings.TrimSpace(o.Model) == "" {
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")
-	case o.Retries < 0 || o.Retries > maxRetries:
-		return fmt.Errorf("%s %d: give 0 to %d", o.named("retries"), o.Retries, maxRetries)
-	case o.Timeout <= 0:
-		return fmt.Errorf("%s must be more than 0 (e.g. 10m): it bounds one request", o.named("timeout"))
-	case o.IdleTimeout <= 0:
-		return fmt.Errorf("%s must be more than 0 (e.g. 60s): it bounds a silent stream", o.named("idle-timeout"))
-	case o.RPM < 0:
-		return fmt.Errorf("%s must be 0 (no limit) or more, not %d", o.named("rpm"), o.RPM)
-	case o.TPM < 0:
-		return fmt.Errorf("%s must be 0 (no limit) or more, not %d", o.named("tpm"), o.TPM)
-	case math.IsNaN(o.Temperature) || o.Temperature > 2 || (o.Temperature < 0 && o.Temperature != -1):
-		return fmt.Errorf("%s %g: give a value from 0 to 2, or -1 for the server's own", o.named("temperature"), o.Temperature)
-	case o.Verbose && o.Quiet:
-		return fmt.Errorf("%s and %s contradict each other: keep one", o.named("verbose"), o.named("quiet"))
+	}
+	t := o.Temperature
+	if err := o.broken(
+		rule{"retries", o.Retries < 0 || o.Retries > maxRetries, fmt.Sprintf(" %d: give 0 to %d", o.Retries, maxRetries)},
+		rule{"timeout", o.Timeout <= 0, " must be more than 0 (e.g. 10m): it bounds one request"},
+		rule{"idle-timeout", o.IdleTimeout <= 0, " must be more than 0 (e.g. 60s): it bounds a silent stream"},
+		rule{"rpm", o.RPM < 0, fmt.Sprintf(" must be 0 (no limit) or more, not %d", o.RPM)},
+		rule{"tpm", o.TPM < 0, fmt.Sprintf(" must be 0 (no limit) or more, not %d", o.TPM)},
+		rule{"temperature", math.IsNaN(t) || t > 2 || (t < 0 && t != -1), fmt.Sprintf(" %g: give a value from 0 to 2, or -1 for the server's own", t)},
+		rule{"verbose", o.Verbose && o.Quiet, " and " + o.named("quiet") + " contradict each other: keep one"},
+	); err != nil {
+		return err
 	}
 	return o.readKeyFile()
 }
@@ -277,14 +292,22 @@ const maxRetries = 100
 // validateRun checks the settings of articles and runs; --json is
 // --dry-run's only where there is a --dry-run.
 func (o *Options) validateRun(dryRunJSON bool) error {
-	if err := o.validateBatch(); err != nil {
+	if !o.BatchWait {
+		o.NoWait = true
+	}
+	if err := o.broken(
+		rule{"batch-fallback", !o.Batch && o.BatchFallback, " goes with --batch"},
+		rule{map[bool]string{true: "no-wait", false: "batch-wait"}[o.BatchWait], !o.Batch && o.NoWait, " goes with --batch"},
+		rule{"batch", o.Batch && o.NoCache, " needs the cache (its results land there): drop " + o.named("no-cache")},
+		// --force reads no answer, a batch's neither: every round would
+		// submit (and pay for) the same requests again.
+		rule{"batch", o.Batch && o.Force, " cannot redo everything with " + o.named("force") + ": a batch's answers land in the cache --force does not read; give a new --cache-tag instead"},
+		rule{"batch-discount", o.BatchDiscount <= 0 || o.BatchDiscount > 1, fmt.Sprintf(" %g: give the batch price as a share of the normal one, e.g. 0.5", o.BatchDiscount)},
+		rule{"batch-poll", o.BatchPoll < time.Millisecond, " must be positive, e.g. 30s"},
+		rule{"concurrency", o.Concurrency < 1 || o.Concurrency > maxSlots, fmt.Sprintf(" must be at least 1 and at most %d, not %d", maxSlots, o.Concurrency)},
+		rule{"context", o.Context != 0 && o.Context < translate.MinContext, fmt.Sprintf(" %d is too small: brief needs a window of at least %d tokens; give your model's window, or auto to ask the server", o.Context, translate.MinContext)},
+	); err != nil {
 		return err
-	}
-	if o.Concurrency < 1 || o.Concurrency > maxSlots {
-		return fmt.Errorf("%s must be at least 1 and at most %d, not %d", o.named("concurrency"), maxSlots, o.Concurrency)
-	}
-	if o.Context != 0 && o.Context < translate.MinContext {
-		return fmt.Errorf("%s %d is too small: brief needs a window of at least %d tokens; give your model's window, or auto to ask the server", o.named("context"), o.Context, translate.MinContext)
 	}
 	for i, f := range o.Formats {
 		f = strings.ToLower(strings.TrimSpace(f))
@@ -298,7 +321,15 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 		return fmt.Errorf("%s %v", o.named("site-url"), err)
 	}
 	o.SiteURL = site
-	if err := o.validateLimits(); err != nil {
+	// Amounts are finite and not negative: NaN would compare false with
+	// every limit and disable it.
+	if err := o.broken(
+		rule{"price-in", badAmount(o.PriceIn), fmt.Sprintf(" %g: give an amount in USD, 0 or more", o.PriceIn)},
+		rule{"price-out", badAmount(o.PriceOut), fmt.Sprintf(" %g: give an amount in USD, 0 or more", o.PriceOut)},
+		rule{"max-cost", badAmount(o.MaxCost), fmt.Sprintf(" %g: give an amount in USD, 0 or more", o.MaxCost)},
+		rule{"max-tokens", o.MaxTokens < 0, fmt.Sprintf(" %d: give 0 (no limit) or more", o.MaxTokens)},
+		rule{"max-cost", o.MaxCost > 0 && o.PriceIn == 0 && o.PriceOut == 0, " needs prices: give --price-in and --price-out (USD per million tokens)"},
+	); err != nil {
 		return err
 	}
 	if o.Since != "" {
@@ -307,60 +338,14 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 			return fmt.Errorf("%s %v", o.named("since"), err)
 		}
 	}
-	switch {
-	case strings.TrimSpace(o.Out) == "":
-		return fmt.Errorf("%s is empty: name the output folder, e.g. --out ./briefing", o.named("out"))
-	case o.JSON && !o.DryRun && dryRunJSON:
-		return fmt.Errorf("%s goes with --dry-run (a run writes briefing.json with --format json)", o.named("json"))
-	case o.MaxSize <= 0:
-		return fmt.Errorf("%s must be positive, not %d", o.named("max-size"), o.MaxSize)
-	}
-	return nil
+	return o.broken(
+		rule{"out", strings.TrimSpace(o.Out) == "", " is empty: name the output folder, e.g. --out ./briefing"},
+		rule{"json", o.JSON && !o.DryRun && dryRunJSON, " goes with --dry-run (a run writes briefing.json with --format json)"},
+		rule{"max-size", o.MaxSize <= 0, fmt.Sprintf(" must be positive, not %d", o.MaxSize)},
+	)
 }
 
-// validateBatch checks the --batch flags.
-func (o *Options) validateBatch() error {
-	if !o.BatchWait {
-		o.NoWait = true
-	}
-	switch {
-	case !o.Batch && o.BatchFallback:
-		return fmt.Errorf("%s goes with --batch", o.named("batch-fallback"))
-	case !o.Batch && o.NoWait:
-		return fmt.Errorf("%s goes with --batch", o.named(map[bool]string{true: "no-wait", false: "batch-wait"}[o.BatchWait]))
-	case o.Batch && o.NoCache:
-		return fmt.Errorf("%s needs the cache (its results land there): drop %s", o.named("batch"), o.named("no-cache"))
-	case o.Batch && o.Force:
-		// --force reads no answer, a batch's neither: every round would
-		// submit (and pay for) the same requests again.
-		return fmt.Errorf("%s cannot redo everything with %s: a batch's answers land in the cache --force does not read; give a new --cache-tag instead", o.named("batch"), o.named("force"))
-	case o.BatchDiscount <= 0 || o.BatchDiscount > 1:
-		return fmt.Errorf("%s %g: give the batch price as a share of the normal one, e.g. 0.5", o.named("batch-discount"), o.BatchDiscount)
-	case o.BatchPoll < time.Millisecond:
-		return fmt.Errorf("%s must be positive, e.g. 30s", o.named("batch-poll"))
-	}
-	return nil
-}
-
-// validateLimits checks the budget flags: amounts are finite and not
-// negative (NaN would compare false with every limit and disable it).
-func (o *Options) validateLimits() error {
-	for _, p := range []struct {
-		flag string
-		v    float64
-	}{{"price-in", o.PriceIn}, {"price-out", o.PriceOut}, {"max-cost", o.MaxCost}} {
-		if p.v < 0 || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-			return fmt.Errorf("%s %g: give an amount in USD, 0 or more", o.named(p.flag), p.v)
-		}
-	}
-	if o.MaxTokens < 0 {
-		return fmt.Errorf("%s %d: give 0 (no limit) or more", o.named("max-tokens"), o.MaxTokens)
-	}
-	if o.MaxCost > 0 && o.PriceIn == 0 && o.PriceOut == 0 {
-		return fmt.Errorf("%s needs prices: give --price-in and --price-out (USD per million tokens)", o.named("max-cost"))
-	}
-	return nil
-}
+func badAmount(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
 
 // maxKeyFile bounds what --api-key-file reads: a key is a line, and a
 // misnamed file (a log, an image) must not be sent as a header.
