@@ -245,3 +245,12 @@ func fileOut(cmd *cobra.Command, usage, def string) {
 	_ = out.Value.Set(def)
 	out.Changed = true
 }
+
+// stderrLogf is a Logf for the llm client and the Batch API: a line on
+// stderr per message, made safe to print, since a server's words (an
+// error, a batch's id and status) are in it.
+func stderrLogf(io *iostreams.IOStreams, prefix string) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		fmt.Fprintln(io.ErrOut, prefix+safetext.Line(fmt.Sprintf(format, args...)))
+	}
+}

@@ -21,7 +21,10 @@ func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
   brief models --base-url http://gpu-box:8000/v1 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			client, err := setUp(cmd, io, o)
+			if err := o.Load(cmd.Flags()); err != nil {
+				return err
+			}
+			client, err := llm.New(o.ClientConfig(stderrLogf(io, "")))
 			if err != nil {
 				return err
 			}

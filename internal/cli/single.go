@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	stdio "io"
 	"strings"
 	"time"
 
@@ -101,11 +101,13 @@ func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Art
 			// Otherwise a person who typed just `brief translate` waits on a silent terminal.
 			fmt.Fprintln(io.ErrOut, "brief: reading the article from standard input (end with Ctrl-D)…")
 		}
-		var data []byte
-		data, err = readLimited(io.In, maxSize)
-		if err == nil {
-			a, err = article.Parse("stdin", data, opts)
+		// At most one byte past the limit, so an endless pipe cannot fill
+		// memory; Parse then refuses what is over it.
+		data, rerr := stdio.ReadAll(stdio.LimitReader(io.In, maxSize+1))
+		if rerr != nil {
+			return a, fmt.Errorf("read stdin: %v", rerr)
 		}
+		a, err = article.Parse("stdin", data, opts)
 	} else {
 		a, err = article.ReadFile(src, opts)
 	}
@@ -114,16 +116,6 @@ func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Art
 		return a, fmt.Errorf("%s is not an article brief can translate: %s", skip.Path, skip.Reason)
 	}
 	return a, err
-}
-
-// readLimited reads at most max+1 bytes, so an endless pipe cannot fill
-// memory; article.Parse then refuses what is over the limit.
-func readLimited(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("read stdin: %v", err)
-	}
-	return data, nil
 }
 
 // printSingle writes the result on stdout and the findings on stderr.
