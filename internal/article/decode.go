@@ -61,23 +61,19 @@ func decode(data []byte) (text string, warnings []string, reason string) {
 	// Text has few control characters; binary content decoded as
 	// Windows-1252 has many. One or two stray ones (a DOS end-of-file ^Z,
 	// an undefined Windows-1252 byte) are removed with a warning instead.
-	total, junk := 0, 0
-	for _, r := range s {
-		total++
+	kept := strings.Map(func(r rune) rune {
 		if isJunk(r) {
-			junk++
+			return -1
 		}
-	}
+		return r
+	}, s)
+	total := utf8.RuneCountInString(s)
+	junk := total - utf8.RuneCountInString(kept)
 	if junk >= 2 && junk*10 > total {
 		return "", nil, ReasonBinary
 	}
 	if junk > 0 {
-		s = strings.Map(func(r rune) rune {
-			if isJunk(r) {
-				return -1
-			}
-			return r
-		}, s)
+		s = kept
 		warnings = append(warnings, fmt.Sprintf("removed %d invisible control character(s) that are not text", junk))
 	}
 

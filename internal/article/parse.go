@@ -274,18 +274,13 @@ func sizeReason(size, limit int64) string {
 }
 
 func humanSize(n int64) string {
-	unit := func(v float64, u string) string {
-		s := strconv.FormatFloat(v, 'f', 1, 64)
-		s = strings.TrimSuffix(s, ".0")
-		return s + " " + u
-	}
-	switch {
-	case n >= 1<<30:
-		return unit(float64(n)/(1<<30), "GB")
-	case n >= 1<<20:
-		return unit(float64(n)/(1<<20), "MB")
-	case n >= 1<<10:
-		return unit(float64(n)/(1<<10), "KB")
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GB"}, {1 << 20, "MB"}, {1 << 10, "KB"}} {
+		if n >= u.size {
+			return strings.TrimSuffix(strconv.FormatFloat(float64(n)/float64(u.size), 'f', 1, 64), ".0") + " " + u.name
+		}
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,14 +25,7 @@ var translit = map[rune]string{
 }
 
 // Windows cannot create files with these names, whatever the extension.
-var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true}
-
-func init() {
-	for i := 1; i <= 9; i++ {
-		reserved["com"+strconv.Itoa(i)] = true
-		reserved["lpt"+strconv.Itoa(i)] = true
-	}
-}
+var reserved = regexp.MustCompile(`^(con|prn|aux|nul|com[1-9]|lpt[1-9])$`)
 
 // Slug makes a file-system-safe ID from a file name: the extension dropped,
 // lowercase ASCII letters and digits, æ→ae, ø→oe, å→aa, other accents
@@ -75,7 +69,7 @@ func Slug(name string) string {
 	if s == "" {
 		return "article"
 	}
-	if reserved[s] {
+	if reserved.MatchString(s) {
 		s += "-article"
 	}
 	return s

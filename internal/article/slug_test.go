@@ -27,6 +27,9 @@ func TestSlug(t *testing.T) {
 		{"中文.txt", "article"},
 		{"nul.txt", "nul-article"},
 		{"CON.txt", "con-article"},
+		{"com1.txt", "com1-article"},
+		{"LPT9.txt", "lpt9-article"},
+		{"com10.txt", "com10"},
 		{strings.Repeat("lang ", 40) + ".txt", strings.TrimRight(strings.Repeat("lang-", 13), "-")},
 	}
 	for _, tt := range tests {
