@@ -35,14 +35,6 @@ type Input struct {
 	Root, Rel string
 }
 
-// DiscoverOptions tune Discover.
-type DiscoverOptions struct {
-	// Exclude lists folders (or files) that are not searched below a
-	// folder, e.g. brief's own output folder when it sits inside the input
-	// folder. Paths that do not exist yet are fine.
-	Exclude []string
-}
-
 // Discover expands the command line's PATHs into inputs. A folder yields
 // every *.txt file below it (any case of the extension), recursively,
 // sorted by path; a file is taken as given, whatever its extension. PATHs
@@ -55,12 +47,16 @@ type DiscoverOptions struct {
 // broken symlinks become skipped inputs with a reason; symlinked folders are
 // never descended, so cycles cannot loop.
 //
+// Folders (or files) in exclude are not searched below a folder, e.g.
+// brief's own output folder when it sits inside the input folder; they
+// need not exist yet.
+//
 // A PATH that does not exist is an error naming it; all such PATHs are
 // reported together and no inputs are returned, since the user mistyped
 // something and a run over the rest would surprise them.
-func Discover(paths []string, opts DiscoverOptions) ([]Input, error) {
+func Discover(paths []string, exclude ...string) ([]Input, error) {
 	d := discoverer{seen: map[string]bool{}}
-	for _, x := range opts.Exclude {
+	for _, x := range exclude {
 		d.exclude = append(d.exclude, realPath(x))
 	}
 	var errs []error

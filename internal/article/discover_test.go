@@ -65,7 +65,7 @@ func TestDiscoverFolder(t *testing.T) {
 	symlink(t, "..", "in/sub/loop")                    // cycle back to in/
 	symlink(t, "../udenfor/mappe", "in/ekstern")       // folder outside
 
-	ins, err := Discover([]string{"in"}, DiscoverOptions{Exclude: []string{"in/out"}})
+	ins, err := Discover([]string{"in"}, "in/out")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestDiscoverFolder(t *testing.T) {
 	}
 
 	// Without the exclusion the output folder's .txt is an input like any.
-	ins, _ = Discover([]string{"in"}, DiscoverOptions{})
+	ins, _ = Discover([]string{"in"})
 	if g := summary(ins); len(g) != len(want)+1 || g[6].path != "in/out/articles/old.txt" {
 		t.Errorf("without Exclude: %q", g)
 	}
@@ -97,7 +97,7 @@ func TestDiscoverSymlinkLoop(t *testing.T) {
 	write(t, "in/ok.txt", sample)
 	symlink(t, "b.txt", "in/a.txt")
 	symlink(t, "a.txt", "in/b.txt")
-	ins, err := Discover([]string{"in"}, DiscoverOptions{})
+	ins, err := Discover([]string{"in"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestDiscoverSubfolderFileFoundOnce(t *testing.T) {
 	write(t, "in/a.txt", sample)
 	// The file named on its own, then again through its folder, then in
 	// another spelling: listed once, first name wins.
-	ins, err := Discover([]string{"in/z/c.txt", "./in", "in/z/../z/c.txt", "in/a.txt"}, DiscoverOptions{})
+	ins, err := Discover([]string{"in/z/c.txt", "./in", "in/z/../z/c.txt", "in/a.txt"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestDiscoverExplicitFiles(t *testing.T) {
 	symlink(t, "udenfor/artikel.txt", "link.txt")
 	// Named on the command line: any extension, hidden or not, symlink or
 	// not, is taken as given.
-	ins, err := Discover([]string{"nyhed.md", ".skjult", "link.txt"}, DiscoverOptions{})
+	ins, err := Discover([]string{"nyhed.md", ".skjult", "link.txt"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestDiscoverMissingPath(t *testing.T) {
 	chdir(t, t.TempDir())
 	write(t, "findes.txt", sample)
 	symlink(t, "væk.txt", "død-genvej.txt")
-	ins, err := Discover([]string{"findes.txt", "mangler", "nyheder/uge12", "død-genvej.txt"}, DiscoverOptions{})
+	ins, err := Discover([]string{"findes.txt", "mangler", "nyheder/uge12", "død-genvej.txt"})
 	if err == nil {
 		t.Fatalf("no error for missing paths; inputs %q", summary(ins))
 	}
@@ -171,7 +171,7 @@ func TestDiscoverOutputFolderAroundInput(t *testing.T) {
 	// Output "." with input "news/" inside it must not exclude the input.
 	chdir(t, t.TempDir())
 	write(t, "news/a.txt", sample)
-	ins, err := Discover([]string{"news"}, DiscoverOptions{Exclude: []string{"."}})
+	ins, err := Discover([]string{"news"}, ".")
 	if err != nil || len(ins) != 1 {
 		t.Fatalf("got %q, %v", summary(ins), err)
 	}
@@ -184,7 +184,7 @@ func TestDiscoverUniqueIDs(t *testing.T) {
 	write(t, "b/Æble.txt", sample)
 	write(t, "b/aeble.txt", sample)
 	run := func(args ...string) map[string]string {
-		ins, err := Discover(args, DiscoverOptions{})
+		ins, err := Discover(args)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestDiscoverUniqueIDs(t *testing.T) {
 func TestReadInputOverFixtures(t *testing.T) {
 	// The whole fixture folder as a user would run it: the awkward files are
 	// skipped with their reasons and none stops the others.
-	ins, err := Discover([]string{fixtures}, DiscoverOptions{})
+	ins, err := Discover([]string{fixtures})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestReadInputFileSwappedForOutsideSymlink(t *testing.T) {
 	write(t, filepath.Join(in, "zzz.txt"), sample)
 	secret := filepath.Join(base, "hemmelig.txt")
 	write(t, secret, " date 2024-01 Hemmeligt indhold.\n\nKun til intern brug.\n\n/ritzau/")
-	ins, err := Discover([]string{in}, DiscoverOptions{})
+	ins, err := Discover([]string{in})
 	if err != nil || len(ins) != 1 {
 		t.Fatalf("Discover = %v, %v", ins, err)
 	}
@@ -355,7 +355,7 @@ func TestReadInputSymlinkInsideFolder(t *testing.T) {
 	write(t, filepath.Join(in, ".lager", "b.txt"), sample)
 	symlink(t, filepath.Join(in, ".lager", "a.txt"), filepath.Join(in, "abs.txt"))
 	symlink(t, filepath.Join(".lager", "b.txt"), filepath.Join(in, "rel.txt"))
-	ins, err := Discover([]string{in}, DiscoverOptions{})
+	ins, err := Discover([]string{in})
 	if err != nil || len(ins) != 2 {
 		t.Fatalf("Discover = %+v, %v", ins, err)
 	}

@@ -31,7 +31,7 @@ func TestReadFileSwappedForFIFO(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "zzz.txt")
 	write(t, p, sample)
-	ins, err := Discover([]string{dir}, DiscoverOptions{})
+	ins, err := Discover([]string{dir})
 	if err != nil || len(ins) != 1 {
 		t.Fatalf("Discover = %v, %v", ins, err)
 	}

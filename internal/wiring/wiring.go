@@ -109,7 +109,7 @@ const DefaultTemperature = 0.2
 // window. found counts them all.
 func (s Settings) Inputs(paths []string) (kept []article.Input, found int, err error) {
 	outAbs, _ := filepath.Abs(s.Out)
-	inputs, err := article.Discover(paths, article.DiscoverOptions{Exclude: []string{outAbs}})
+	inputs, err := article.Discover(paths, outAbs)
 	switch {
 	case err != nil:
 		return nil, 0, err

@@ -228,7 +228,7 @@ func TestCorpusIsValidDistinctAndReproducible(t *testing.T) {
 	if err := WriteCorpus(dir, 200, 7); err != nil {
 		t.Fatal(err)
 	}
-	inputs, err := article.Discover([]string{dir}, article.DiscoverOptions{})
+	inputs, err := article.Discover([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
