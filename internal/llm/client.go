@@ -177,28 +177,21 @@ func New(cfg Config) (*Client, error) {
 // withDefaults is cfg with every unset timing, retry and clock setting at
 // its default, and an HTTP client that keeps API calls at their origin.
 func (cfg Config) withDefaults() Config {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
+	orDefault := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
 	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
+	orDefault(&cfg.Timeout, DefaultTimeout)
+	orDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&cfg.Backoff, DefaultBackoff)
+	orDefault(&cfg.MaxBackoff, DefaultMaxBackoff)
+	orDefault(&cfg.MaxRetryAfter, DefaultMaxRetryAfter)
+	orDefault(&cfg.LoadNotice, DefaultLoadNotice)
 	cfg.Retries = max(cfg.Retries, 0)
-	if cfg.Backoff <= 0 {
-		cfg.Backoff = DefaultBackoff
-	}
-	if cfg.MaxBackoff <= 0 {
-		cfg.MaxBackoff = DefaultMaxBackoff
-	}
-	if cfg.MaxRetryAfter <= 0 {
-		cfg.MaxRetryAfter = DefaultMaxRetryAfter
-	}
-	if cfg.LoadNotice <= 0 {
-		cfg.LoadNotice = DefaultLoadNotice
-	}
 	// API calls carry the key and the articles: they never follow a
 	// redirect to another origin, whatever client the caller passed.
-	cfg.HTTPClient = withRedirectPolicy(cfg.HTTPClient)
+	cfg.HTTPClient = SameOriginClient(cfg.HTTPClient)
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
 	}

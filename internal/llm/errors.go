@@ -169,7 +169,8 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 		// must not call it reachable.
 		return e(ErrFatal, 0, c.hint("%s redirected the request (HTTP %d) to %s: redirects to another server are not followed, since they would carry the API key and the articles there", SettingBaseURL), ep, redir.status, redir.to)
 	case errors.Is(err, http.ErrSchemeMismatch):
-		return e(ErrFatal, 0, c.hint("cannot reach %s: the server answered in plain HTTP, not HTTPS (it is at %s)", SettingBaseURL), ep, RedactURL(httpURL(c.cfg.BaseURL)))
+		// Only an https:// base URL meets a plain-HTTP server this way.
+		return e(ErrFatal, 0, c.hint("cannot reach %s: the server answered in plain HTTP, not HTTPS (it is at %s)", SettingBaseURL), ep, RedactURL("http"+strings.TrimPrefix(c.cfg.BaseURL, "https")))
 	case errors.Is(err, errIdle):
 		return e(ErrTransient, 0, "%s sent no token for %s in the middle of an answer (the stream stalled)", ep, c.cfg.IdleTimeout)
 	case errors.Is(err, errAttemptTimeout):
@@ -274,7 +275,7 @@ func (c *Client) unreachableMsg(err error) string {
 	if err != nil {
 		msg += " (" + errText(err) + ")"
 	}
-	if isOllama(c.cfg.BaseURL) && isLocal(c.cfg.BaseURL) {
+	if localOllama(c.cfg.BaseURL) {
 		return c.scrub(c.hint(msg+": Ollama does not seem to be running (`ollama serve` starts it)", SettingBaseURL))
 	}
 	return c.scrub(c.hint(msg+": the server may not be running", SettingBaseURL))
@@ -282,18 +283,11 @@ func (c *Client) unreachableMsg(err error) string {
 
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
-func isOllama(base string) bool {
+// localOllama says whether base is Ollama's port on this machine, where
+// `ollama serve` is the fix for a refused connection.
+func localOllama(base string) bool {
 	u, err := url.Parse(base)
-	return err == nil && u.Port() == "11434"
-}
-
-func isLocal(base string) bool {
-	u, err := url.Parse(base)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	return h == "localhost" || h == "127.0.0.1" || h == "::1" || h == "0.0.0.0"
+	return err == nil && u.Port() == "11434" && slices.Contains([]string{"localhost", "127.0.0.1", "::1", "0.0.0.0"}, u.Hostname())
 }
 
 // errText is a network error's short text without the request URL (which
@@ -343,15 +337,6 @@ func refusedFor(err error, info *respInfo, words ...string) bool {
 	}
 	m := strings.ToLower(f.msg)
 	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(m, w) })
-}
-
-// httpURL is base with the scheme http, the fix for https:// pointed at a
-// plain-HTTP port.
-func httpURL(base string) string {
-	if rest, ok := strings.CutPrefix(base, "https://"); ok {
-		return "http://" + rest
-	}
-	return base
 }
 
 func (c *Client) tooLongMsg(info *respInfo) string {

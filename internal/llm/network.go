@@ -93,13 +93,9 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 // SameOriginClient returns a copy of hc (nil: a plain http.Client) that
-// refuses redirects to another origin, for any other client that sends the
-// API key (the Batch API's).
-func SameOriginClient(hc *http.Client) *http.Client { return withRedirectPolicy(hc) }
-
-// withRedirectPolicy returns a copy of hc that refuses cross-origin
-// redirects, whatever policy it had.
-func withRedirectPolicy(hc *http.Client) *http.Client {
+// refuses redirects to another origin, whatever policy it had: for every
+// client that sends the API key (this one's and the Batch API's).
+func SameOriginClient(hc *http.Client) *http.Client {
 	if hc == nil {
 		return &http.Client{CheckRedirect: checkRedirect}
 	}
