@@ -2,7 +2,6 @@ package llm
 
 import (
 	"math"
-	"sync"
 	"sync/atomic"
 )
 
@@ -34,21 +33,15 @@ const (
 )
 
 // Calibration is the worst tokens-per-byte ratio seen for one model at one
-// endpoint. The zero value has seen nothing; a nil *Calibration is valid
-// and never learns. It is safe for concurrent use.
+// endpoint. The zero value has seen nothing. It is safe for concurrent use.
 type Calibration struct {
-	bits atomic.Uint64 // math.Float64bits of the ratio; 0 = none
-
-	mu      sync.Mutex
-	onWorse func(ratio float64)
+	bits    atomic.Uint64 // math.Float64bits of the ratio; 0 = none
+	onWorse atomic.Pointer[func(ratio float64)]
 }
 
 // TokensPerByte is the worst ratio seen (without the margin), 0 before the
 // first measurement.
 func (c *Calibration) TokensPerByte() float64 {
-	if c == nil {
-		return 0
-	}
 	return math.Float64frombits(c.bits.Load())
 }
 
@@ -57,18 +50,15 @@ func (c *Calibration) TokensPerByte() float64 {
 // reports fewer tokens than it had, so its measurement is a lower bound,
 // which is still worth keeping. It returns whether the ratio got worse.
 func (c *Calibration) Observe(bytes, promptTokens int) bool {
-	if c == nil || bytes < minCalibrationBytes || promptTokens <= templateTokens {
+	if bytes < minCalibrationBytes || promptTokens <= templateTokens {
 		return false
 	}
 	r := float64(promptTokens-templateTokens) / float64(bytes)
 	if r > maxTokensPerByte || !c.raise(r) {
 		return false
 	}
-	c.mu.Lock()
-	f := c.onWorse
-	c.mu.Unlock()
-	if f != nil {
-		f(r)
+	if f := c.onWorse.Load(); f != nil {
+		(*f)(r)
 	}
 	return true
 }
@@ -76,21 +66,14 @@ func (c *Calibration) Observe(bytes, promptTokens int) bool {
 // Seed starts the calibration from an earlier run's ratio (kept with the
 // cache); a worse ratio already seen is kept.
 func (c *Calibration) Seed(ratio float64) {
-	if c != nil && ratio > 0 && ratio <= maxTokensPerByte && !math.IsNaN(ratio) {
+	if ratio > 0 && ratio <= maxTokensPerByte && !math.IsNaN(ratio) {
 		c.raise(ratio)
 	}
 }
 
 // OnWorse sets f to be called (outside any lock) with each new worst ratio,
 // to keep it with the cache.
-func (c *Calibration) OnWorse(f func(ratio float64)) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	c.onWorse = f
-	c.mu.Unlock()
-}
+func (c *Calibration) OnWorse(f func(ratio float64)) { c.onWorse.Store(&f) }
 
 func (c *Calibration) raise(r float64) bool {
 	for {
