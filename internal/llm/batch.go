@@ -11,16 +11,12 @@ import (
 // model, messages, max_tokens, temperature and response format, so an
 // answer computed offline is the answer a live request would have got.
 func (c *Client) ChatBody(req Request) openai.ChatCompletionRequest {
-	return c.chatRequest(req, req.JSON)
-}
-
-func (c *Client) chatRequest(req Request, jsonMode bool) openai.ChatCompletionRequest {
 	oreq := openai.ChatCompletionRequest{Model: c.cfg.Model, MaxTokens: req.MaxTokens, Temperature: c.temperature()}
 	if req.System != "" {
 		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: req.System})
 	}
 	oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: req.User})
-	if jsonMode {
+	if req.JSON {
 		oreq.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
 	return oreq

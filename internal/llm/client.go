@@ -429,7 +429,8 @@ func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool
 	})
 	defer notice.Stop()
 
-	oreq := c.chatRequest(req, jsonMode)
+	req.JSON = jsonMode
+	oreq := c.ChatBody(req)
 	var (
 		resp Response
 		err  error

@@ -344,5 +344,5 @@ func (c *Client) tooLongMsg(info *respInfo) string {
 		return fmt.Sprintf("the answer from %s was larger than brief accepts (%d MB)", c.Endpoint(), capListBytes>>20)
 	}
 	return fmt.Sprintf("the answer from %s was longer than brief accepts for at most %d tokens (the server ignored max_tokens, or the stream did not end): it was cut off, like a broken answer",
-		c.Endpoint(), info.maxTokens())
+		c.Endpoint(), info.caps.tokens)
 }

@@ -122,9 +122,10 @@ var errTooLong = errors.New("answer over the size limit")
 
 // answerCaps are the limits of one answer.
 type answerCaps struct {
-	text int   // answer text, bytes
-	raw  int64 // response body, bytes
-	line int   // one SSE line, bytes
+	tokens int   // the max_tokens they were made for
+	text   int   // answer text, bytes
+	raw    int64 // response body, bytes
+	line   int   // one SSE line, bytes
 }
 
 func capsFor(maxTokens int) answerCaps {
@@ -133,7 +134,7 @@ func capsFor(maxTokens int) answerCaps {
 		n = capTokensDefault
 	}
 	text := capTextPerToken*n + capTextSlack
-	return answerCaps{text: text, raw: int64(capRawPerToken*n + capRawSlack), line: text + capTextSlack}
+	return answerCaps{tokens: n, text: text, raw: int64(capRawPerToken*n + capRawSlack), line: text + capTextSlack}
 }
 
 // cappedBody ends a response body with errTooLong once it has given max

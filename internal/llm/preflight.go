@@ -20,36 +20,18 @@ import (
 // Logf saying so. The error is an *Error, ErrFatal when the run cannot
 // succeed.
 func (c *Client) Preflight(ctx context.Context) error {
-	models, info, err := c.listModels(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return c.ctxError(ctx, ctx.Err())
-		}
-		if e := c.endpointDown(err, info); e != nil {
-			return e
-		}
-		// /models is optional in the wire format: fall through to a
-		// completion, which answers the question for every server.
+	models, err := c.listModels(ctx)
+	switch {
+	case errors.Is(err, errNotListed):
+		// /models is optional in the wire format: a completion answers
+		// the question for every server.
 		return c.probe(ctx, nil)
-	}
-	if hasModel(models, c.cfg.Model) {
+	case err != nil:
+		return err
+	case hasModel(models, c.cfg.Model):
 		return nil
 	}
 	return c.probe(ctx, models)
-}
-
-// endpointDown returns the fatal error for failures that no completion
-// would get past: nothing listening, unknown host, rejected key.
-func (c *Client) endpointDown(err error, info *respInfo) *Error {
-	if isRefused(err) || errors.Is(err, errAttemptTimeout) {
-		return &Error{Class: ErrFatal, Msg: c.unreachableMsg(err), Err: err}
-	}
-	// A 404 or 405 only says /models is not served (a rejected key, 401
-	// or 403, is fatal like any other).
-	if e := c.classify(err, info); errors.Is(e, ErrFatal) && e.Status != http.StatusNotFound && e.Status != http.StatusMethodNotAllowed {
-		return e
-	}
-	return nil
 }
 
 // probe sends a one-token completion, retried like any other.
@@ -73,23 +55,57 @@ func (c *Client) probe(ctx context.Context, listed []string) error {
 	return e
 }
 
-func (c *Client) listModels(ctx context.Context) ([]string, *respInfo, error) {
+// errNotListed marks a listModels error that only says the endpoint does
+// not list its models.
+var errNotListed = errors.New("models not listed")
+
+// listModels asks GET /models. Its error is the context's when ctx ended,
+// a fatal one for failures no completion would get past (nothing
+// listening, unknown host, rejected key), else one matching errNotListed.
+func (c *Client) listModels(ctx context.Context) ([]string, error) {
 	info := &respInfo{}
 	lctx, cancel := context.WithTimeoutCause(context.WithValue(ctx, infoKey{}, info), c.cfg.Timeout, errAttemptTimeout)
 	defer cancel()
 	c.count(func(s *Stats) { s.Requests++ })
 	list, err := c.oc.ListModels(lctx)
-	if err != nil {
-		if cause := context.Cause(lctx); errors.Is(cause, errAttemptTimeout) && ctx.Err() == nil {
-			err = cause
+	switch {
+	case err == nil:
+		var ids []string
+		for _, m := range list.Models {
+			ids = append(ids, m.ID)
 		}
-		return nil, info, err
+		return ids, nil
+	case ctx.Err() != nil:
+		return nil, c.ctxError(ctx, ctx.Err())
+	case errors.Is(context.Cause(lctx), errAttemptTimeout):
+		err = errAttemptTimeout
 	}
-	var ids []string
-	for _, m := range list.Models {
-		ids = append(ids, m.ID)
+	if isRefused(err) || errors.Is(err, errAttemptTimeout) {
+		return nil, &Error{Class: ErrFatal, Msg: c.unreachableMsg(err), Err: err}
 	}
-	return ids, info, nil
+	// A 404 or 405 only says /models is not served (a rejected key, 401
+	// or 403, is fatal like any other).
+	e := c.classify(err, info)
+	if errors.Is(e, ErrFatal) && e.Status != http.StatusNotFound && e.Status != http.StatusMethodNotAllowed {
+		return nil, e
+	}
+	return nil, &Error{Class: e.Class, Status: e.Status, Err: errors.Join(errNotListed, e.Err),
+		Msg: c.Endpoint() + " does not list its models (GET /models): " + e.Msg}
+}
+
+// Models lists the models the endpoint serves (GET /models), sorted. An
+// endpoint that does not list its models (some llama.cpp and proxy setups)
+// gives an *Error that says so.
+func (c *Client) Models(ctx context.Context) ([]string, error) {
+	models, err := c.listModels(ctx)
+	slices.Sort(models)
+	return models, err
+}
+
+// SameModel compares model names as Ollama does: "llama3.2" is
+// "llama3.2:latest".
+func SameModel(a, b string) bool {
+	return hasModel([]string{a}, b)
 }
 
 // hasModel compares model names as Ollama does: "llama3.2" is
@@ -149,7 +165,8 @@ func (c *Client) problem(r *CheckReport, format string, args ...any) {
 
 // checkModels lists the models; false when the check cannot go on.
 func (c *Client) checkModels(ctx context.Context, r *CheckReport) bool {
-	models, info, err := c.listModels(ctx)
+	models, err := c.listModels(ctx)
+	var e *Error
 	switch {
 	case err == nil:
 		r.Reachable, r.Models = true, models
@@ -157,15 +174,14 @@ func (c *Client) checkModels(ctx context.Context, r *CheckReport) bool {
 	case ctx.Err() != nil:
 		c.problem(r, "check interrupted: %v", ctx.Err())
 		return false
-	default:
-		e := c.endpointDown(err, info)
+	case errors.Is(err, errNotListed):
+		r.Reachable = true
+	case errors.As(err, &e):
 		// An HTTP status is an answer: a server that says 401 is
 		// reachable, its key is the problem.
-		r.Reachable = e == nil || e.Status != 0
-		if e != nil {
-			c.problem(r, "%s", e.Msg)
-			return false
-		}
+		r.Reachable = e.Status != 0
+		c.problem(r, "%s", e.Msg)
+		return false
 	}
 	return true
 }

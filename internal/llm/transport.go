@@ -31,11 +31,6 @@ func (i *respInfo) set(resp *http.Response) {
 	i.started.Store(true)
 }
 
-// maxTokens is the request's max_tokens the caps were made for.
-func (i *respInfo) maxTokens() int {
-	return (i.caps.text - capTextSlack) / capTextPerToken
-}
-
 func (i *respInfo) headers() http.Header {
 	i.mu.Lock()
 	defer i.mu.Unlock()
