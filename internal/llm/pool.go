@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -36,7 +37,10 @@ type Pool struct {
 	mu sync.Mutex
 	// waiting are the requests waiting for a slot, oldest first: a freed
 	// slot goes to the oldest, so no request waits behind later ones.
-	waiting []chan *poolServer
+	// changed is signalled when a slot is freed, a server taken out or a
+	// waiter leaves.
+	waiting []*int
+	changed *sync.Cond
 }
 
 type poolServer struct {
@@ -54,6 +58,7 @@ var _ Completer = (*Pool)(nil)
 // server taken out.
 func NewPool(servers []Member, logf func(format string, args ...any)) *Pool {
 	p := &Pool{logf: logf}
+	p.changed = sync.NewCond(&p.mu)
 	for _, s := range servers {
 		p.servers = append(p.servers, &poolServer{c: s.Client, slots: max(s.Slots, 1)})
 	}
@@ -114,39 +119,35 @@ func handOff(ctx context.Context, err error) bool {
 }
 
 // acquire takes a free slot of a live server, the one with the most free
-// slots, or waits in line for one. With every server down it returns the
+// slots, waiting in line for it. With every server down it returns the
 // error that took the last one out.
 func (p *Pool) acquire(ctx context.Context) (*poolServer, error) {
+	stop := context.AfterFunc(ctx, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.changed.Broadcast()
+	})
+	defer stop()
 	p.mu.Lock()
-	if len(p.waiting) == 0 {
-		if s := p.freeLocked(); s != nil {
+	defer p.mu.Unlock()
+	me := new(int)
+	p.waiting = append(p.waiting, me)
+	defer func() {
+		p.waiting = slices.DeleteFunc(p.waiting, func(w *int) bool { return w == me })
+		p.changed.Broadcast() // the next in line may be served now
+	}()
+	for {
+		if p.liveLocked() == 0 {
+			return nil, p.lastDownLocked()
+		}
+		if s := p.freeLocked(); s != nil && p.waiting[0] == me {
 			s.busy++
-			p.mu.Unlock()
 			return s, nil
 		}
-	}
-	if p.liveLocked() == 0 {
-		err := p.lastDownLocked()
-		p.mu.Unlock()
-		return nil, err
-	}
-	turn := make(chan *poolServer, 1)
-	p.waiting = append(p.waiting, turn)
-	p.mu.Unlock()
-	select {
-	case s := <-turn:
-		if s == nil {
-			return nil, p.lastDown()
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
 		}
-		return s, nil
-	case <-ctx.Done():
-		if !p.leaveLine(turn) {
-			// A slot was handed over as ctx ended: give it back.
-			if s := <-turn; s != nil {
-				p.release(s)
-			}
-		}
-		return nil, context.Cause(ctx)
+		p.changed.Wait()
 	}
 }
 
@@ -162,50 +163,11 @@ func (p *Pool) freeLocked() *poolServer {
 	return best
 }
 
-// leaveLine removes a waiter that gave up; false when it was already served.
-func (p *Pool) leaveLine(turn chan *poolServer) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for i, w := range p.waiting {
-		if w == turn {
-			p.waiting = append(p.waiting[:i], p.waiting[i+1:]...)
-			return true
-		}
-	}
-	return false
-}
-
 func (p *Pool) release(s *poolServer) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s.busy--
-	p.dispatchLocked()
-}
-
-// dispatchLocked hands free slots to the waiters, oldest first, and tells
-// them all when no server is left.
-func (p *Pool) dispatchLocked() {
-	for len(p.waiting) > 0 {
-		s := p.freeLocked()
-		if s == nil {
-			break
-		}
-		s.busy++
-		p.waiting[0] <- s
-		p.waiting = p.waiting[1:]
-	}
-	if p.liveLocked() == 0 {
-		for _, w := range p.waiting {
-			w <- nil
-		}
-		p.waiting = nil
-	}
-}
-
-func (p *Pool) lastDown() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lastDownLocked()
+	p.changed.Broadcast()
 }
 
 // lastDownLocked is the error of the last server taken out.
@@ -242,7 +204,7 @@ func (p *Pool) takeOut(s *poolServer, err error) bool {
 		return false
 	}
 	s.down = err
-	p.dispatchLocked()
+	p.changed.Broadcast()
 	if len(p.servers) > 1 && p.logf != nil {
 		p.logf("%s is taken out of this run: %s; %s", s.c.Endpoint(), strings.TrimSuffix(err.Error(), "."), p.remainingLocked(others))
 	}
