@@ -267,7 +267,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 	)
 	for retry := 0; ; {
 		if err := c.limiter.wait(ctx, estimateTokens(req)); err != nil {
-			return Response{}, c.ctxError(ctx, err)
+			return Response{}, cmp.Or(context.Cause(ctx), err)
 		}
 		attempts++
 		c.count(func(s *Stats) {
@@ -289,7 +289,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			return resp, nil
 		}
 		if ctx.Err() != nil {
-			return Response{}, c.ctxError(ctx, ctx.Err())
+			return Response{}, context.Cause(ctx)
 		}
 		if c.dropRejectedFeature(err, info, stream, jsonMode) {
 			continue
@@ -314,7 +314,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		}
 		c.logf("%s%s (attempt %d of %d); retrying in %s", stagePrefix(req), e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
 		if err := c.backOff(ctx, delay, info.status == http.StatusTooManyRequests || fromServer); err != nil {
-			return Response{}, c.ctxError(ctx, err)
+			return Response{}, cmp.Or(context.Cause(ctx), err)
 		}
 	}
 }
@@ -354,15 +354,6 @@ func stagePrefix(req Request) string {
 		return ""
 	}
 	return req.Stage + ": "
-}
-
-// ctxError is what Complete returns when its context ends: the context's
-// own error, so callers can tell a cancelled run from a failed request.
-func (c *Client) ctxError(ctx context.Context, err error) error {
-	if cause := context.Cause(ctx); cause != nil {
-		return cause
-	}
-	return err
 }
 
 // giveUp turns the last transient failure into the final error.

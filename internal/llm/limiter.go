@@ -99,13 +99,7 @@ func (l *limiter) reserve(ctx context.Context, lim *rate.Limiter, n int) error {
 
 // pause holds every request for d from now (a pause already longer stays).
 func (l *limiter) pause(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	if l.maxPause > 0 {
-		d = min(d, l.maxPause)
-	}
-	until := l.now().Add(d)
+	until := l.now().Add(min(d, l.maxPause))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if until.After(l.until) {

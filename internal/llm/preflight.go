@@ -76,7 +76,7 @@ func (c *Client) listModels(ctx context.Context) ([]string, error) {
 		}
 		return ids, nil
 	case ctx.Err() != nil:
-		return nil, c.ctxError(ctx, ctx.Err())
+		return nil, context.Cause(ctx)
 	case errors.Is(context.Cause(lctx), errAttemptTimeout):
 		err = errAttemptTimeout
 	}
