@@ -21,26 +21,12 @@ import (
 // the model (for --dry-run). Redone parts are not foreseen.
 type Plan struct {
 	// Requests is the number of chat requests (one per chunk).
-	Requests int `json:"requests"`
+	Requests int
 	// PromptTokens is the estimated prompt size summed over the requests.
-	PromptTokens int `json:"prompt_tokens"`
+	PromptTokens int
 	// CompletionTokens is the expected answer size summed over the requests
 	// (an upper estimate, not the max_tokens sent).
-	CompletionTokens int         `json:"completion_tokens"`
-	Chunks           []ChunkPlan `json:"chunks"`
-}
-
-// ChunkPlan is one planned request.
-type ChunkPlan struct {
-	// FirstParagraph and Paragraphs say which source paragraphs (0-based,
-	// the lede counting as paragraph 0 when there is one) the chunk holds;
-	// a paragraph too long for one request is spread over several chunks.
-	FirstParagraph   int `json:"first_paragraph"`
-	Paragraphs       int `json:"paragraphs"`
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	MaxTokens        int `json:"max_tokens"`
-	GlossaryTerms    int `json:"glossary_terms"`
+	CompletionTokens int
 }
 
 // Plan splits a into the chunks Translate would send and estimates their
@@ -53,17 +39,10 @@ func (t *Translator) Plan(a article.Article) (Plan, error) {
 	}
 	rc := t.recall(src)
 	chunks, err := t.sending(rc).planUnknown(context.Background(), src, rc, qa.Labels{Lede: hasLede(a)})
-	var p Plan
+	p := Plan{Requests: len(chunks)}
 	for _, c := range chunks {
-		p.Requests++
 		p.PromptTokens += c.promptTokens
 		p.CompletionTokens += c.expectOut
-		first := c.units[0].para
-		p.Chunks = append(p.Chunks, ChunkPlan{
-			FirstParagraph: first, Paragraphs: c.units[len(c.units)-1].para - first + 1,
-			PromptTokens: c.promptTokens, CompletionTokens: c.expectOut, MaxTokens: c.maxTokens,
-			GlossaryTerms: c.terms,
-		})
 	}
 	return p, err
 }
@@ -100,7 +79,6 @@ type chunk struct {
 	promptTokens int // estimated, chat template included
 	expectOut    int // estimated answer size with margin
 	maxTokens    int
-	terms        int // glossary terms in the prompt
 }
 
 func (c chunk) text() string { return strings.Join(unitTexts(c.units), "\n\n") }
@@ -114,14 +92,12 @@ func (t *Translator) fits(c chunk) bool {
 func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 	c := chunk{units: us, context: ctxText}
 	text := c.text()
-	terms := t.opts.Glossary.Match(text)
-	c.terms = len(terms)
 	data := map[string]any{
 		"From":       lang.Name(t.opts.From),
 		"To":         lang.Name(t.opts.To),
 		"Compact":    t.partial && len(us) <= compactParts,
 		"Paragraphs": len(us),
-		"Glossary":   fencedTerms(terms),
+		"Glossary":   fencedTerms(t.opts.Glossary.Match(text)),
 		"References": references(us),
 		// What the article says goes in as data that cannot close the
 		// fences around it (see prompts.Data).
