@@ -250,31 +250,11 @@ func closestName(n, text string, left *int) string {
 		if *left -= len(got) * len(want); *left < 0 {
 			return ""
 		}
-		if d := editDistance(want, got); d > 0 && d < bestD {
+		if d, ok := editDistance(want, got, bestD-1); ok && d > 0 {
 			best, bestD = cand, d
 		}
 	}
 	return best
-}
-
-func editDistance(ra, rb []rune) int {
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			sub := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // Work limits of the names check, each far above what a 1 MiB article of
@@ -446,7 +426,7 @@ func spelledTwoWays(a, b *spelling) bool {
 	if a.words != b.words || abs(len(a.runes)-len(b.runes)) > 2 || bits.OnesCount64(a.letters^b.letters) > 4 || strings.TrimSuffix(a.norm, "s") == strings.TrimSuffix(b.norm, "s") {
 		return false
 	}
-	d, ok := withinTwoEdits(a.runes, b.runes)
+	d, ok := editDistance(a.runes, b.runes, 2)
 	return ok && d*4 <= len(a.runes)
 }
 
@@ -484,18 +464,15 @@ func hashRunes(rs []rune) uint64 {
 	return h
 }
 
-// withinTwoEdits is the edit distance of a and b when it is at most 2,
-// computed in a band of the table, so a long name costs its length and
-// not its square.
-func withinTwoEdits(a, b []rune) (int, bool) {
-	const k = 2
+// editDistance is the edit distance of a and b when it is at most k,
+// computed in a band of the table 2k+1 wide, so a long name costs its
+// length times k and not its square.
+func editDistance(a, b []rune, k int) (int, bool) {
 	if abs(len(a)-len(b)) > k {
 		return 0, false
 	}
-	const inf = k + 1
-	const width = 2*k + 1
-	var rows [2][width]int
-	prev, cur := rows[0][:], rows[1][:]
+	inf, width := k+1, 2*k+1
+	prev, cur := make([]int, width), make([]int, width)
 	// prev[d+k] is the distance of a[:i] and b[:i+d].
 	for d := -k; d <= k; d++ {
 		prev[d+k] = inf

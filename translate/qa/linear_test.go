@@ -140,17 +140,40 @@ func TestSpellingFindingsAreCapped(t *testing.T) {
 	}
 }
 
-func TestWithinTwoEditsAgreesWithEditDistance(t *testing.T) {
+func TestBandedEditDistanceAgreesWithTheWholeTable(t *testing.T) {
 	words := []string{"", "a", "ab", "kim jong un", "kim yong un", "kim jung un", "kim jong", "jong un kim", "pompeo", "pompei", "pompeio", "mette hansen", "mette jensen", "æbleø", "æblø"}
 	for _, a := range words {
 		for _, b := range words {
-			want := editDistance([]rune(a), []rune(b))
-			d, ok := withinTwoEdits([]rune(a), []rune(b))
-			if ok != (want <= 2) || ok && d != want {
-				t.Errorf("withinTwoEdits(%q, %q) = %d, %v; edit distance %d", a, b, d, ok, want)
+			want := wholeTableDistance([]rune(a), []rune(b))
+			for k := range 5 {
+				d, ok := editDistance([]rune(a), []rune(b), k)
+				if ok != (want <= k) || ok && d != want {
+					t.Errorf("editDistance(%q, %q, %d) = %d, %v; edit distance %d", a, b, k, d, ok, want)
+				}
 			}
 		}
 	}
+}
+
+// wholeTableDistance is the edit distance computed over the whole table.
+func wholeTableDistance(ra, rb []rune) int {
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			sub := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 func TestRepetitionOfOneWordAllOverIsCutInOnePass(t *testing.T) {
