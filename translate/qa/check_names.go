@@ -160,9 +160,8 @@ func translatedName(n string) bool {
 // nameIn reports whether the translation's words carry the name in one
 // of its accepted forms: as written, without a Danish genitive "s", by its
 // English form, or by its last word (a surname) when that is distinctive.
-// It is false when tr's work limit runs out.
-func nameIn(n string, tr *textWords) bool {
-	norm := normName(n)
+// It is false when tr's work limit runs out. norm is the name normalised.
+func nameIn(norm string, tr *textWords) bool {
 	cands := []string{norm, strings.TrimSuffix(norm, "s")}
 	cands = append(cands, exonyms[norm]...)
 	ws := strings.Fields(norm)
@@ -278,24 +277,19 @@ func nameFindings(ctx context.Context, source, translation []string, glossary []
 	for i, p := range source {
 		names = append(names, sourceNames(p, i)...)
 	}
-	fs, err := spellingFindings(ctx, names, label)
+	forms := spellings(names)
+	fs, err := spellingFindings(ctx, forms, label)
 	if err != nil {
 		return nil, err
 	}
 	words := newTextWords(normName(strings.Join(translation, " ")), namesLookupLimit)
 	closest := namesClosestLimit
-	seen := map[string]bool{}
-	for k, n := range names {
+	for k, n := range forms {
 		if k%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		key := normName(n.text)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
 		t := trOf(n.para)
-		if t == -1 || nameIn(n.text, words) || words.left < 0 {
+		if t == -1 || nameIn(n.norm, words) || words.left < 0 {
 			continue // a dropped paragraph is reported as such
 		}
 		got := ""
@@ -318,7 +312,7 @@ func nameFindings(ctx context.Context, source, translation []string, glossary []
 		fs = append(fs, f)
 	}
 	if words.left < 0 {
-		fs = append(fs, Finding{Code: CodeName, Message: fmt.Sprintf("the source has too many names (%d) to look each up in the translation within the check's work limit: only some were checked", len(seen))})
+		fs = append(fs, Finding{Code: CodeName, Message: fmt.Sprintf("the source has too many names (%d) to look each up in the translation within the check's work limit: only some were checked", len(forms))})
 	}
 	return append(fs, glossaryNameFindings(source, words, glossary, trOf, label)...), nil
 }
@@ -334,13 +328,8 @@ type spelling struct {
 	letters uint64
 }
 
-// spellingFindings reports a name the source spells two ways (one letter
-// or two apart), pinned to the first of the two. Names are bucketed before
-// they are compared: two spellings at most two edits apart share one of
-// the three pieces of the later one's, a little shifted (the pigeonhole
-// argument of PassJoin), so each is compared only with the earlier ones
-// that share a piece, not with all of them.
-func spellingFindings(ctx context.Context, names []name, label func(int) string) ([]Finding, error) {
+// spellings is the distinct forms of names, in order.
+func spellings(names []name) []spelling {
 	var forms []spelling
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -354,6 +343,16 @@ func spellingFindings(ctx context.Context, names []name, label func(int) string)
 			forms = append(forms, sp)
 		}
 	}
+	return forms
+}
+
+// spellingFindings reports a name the source spells two ways (one letter
+// or two apart), pinned to the first of the two. Names are bucketed before
+// they are compared: two spellings at most two edits apart share one of
+// the three pieces of the later one's, a little shifted (the pigeonhole
+// argument of PassJoin), so each is compared only with the earlier ones
+// that share a piece, not with all of them.
+func spellingFindings(ctx context.Context, forms []spelling, label func(int) string) ([]Finding, error) {
 	pairs, complete, err := spellingPairs(ctx, forms)
 	if err != nil {
 		return nil, err

@@ -222,7 +222,7 @@ func TestCheckStopsWhenTheRunEnds(t *testing.T) {
 	for i, p := range manyNames(3_000) {
 		names = append(names, sourceNames(p, i)...)
 	}
-	oneName := slices.Repeat([]string{"Her mødte Kim Jong-un og gik."}, 2_000)
+	threeHundred := manyNames(300)
 	same := func(i int) int { return i }
 	label := func(i int) string { return fmt.Sprint(i) }
 	for _, c := range []struct {
@@ -233,10 +233,10 @@ func TestCheckStopsWhenTheRunEnds(t *testing.T) {
 		{"the source's anchors", 0, func(ctx context.Context) error { _, err := newAligner(ctx, src, nil, "en"); return err }},
 		{"the translation's index", 0, func(ctx context.Context) error { _, err := newTrIndex(ctx, tr, "en"); return err }},
 		{"the alignment's band", 0, func(ctx context.Context) error { _, err := al.moves(ctx, -13, 26); return err }},
-		{"comparing spellings", 0, func(ctx context.Context) error { _, err := spellingFindings(ctx, names, label); return err }},
-		// one spelling: comparing spellings polls once
-		{"looking names up", 1, func(ctx context.Context) error {
-			_, err := nameFindings(ctx, oneName, oneName, nil, same, label)
+		{"comparing spellings", 0, func(ctx context.Context) error { _, err := spellingFindings(ctx, spellings(names), label); return err }},
+		// 300 spellings: comparing them polls twice
+		{"looking names up", 2, func(ctx context.Context) error {
+			_, err := nameFindings(ctx, threeHundred, threeHundred, nil, same, label)
 			return err
 		}},
 	} {
