@@ -30,16 +30,17 @@ const (
 	maxPhraseWords = 12
 )
 
-// repeatLimits says how often units may repeat in a row in a translation,
-// learned from its source: paragraphs as often as the source repeats a
-// paragraph, sentences and phrases as often as the source repeats a
-// sentence or phrase (the count survives translation, the unit length need
-// not), characters as long as the source's longest run of one character.
+// repeatLimits says how often units may repeat in a row within a paragraph
+// of a translation, learned from its source: sentences and phrases as
+// often as the source repeats a sentence or phrase (the count survives
+// translation, the unit length need not), characters as long as the
+// source's longest run of one character.
 type repeatLimits struct {
-	paragraphs, text, chars int
+	text, chars int
 }
 
-// paragraphLimits is what the source paragraphs allow at paragraph level.
+// paragraphLimits is how often a paragraph may repeat in a row: as often
+// as the source repeats one.
 func paragraphLimits(source []string) int {
 	return max(1, maxRepeats(sentenceKeys(source), 1))
 }
@@ -47,7 +48,7 @@ func paragraphLimits(source []string) int {
 // textLimits is what source text (one paragraph or a whole chunk) allows
 // within a paragraph.
 func textLimits(source []string) repeatLimits {
-	l := repeatLimits{paragraphs: 1, text: 1, chars: 1}
+	l := repeatLimits{text: 1, chars: 1}
 	for _, p := range source {
 		sents, words := sentenceKeys(Sentences(p)), wordKeys(strings.Fields(p))
 		l.text = max(l.text, maxRepeats(sents, maxSentenceRun), maxRepeats(words, maxPhraseWords))
