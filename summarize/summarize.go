@@ -5,6 +5,7 @@
 package summarize
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -182,21 +183,17 @@ func Parse(answer string) (Summary, error) {
 		answer = strings.TrimSpace(m[1])
 	}
 	if i, j := strings.Index(answer, "{"), strings.LastIndex(answer, "}"); i >= 0 && j > i {
-		var raw struct {
-			Headline  string   `json:"headline"`
+		var raw struct { // with the other names models give the fields
+			Summary
 			Title     string   `json:"title"`
-			Summary   string   `json:"summary"`
-			KeyPoints []string `json:"key_points"`
-			KeyPts2   []string `json:"keyPoints"`
+			KeyPoints []string `json:"keyPoints"`
 			Points    []string `json:"points"`
 		}
 		if json.Unmarshal([]byte(answer[i:j+1]), &raw) == nil {
-			sum := Summary{Headline: raw.Headline, Summary: raw.Summary, KeyPoints: raw.KeyPoints}
-			if sum.Headline == "" {
-				sum.Headline = raw.Title
-			}
+			sum := raw.Summary
+			sum.Headline = cmp.Or(sum.Headline, raw.Title)
 			if len(sum.KeyPoints) == 0 {
-				sum.KeyPoints = append(raw.KeyPts2, raw.Points...)
+				sum.KeyPoints = append(raw.KeyPoints, raw.Points...)
 			}
 			return tidy(sum)
 		}
