@@ -3,6 +3,7 @@ package translate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/brief-news/brief/internal/article"
@@ -198,11 +199,11 @@ func (t *Translator) plan(ctx context.Context, us []unit, prev string, nm qa.Lab
 			return chunks, err
 		}
 		if !t.fits(c) {
-			halves, ok := t.splitUnit(us[i])
+			a, b, ok := t.halves(us[i : i+1])
 			if !ok {
 				return chunks, t.cannotFit(c, "", nm)
 			}
-			us = append(us[:i], append(halves, us[i+1:]...)...)
+			us = slices.Replace(us, i, i+1, a[0], b[0])
 			continue
 		}
 		// Grow the chunk by adding up the units' costs (rendering the
@@ -288,27 +289,21 @@ func spanLabel(nm qa.Labels, c chunk) string {
 	return fmt.Sprintf("paragraphs %d–%d", first+1, last+1)
 }
 
-// splitUnit splits a unit in two on a sentence boundary near the middle
-// (by estimated tokens). ok is false for a single sentence.
-func (t *Translator) splitUnit(u unit) ([]unit, bool) {
-	sents := qa.Sentences(u.text)
+// halves splits units in two of similar size (by estimated tokens): two
+// runs of them, or a single one's sentences near the middle; ok is false
+// for a single sentence.
+func (t *Translator) halves(us []unit) (a, b []unit, ok bool) {
+	if len(us) > 1 {
+		a, b = pack.Halves(us, func(u unit) int { return t.est.Tokens(u.text) })
+		return a, b, true
+	}
+	sents := qa.Sentences(us[0].text)
 	if len(sents) < 2 {
-		return nil, false
+		return nil, nil, false
 	}
-	a, b := pack.Halves(sents, t.est.Tokens)
-	return []unit{t.unit(u.para, strings.TrimSpace(strings.Join(a, "")), true), t.unit(u.para, strings.TrimSpace(strings.Join(b, "")), true)}, true
-}
-
-// splitChunk splits a chunk's units in two halves of similar size, or its
-// single unit on sentences; ok is false when it is a single sentence.
-func (t *Translator) splitChunk(us []unit) ([][]unit, bool) {
-	if len(us) == 1 {
-		halves, ok := t.splitUnit(us[0])
-		if !ok {
-			return nil, false
-		}
-		return [][]unit{halves[:1], halves[1:]}, true
+	x, y := pack.Halves(sents, t.est.Tokens)
+	piece := func(ss []string) []unit {
+		return []unit{t.unit(us[0].para, strings.TrimSpace(strings.Join(ss, "")), true)}
 	}
-	a, b := pack.Halves(us, func(u unit) int { return t.est.Tokens(u.text) })
-	return [][]unit{a, b}, true
+	return piece(x), piece(y), true
 }

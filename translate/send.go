@@ -181,15 +181,15 @@ func (tr *translation) resize(ctx context.Context) (bool, error) {
 // planned anew with the paragraph before it as context and its own
 // glossary terms; a chunk of one sentence cannot be split and fails.
 func (tr *translation) split(ctx context.Context, c chunk, why string) error {
-	parts, ok := tr.t.splitChunk(c.units)
+	a, b, ok := tr.t.halves(c.units)
 	if !ok {
 		return tr.t.cannotFit(c, why, tr.nm)
 	}
-	smaller, err := tr.t.plan(ctx, parts[0], tr.lastText, tr.nm)
+	smaller, err := tr.t.plan(ctx, a, tr.lastText, tr.nm)
 	if err != nil {
 		return afterCut(err, tr.lastCut)
 	}
-	second, err := tr.t.plan(ctx, parts[1], parts[0][len(parts[0])-1].text, tr.nm)
+	second, err := tr.t.plan(ctx, b, a[len(a)-1].text, tr.nm)
 	if err != nil {
 		return afterCut(err, tr.lastCut)
 	}
