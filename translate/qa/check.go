@@ -11,13 +11,13 @@ import (
 	"github.com/brief-news/brief/internal/lang"
 )
 
-// checker holds one check's inputs and the alignment of the paragraphs.
+// checker is one Check in progress: the inputs and the alignment of the
+// paragraphs.
 type checker struct {
-	ctx                 context.Context
-	source, translation []string
-	from, to            string
-	label               func(int) string // names a 0-based source paragraph
-	srcOf, trOf         []int            // 0-based partner, -1 for none
+	Text
+	ctx         context.Context
+	label       func(int) string // names a 0-based source paragraph
+	srcOf, trOf []int            // 0-based partner, -1 for none
 	// aligned is false when the paragraphs could not be lined up (the
 	// counts differ too much): the checks then look at the whole text.
 	aligned bool
@@ -26,23 +26,23 @@ type checker struct {
 	fs      []Finding
 }
 
-// check compares a translation with its source and returns what an editor
+// Check compares a translation with its source and returns what an editor
 // should know, each finding pinned to its paragraphs with its evidence.
 // Paragraphs are lined up by Align, so a dropped paragraph is named. It is
-// deterministic and calls no model. from and to are language codes ("da",
-// "en"); checks that need knowledge of a language the package lacks are
-// skipped, except the "still in the source language" check, which works
-// for every target but Danish. label names a 0-based source paragraph
-// (Translate calls the first one "the lede", paragraph 1 on the review
-// page, when the article has one); g's names must appear in their fixed
-// form. Every step is near-linear in the article's size or has a work
-// limit past which it is skipped with a finding that says so; when ctx
-// ends, check stops and returns its error.
+// deterministic and calls no model. Checks that need knowledge of a
+// language the package lacks are skipped, except the "still in the source
+// language" check, which works for every target but Danish. Paragraphs are
+// named by Labels (the lede, when there is one, is paragraph 1 on the
+// review page); the glossary's names must appear in their fixed form.
+// Every step is near-linear in the article's size or has a work limit past
+// which it is skipped with a finding that says so; when ctx ends, Check
+// stops and returns its error.
 //
 // It also returns the alignment (Align's pairs), so the review page does
 // not line the paragraphs up again.
-func check(ctx context.Context, source, translation []string, from, to string, label func(int) string, terms []Term) ([]Finding, []Pair, error) {
-	c := &checker{ctx: ctx, source: source, translation: translation, from: from, to: to, label: label}
+func (t Text) Check(ctx context.Context) ([]Finding, []Pair, error) {
+	source, translation, label := t.Source, t.Translation, Labels{Lede: t.Lede}.Para
+	c := &checker{Text: t, ctx: ctx, label: label}
 	whole := strings.Join(translation, "\n\n")
 	if strings.TrimSpace(whole) == "" {
 		c.add(Finding{Code: CodeEmpty, Message: "the model returned no translation"})
@@ -65,7 +65,7 @@ func check(ctx context.Context, source, translation []string, from, to string, l
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	nf, err := nameFindings(ctx, source, translation, terms, c.pairedOrWhole, label)
+	nf, err := nameFindings(ctx, source, translation, t.Terms, c.pairedOrWhole, label)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,7 +78,7 @@ func check(ctx context.Context, source, translation []string, from, to string, l
 // alignment's index has them already.
 func (c *checker) translationNumbers(whole string) numberSet {
 	if c.al == nil {
-		return translationNumbers(whole, c.to)
+		return translationNumbers(whole, c.To)
 	}
 	have := make(numberSet, len(c.al.tr.nums))
 	for k := range c.al.tr.nums {
@@ -99,11 +99,11 @@ func (c *checker) pairedOrWhole(i int) int {
 func (c *checker) add(fs ...Finding) { c.fs = append(c.fs, fs...) }
 
 func (c *checker) align() error {
-	c.srcOf, c.trOf = slices.Repeat([]int{-1}, len(c.translation)), slices.Repeat([]int{-1}, len(c.source))
-	pairs, al, err := align(c.ctx, c.source, c.translation, c.to)
+	c.srcOf, c.trOf = slices.Repeat([]int{-1}, len(c.Translation)), slices.Repeat([]int{-1}, len(c.Source))
+	pairs, al, err := align(c.ctx, c.Source, c.Translation, c.To)
 	switch {
 	case errors.Is(err, errTooDifferent):
-		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: too different to line up paragraph by paragraph within the check's work limit, so the checks looked at the whole text", len(c.translation), len(c.source))})
+		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: too different to line up paragraph by paragraph within the check's work limit, so the checks looked at the whole text", len(c.Translation), len(c.Source))})
 		return nil
 	case err != nil:
 		return err
@@ -121,7 +121,7 @@ func (c *checker) align() error {
 // opening words, telling a paragraph merged into its neighbour from one
 // dropped, and each translation paragraph with no source.
 func (c *checker) paragraphCount() {
-	if len(c.source) == len(c.translation) || !c.aligned {
+	if len(c.Source) == len(c.Translation) || !c.aligned {
 		return
 	}
 	before := len(c.fs)
@@ -129,12 +129,12 @@ func (c *checker) paragraphCount() {
 		if t >= 0 {
 			continue
 		}
-		f := Finding{Code: CodeParagraphs, SourceParagraph: i + 1, Evidence: strings.TrimSpace(c.source[i])}
+		f := Finding{Code: CodeParagraphs, SourceParagraph: i + 1, Evidence: strings.TrimSpace(c.Source[i])}
 		if j, n := c.mergedInto(i); j >= 0 {
 			f.Paragraph = j + 1
-			f.Message = fmt.Sprintf("%s of the source (%q) is merged into %s in the translation", c.label(i), openingWords(c.source[i], 6), c.label(n))
+			f.Message = fmt.Sprintf("%s of the source (%q) is merged into %s in the translation", c.label(i), openingWords(c.Source[i], 6), c.label(n))
 		} else {
-			f.Message = fmt.Sprintf("%s of the source (%q) is missing in the translation", c.label(i), openingWords(c.source[i], 6))
+			f.Message = fmt.Sprintf("%s of the source (%q) is missing in the translation", c.label(i), openingWords(c.Source[i], 6))
 		}
 		c.add(f)
 	}
@@ -142,11 +142,11 @@ func (c *checker) paragraphCount() {
 		if s >= 0 {
 			continue
 		}
-		c.add(Finding{Code: CodeParagraphs, Paragraph: j + 1, TranslationEvidence: strings.TrimSpace(c.translation[j]),
-			Message: fmt.Sprintf("paragraph %d of the translation (%q) has no paragraph of its own in the source: the model split a paragraph or added text", j+1, openingWords(c.translation[j], 6))})
+		c.add(Finding{Code: CodeParagraphs, Paragraph: j + 1, TranslationEvidence: strings.TrimSpace(c.Translation[j]),
+			Message: fmt.Sprintf("paragraph %d of the translation (%q) has no paragraph of its own in the source: the model split a paragraph or added text", j+1, openingWords(c.Translation[j], 6))})
 	}
 	if len(c.fs) == before {
-		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: the model merged, split or dropped paragraphs", len(c.translation), len(c.source))})
+		c.add(Finding{Code: CodeParagraphs, Message: fmt.Sprintf("the translation has %d paragraphs but the source has %d: the model merged, split or dropped paragraphs", len(c.Translation), len(c.Source))})
 	}
 }
 
@@ -155,14 +155,14 @@ func (c *checker) paragraphCount() {
 // paragraphs together and carries i's numbers and names. It returns the
 // 0-based translation paragraph and the neighbour, or -1.
 func (c *checker) mergedInto(i int) (int, int) {
-	want := lang.LengthRatio(c.to)
+	want := lang.LengthRatio(c.To)
 	for _, n := range []int{i - 1, i + 1} {
-		if n < 0 || n >= len(c.source) || c.trOf[n] < 0 {
+		if n < 0 || n >= len(c.Source) || c.trOf[n] < 0 {
 			continue
 		}
 		j := c.trOf[n]
-		t := c.translation[j]
-		r := float64(utf8.RuneCountInString(t)) / (float64(utf8.RuneCountInString(c.source[i])+utf8.RuneCountInString(c.source[n])) * want)
+		t := c.Translation[j]
+		r := float64(utf8.RuneCountInString(t)) / (float64(utf8.RuneCountInString(c.Source[i])+utf8.RuneCountInString(c.Source[n])) * want)
 		if r < 0.7 || r > 1.4 {
 			continue
 		}
@@ -194,29 +194,29 @@ func (c *checker) trLabel(j int) string {
 // language: the whole text first; paragraphs only when the whole is fine,
 // so a Danish answer gives one finding instead of dozens.
 func (c *checker) language(whole string) {
-	fromName, toName := lang.Name(lang.Base(c.from)), lang.Name(lang.Base(c.to))
-	srcLang := lang.Base(c.from) == "da" && lang.Base(c.to) != "da"
+	fromName, toName := lang.Name(lang.Base(c.From)), lang.Name(lang.Base(c.To))
+	srcLang := lang.Base(c.From) == "da" && lang.Base(c.To) != "da"
 	switch {
-	case srcLang && stillDanish(whole, c.to, true):
+	case srcLang && stillDanish(whole, c.To, true):
 		c.add(Finding{Code: CodeSourceLanguage, Message: fmt.Sprintf("the translation seems to be still in %s", fromName)})
 		return
-	case wrongScript(whole, c.to, 20):
-		c.add(Finding{Code: CodeTargetLanguage, Message: fmt.Sprintf("the translation does not look like %s: most of its letters are not in the %s alphabet", toName, lang.ScriptOf(c.to))})
+	case wrongScript(whole, c.To, 20):
+		c.add(Finding{Code: CodeTargetLanguage, Message: fmt.Sprintf("the translation does not look like %s: most of its letters are not in the %s alphabet", toName, lang.ScriptOf(c.To))})
 		return
-	case lang.Base(c.to) == "en" && !looksEnglish(whole, 20, 0.1):
+	case lang.Base(c.To) == "en" && !looksEnglish(whole, 20, 0.1):
 		c.add(Finding{Code: CodeTargetLanguage, Message: "the translation does not look like English"})
 		return
 	}
-	for j, p := range c.translation {
+	for j, p := range c.Translation {
 		f := Finding{Paragraph: j + 1, SourceParagraph: c.srcOf[j] + 1}
 		switch {
-		case srcLang && stillDanish(p, c.to, false):
+		case srcLang && stillDanish(p, c.To, false):
 			f.Code, f.Message = CodeSourceLanguage, fmt.Sprintf("%s seems to be still in %s", c.trLabel(j), fromName)
-			f.TranslationEvidence = danishSentences(p, c.to)
+			f.TranslationEvidence = danishSentences(p, c.To)
 			f.Evidence = f.TranslationEvidence
-		case wrongScript(p, c.to, 12):
+		case wrongScript(p, c.To, 12):
 			f.Code, f.Message = CodeTargetLanguage, fmt.Sprintf("%s does not look like %s", c.trLabel(j), toName)
-		case lang.Base(c.to) == "en" && !looksEnglish(p, 12, 0.04):
+		case lang.Base(c.To) == "en" && !looksEnglish(p, 12, 0.04):
 			f.Code, f.Message = CodeTargetLanguage, fmt.Sprintf("%s does not look like English", c.trLabel(j))
 		default:
 			continue
@@ -239,8 +239,8 @@ func danishSentences(p, to string) string {
 // length: a much shorter translation has usually lost text; a much longer
 // one has gained commentary.
 func (c *checker) length() {
-	want := lang.LengthRatio(c.to)
-	srcLen, trLen := runeLen(c.source), runeLen(c.translation)
+	want := lang.LengthRatio(c.To)
+	srcLen, trLen := runeLen(c.Source), runeLen(c.Translation)
 	if srcLen >= 300 {
 		r := float64(trLen) / float64(srcLen) / want
 		switch {
@@ -254,7 +254,7 @@ func (c *checker) length() {
 		if j < 0 {
 			continue
 		}
-		s, t := utf8.RuneCountInString(c.source[i]), utf8.RuneCountInString(c.translation[j])
+		s, t := utf8.RuneCountInString(c.Source[i]), utf8.RuneCountInString(c.Translation[j])
 		if s < 150 {
 			continue
 		}

@@ -125,7 +125,7 @@ func TestCheckShowsASourceMisspelling(t *testing.T) {
 
 func TestCheckGlossaryNames(t *testing.T) {
 	g := []Term{{Source: "Mikkel Hansen", Target: "Mikkel Hansen (AaB)"}}
-	fs, _, err := check(context.Background(), handball, handballEN, "da", "en", func(i int) string { return "paragraph " + string(rune('1'+i)) }, g)
+	fs, _, err := Text{Source: handball, Translation: handballEN, From: "da", To: "en", Terms: g}.Check(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package qa
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -189,7 +188,7 @@ func TestCheckEmpty(t *testing.T) {
 
 // checkAll checks with paragraphs numbered from 1 and no glossary.
 func checkAll(source, translation []string, from, to string) []Finding {
-	fs, _, err := check(context.Background(), source, translation, from, to, func(i int) string { return fmt.Sprintf("paragraph %d", i+1) }, nil)
+	fs, _, err := Text{Source: source, Translation: translation, From: from, To: to}.Check(context.Background())
 	if err != nil {
 		panic(err)
 	}

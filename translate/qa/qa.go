@@ -31,12 +31,6 @@ type Term struct {
 	Target string `json:"target"`
 }
 
-// Check compares the translation with its source and lines their
-// paragraphs up (see check); it stops with ctx's error when ctx ends.
-func (t Text) Check(ctx context.Context) ([]Finding, []Pair, error) {
-	return check(ctx, t.Source, t.Translation, t.From, t.To, Labels{Lede: t.Lede}.Para, t.Terms)
-}
-
 // Recheck redoes the checks of a stored translation whose findings were
 // fs, keeping what only its making could find: cleaning (which saw the raw
 // answer) and the model's review.
@@ -55,12 +49,6 @@ func (t Text) Recheck(ctx context.Context, fs []Finding) ([]Finding, []Pair, err
 // and a number leaked from a memory reference; they cannot be redone from
 // the joined translation, so Recheck keeps them.
 var cleaningCodes = map[string]bool{CodeChatter: true, CodeControl: true, CodeInvalidUTF8: true, CodeRepetition: true, CodeMemoryNumber: true}
-
-// Unusable picks the findings among fs that fail the article (see
-// unusable); none for a translation to keep.
-func (t Text) Unusable(fs []Finding) []Finding {
-	return unusable(t.Source, t.Translation, t.From, t.To, fs)
-}
 
 // Labels names source paragraphs (indexes into the lede-first list) the way
 // the review page numbers them: from 1, the lede (when there is one) first

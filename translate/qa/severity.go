@@ -7,15 +7,17 @@ import (
 	"github.com/brief-news/brief/internal/lang"
 )
 
-// unusable picks out of a translation's findings those that make it
-// unusable rather than worth an editor's look: no text, far too short,
+// Unusable picks out of a translation's findings those that make it
+// unusable rather than worth an editor's look (none for a translation to
+// keep): no text, far too short,
 // most paragraphs missing, still in the source language as a whole, or as
 // a whole in the wrong script. Such a translation fails the article: it is
 // not cached, and the next run tries again. Every other finding stays a
 // warning, among them a single paragraph left in the source language. The
 // rules read the findings' codes and paragraph numbers and the texts'
 // lengths, never the findings' message text.
-func unusable(source, translation []string, from, to string, fs []Finding) []Finding {
+func (t Text) Unusable(fs []Finding) []Finding {
+	source, translation, from, to := t.Source, t.Translation, t.From, t.To
 	var bad, missing []Finding
 	for _, f := range fs {
 		whole := f.Paragraph == 0 && f.SourceParagraph == 0
