@@ -116,16 +116,13 @@ func pageFrontMatter(p ArticlePage) frontMatter {
 		Model:        p.Model,
 		Lang:         p.Lang,
 		Warnings:     p.Warnings,
+		// A zero time stays zero, and omitted.
+		Generated: p.Generated.UTC().Truncate(time.Second),
+		LastMod:   p.LastMod.UTC().Truncate(time.Second),
 
 		MemoryParagraphs: len(p.Memory),
 	}
 	fm.Date, fm.DatePrecision = FullDate(p.Date)
-	if !p.Generated.IsZero() {
-		fm.Generated = p.Generated.UTC().Truncate(time.Second)
-	}
-	if !p.LastMod.IsZero() {
-		fm.LastMod = p.LastMod.UTC().Truncate(time.Second)
-	}
 	return fm
 }
 

@@ -181,20 +181,12 @@ func (w *sections) groups(l layout) {
 	var singles []story.Story
 	multi := 0
 	for _, g := range l.groups {
-		if len(g.Stories) > 1 || g.Title != "" {
-			multi++
-		}
-	}
-	for _, g := range l.groups {
 		if len(g.Stories) == 1 && g.Title == "" {
 			singles = append(singles, g.Stories[0])
 			continue
 		}
-		title := heading(g.Title)
-		if title == "" {
-			title = heading(g.Stories[0].Headline)
-		}
-		w.section(title, plural(len(g.Stories), "story", "stories"))
+		multi++
+		w.section(cmp.Or(heading(g.Title), heading(g.Stories[0].Headline)), plural(len(g.Stories), "story", "stories"))
 		for _, s := range g.Stories {
 			storyBlock(w.body, s, w.ext)
 		}
@@ -227,10 +219,7 @@ func (w *sections) problems(l layout, leftOut string) {
 		w.body.para("Every input became a story.")
 	}
 	for _, p := range l.problems {
-		reason := inline(p.Reason)
-		if reason == "" {
-			reason = "no reason was recorded"
-		}
+		reason := cmp.Or(inline(p.Reason), "no reason was recorded")
 		w.body.line("- **" + statusLabel(p.Status) + ":** " + inline(p.Source) + " — " + reason)
 	}
 	if len(l.problems) > 0 {
@@ -392,10 +381,7 @@ func storyBlock(d *mdDoc, s story.Story, ext string) {
 }
 
 func runFacts(d *mdDoc, r RunFacts) {
-	model := inline(r.Model)
-	if model == "" {
-		model = "unknown"
-	}
+	model := cmp.Or(inline(r.Model), "unknown")
 	if r.EndpointHost != "" {
 		model += " at " + inline(r.EndpointHost)
 	}

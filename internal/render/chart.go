@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"maps"
@@ -49,10 +50,7 @@ func chartData(groups []story.Group) ([]chartRow, []string) {
 	for _, g := range groups {
 		r := &other
 		if len(g.Stories) > 1 && len(rows) < chartRows-1 {
-			name := oneLine(g.Title)
-			if name == "" {
-				name = oneLine(g.Stories[0].Headline)
-			}
+			name := cmp.Or(oneLine(g.Title), oneLine(g.Stories[0].Headline))
 			rows = append(rows, chartRow{name: name, dates: map[string][2]int{}})
 			r = &rows[len(rows)-1]
 		}
