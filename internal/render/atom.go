@@ -230,15 +230,9 @@ func atomTime(t time.Time) string {
 // href is link (relative to OUT) as the feed shows it: resolved against
 // the site's address when there is one.
 func (f Feed) href(link string) string {
-	if f.SiteURL == "" {
-		return link
-	}
 	base, err := url.Parse(f.SiteURL)
-	if err != nil {
-		return link
-	}
-	ref, err := url.Parse(link)
-	if err != nil {
+	ref, err2 := url.Parse(link)
+	if f.SiteURL == "" || err != nil || err2 != nil {
 		return link
 	}
 	return base.ResolveReference(ref).String()
