@@ -102,30 +102,22 @@ func (u unionFind) find(i int) int {
 
 func (u unionFind) union(a, b int) {
 	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	if ra < rb {
-		u[rb] = ra
-	} else {
-		u[ra] = rb
-	}
+	u[max(ra, rb)] = min(ra, rb)
 }
 
 // sets returns the members of each set, sets in order of their smallest
 // member, members ascending.
 func (u unionFind) sets() [][]int {
-	at := map[int]int{}
+	at := make([]int, len(u)) // a set's representative → its place in out
 	var out [][]int
 	for i := range u {
-		r := u.find(i)
-		k, ok := at[r]
-		if !ok {
-			k = len(out)
-			at[r] = k
-			out = append(out, nil)
+		// The representative is its set's smallest member: met first.
+		if r := u.find(i); r == i {
+			at[i] = len(out)
+			out = append(out, []int{i})
+		} else {
+			out[at[r]] = append(out[at[r]], i)
 		}
-		out[k] = append(out[k], i)
 	}
 	return out
 }
