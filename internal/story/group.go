@@ -141,20 +141,18 @@ func intern(f features, in *interner) linkSet {
 		id := in.id("n:" + k)
 		s.names = append(s.names, id)
 		ws := strings.Fields(k)
-		if _, done := in.nameWords[id]; !done {
-			var wids []int
-			for _, w := range ws {
-				wids = append(wids, in.id("w:"+w))
-			}
-			in.nameWords[id] = wids
+		wids := make([]int, len(ws))
+		for i, w := range ws {
+			wids[i] = in.id("w:" + w)
 		}
+		in.nameWords[id] = wids
 		if len(ws) == 1 {
-			s.single = append(s.single, in.id("w:"+k))
-		} else {
-			for _, w := range ws {
-				if f.words[w] {
-					s.words = append(s.words, in.id("w:"+w))
-				}
+			s.single = append(s.single, wids[0])
+			continue
+		}
+		for i, w := range ws {
+			if f.words[w] {
+				s.words = append(s.words, wids[i])
 			}
 		}
 	}
