@@ -84,7 +84,6 @@ type atomCategory struct {
 // is when the story's text was made, so it changes only when the story
 // does, and an unchanged re-run writes the same bytes.
 func BriefingAtom(b Briefing, f Feed) []byte {
-	l := layoutOf(b)
 	feed := atomFeed{
 		Lang:      b.Run.Lang,
 		ID:        feedID(f),
@@ -101,7 +100,7 @@ func BriefingAtom(b Briefing, f Feed) []byte {
 		feed.Links = append(feed.Links, atomLink{Rel: "self", Type: "application/atom+xml", Href: f.href("briefing.atom")})
 	}
 	var newest time.Time
-	for _, s := range feedStories(l.groups) {
+	for _, s := range feedStories(b.Groups) {
 		e, updated := f.entry(s, b.Run.Started)
 		feed.Entries = append(feed.Entries, e)
 		if updated.After(newest) {

@@ -21,7 +21,6 @@ func BriefingMarkdown(b Briefing) []byte { return briefingMarkdown(b, ".md") }
 
 // layout is what every format of the briefing shows, computed once.
 type layout struct {
-	groups   []story.Group
 	problems []Problem
 	counts   JSONCounts    // the counts line, as briefing.json gives it
 	flagged  []story.Story // stories with warnings, most urgent first
@@ -29,8 +28,8 @@ type layout struct {
 }
 
 func layoutOf(b Briefing) layout {
-	l := layout{groups: b.Groups}
-	for _, g := range l.groups {
+	var l layout
+	for _, g := range b.Groups {
 		for _, s := range g.Stories {
 			l.counts.Stories++
 			l.counts.Articles += 1 + len(s.EarlierVersions)
@@ -128,7 +127,7 @@ func briefingMarkdown(b Briefing, ext string) []byte {
 		sinceLast(w.body, c, ext)
 	}
 	w.digest(b, l)
-	w.groups(l)
+	w.groups(b.Groups)
 	if len(l.noted) > 0 {
 		w.section("Notes on the inputs", plural(len(l.noted), "story", "stories"))
 		inputNotes(w.body, l.noted, ext)
@@ -177,10 +176,10 @@ func (w *sections) digest(b Briefing, l layout) {
 
 // groups writes a section per group of related stories, then the stories
 // that stand alone ("Other stories", or "Stories" when nothing is grouped).
-func (w *sections) groups(l layout) {
+func (w *sections) groups(groups []story.Group) {
 	var singles []story.Story
 	multi := 0
-	for _, g := range l.groups {
+	for _, g := range groups {
 		if len(g.Stories) == 1 && g.Title == "" {
 			singles = append(singles, g.Stories[0])
 			continue

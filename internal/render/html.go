@@ -101,7 +101,7 @@ func BriefingHTML(b Briefing) []byte {
 	main := toHTML(briefingMarkdown(b, ".html"))
 	// The picture of the week goes after the counts line, before the contents.
 	if at := bytes.Index(main, []byte(`<h2 id="contents">`)); at >= 0 {
-		main = slices.Concat(main[:at], []byte(weekChart(layoutOf(b).groups)), main[at:])
+		main = slices.Concat(main[:at], []byte(weekChart(b.Groups)), main[at:])
 	}
 	return page(b.Run.Lang, briefingTitle(b), "", b.Feed, main, "")
 }

@@ -107,7 +107,7 @@ func BriefingJSON(b Briefing) []byte {
 			StoppedBy:        b.Run.StoppedBy,
 		},
 	}
-	for _, g := range l.groups {
+	for _, g := range b.Groups {
 		jg := JSONGroup{Title: g.Title, Stories: []JSONStory{}}
 		for _, s := range g.Stories {
 			js := JSONStory{
