@@ -97,7 +97,7 @@ func (t token) isStop() bool {
 	return stopwords[t.key]
 }
 
-// span is a candidate name: tokens[from:to] of one text.
+// span is a candidate name: a run of one text's tokens.
 type span []token
 
 // nameSpans finds the capitalised runs of a text, split at stop words and
@@ -106,52 +106,45 @@ type span []token
 // Jong-un".
 func nameSpans(toks []token) (spans []span, inName []bool) {
 	inName = make([]bool, len(toks))
-	var run []int
-	flush := func() {
-		// Split at stop words, trim connectors at the edges.
-		var cur []int
-		emit := func() {
-			for len(cur) > 0 && !toks[cur[0]].cap {
-				cur = cur[1:]
-			}
-			for len(cur) > 0 && !toks[cur[len(cur)-1]].cap {
-				cur = cur[:len(cur)-1]
-			}
-			if len(cur) > 0 {
-				var sp span
-				for _, k := range cur {
-					sp = append(sp, toks[k])
-					inName[k] = true
-				}
-				spans = append(spans, sp)
-			}
-			cur = nil
+	// emit keeps toks[from:to] as a name, trimmed of connectors at its edges.
+	emit := func(from, to int) {
+		for from < to && !toks[from].cap {
+			from++
 		}
-		for _, k := range run {
+		for to > from && !toks[to-1].cap {
+			to--
+		}
+		if from < to {
+			spans = append(spans, toks[from:to])
+			for k := from; k < to; k++ {
+				inName[k] = true
+			}
+		}
+	}
+	start := 0 // the current run is toks[start:i]
+	flush := func(end int) {
+		for k := start; k < end; k++ {
 			if toks[k].cap && toks[k].isStop() {
-				emit()
-				continue
+				emit(start, k)
+				start = k + 1
 			}
-			cur = append(cur, k)
 		}
-		emit()
-		run = nil
+		emit(start, end)
 	}
 	for i, t := range toks {
-		joins := len(run) > 0 && !t.gapBefore && !toks[run[len(run)-1]].possessive
+		joins := i > start && !t.gapBefore && !toks[i-1].possessive
 		switch {
-		case t.cap && (joins || len(run) == 0):
-			run = append(run, i)
+		case t.cap && (joins || i == start): // the run goes on
 		case t.cap:
-			flush()
-			run = append(run, i)
-		case joins && connectors[t.key] && i+1 < len(toks) && toks[i+1].cap && !toks[i+1].gapBefore:
-			run = append(run, i)
+			flush(i)
+			start = i
+		case joins && connectors[t.key] && i+1 < len(toks) && toks[i+1].cap && !toks[i+1].gapBefore: // "of" in "Bank of England"
 		default:
-			flush()
+			flush(i)
+			start = i + 1
 		}
 	}
-	flush()
+	flush(len(toks))
 	return spans, inName
 }
 
