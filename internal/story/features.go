@@ -62,13 +62,12 @@ func tokenize(s string) []token {
 			}
 			break
 		}
-		t := token{text: s[i:j], sentStart: sentStart, gapBefore: gap}
-		for _, suf := range []string{"'s", "’s", "'", "’"} {
-			if strings.HasSuffix(t.text, suf) && len(t.text) > len(suf) {
-				t.text = strings.TrimSuffix(t.text, suf)
-				t.possessive = true
-				break
-			}
+		// A word ends in a letter or digit, so "'s" is all a possessive
+		// can end in, and the word does not start with it.
+		t := token{sentStart: sentStart, gapBefore: gap}
+		t.text, t.possessive = strings.CutSuffix(s[i:j], "'s")
+		if !t.possessive {
+			t.text, t.possessive = strings.CutSuffix(s[i:j], "’s")
 		}
 		first, _ := utf8.DecodeRuneInString(t.text)
 		t.cap = unicode.IsUpper(first)

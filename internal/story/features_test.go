@@ -11,6 +11,7 @@ func TestNameSpans(t *testing.T) {
 	for text, want := range map[string][]string{
 		"Secretary of State Mike Pompeo met the press": {"Mike Pompeo"},
 		"North Korea's leader Kim Jong-un":             {"North Korea", "Kim Jong-un"},
+		"South Korea’s Moon Jae-in and Japan's Abe":    {"South Korea", "Moon Jae-in", "Japan", "Abe"},
 		"the Bank of England raised rates":             {"Bank of England"},
 		"Kim, Xi and Moon met in Seoul":                {"Kim", "Xi", "Moon", "Seoul"},
 		"a flight from Charles de Gaulle airport":      {"Charles de Gaulle"},
