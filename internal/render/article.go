@@ -65,10 +65,7 @@ func parseDate(d string) (t time.Time, day, ok bool) {
 // warnings), the headline, summary, key points, the translation and the
 // agency credit. The review is a file of its own (ReviewMarkdown).
 func ArticleMarkdown(p ArticlePage) []byte {
-	var out bytes.Buffer
-	writeFrontMatter(&out, pageFrontMatter(p))
-	out.Write(articleBody(p))
-	return out.Bytes()
+	return withFrontMatter(pageFrontMatter(p), articleBody(p))
 }
 
 // ReviewSuffix ends the name of an article's Markdown review, beside its
@@ -95,14 +92,11 @@ type reviewFrontMatter struct {
 func ReviewMarkdown(p ArticlePage) []byte {
 	fm := reviewFrontMatter{Title: "Review: " + pageHeadline(p.Headline), Source: p.Source}
 	fm.Build.Render, fm.Build.List = "never", "never"
-	var out bytes.Buffer
-	writeFrontMatter(&out, fm)
 	d := newDoc()
 	d.heading(1, heading(fm.Title))
 	qaNote(d, p.Warnings)
 	reviewMarkdown(d, p)
-	out.Write(d.bytes())
-	return out.Bytes()
+	return withFrontMatter(fm, d.bytes())
 }
 
 func pageFrontMatter(p ArticlePage) frontMatter {
@@ -126,9 +120,11 @@ func pageFrontMatter(p ArticlePage) frontMatter {
 	return fm
 }
 
-func writeFrontMatter(out *bytes.Buffer, fm any) {
+// withFrontMatter is body under fm as YAML front matter.
+func withFrontMatter(fm any, body []byte) []byte {
+	var out bytes.Buffer
 	out.WriteString("---\n")
-	enc := yaml.NewEncoder(out)
+	enc := yaml.NewEncoder(&out)
 	enc.SetIndent(2)
 	if err := enc.Encode(fm); err != nil {
 		// Only unencodable Go types fail, and frontMatter has none.
@@ -136,6 +132,8 @@ func writeFrontMatter(out *bytes.Buffer, fm any) {
 	}
 	enc.Close()
 	out.WriteString("---\n\n")
+	out.Write(body)
+	return out.Bytes()
 }
 
 // PageFacts are what a run carries over from the page an earlier run
@@ -181,10 +179,7 @@ func RetagPage(page []byte, tags []string) ([]byte, bool) {
 		return nil, false
 	}
 	fm.Tags = tags
-	var out bytes.Buffer
-	writeFrontMatter(&out, fm)
-	out.Write(body)
-	return out.Bytes(), true
+	return withFrontMatter(fm, body), true
 }
 
 // TagsOf are the tags of a story in a group: the group title's parts
