@@ -162,8 +162,10 @@ func (w *sections) digest(b Briefing, l layout) {
 	w.section("Digest", "")
 	switch {
 	case strings.TrimSpace(b.Digest) != "":
-		for _, p := range paragraphs(b.Digest) {
-			w.body.para(p)
+		for _, p := range strings.Split(strings.ReplaceAll(b.Digest, "\r\n", "\n"), "\n\n") {
+			if p = block(p); p != "" {
+				w.body.para(p)
+			}
 		}
 	case strings.TrimSpace(b.DigestNote) != "":
 		w.body.para("*" + inline(b.DigestNote) + "*")

@@ -90,18 +90,6 @@ func heading(s string) string {
 	return s
 }
 
-// paragraphs splits model text (the digest) into escaped paragraphs.
-func paragraphs(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = block(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // dest makes a link destination safe: relative paths from slugs need no
 // escaping, but a space or parenthesis would end the destination early.
 func dest(link string) string {
