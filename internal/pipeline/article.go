@@ -25,7 +25,6 @@ type ArticleResult struct {
 // cache with the same keys, checks and budget-free accounting as a run,
 // storing what it makes and writing no file.
 func Article(ctx context.Context, cfg Config, a article.Article, withSummary bool) (ArticleResult, error) {
-	cfg = cfg.withDefaults()
 	r := &runner{cfg: cfg, mem: cfg.Memory()}
 	e := &manifest.Entry{Source: a.Path}
 	var out ArticleResult

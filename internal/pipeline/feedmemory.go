@@ -56,7 +56,7 @@ func (r *runner) feedIDs(f render.Feed, shown []story.Story) map[string]string {
 			now = append(now, e)
 		}
 	}
-	if err := r.writeFeedMemory(now); err != nil && r.cfg.Progress != nil {
+	if err := r.writeFeedMemory(now); err != nil {
 		r.cfg.Progress.Logf("warning: cannot remember the feed's entries (a resend next run may show as a new entry): %v", err)
 	}
 	return ids

@@ -179,15 +179,11 @@ func (r *runner) manifest(ctx context.Context, started time.Time, digest summari
 	}
 	m.Tally()
 	m.Totals.WallMS = cfg.Now().Sub(started).Milliseconds()
-	if cfg.ContextWindow != nil {
-		if w, ok := cfg.ContextWindow(); ok {
-			m.Context = &manifest.Context{Tokens: w.Tokens, Source: w.Source}
-		}
+	if w, ok := cfg.ContextWindow(); ok {
+		m.Context = &manifest.Context{Tokens: w.Tokens, Source: w.Source}
 	}
-	if cfg.ClientStats != nil {
-		st := cfg.ClientStats()
-		m.Totals.HTTPRequests, m.Totals.Retries = st.Requests, st.Retries
-	}
+	st := cfg.ClientStats()
+	m.Totals.HTTPRequests, m.Totals.Retries = st.Requests, st.Retries
 	if cfg.Budget.PriceIn > 0 || cfg.Budget.PriceOut > 0 {
 		c := usd(cfg.Budget.Cost(m.Totals.Usage.PromptTokens, m.Totals.Usage.CompletionTokens))
 		m.Totals.CostUSD = &c
@@ -220,8 +216,7 @@ func (r *runner) digest(ctx context.Context, stories []story.Story, period strin
 	cfg := r.cfg
 	in, key := digestInput(cfg, stories, period)
 	var cached cachedDigest
-	if cfg.Cache.Get(key, &cached) {
-		cfg.Cache.Touch(key, cfg.Now())
+	if cfg.lookup(key, &cached) {
 		return digestResult{Text: cached.Text, Made: cached.Usage}, nil
 	}
 	if cutShort {
@@ -237,9 +232,7 @@ func (r *runner) digest(ctx context.Context, stories []story.Story, period strin
 		return out, err
 	}
 	out.Text, out.Made = text, res.Usage
-	if err := cfg.Cache.Put(key, cachedDigest{Text: text, Usage: res.Usage}); err != nil {
-		cfg.Progress.Logf("warning: cannot store the digest in the cache: %v", err)
-	}
+	cfg.store(key, cachedDigest{Text: text, Usage: res.Usage}, "the digest")
 	return out, nil
 }
 

@@ -28,9 +28,6 @@ func (cfg Config) Memory() *tm.Memory {
 func (r *runner) remember(a article.Article, tr translate.Result) {
 	for _, p := range r.cfg.Translator.Passing(a, tr) {
 		if _, err := r.mem.Remember(p.Source, p.Target); err != nil {
-			if r.cfg.Progress == nil {
-				return
-			}
 			r.cfg.Progress.Logf("warning: cannot store a paragraph in the translation memory: %v", err)
 			return
 		}

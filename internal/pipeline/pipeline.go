@@ -69,11 +69,10 @@ type Config struct {
 	Cache       *cache.Cache // nil: no cache
 	Progress    progress.Reporter
 	Now         func() time.Time
-	// ClientStats, when set, gives the run's request and retry totals for
-	// the manifest.
+	// ClientStats gives the run's request and retry totals for the manifest.
 	ClientStats func() llm.Stats
-	// ContextWindow, when set, gives the window the run's requests were
-	// fitted into, for the manifest; ok is false when no request was made.
+	// ContextWindow gives the window the run's requests were fitted into,
+	// for the manifest; ok is false when no request was made.
 	ContextWindow func() (w llm.Window, ok bool)
 	// Period, when set, names the briefing's period (e.g. the --since
 	// window) instead of the span of the article dates.
@@ -168,23 +167,11 @@ type runner struct {
 	cost     float64
 }
 
-// withDefaults fills what a caller may leave zero.
-func (cfg Config) withDefaults() Config {
-	if cfg.Concurrency < 1 {
-		cfg.Concurrency = 1
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	return cfg
-}
-
 // Run processes the inputs and writes everything into cfg.OutDir: a pool
 // of workers takes each input through its steps, what the cache holds is
 // finished after a fatal error, and the briefing and manifest are written
 // whatever happened, so what finished is not lost.
 func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
-	cfg = cfg.withDefaults()
 	started := cfg.Now()
 	r := &runner{cfg: cfg, results: make([]result, len(inputs)), mem: cfg.Memory()}
 	for i, in := range inputs {

@@ -176,7 +176,7 @@ func (r *runner) storedTranslation(ctx context.Context, a article.Article) (tr t
 	cfg := r.cfg
 	key := cfg.translationKey(a)
 	var ct cachedTranslation
-	if cfg.Cache.Get(key, &ct) {
+	if cfg.lookup(key, &ct) {
 		// The checks are redone: a stored translation gets today's
 		// checks, with their paragraphs and evidence, at no model cost.
 		// One that is unusable (stored before such translations failed
@@ -193,7 +193,6 @@ func (r *runner) storedTranslation(ctx context.Context, a article.Article) (tr t
 			cfg.Progress.Logf("checked the stored translation of %s in %s", a.Path, time.Since(start).Round(time.Millisecond))
 		}
 		if len(text.Unusable(fs)) == 0 {
-			cfg.Cache.Touch(key, cfg.Now())
 			return ct.Result.WithChecks(fs, pairs), true, nil
 		}
 	}
@@ -212,9 +211,7 @@ func (r *runner) translate(ctx context.Context, e *manifest.Entry, a article.Art
 	if err != nil {
 		return tr, fmt.Errorf("translate: %w", err)
 	}
-	if err := cfg.Cache.Put(cfg.translationKey(a), cachedTranslation{Result: tr}); err != nil {
-		cfg.Progress.Logf("warning: cannot store translation in the cache: %v", err)
-	}
+	cfg.store(cfg.translationKey(a), cachedTranslation{Result: tr}, "translation")
 	return tr, nil
 }
 
@@ -224,8 +221,7 @@ func (r *runner) summary(ctx context.Context, e *manifest.Entry, tr translate.Re
 	cfg := r.cfg
 	key := cfg.summaryKey(tr)
 	var cs cachedSummary
-	if cfg.Cache.Get(key, &cs) {
-		cfg.Cache.Touch(key, cfg.Now())
+	if cfg.lookup(key, &cs) {
 		return cs, true, nil
 	}
 	if r.cacheOnly {
@@ -237,10 +233,26 @@ func (r *runner) summary(ctx context.Context, e *manifest.Entry, tr translate.Re
 		return cs, false, fmt.Errorf("summarize: %w", err)
 	}
 	cs = cachedSummary{Result: sr, Generated: cfg.Now().UTC().Truncate(time.Second)}
-	if err := cfg.Cache.Put(key, cs); err != nil {
-		cfg.Progress.Logf("warning: cannot store summary in the cache: %v", err)
-	}
+	cfg.store(key, cs, "summary")
 	return cs, false, nil
+}
+
+// lookup loads the step result stored under key into v, and marks it used
+// so the cache's prune keeps what weekly runs still hit.
+func (cfg Config) lookup(key string, v any) bool {
+	if !cfg.Cache.Get(key, v) {
+		return false
+	}
+	cfg.Cache.Touch(key, cfg.Now())
+	return true
+}
+
+// store keeps a step's result under key; a cache that cannot be written
+// costs the next run the step again, not this run its result.
+func (cfg Config) store(key string, v any, what string) {
+	if err := cfg.Cache.Put(key, v); err != nil {
+		cfg.Progress.Logf("warning: cannot store %s in the cache: %v", what, err)
+	}
 }
 
 // charge adds a step's cost to the article's entry and the run's budget.
@@ -379,7 +391,7 @@ func newStory(a article.Article, e *manifest.Entry, tr translate.Result, cs cach
 // report tells the progress reporter how the article ended; a pending
 // article is not reported, the run's end says why.
 func (r *runner) report(e *manifest.Entry, took time.Duration) {
-	if r.cfg.Progress == nil || e.Status == manifest.StatusPending {
+	if e.Status == manifest.StatusPending {
 		return
 	}
 	detail, status := e.Headline, e.Status

@@ -48,10 +48,10 @@ func (r *runner) review(ctx context.Context, e *manifest.Entry, a article.Articl
 	cfg := r.cfg
 	key := cfg.reviewKey(a, tr)
 	var cr cachedReview
-	cached := cfg.Cache.Get(key, &cr)
+	cached := cfg.lookup(key, &cr)
 	switch {
 	case cached:
-		cfg.Cache.Touch(key, cfg.Now())
+		e.Review = &manifest.Step{Cached: true}
 	case r.cacheOnly:
 		return tr, false, errNotCached
 	default:
@@ -62,12 +62,7 @@ func (r *runner) review(ctx context.Context, e *manifest.Entry, a article.Articl
 			return tr, false, err
 		}
 		cr.Review = rv
-		if err := cfg.Cache.Put(key, cr); err != nil {
-			cfg.Progress.Logf("warning: cannot store the review in the cache: %v", err)
-		}
-	}
-	if e.Review == nil {
-		e.Review = &manifest.Step{Cached: true}
+		cfg.store(key, cr, "the review")
 	}
 	e.Review.Findings = len(cr.Review.Findings)
 	tr.Findings = append(append([]qa.Finding(nil), tr.Findings...), cr.Review.Findings...)

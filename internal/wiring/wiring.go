@@ -187,7 +187,7 @@ func New(s Settings) (*Run, error) {
 		OutDir: s.Out, Concurrency: s.Concurrency, Model: s.Client.Model, Endpoint: s.endpointIdentity(),
 		CacheTag: s.CacheTag, NoMemory: s.NoMemory, Temperature: s.Client.Temperature,
 		From: s.From, Lang: s.Lang, Formats: s.Formats, Archive: s.Archive, SiteURL: s.SiteURL, Strict: s.Strict, Period: s.Period, LeftOut: s.LeftOut, Verbose: s.Verbose,
-		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: stats,
+		Load: s.Loader(), Translator: tr, Summarizer: sum, Progress: s.Progress, ClientStats: stats, Now: time.Now,
 		ContextWindow: pool.Window,
 		Budget:        s.Budget, Reviewer: reviewer, ReviewModel: reviewModel,
 	}
