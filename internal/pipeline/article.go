@@ -30,11 +30,6 @@ func Article(ctx context.Context, cfg Config, a article.Article, withSummary boo
 	var out ArticleResult
 	tr, cached, release, err := r.translation(ctx, e, a)
 	release()
-	if err == nil && cfg.Reviewer != nil {
-		var reviewCached bool
-		tr, reviewCached, err = r.review(ctx, e, a, tr)
-		cached = cached && reviewCached
-	}
 	out.Translation, out.Cached = tr, cached
 	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
 	if err == nil {

@@ -74,11 +74,6 @@ func (r *runner) work(ctx context.Context, res *result, in article.Input) error 
 	}()
 	tr, trCached, release, err := r.translation(ctx, e, a)
 	defer release()
-	if err == nil && r.cfg.Reviewer != nil {
-		var reviewCached bool
-		tr, reviewCached, err = r.review(ctx, e, a, tr)
-		trCached = trCached && reviewCached
-	}
 	if err == nil {
 		// Most urgent first, everywhere a finding is shown.
 		slices.SortStableFunc(tr.Findings, func(a, b qa.Finding) int { return qa.Rank(a) - qa.Rank(b) })
@@ -153,19 +148,24 @@ func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, boo
 	return a, true
 }
 
-// translation returns the article's translation, whether it came from
-// the cache, and release, which ends the article's claim on the
-// paragraphs it translates (see claim) once they are remembered. Only an
-// article to translate waits for others translating its paragraphs: a
-// stored translation needs nothing from them.
+// translation returns the article's translation (reviewed, with a
+// Reviewer), whether all of it came from the cache, and release, which
+// ends the article's claim on the paragraphs it translates (see claim)
+// once they are remembered. Only an article to translate waits for others
+// translating its paragraphs: a stored translation needs nothing from them.
 func (r *runner) translation(ctx context.Context, e *manifest.Entry, a article.Article) (tr translate.Result, cached bool, release func(), err error) {
+	release = func() {}
 	tr, cached, err = r.storedTranslation(ctx, a)
-	if err != nil || cached {
-		return tr, cached, func() {}, err
+	if err == nil && !cached {
+		release = r.claim(ctx, a)
+		tr, err = r.translate(ctx, e, a)
 	}
-	release = r.claim(ctx, a)
-	tr, err = r.translate(ctx, e, a)
-	return tr, false, release, err
+	if err == nil && r.cfg.Reviewer != nil {
+		var reviewCached bool
+		tr, reviewCached, err = r.review(ctx, e, a, tr)
+		cached = cached && reviewCached
+	}
+	return tr, cached, release, err
 }
 
 // storedTranslation returns the article's translation when the cache
