@@ -123,11 +123,15 @@ func (o Outcome) NothingRead() bool {
 var ErrPartial = errors.New("partly done")
 
 // Partial marks err as ErrPartial; its message stays err's.
-func Partial(err error) error { return partial{err} }
+func Partial(err error) error { return marked{err, ErrPartial} }
 
-type partial struct{ error }
+// marked is an error that also is mark (errors.Is), its words unchanged.
+type marked struct {
+	error
+	mark error
+}
 
-func (p partial) Unwrap() []error { return []error{p.error, ErrPartial} }
+func (m marked) Unwrap() []error { return []error{m.error, m.mark} }
 
 // Failed reports whether any input failed or was left undone.
 func (o Outcome) Failed() bool {
@@ -179,7 +183,7 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	}
 	outDir, err := prepareOutDir(cfg.OutDir)
 	if err != nil {
-		return Outcome{Fatal: outputError(err), Manifest: &manifest.Manifest{}}
+		return Outcome{Fatal: marked{err, ErrOutput}, Manifest: &manifest.Manifest{}}
 	}
 	defer outDir.Close()
 	r.out = outDir
@@ -227,17 +231,10 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 // that is not brief's to write. The CLI names it as why the run stopped.
 var ErrOutput = errors.New("the output folder could not be written")
 
-// outputErr is an error marked as ErrOutput, its words unchanged.
-type outputErr struct{ error }
-
-func (e outputErr) Unwrap() []error { return []error{e.error, ErrOutput} }
-
-func outputError(err error) error { return outputErr{err} }
-
 // cannotWrite is a failed write into the output folder (atomicfile's error
 // names the file), with what to do about it.
 func cannotWrite(err error) error {
-	return outputError(fmt.Errorf("cannot write output: %w (make room, or move away what is in the way, and run again)", err))
+	return marked{fmt.Errorf("cannot write output: %w (make room, or move away what is in the way, and run again)", err), ErrOutput}
 }
 
 // prepareOutDir opens the output folder (creating it) as an os.Root,
