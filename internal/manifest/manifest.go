@@ -219,55 +219,44 @@ func (m *Manifest) marshal() ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// LoadIn reads the manifest name in root, never following a link out of
-// the folder; a missing file is (nil, nil).
-func LoadIn(root *os.Root, name string) (*Manifest, error) {
-	data, err := root.ReadFile(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s is not a brief manifest (%v)", name, err)
-	}
-	return &m, nil
-}
-
 // MaxSize caps a manifest brief reads back: about 1 KB per input, so this
 // is a hundred thousand articles and more.
 const MaxSize = 256 << 20
 
-// CheckOwned returns an error when root holds a file name that is not a
-// manifest brief wrote: brief must not overwrite what someone else put in
-// the folder. A missing file is fine.
-func CheckOwned(root *os.Root, name string) error {
+// Load reads the manifest name in root, never following a link out of the
+// folder: what the last run wrote, so what no longer belongs can be
+// removed. A missing file is (nil, nil), and so is a manifest of brief's
+// that cannot be read whole (nothing to tidy). Anything that is not a
+// manifest brief wrote is an error: brief must not overwrite what someone
+// else put in the folder.
+func Load(root *os.Root, name string) (*Manifest, error) {
 	fi, err := root.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", name, err)
+		return nil, fmt.Errorf("cannot read %s: %w", name, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a file brief wrote (it is a %s): brief will not replace it; move it away or pass another --out", name, kind(fi.Mode()))
+		return nil, fmt.Errorf("%s is not a file brief wrote (it is a %s): brief will not replace it; move it away or pass another --out", name, kind(fi.Mode()))
 	}
 	if fi.Size() > MaxSize {
-		return fmt.Errorf("%s is %d MB, more than any manifest brief writes: brief will not read or replace it; move it away or pass another --out", name, fi.Size()>>20)
+		return nil, fmt.Errorf("%s is %d MB, more than any manifest brief writes: brief will not read or replace it; move it away or pass another --out", name, fi.Size()>>20)
 	}
 	data, err := root.ReadFile(name)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", name, err)
+		return nil, fmt.Errorf("cannot read %s: %w", name, err)
 	}
-	var m struct {
-		Generator string `json:"generator"`
+	var m Manifest
+	// A field of the wrong type still leaves the others read (Generator too).
+	err = json.Unmarshal(data, &m)
+	switch {
+	case m.Generator != Generator:
+		return nil, fmt.Errorf("%s was not written by brief: brief will not overwrite it; move it away or pass another --out", name)
+	case err != nil:
+		return nil, nil
 	}
-	if json.Unmarshal(data, &m) == nil && m.Generator == Generator {
-		return nil
-	}
-	return fmt.Errorf("%s was not written by brief: brief will not overwrite it; move it away or pass another --out", name)
+	return &m, nil
 }
 
 func kind(m fs.FileMode) string {

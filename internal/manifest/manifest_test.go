@@ -75,7 +75,7 @@ func TestLoadCorruptFileIsAnError(t *testing.T) {
 	if err == nil {
 		t.Fatalf("Load(corrupt) = %+v, nil; want an error", m)
 	}
-	for _, want := range []string{"manifest.json", "not a brief manifest"} {
+	for _, want := range []string{"manifest.json", "not written by brief"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -168,7 +168,7 @@ func write(t *testing.T, m *manifest.Manifest, path string) {
 	}
 }
 
-// load reads path through LoadIn, as a run does.
+// load reads path through Load, as a run does.
 func load(t *testing.T, path string) (*manifest.Manifest, error) {
 	t.Helper()
 	root, err := os.OpenRoot(filepath.Dir(path))
@@ -176,7 +176,7 @@ func load(t *testing.T, path string) (*manifest.Manifest, error) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	return manifest.LoadIn(root, filepath.Base(path))
+	return manifest.Load(root, filepath.Base(path))
 }
 
 func decode(t *testing.T, path string) map[string]any {
@@ -192,7 +192,7 @@ func decode(t *testing.T, path string) map[string]any {
 	return raw
 }
 
-func TestCheckOwnedRefusesAForeignManifest(t *testing.T) {
+func TestLoadRefusesAForeignManifest(t *testing.T) {
 	dir := t.TempDir()
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -205,7 +205,7 @@ func TestCheckOwnedRefusesAForeignManifest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+	if _, err := manifest.Load(root, "manifest.json"); err != nil {
 		t.Errorf("no manifest yet: %v", err)
 	}
 	m := &manifest.Manifest{Version: 1}
@@ -215,7 +215,7 @@ func TestCheckOwnedRefusesAForeignManifest(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !strings.Contains(string(data), `"generator": "brief"`) {
 		t.Errorf("brief's manifest does not name brief:\n%s", data)
 	}
-	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+	if _, err := manifest.Load(root, "manifest.json"); err != nil {
 		t.Errorf("brief's own manifest refused: %v", err)
 	}
 	for _, foreign := range []string{
@@ -225,13 +225,13 @@ func TestCheckOwnedRefusesAForeignManifest(t *testing.T) {
 		`not json`,
 	} {
 		write(foreign)
-		if err := manifest.CheckOwned(root, "manifest.json"); err == nil || !strings.Contains(err.Error(), "not written by brief") {
+		if _, err := manifest.Load(root, "manifest.json"); err == nil || !strings.Contains(err.Error(), "not written by brief") {
 			t.Errorf("%s: err = %v", foreign, err)
 		}
 	}
 	os.Remove(filepath.Join(dir, "manifest.json"))
 	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "manifest.json")); err == nil {
-		if err := manifest.CheckOwned(root, "manifest.json"); err == nil {
+		if _, err := manifest.Load(root, "manifest.json"); err == nil {
 			t.Error("a symlinked manifest.json was accepted")
 		}
 	}

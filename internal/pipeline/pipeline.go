@@ -181,13 +181,12 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	for i, in := range inputs {
 		r.results[i].entry = manifest.Entry{Source: in.Path, ID: in.ID, Status: manifest.StatusPending}
 	}
-	outDir, err := prepareOutDir(cfg.OutDir)
+	outDir, previous, err := prepareOutDir(cfg.OutDir)
 	if err != nil {
 		return Outcome{Fatal: marked{err, ErrOutput}, Manifest: &manifest.Manifest{}}
 	}
 	defer outDir.Close()
-	r.out = outDir
-	r.previous, _ = manifest.LoadIn(outDir, "manifest.json") // unreadable: nothing to tidy
+	r.out, r.previous = outDir, previous
 
 	// A --deadline bounds the whole run: requests still in flight when it
 	// passes are cancelled and their articles left for the next run.
@@ -237,23 +236,25 @@ func cannotWrite(err error) error {
 	return marked{fmt.Errorf("cannot write output: %w (make room, or move away what is in the way, and run again)", err), ErrOutput}
 }
 
-// prepareOutDir opens the output folder (creating it) as an os.Root,
-// refuses a folder whose manifest.json brief did not write or whose
-// articles/ is not a folder of its own (a symlink would send the article
-// files elsewhere), and removes the temp files a killed run left behind.
-func prepareOutDir(dir string) (*os.Root, error) {
+// prepareOutDir opens the output folder (creating it) as an os.Root with
+// the manifest the last run left there, refuses a folder whose
+// manifest.json brief did not write or whose articles/ is not a folder of
+// its own (a symlink would send the article files elsewhere), and removes
+// the temp files a killed run left behind.
+func prepareOutDir(dir string) (*os.Root, *manifest.Manifest, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err)
+		return nil, nil, fmt.Errorf("cannot create output folder: %w (pass --out to write elsewhere)", err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open output folder: %w (pass --out to write elsewhere)", err)
+		return nil, nil, fmt.Errorf("cannot open output folder: %w (pass --out to write elsewhere)", err)
 	}
-	fail := func(err error) (*os.Root, error) {
+	fail := func(err error) (*os.Root, *manifest.Manifest, error) {
 		root.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	if err := manifest.CheckOwned(root, "manifest.json"); err != nil {
+	previous, err := manifest.Load(root, "manifest.json")
+	if err != nil {
 		return fail(fmt.Errorf("output folder %s: %w", dir, err))
 	}
 	if err := root.Mkdir("articles", 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -264,7 +265,7 @@ func prepareOutDir(dir string) (*os.Root, error) {
 	}
 	removeTemps(root, ".")
 	removeTemps(root, "articles")
-	return root, nil
+	return root, previous, nil
 }
 
 // dispatch runs the worker pool over the inputs until they are all done,

@@ -243,5 +243,5 @@ func loadManifest(out string) (*manifest.Manifest, error) {
 		return nil, err
 	}
 	defer root.Close()
-	return manifest.LoadIn(root, "manifest.json")
+	return manifest.Load(root, "manifest.json")
 }
