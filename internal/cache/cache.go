@@ -228,7 +228,9 @@ func (c *Cache) Scan(prefix []byte, fn func(data []byte) error) error {
 // openEntry opens an entry that is a regular file of at most maxEntry
 // bytes, without waiting on a FIFO or following a link.
 func openEntry(path string) (*os.File, bool) {
-	f, err := os.OpenFile(path, entryFlags, 0)
+	// Not following a link out of the cache, not blocking on a FIFO
+	// someone left where an entry should be (the type is checked once open).
+	f, err := os.OpenFile(path, atomicfile.ReadFlags|atomicfile.NoFollow, 0)
 	if err != nil {
 		return nil, false
 	}

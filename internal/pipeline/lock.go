@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/gofrs/flock"
+
+	"github.com/brief-news/brief/internal/atomicfile"
 )
 
 // LockOut creates the output folder and takes its lock, so a second run
@@ -22,7 +24,7 @@ func LockOut(out string) (unlock func(), err error) {
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not brief's lock file (a symlink or special file): brief will not follow it; remove it or pass another --out", path)
 	}
-	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
+	lock := flock.New(path, flock.SetFlag(os.O_CREATE|atomicfile.ReadFlags|atomicfile.NoFollow))
 	locked, err := lock.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock output folder %s: %v (if %s is a symlink, remove it)", out, err, path)

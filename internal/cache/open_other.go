@@ -1,7 +1,0 @@
-//go:build !unix
-
-package cache
-
-import "os"
-
-const entryFlags = os.O_RDONLY

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package pipeline
-
-const noFollow = 0
