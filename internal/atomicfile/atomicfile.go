@@ -132,27 +132,33 @@ func writeIn(root *os.Root, name string, data []byte, perm os.FileMode, sync boo
 }
 
 // WriteIfChangedIn is WriteIn, skipped when name already holds exactly data
-// (read through root too, so a link out of the folder is not read). Only a
-// regular file of data's size is read: a FIFO someone left in the output
-// folder is replaced, not waited on forever.
+// (read as ReadIn reads it).
 func WriteIfChangedIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
-	if sameContent(root, filepath.FromSlash(name), data) {
+	if old, ok := ReadIn(root, name, int64(len(data))); ok && bytes.Equal(old, data) {
 		return nil
 	}
 	return WriteIn(root, name, data, perm)
 }
 
-func sameContent(root *os.Root, name string, data []byte) bool {
+// ReadIn reads name below root when it is a regular file of at most max
+// bytes; ok is false otherwise. A link is not read (not even one that
+// stays inside root), and a FIFO or device in the file's place is never
+// waited on: it is opened without blocking and its type checked once open.
+func ReadIn(root *os.Root, name string, max int64) ([]byte, bool) {
+	name = filepath.FromSlash(name)
+	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
 	f, err := root.OpenFile(name, ReadFlags, 0)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
-		return false
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > max {
+		return nil, false
 	}
-	old, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
-	return err == nil && bytes.Equal(old, data)
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	return data, err == nil && int64(len(data)) <= max
 }
 
 // createTemp makes a new temp file for base in dir below root, named as

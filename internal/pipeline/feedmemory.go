@@ -94,7 +94,7 @@ func assignFeedIDs(f render.Feed, shown []story.Story, old []feedRecall) map[str
 }
 
 func (r *runner) readFeedMemory() []feedRecall {
-	data, ok := readPage(r.out, feedMemoryFile)
+	data, ok := atomicfile.ReadIn(r.out, feedMemoryFile, maxPageRead)
 	var m feedMemory
 	if !ok || json.Unmarshal(data, &m) != nil || m.Version != 1 {
 		return nil

@@ -1,9 +1,6 @@
 package pipeline
 
 import (
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -16,22 +13,6 @@ import (
 // wrote: pages are a translation of an input of at most --max-size, and a
 // larger file there is not brief's.
 const maxPageRead = 16 << 20
-
-// readPage reads OUT/name when it is a regular file brief could have
-// written; ok is false when there is none (or it is not a file).
-func readPage(out *os.Root, name string) ([]byte, bool) {
-	st, err := out.Lstat(filepath.FromSlash(name))
-	if err != nil || !st.Mode().IsRegular() || st.Size() > maxPageRead {
-		return nil, false
-	}
-	f, err := out.Open(filepath.FromSlash(name))
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPageRead))
-	return data, err == nil
-}
 
 // carryOver fills in what a page keeps from the page an earlier run wrote
 // for the same article: its tags (set at the end of the run, from the
@@ -91,7 +72,7 @@ func (r *runner) tagStories(groups []story.Group) error {
 // retag rewrites the story's page with new tags; a page that is gone or
 // not brief's is left alone.
 func (r *runner) retag(s *story.Story, tags []string) error {
-	old, ok := readPage(r.out, s.Link)
+	old, ok := atomicfile.ReadIn(r.out, s.Link, maxPageRead)
 	if !ok {
 		return nil
 	}

@@ -303,7 +303,7 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 	}
 	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
-	old, found := readPage(r.out, e.Output)
+	old, found := atomicfile.ReadIn(r.out, e.Output, maxPageRead)
 	files := []outFile{{e.Output, nil}, {"articles/" + a.ID + render.ReviewSuffix, render.ReviewMarkdown(page)}}
 	if slices.Contains(cfg.Formats, "html") {
 		files = append(files, outFile{"articles/" + a.ID + ".html", nil})
@@ -346,7 +346,7 @@ func (r *runner) notOurs(pages []outFile, md []byte, found bool) string {
 		return pages[0].name
 	}
 	for _, p := range pages[1:] {
-		if data, ok := readPage(r.out, p.name); ok && !r.recorded(p.name, data) {
+		if data, ok := atomicfile.ReadIn(r.out, p.name, maxPageRead); ok && !r.recorded(p.name, data) {
 			return p.name
 		}
 	}

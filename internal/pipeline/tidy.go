@@ -81,7 +81,7 @@ func (r *runner) tidy(kept []string) {
 // stillBriefs reports whether name is still the plain file brief wrote: it
 // holds the bytes the previous manifest recorded.
 func (r *runner) stillBriefs(name string) bool {
-	data, ok := readPage(r.out, name)
+	data, ok := atomicfile.ReadIn(r.out, name, maxPageRead)
 	return ok && r.recorded(name, data)
 }
 
