@@ -515,7 +515,7 @@ func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 		_, err := os.Stat(ts.MkAbs(dir))
 		ts.Check(err)
 		filepath.WalkDir(ts.MkAbs(dir), func(path string, d os.DirEntry, err error) error {
-			if err == nil && atomicfile.IsTemp(d.Name()) {
+			if err == nil && isTemp(d.Name()) {
 				temps = append(temps, path)
 			}
 			return nil
@@ -541,4 +541,9 @@ func cmdLockDir(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s is already locked", dir)
 	}
 	ts.Defer(func() { l.Unlock() })
+}
+
+func isTemp(name string) bool {
+	_, ok := atomicfile.TempTarget(name)
+	return ok
 }

@@ -46,17 +46,11 @@ func writePath(path string, data []byte, perm os.FileMode, sync bool) error {
 	return nil
 }
 
-// IsTemp reports whether a file name is one of Write's temp files, so a
-// cleanup can remove leftovers of a killed process: exactly
+// TempTarget is the name of the file a temp file of Write's was going to
+// replace ("a.md" for ".a.md.tmp-123"), so a cleanup can remove leftovers
+// of a killed process; ok is false for any other name: exactly
 // "." NAME ".tmp-" and up to ten digits, the pattern Write uses, so a
 // user's ".notes.tmp-draft" is never taken for one.
-func IsTemp(name string) bool {
-	_, ok := TempTarget(name)
-	return ok
-}
-
-// TempTarget is the name of the file a temp file of Write's was going to
-// replace ("a.md" for ".a.md.tmp-123"); ok is false for any other name.
 func TempTarget(name string) (target string, ok bool) {
 	m := tempRe.FindStringSubmatch(name)
 	if m == nil {
@@ -162,7 +156,7 @@ func ReadIn(root *os.Root, name string, max int64) ([]byte, bool) {
 }
 
 // createTemp makes a new temp file for base in dir below root, named as
-// IsTemp recognises: "." base ".tmp-" digits.
+// TempTarget recognises: "." base ".tmp-" digits.
 func createTemp(root *os.Root, dir, base string) (*os.File, string, error) {
 	for try := 0; ; try++ {
 		tmp := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))

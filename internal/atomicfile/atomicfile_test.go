@@ -28,7 +28,7 @@ func names(t *testing.T, dir string) []string {
 func noTemps(t *testing.T, dir string) {
 	t.Helper()
 	for _, n := range names(t, dir) {
-		if strings.Contains(n, ".tmp-") || atomicfile.IsTemp(n) {
+		if strings.Contains(n, ".tmp-") || isTemp(n) {
 			t.Errorf("temp file %s left in %s", n, dir)
 		}
 	}
@@ -105,14 +105,14 @@ func TestWriteOverADirectoryFailsAndCleansUp(t *testing.T) {
 	}
 
 	// The failed rename names the temp file Write used: that name is what
-	// a cleanup after a killed process finds, so IsTemp must know it.
+	// a cleanup after a killed process finds, so TempTarget must know it.
 	var le *os.LinkError
 	if !errors.As(err, &le) {
 		t.Fatalf("error %v is not from the rename", err)
 	}
 	tmp := filepath.Base(le.Old)
-	if !atomicfile.IsTemp(tmp) {
-		t.Errorf("IsTemp(%q) = false for Write's own temp name", tmp)
+	if !isTemp(tmp) {
+		t.Errorf("TempTarget(%q) = false for Write's own temp name", tmp)
 	}
 	// (named relative to the target's folder, which Write writes in)
 	if filepath.Dir(le.Old) != "." {
@@ -159,7 +159,7 @@ func TestFailedWriteKeepsOldContent(t *testing.T) {
 	noTemps(t, dir)
 }
 
-func TestIsTemp(t *testing.T) {
+func TestTempTarget(t *testing.T) {
 	for name, want := range map[string]bool{
 		".manifest.json.tmp-123456": true,
 		".a.md.tmp-9":               true,
@@ -178,8 +178,8 @@ func TestIsTemp(t *testing.T) {
 		".my.tmp-1.backup":     false,
 		".briefing.md.tmp-007": true,
 	} {
-		if got := atomicfile.IsTemp(name); got != want {
-			t.Errorf("IsTemp(%q) = %v, want %v", name, got, want)
+		if got := isTemp(name); got != want {
+			t.Errorf("TempTarget(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
@@ -273,4 +273,9 @@ func TestWriteInStaysInsideTheFolder(t *testing.T) {
 		t.Errorf("briefing.md is not a regular file now: %v %v", fi, err)
 	}
 	noTemps(t, out)
+}
+
+func isTemp(name string) bool {
+	_, ok := atomicfile.TempTarget(name)
+	return ok
 }

@@ -92,26 +92,13 @@ func (c *Cache) Get(key string, v any) bool {
 	if c == nil || c.writeOnly {
 		return false
 	}
-	data, ok := readEntry(c.path(key))
+	data, ok := readEntry(c.path(key), nil)
 	return ok && json.Unmarshal(data, v) == nil
 }
 
 // maxEntry caps what one entry may hold: an article's translation is a few
 // hundred KB at most, and a cache folder may be shared with others.
 const maxEntry = 64 << 20
-
-// readEntry reads an entry that is a regular file of at most maxEntry
-// bytes: a FIFO, a device or a link in its place is a miss, never a read
-// that waits forever or fills memory.
-func readEntry(path string) ([]byte, bool) {
-	f, ok := openEntry(path)
-	if !ok {
-		return nil, false
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxEntry+1))
-	return data, err == nil && len(data) <= maxEntry
-}
 
 // Put stores v under key.
 func (c *Cache) Put(key string, v any) error {
@@ -138,8 +125,8 @@ func (c *Cache) Prune(age time.Duration, now time.Time) (int, error) {
 	}
 	removed := 0
 	err := c.walk(func(path, name string, f os.DirEntry) error {
-		entry := strings.HasSuffix(name, ".json") && isHex(strings.TrimSuffix(name, ".json"), 64)
-		temp := atomicfile.IsTemp(name) && len(name) > 66 && isHex(name[1:65], 64)
+		target, temp := atomicfile.TempTarget(name)
+		entry, temp := isEntry(name), temp && isEntry(target)
 		info, err := f.Info()
 		if f.IsDir() || (!entry && !temp) || err != nil {
 			return nil
@@ -183,6 +170,11 @@ func (c *Cache) walk(fn func(path, name string, f os.DirEntry) error) error {
 	return nil
 }
 
+// isEntry reports whether name is an entry's: <64 hex>.json.
+func isEntry(name string) bool {
+	return strings.HasSuffix(name, ".json") && isHex(strings.TrimSuffix(name, ".json"), 64)
+}
+
 func isHex(s string, n int) bool {
 	if len(s) != n {
 		return false
@@ -215,44 +207,36 @@ func (c *Cache) Scan(prefix []byte, fn func(data []byte) error) error {
 		return nil
 	}
 	return c.walk(func(path, name string, f os.DirEntry) error {
-		if !f.Type().IsRegular() || !strings.HasSuffix(name, ".json") || !isHex(strings.TrimSuffix(name, ".json"), 64) {
+		if !f.Type().IsRegular() || !isEntry(name) {
 			return nil
 		}
-		if data, ok := readPrefixed(path, prefix); ok {
+		if data, ok := readEntry(path, prefix); ok {
 			return fn(data)
 		}
 		return nil
 	})
 }
 
-// openEntry opens an entry that is a regular file of at most maxEntry
-// bytes, without waiting on a FIFO or following a link.
-func openEntry(path string) (*os.File, bool) {
+// readEntry reads an entry that is a regular file of at most maxEntry
+// bytes and begins with prefix; false, having read only the prefix, for
+// any other. A FIFO, a device or a link in its place is never a read that
+// waits forever or fills memory.
+func readEntry(path string, prefix []byte) ([]byte, bool) {
 	// Not following a link out of the cache, not blocking on a FIFO
 	// someone left where an entry should be (the type is checked once open).
 	f, err := os.OpenFile(path, atomicfile.ReadFlags|atomicfile.NoFollow, 0)
 	if err != nil {
 		return nil, false
 	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
-		f.Close()
-		return nil, false
-	}
-	return f, true
-}
-
-// readPrefixed is readEntry for an entry that begins with prefix; false,
-// having read only the prefix, for any other.
-func readPrefixed(path string, prefix []byte) ([]byte, bool) {
-	f, ok := openEntry(path)
-	if !ok {
-		return nil, false
-	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxEntry {
+		return nil, false
+	}
 	head := make([]byte, len(prefix))
 	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, prefix) {
 		return nil, false
 	}
-	rest, err := io.ReadAll(io.LimitReader(f, maxEntry))
-	return append(head, rest...), err == nil
+	rest, err := io.ReadAll(io.LimitReader(f, maxEntry+1-int64(len(head))))
+	data := append(head, rest...)
+	return data, err == nil && len(data) <= maxEntry
 }

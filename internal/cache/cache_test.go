@@ -108,3 +108,24 @@ func TestPruneNeverTouchesFilesThatAreNotCacheEntries(t *testing.T) {
 		}
 	}
 }
+
+// A killed run's temp file of an entry goes after an hour; a look-alike
+// that is no entry's temp file stays.
+func TestPruneRemovesLeftoverTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := Open(dir)
+	key := Key("x")
+	old := time.Now().Add(-2 * time.Hour)
+	for _, name := range []string{"." + key + ".json.tmp-42", "." + key + ".tmp-42", "." + key + ".json.tmp-x"} {
+		path := filepath.Join(dir, key[:2], name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte("{}"), 0o644)
+		os.Chtimes(path, old, old)
+	}
+	if n, err := c.Prune(90*24*time.Hour, time.Now()); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want the one temp file", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, key[:2], "."+key+".json.tmp-42")); err == nil {
+		t.Error("the leftover temp file is still there")
+	}
+}
