@@ -247,11 +247,5 @@ func matchAny(res []*regexp.Regexp, s string) bool {
 // isInvisible is the formatting characters that have no business in news
 // text: zero-width spaces, byte order marks, bidirectional overrides.
 func isInvisible(r rune) bool {
-	switch {
-	case r == '\u200b', r == '\ufeff', r == '\u2060', r == '\u00ad':
-		return true
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-		return true
-	}
-	return false
+	return strings.ContainsRune("\u200b\ufeff\u2060\u00ad", r) || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
 }

@@ -11,8 +11,8 @@ package qa
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -76,6 +76,25 @@ func Paragraphs(s string) []string {
 	return out
 }
 
+// Sentences end at end punctuation, or at a line break (lists, lines of
+// verse or results without punctuation).
+var sentenceEndRe = regexp.MustCompile(`[.!?…]["”»)]?\s+|\n+`)
+
+// Sentences splits after sentence-ending punctuation, keeping every
+// character (so joining the parts gives the text back).
+func Sentences(p string) []string {
+	var out []string
+	start := 0
+	for _, loc := range sentenceEndRe.FindAllStringIndex(p, -1) {
+		out = append(out, p[start:loc[1]])
+		start = loc[1]
+	}
+	if start < len(p) {
+		out = append(out, p[start:])
+	}
+	return out
+}
+
 // Numbers are the number tokens of s, as the checks read them.
 func Numbers(s string) []string { return numberRe.FindAllString(s, -1) }
 
@@ -91,28 +110,6 @@ func NumbersIn(toks []string, text string) bool {
 	}
 	return true
 }
-
-// ContainsWord reports whether needle occurs in hay as whole words.
-func ContainsWord(hay, needle string) bool {
-	for from := 0; from <= len(hay)-len(needle); {
-		i := strings.Index(hay[from:], needle)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(needle)
-		before, _ := utf8.DecodeLastRuneInString(hay[:i])
-		after, _ := utf8.DecodeRuneInString(hay[end:])
-		if (i == 0 || !isWordRune(before)) && (end == len(hay) || !isWordRune(after)) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(hay[i:])
-		from = i + size
-	}
-	return false
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 
 // CollapseSpace is s with every run of white space one space, trimmed.
 func CollapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

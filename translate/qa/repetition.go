@@ -117,14 +117,10 @@ func collapseParagraphs(paras []string, keep int) ([]string, []removal) {
 // collapseText removes runaway sentences, phrases, words and characters
 // within one paragraph.
 func collapseText(p string, lim repeatLimits) (string, []string) {
-	var removed []string
-	if q, what := collapseSentences(p, lim.text); q != p {
-		p, removed = q, append(removed, what...)
-	}
-	if q, what := collapseWords(p, lim.text); q != p {
-		p, removed = q, append(removed, what...)
-	}
-	if q, n := collapseRuns(p, lim.chars); q != p {
+	p, removed := collapseSentences(p, lim.text)
+	p, words := collapseWords(p, lim.text)
+	removed = append(removed, words...)
+	if q, n := collapseRuns(p, lim.chars); n > 0 {
 		p, removed = q, append(removed, fmt.Sprintf("a character repeated %d times", n))
 	}
 	return p, removed
@@ -139,6 +135,9 @@ func repeatNote(kind, text string, n, keep int) string {
 	}
 	return fmt.Sprintf("%s repeated %d times in a row where the source has it %s (%q)", kind, n, src, Clip(strings.TrimSpace(text), 40))
 }
+
+// normalized is s as compared for repetition: case and spacing ignored.
+func normalized(s string) string { return strings.ToLower(CollapseSpace(s)) }
 
 func sentenceKeys(sents []string) []string {
 	keys := make([]string, len(sents))

@@ -3,6 +3,7 @@ package qa
 import (
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,7 +51,7 @@ func (w *Words) In(hay string) []int {
 		}
 		from = end
 		for _, i := range w.first[hay[start:end]] {
-			if !seen[i] && w.at(hay, i, start-w.off[i]) {
+			if !seen[i] && wordAt(hay, w.terms[i], start-w.off[i]) {
 				seen[i] = true
 				found = append(found, i)
 			}
@@ -60,9 +61,24 @@ func (w *Words) In(hay string) []int {
 	return found
 }
 
-// at reports whether term i is in hay at byte p, between word boundaries.
-func (w *Words) at(hay string, i, p int) bool {
-	t := w.terms[i]
+// ContainsWord reports whether needle occurs in hay as whole words.
+func ContainsWord(hay, needle string) bool {
+	for from := 0; from <= len(hay)-len(needle); {
+		i := strings.Index(hay[from:], needle)
+		if i < 0 {
+			return false
+		}
+		if wordAt(hay, needle, from+i) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(hay[from+i:])
+		from += i + size
+	}
+	return false
+}
+
+// wordAt reports whether t is in hay at byte p, between word boundaries.
+func wordAt(hay, t string, p int) bool {
 	if p < 0 || !strings.HasPrefix(hay[p:], t) {
 		return false
 	}
@@ -85,3 +101,5 @@ func wordSpan(s string, from int) (start, end int, ok bool) {
 	}
 	return start, len(s), start >= 0
 }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
