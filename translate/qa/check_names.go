@@ -166,12 +166,10 @@ func nameIn(norm string, tr *textWords) bool {
 	cands = append(cands, exonyms[norm]...)
 	ws := strings.Fields(norm)
 	// Word by word: "FC København" is "FC Copenhagen".
-	var swapped []string
-	for _, w := range ws {
+	swapped := slices.Clone(ws)
+	for i, w := range ws {
 		if e, ok := exonyms[w]; ok {
-			swapped = append(swapped, e[0])
-		} else {
-			swapped = append(swapped, w)
+			swapped[i] = e[0]
 		}
 	}
 	cands = append(cands, strings.Join(swapped, " "))
@@ -299,10 +297,7 @@ func nameFindings(ctx context.Context, source, translation []string, glossary []
 		if got == "" && translatedName(n.text) {
 			continue
 		}
-		f := Finding{Code: CodeName, SourceParagraph: n.para + 1, Paragraph: t + 1, Evidence: n.text}
-		if t < 0 {
-			f.Paragraph = 0
-		}
+		f := Finding{Code: CodeName, SourceParagraph: n.para + 1, Paragraph: max(t+1, 0), Evidence: n.text}
 		if got != "" {
 			f.TranslationEvidence = got
 			f.Message = fmt.Sprintf("the name %q (%s) is %q in the translation: check which is right", n.text, label(n.para), got)
@@ -351,13 +346,26 @@ func spellings(names []name) []spelling {
 // they are compared: two spellings at most two edits apart share one of
 // the three pieces of the later one's, a little shifted (the pigeonhole
 // argument of PassJoin), so each is compared only with the earlier ones
-// that share a piece, not with all of them.
+// that share a piece, not with all of them. The first maxSpellingFindings
+// pairs are worded one by one and the rest counted.
 func spellingFindings(ctx context.Context, forms []spelling, label func(int) string) ([]Finding, error) {
 	pairs, complete, err := spellingPairs(ctx, forms)
 	if err != nil {
 		return nil, err
 	}
-	fs := spellingMessages(forms, pairs, label)
+	var fs []Finding
+	for _, p := range pairs[:min(len(pairs), maxSpellingFindings)] {
+		a, b := forms[p[0]], forms[p[1]]
+		where := label(b.para)
+		if b.para == a.para {
+			where = "the same paragraph"
+		}
+		fs = append(fs, Finding{Code: CodeNameSpelling, SourceParagraph: a.para + 1, Evidence: a.text,
+			Message: fmt.Sprintf("the source spells a name two ways, %q (%s) and %q (%s): check which is right", a.text, label(a.para), b.text, where)})
+	}
+	if more := len(pairs) - maxSpellingFindings; more > 0 {
+		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source spells %d more names two ways", more)})
+	}
 	if !complete {
 		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source has too many similar names (%d distinct) to compare them all within the check's work limit: only some were compared", len(forms))})
 	}
@@ -427,25 +435,6 @@ func spelledTwoWays(a, b *spelling) bool {
 	}
 	d, ok := editDistance(a.runes, b.runes, 2)
 	return ok && d*4 <= len(a.runes)
-}
-
-// spellingMessages words the pairs (earlier, later), the first
-// maxSpellingFindings one by one and the rest as a count.
-func spellingMessages(forms []spelling, pairs [][2]int, label func(int) string) []Finding {
-	var fs []Finding
-	for _, p := range pairs[:min(len(pairs), maxSpellingFindings)] {
-		a, b := forms[p[0]], forms[p[1]]
-		where := label(b.para)
-		if b.para == a.para {
-			where = "the same paragraph"
-		}
-		fs = append(fs, Finding{Code: CodeNameSpelling, SourceParagraph: a.para + 1, Evidence: a.text,
-			Message: fmt.Sprintf("the source spells a name two ways, %q (%s) and %q (%s): check which is right", a.text, label(a.para), b.text, where)})
-	}
-	if more := len(pairs) - maxSpellingFindings; more > 0 {
-		fs = append(fs, Finding{Code: CodeNameSpelling, Message: fmt.Sprintf("the source spells %d more names two ways", more)})
-	}
-	return fs
 }
 
 // piece is the start and size of the k-th of three near-equal pieces of a
@@ -542,12 +531,8 @@ func glossaryNameFindings(source []string, words *textWords, terms []Term, trOf 
 	var fs []Finding
 	for k, term := range missing {
 		if i := first[k] - 1; i >= 0 {
-			f := Finding{Code: CodeName, SourceParagraph: i + 1, Evidence: term.Source,
-				Message: fmt.Sprintf("the glossary name %q (%s) should be %q in the translation, which lacks it", term.Source, label(i), term.Target)}
-			if t := trOf(i); t >= 0 {
-				f.Paragraph = t + 1
-			}
-			fs = append(fs, f)
+			fs = append(fs, Finding{Code: CodeName, SourceParagraph: i + 1, Paragraph: max(trOf(i)+1, 0), Evidence: term.Source,
+				Message: fmt.Sprintf("the glossary name %q (%s) should be %q in the translation, which lacks it", term.Source, label(i), term.Target)})
 		}
 	}
 	return fs
