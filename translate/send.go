@@ -100,10 +100,13 @@ type translation struct {
 // prompt that did not fit, puts the chunk back as two smaller ones.
 func (tr *translation) next(ctx context.Context) error {
 	tr.fill(tr.queue[0].units[0].para)
-	// Re-sized with what the estimator knows now.
+	// Re-sized with what the estimator knows now: an answer since it
+	// was planned may have shown the model's tokenizer makes more of the
+	// text, and then it is planned anew to the measured ratio, before it
+	// is sent rather than after the server cut it.
 	c := tr.queue[0]
 	if tr.t.size(&c); !tr.t.fits(c) {
-		return tr.replan(ctx, c)
+		return tr.requeue(ctx, c.units)
 	}
 	resp, err := tr.t.client.Complete(ctx, llm.Request{Stage: "translate", System: c.sys, User: c.user, MaxTokens: c.maxTokens})
 	tr.res.Usage = tr.res.Usage.Add(resp.Usage)
@@ -178,34 +181,28 @@ func (tr *translation) resize(ctx context.Context) (bool, error) {
 }
 
 // split replaces the first chunk of the queue by its two halves, each
-// planned anew with the paragraph before it as context and its own
-// glossary terms; a chunk of one sentence cannot be split and fails.
+// planned anew with its own glossary terms; a chunk of one sentence cannot
+// be split and fails.
 func (tr *translation) split(ctx context.Context, c chunk, why string) error {
 	a, b, ok := tr.t.halves(c.units)
 	if !ok {
 		return tr.t.cannotFit(c, why, tr.nm)
 	}
-	smaller, err := tr.t.plan(ctx, a, tr.lastText, tr.nm)
-	if err != nil {
-		return afterCut(err, tr.lastCut)
-	}
-	second, err := tr.t.plan(ctx, b, a[len(a)-1].text, tr.nm)
-	if err != nil {
-		return afterCut(err, tr.lastCut)
-	}
-	tr.queue = append(append(smaller, second...), tr.queue[1:]...)
-	return nil
+	return tr.requeue(ctx, a, b)
 }
 
-// replan replaces the first chunk of the queue, which an answer since it
-// was planned showed to be too large for the model's tokenizer, by chunks
-// planned to the measured ratio: before it is sent, not after the server
-// cut it.
-func (tr *translation) replan(ctx context.Context, c chunk) error {
-	smaller, err := tr.t.plan(ctx, c.units, tr.lastText, tr.nm)
-	if err != nil {
-		return afterCut(err, tr.lastCut)
+// requeue replaces the first chunk of the queue by runs of its units
+// planned anew, each with the paragraph before it as context.
+func (tr *translation) requeue(ctx context.Context, runs ...[]unit) error {
+	var queue []chunk
+	prev := tr.lastText
+	for _, us := range runs {
+		cs, err := tr.t.plan(ctx, us, prev, tr.nm)
+		if err != nil {
+			return afterCut(err, tr.lastCut)
+		}
+		queue, prev = append(queue, cs...), us[len(us)-1].text
 	}
-	tr.queue = append(smaller, tr.queue[1:]...)
+	tr.queue = append(queue, tr.queue[1:]...)
 	return nil
 }
