@@ -70,13 +70,9 @@ func (tr *translation) result(ctx context.Context, src []string) (Result, error)
 	for i, o := range tr.out {
 		texts[i] = o.text
 	}
+	res.Paragraphs = texts // never nil: "paragraphs" is a list in JSON
 	if tr.nm.Lede && len(texts) > 0 {
 		res.Lede, res.Paragraphs = texts[0], texts[1:]
-	} else {
-		res.Paragraphs = texts
-	}
-	if res.Paragraphs == nil {
-		res.Paragraphs = []string{}
 	}
 	text := tr.t.qaText(src, texts, tr.nm.Lede)
 	checked, pairs, err := text.Check(ctx)

@@ -159,10 +159,7 @@ func hasLede(a article.Article) bool { return strings.TrimSpace(a.Lede) != "" }
 // beside the translation: lede first, then the paragraphs.
 func Original(a article.Article) []string {
 	var src []string
-	if strings.TrimSpace(a.Lede) != "" {
-		src = append(src, strings.TrimSpace(a.Lede))
-	}
-	for _, p := range a.Paragraphs {
+	for _, p := range append([]string{a.Lede}, a.Paragraphs...) {
 		if p = strings.TrimSpace(p); p != "" {
 			src = append(src, p)
 		}
