@@ -14,7 +14,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -58,18 +57,12 @@ type Set struct {
 // would otherwise be silently ignored.
 func Load(overrideDir string) (*Set, error) {
 	s := &Set{text: map[string]string{}, origin: map[string]string{}, tmpl: map[string]*template.Template{}}
-	entries, err := fs.ReadDir(embedded, ".")
-	if err != nil {
-		return nil, err
-	}
+	// Reading the files embedded in the binary cannot fail.
+	entries, _ := embedded.ReadDir(".")
 	for _, e := range entries {
-		data, err := embedded.ReadFile(e.Name())
-		if err != nil {
-			return nil, err
-		}
+		data, _ := embedded.ReadFile(e.Name())
 		name := strings.TrimSuffix(e.Name(), ext)
-		s.text[name] = string(data)
-		s.origin[name] = "embedded"
+		s.text[name], s.origin[name] = string(data), "embedded"
 	}
 	if overrideDir != "" {
 		files, err := os.ReadDir(overrideDir)
@@ -80,18 +73,15 @@ func Load(overrideDir string) (*Set, error) {
 			if f.IsDir() || !strings.HasSuffix(f.Name(), ext) {
 				continue
 			}
-			name := strings.TrimSuffix(f.Name(), ext)
+			name, path := strings.TrimSuffix(f.Name(), ext), filepath.Join(overrideDir, f.Name())
 			if _, ok := s.text[name]; !ok {
-				return nil, fmt.Errorf("prompt file %s: unknown prompt %q (known: %s)",
-					filepath.Join(overrideDir, f.Name()), name, strings.Join(s.Names(), ", "))
+				return nil, fmt.Errorf("prompt file %s: unknown prompt %q (known: %s)", path, name, strings.Join(s.Names(), ", "))
 			}
-			path := filepath.Join(overrideDir, f.Name())
 			data, err := readTemplate(path)
 			if err != nil {
 				return nil, fmt.Errorf("prompt file %s: %v", path, err)
 			}
-			s.text[name] = string(data)
-			s.origin[name] = path
+			s.text[name], s.origin[name] = string(data), path
 		}
 	}
 	for name, text := range s.text {
