@@ -31,8 +31,7 @@ brief run.`,
 }
 
 func newBatchExportCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := config.New()
-	cmd := &cobra.Command{
+	cmd := configured(&cobra.Command{
 		Use:   "export PATH... -o requests.jsonl",
 		Short: "Write the requests of the next stage (translations, summaries, the digest) to a JSONL file",
 		Long: `Writes the model requests the next stage needs, as brief run would send them
@@ -45,14 +44,9 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
   vllm run-batch -i requests.jsonl -o results.jsonl --model Qwen/Qwen2.5-7B-Instruct
   brief batch import results.jsonl`,
 		Args: needs("a PATH: the folder (or file) of articles, e.g. brief batch export ./articles -o requests.jsonl"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			return runExport(cmd.Context(), io, o, args)
-		},
-	}
-	o.Register(cmd.Flags(), config.Identity, config.Translation, config.Review, []string{"since", "out"})
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		return runExport(cmd.Context(), io, o, args)
+	}, config.Identity, config.Translation, config.Review, []string{"since", "out"})
 	fileOut(cmd, "the request file to write (split into FILE, FILE.2.jsonl, ... past the Batch API's limits)", "requests.jsonl")
 	return cmd
 }
@@ -87,8 +81,7 @@ func runExport(ctx context.Context, io *iostreams.IOStreams, o *config.Options, 
 }
 
 func newBatchImportCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := config.New()
-	cmd := &cobra.Command{
+	cmd := configured(&cobra.Command{
 		Use:   "import RESULTS.jsonl...",
 		Short: "Read Batch API result files into the cache",
 		Long: `Reads result files (OpenAI's batch output and error files, vllm run-batch's
@@ -101,14 +94,9 @@ asks for it again.
 Exit codes: 0 every line imported; 1 a file is unreadable or not a result
 file; 2 some lines had no usable answer or were refused.`,
 		Args: needs("the result file: brief batch import results.jsonl"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			return runImport(io, o.CacheDir, args)
-		},
-	}
-	o.Register(cmd.Flags(), []string{"cache-dir"})
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		return runImport(io, o.CacheDir, args)
+	}, []string{"cache-dir"})
 	usage(cmd, "cache-dir", "the cache to import into")
 	return cmd
 }

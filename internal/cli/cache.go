@@ -13,29 +13,23 @@ import (
 
 func newCacheCmd(io *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{Use: "cache", Short: "Manage the cache of finished translations and summaries"}
-	o := config.New()
 	age := 90 * 24 * time.Hour
-	prune := &cobra.Command{
+	prune := configured(&cobra.Command{
 		Use:   "prune",
 		Short: "Remove cache entries not used for a while",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			c, err := cache.Open(o.CacheDir)
-			if err != nil {
-				return err
-			}
-			n, err := c.Prune(age, time.Now())
-			if err != nil {
-				return fmt.Errorf("prune %s: %v", o.CacheDir, err)
-			}
-			fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, cmd.Flags().Lookup("older-than").Value, o.CacheDir)
-			return nil
-		},
-	}
-	o.Register(prune.Flags(), []string{"cache-dir"})
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		c, err := cache.Open(o.CacheDir)
+		if err != nil {
+			return err
+		}
+		n, err := c.Prune(age, time.Now())
+		if err != nil {
+			return fmt.Errorf("prune %s: %v", o.CacheDir, err)
+		}
+		fmt.Fprintf(io.Out, "removed %d entries older than %s from %s\n", n, cmd.Flags().Lookup("older-than").Value, o.CacheDir)
+		return nil
+	}, []string{"cache-dir"})
 	prune.Flags().Var(config.Duration(&age), "older-than", "remove entries not used for this long (e.g. 90d, 2w, 36h)")
 	return group(cmd, prune)
 }

@@ -13,32 +13,26 @@ import (
 )
 
 func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := config.New()
-	cmd := &cobra.Command{
+	cmd := configured(&cobra.Command{
 		Use:   "check",
 		Short: "Check the endpoint and model: reachable, model present, streaming, JSON mode, latency",
 		Example: `  brief check
   brief check --base-url https://api.openai.com/v1 --model gpt-4o-mini --json
   brief check -q && brief run ./articles -q     # cron: run only when the model answers`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			s := o.Settings(time.Now(), nil)
-			s.Client = o.ClientConfig(stderrLogf(io, ""))
-			clients, err := s.Clients()
-			if err != nil {
-				return err
-			}
-			var reps []llm.CheckReport
-			for _, c := range clients {
-				reps = append(reps, checkOne(cmd, c, o))
-			}
-			return reportChecks(io, o, reps)
-		},
-	}
-	o.Register(cmd.Flags(), config.Server, config.Requests, config.Talk, []string{"model", "temperature", "context", "json"})
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		s := o.Settings(time.Now(), nil)
+		s.Client = o.ClientConfig(stderrLogf(io, ""))
+		clients, err := s.Clients()
+		if err != nil {
+			return err
+		}
+		var reps []llm.CheckReport
+		for _, c := range clients {
+			reps = append(reps, checkOne(cmd, c, o))
+		}
+		return reportChecks(io, o, reps)
+	}, config.Server, config.Requests, config.Talk, []string{"model", "temperature", "context", "json"})
 	// -q, -v and --json mean something of their own here.
 	usage(cmd, "context", "the window a run would be given (--context of brief run): auto, or tokens, lowered to the server's")
 	usage(cmd, "quiet", "print only the problems (for scripts and cron)")

@@ -207,6 +207,20 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
+// configured gives cmd --config and the flags of lists and makes it run do
+// with them loaded (command line, environment, brief.yaml) and checked.
+func configured(cmd *cobra.Command, do func(*cobra.Command, *config.Options, []string) error, lists ...[]string) *cobra.Command {
+	o := config.New()
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if err := o.Load(c.Flags()); err != nil {
+			return err
+		}
+		return do(c, o, args)
+	}
+	o.Register(cmd.Flags(), lists...)
+	return cmd
+}
+
 // group makes cmd a command of commands: alone it shows its help; with an
 // unknown command it fails, suggesting the nearest.
 func group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {

@@ -73,11 +73,7 @@ flags. A paragraph brief already remembers keeps its translation.`,
 // memoryCmd gives cmd the flags the memory is keyed by (and more) and
 // runs do on the memory brief run with those flags would use.
 func memoryCmd(cmd *cobra.Command, do func(*tm.Memory, *config.Options, []string) error, more ...string) *cobra.Command {
-	o := config.New()
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if err := o.Load(cmd.Flags()); err != nil {
-			return err
-		}
+	return configured(cmd, func(cmd *cobra.Command, o *config.Options, args []string) error {
 		if o.NoCache {
 			return errors.New("--no-cache: there is no memory without the cache")
 		}
@@ -89,7 +85,5 @@ func memoryCmd(cmd *cobra.Command, do func(*tm.Memory, *config.Options, []string
 			return err
 		}
 		return do(run.Config.Memory(), o, args)
-	}
-	o.Register(cmd.Flags(), config.Identity, more)
-	return cmd
+	}, config.Identity, more)
 }

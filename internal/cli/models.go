@@ -13,43 +13,37 @@ import (
 )
 
 func newModelsCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := config.New()
-	cmd := &cobra.Command{
+	cmd := configured(&cobra.Command{
 		Use:   "models",
 		Short: "List the models the endpoint serves; the one brief would use is marked *",
 		Example: `  brief models
   brief models --base-url http://gpu-box:8000/v1 --json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		client, err := llm.New(o.ClientConfig(stderrLogf(io, "")))
+		if err != nil {
+			return err
+		}
+		models, err := client.Models(cmd.Context())
+		if err != nil {
+			return err
+		}
+		if o.JSON {
+			return writeJSON(io, struct {
+				Endpoint string   `json:"endpoint"`
+				Model    string   `json:"model"`
+				Models   []string `json:"models"`
+			}{client.Endpoint(), o.Model, append([]string{}, models...)})
+		}
+		for _, m := range models {
+			mark := " "
+			if llm.SameModel(m, o.Model) {
+				mark = "*"
 			}
-			client, err := llm.New(o.ClientConfig(stderrLogf(io, "")))
-			if err != nil {
-				return err
-			}
-			models, err := client.Models(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if o.JSON {
-				return writeJSON(io, struct {
-					Endpoint string   `json:"endpoint"`
-					Model    string   `json:"model"`
-					Models   []string `json:"models"`
-				}{client.Endpoint(), o.Model, append([]string{}, models...)})
-			}
-			for _, m := range models {
-				mark := " "
-				if llm.SameModel(m, o.Model) {
-					mark = "*"
-				}
-				fmt.Fprintf(io.Out, "%s %s\n", mark, safetext.Line(m))
-			}
-			return nil
-		},
-	}
-	o.Register(cmd.Flags(), config.Server, []string{"model", "json"})
+			fmt.Fprintf(io.Out, "%s %s\n", mark, safetext.Line(m))
+		}
+		return nil
+	}, config.Server, []string{"model", "json"})
 	usage(cmd, "base-url", "OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
 	usage(cmd, "model", "the model to mark * (env BRIEF_MODEL)")
 	usage(cmd, "json", "print JSON for scripts")

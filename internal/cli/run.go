@@ -22,8 +22,7 @@ import (
 )
 
 func newRunCmd(io *iostreams.IOStreams) *cobra.Command {
-	o := config.New()
-	cmd := &cobra.Command{
+	return configured(&cobra.Command{
 		Use:   "run PATH... [flags]",
 		Short: "Translate and summarise articles and write the briefing",
 		Long: `Reads every *.txt below each PATH folder (or each PATH file), translates and
@@ -38,15 +37,9 @@ running: run again later; 130 interrupted.`,
   brief run ./articles -o ./out --model qwen2.5:7b -j 8
   OPENAI_API_KEY=... brief run ./articles --base-url https://api.openai.com/v1 --model gpt-4o-mini`,
 		Args: needs("a PATH: the folder (or file) of articles to translate, e.g. brief run ./articles"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			return runBriefing(cmd.Context(), io, o, args)
-		},
-	}
-	o.Register(cmd.Flags(), config.Server, config.Requests, config.Identity, config.Translation, config.Review, config.Talk, config.Run)
-	return cmd
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		return runBriefing(cmd.Context(), io, o, args)
+	}, config.Server, config.Requests, config.Identity, config.Translation, config.Review, config.Talk, config.Run)
 }
 
 func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *config.Options, paths []string) error {

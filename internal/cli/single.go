@@ -24,9 +24,8 @@ import (
 // from a file or stdin, through the same cache and checks as a run, the
 // result on stdout and the findings on stderr, as llm and mods do.
 func newSingleCmd(io *iostreams.IOStreams, name string, withSummary bool) *cobra.Command {
-	o := config.New()
 	what := map[bool]string{false: "the translation (--lang, English by default)", true: "the summary"}[withSummary]
-	cmd := &cobra.Command{
+	cmd := configured(&cobra.Command{
 		Use:   name + " [FILE|-]",
 		Short: "Print " + what + " of one article (a file, or stdin) on stdout",
 		Long: `Reads one article in the wire format from FILE, or from stdin when FILE is -
@@ -40,18 +39,13 @@ the translation, whose findings are on stderr; 130 interrupted.`,
 		Example: `  brief ` + name + ` testdata/articles/vulkan-island.txt
   pbpaste | brief ` + name + ` - --model gemma3:12b`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Load(cmd.Flags()); err != nil {
-				return err
-			}
-			src := "-"
-			if len(args) == 1 {
-				src = args[0]
-			}
-			return runSingle(cmd.Context(), io, o, src, withSummary)
-		},
-	}
-	o.Register(cmd.Flags(), config.Server, config.Requests, config.Identity, config.Translation, config.Talk)
+	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
+		src := "-"
+		if len(args) == 1 {
+			src = args[0]
+		}
+		return runSingle(cmd.Context(), io, o, src, withSummary)
+	}, config.Server, config.Requests, config.Identity, config.Translation, config.Talk)
 	usage(cmd, "quiet", "print no retry or slow-load lines on stderr")
 	usage(cmd, "verbose", "say on stderr whether the result came from the cache, and its requests and tokens")
 	return cmd
