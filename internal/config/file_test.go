@@ -243,3 +243,17 @@ func TestBadValuesAreNamedWhereTheyWereSet(t *testing.T) {
 		}
 	}
 }
+
+// Every --base-url of a run over several servers is checked, not only the
+// first.
+func TestEveryBaseURLIsChecked(t *testing.T) {
+	isolateEnv(t)
+	o, fs := New(), pflag.NewFlagSet("run", pflag.ContinueOnError)
+	registerRun(o, fs)
+	if err := fs.Parse([]string{"--base-url", "http://a.example/v1", "--base-url", "ftp://b.example/v1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Load(fs); err == nil || !strings.HasPrefix(err.Error(), "check --base-url: ") {
+		t.Errorf("a second base URL of ftp:// gave %v, want check --base-url: ...", err)
+	}
+}

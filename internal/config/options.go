@@ -261,11 +261,10 @@ func (o *Options) validateEndpoint() error {
 	if len(o.BaseURLs) == 0 || len(o.BaseURLs) > maxServers {
 		return fmt.Errorf("--base-url: give 1 to %d servers", maxServers)
 	}
-	if _, err := llm.ParseBaseURL(o.BaseURL()); err != nil {
-		return fmt.Errorf("check %s: %w", o.named("base-url"), err)
-	}
-	if _, err := o.Servers(); err != nil {
-		return err
+	for _, u := range o.BaseURLs {
+		if _, err := llm.ParseBaseURL(u); err != nil {
+			return fmt.Errorf("check %s: %w", o.named("base-url"), err)
+		}
 	}
 	if strings.TrimSpace(o.Model) == "" {
 		return fmt.Errorf("no model given: pass --model or set BRIEF_MODEL")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
@@ -58,22 +57,16 @@ func splitList(v string) []string {
 	return out
 }
 
-// Servers are the run's endpoints when there are several: the config
+// servers are the run's endpoints when there are several: the config
 // file's endpoints, else each --base-url (all sharing --api-key and
 // --model); nil for the usual one server.
-func (o *Options) Servers() ([]wiring.Server, error) {
-	if len(o.Endpoints) > 0 {
-		return o.Endpoints, nil
-	}
-	if len(o.BaseURLs) < 2 {
-		return nil, nil
+func (o *Options) servers() []wiring.Server {
+	if len(o.Endpoints) > 0 || len(o.BaseURLs) < 2 {
+		return o.Endpoints
 	}
 	var out []wiring.Server
 	for _, u := range o.BaseURLs {
-		if _, err := llm.ParseBaseURL(u); err != nil {
-			return nil, fmt.Errorf("check %s: %w", o.named("base-url"), err)
-		}
 		out = append(out, wiring.Server{BaseURL: u, APIKey: o.APIKey})
 	}
-	return out, nil
+	return out
 }

@@ -36,7 +36,7 @@ func (o *Options) Settings(start time.Time, rep progress.Reporter) wiring.Settin
 	// Several servers: keep twice their slots of articles in flight, so
 	// a freed slot finds a request waiting instead of waiting for brief
 	// (Load has checked the list).
-	if servers, _ := o.Servers(); len(servers) > 0 {
+	if servers := o.servers(); len(servers) > 0 {
 		s.Servers = servers
 		s.Concurrency = max(s.Concurrency, 2*s.TotalSlots())
 	}
