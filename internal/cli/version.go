@@ -30,29 +30,19 @@ func describeBuild(version string, info *debug.BuildInfo) string {
 	if version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		version = info.Main.Version
 	}
-	var rev, when string
-	dirty := false
+	vcs := map[string]string{}
 	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			when = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
+		vcs[s.Key] = s.Value
 	}
 	var facts []string
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		if dirty {
+	if rev := vcs["vcs.revision"]; rev != "" {
+		rev = rev[:min(len(rev), 12)]
+		if vcs["vcs.modified"] == "true" {
 			rev += " with local changes"
 		}
 		facts = append(facts, "commit "+rev)
 	}
-	if when != "" {
+	if when := vcs["vcs.time"]; when != "" {
 		facts = append(facts, when)
 	}
 	facts = append(facts, info.GoVersion)
