@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -259,10 +260,7 @@ func decodeValue(name string, n *yaml.Node, dst any) error {
 	}
 	if n.Decode(dst) != nil {
 		want := map[reflect.Kind]string{reflect.Bool: "true or false", reflect.Float64: "a number"}[reflect.TypeOf(dst).Elem().Kind()]
-		if want == "" {
-			want = "a whole number"
-		}
-		return fmt.Errorf("%q: give %s", n.Value, want)
+		return fmt.Errorf("%q: give %s", n.Value, cmp.Or(want, "a whole number"))
 	}
 	return nil
 }
