@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -143,15 +146,6 @@ func (a *API) Retrieve(ctx context.Context, id string) (openai.Batch, error) {
 // ErrStillRunning is what a run that did not wait (--no-wait) ends with
 // while a batch it submitted is not finished: run again later.
 var ErrStillRunning = errors.New("still running")
-
-// Finished reports whether a batch's status is final.
-func Finished(b openai.Batch) bool {
-	switch b.Status {
-	case "completed", "failed", "expired", "cancelled":
-		return true
-	}
-	return false
-}
 
 // Fetched counts what Fetch did with a batch's result lines.
 type Fetched struct {
@@ -293,4 +287,58 @@ func (s State) Save(path string) error {
 		return err
 	}
 	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// errIdle is a Batch API answer that stopped arriving.
+var errIdle = errors.New("no byte for the idle timeout")
+
+// idleTransport closes an answer's body when no byte of it arrived for
+// idle, so a stalled download fails with errIdle instead of waiting.
+type idleTransport struct {
+	next http.RoundTripper
+	idle time.Duration
+}
+
+func (t idleTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err != nil {
+		return resp, err
+	}
+	b := &idleBody{ReadCloser: resp.Body, idle: t.idle}
+	body := resp.Body
+	b.timer = time.AfterFunc(t.idle, func() {
+		b.fired.Store(true)
+		body.Close()
+	})
+	resp.Body = b
+	return resp, nil
+}
+
+type idleBody struct {
+	io.ReadCloser
+	idle  time.Duration
+	timer *time.Timer
+	fired atomic.Bool
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if b.fired.Load() {
+		return n, errIdle
+	}
+	if n > 0 {
+		b.timer.Reset(b.idle)
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	return b.ReadCloser.Close()
+}
+
+// timedOut reports whether err is an HTTP client's timeout.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

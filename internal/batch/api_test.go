@@ -76,7 +76,7 @@ func TestFetchStopsAtMoreLinesThanABatchHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err = api.Retrieve(ctx, b.ID); err != nil || !Finished(b) {
+	if b, err = api.Retrieve(ctx, b.ID); err != nil || b.Status != "completed" {
 		t.Fatalf("batch %+v, err %v: want it finished", b, err)
 	}
 	got, err := api.Fetch(ctx, b, nil, func(string) bool { return false }, func(string, error) {})

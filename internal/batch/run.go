@@ -259,7 +259,8 @@ func (r *Runner) poll(ctx context.Context, sub Submitted) (openai.Batch, error) 
 		if err != nil {
 			return bt, err
 		}
-		if Finished(bt) {
+		switch bt.Status {
+		case "completed", "failed", "expired", "cancelled":
 			return bt, nil
 		}
 		if shown == nil {
