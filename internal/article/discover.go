@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/brief-news/brief/internal/atomicfile"
@@ -96,14 +95,7 @@ func argError(p string, err error) error {
 		}
 		return fmt.Errorf("no such file or folder: %s", name)
 	}
-	if errors.Is(err, fs.ErrPermission) {
-		return fmt.Errorf("cannot open %s: permission denied", name)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("cannot open %s: %v", name, err)
+	return fmt.Errorf("cannot open %s: %s", name, errText(err))
 }
 
 type discoverer struct {
@@ -122,11 +114,6 @@ func (d *discoverer) add(in Input, real string) {
 	d.out = append(d.out, in)
 }
 
-type found struct {
-	in   Input
-	real string
-}
-
 // walk lists the *.txt files below root. It walks the folder's real path
 // (symlinks resolved) so "inside the folder" is a plain prefix test, and
 // shows paths under root as the user spelled it.
@@ -141,17 +128,18 @@ func (d *discoverer) walk(root string) {
 			d.active = append(d.active, x)
 		}
 	}
-	var list []found
-	take := func(rel, real string) {
-		in := Input{Path: filepath.Join(root, rel), Root: realRoot, Rel: rel}
+	var list []Input
+	// Root and Rel are the real file (a symlink inside the folder: its
+	// target), the one to open and to list once.
+	found := func(rel, real, reason string) {
+		in := Input{Path: filepath.Join(root, rel), Root: realRoot, Rel: rel, Skip: reason}
 		if r, err := filepath.Rel(realRoot, real); err == nil {
-			in.Rel = r // a symlink inside the folder: open its target
+			in.Rel = r
 		}
-		list = append(list, found{in: in, real: real})
+		list = append(list, in)
 	}
-	skip := func(rel, reason string) {
-		list = append(list, found{in: Input{Path: filepath.Join(root, rel), Skip: reason}, real: filepath.Join(realRoot, rel)})
-	}
+	take := func(rel, real string) { found(rel, real, "") }
+	skip := func(rel, reason string) { found(rel, filepath.Join(realRoot, rel), reason) }
 	_ = filepath.WalkDir(realRoot, func(path string, e fs.DirEntry, err error) error {
 		rel, rerr := filepath.Rel(realRoot, path)
 		if rerr != nil {
@@ -191,9 +179,9 @@ func (d *discoverer) walk(root string) {
 		}
 		return nil
 	})
-	sort.SliceStable(list, func(i, j int) bool { return list[i].in.Path < list[j].in.Path })
-	for _, f := range list {
-		d.add(f.in, f.real)
+	slices.SortStableFunc(list, func(a, b Input) int { return strings.Compare(a.Path, b.Path) })
+	for _, in := range list {
+		d.add(in, filepath.Join(in.Root, in.Rel))
 	}
 }
 
@@ -248,13 +236,7 @@ func (d *discoverer) excluded(real string) bool {
 // within reports whether path is dir or below it; both are clean and
 // absolute.
 func within(dir, path string) bool {
-	if path == dir {
-		return true
-	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) {
-		dir += string(filepath.Separator)
-	}
-	return strings.HasPrefix(path, dir)
+	return path == dir || strings.HasPrefix(path, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
 }
 
 // realPath is the absolute path with symlinks resolved, as far as it
