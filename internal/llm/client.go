@@ -92,7 +92,6 @@ type Client struct {
 	cfg     Config
 	oc      *openai.Client
 	limiter *limiter
-	rand    func(n int64) int64
 	// http sends every request: base URL query, redirect policy, caps.
 	http recordingDoer
 
@@ -162,16 +161,14 @@ func New(cfg Config) (*Client, error) {
 	// Some gateways send SSE comment lines (": processing") while a model
 	// thinks; go-openai counts them and fails a stream after 300.
 	oc.EmptyMessagesLimit = 1 << 20
-	c := &Client{
+	return &Client{
 		cfg:     cfg,
 		http:    doer,
 		oc:      openai.NewClientWithConfig(oc),
 		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
-		rand:    rand.Int64N,
 		cal:     &Calibration{},
 		secrets: secrets,
-	}
-	return c, nil
+	}, nil
 }
 
 // withDefaults is cfg with every unset timing, retry and clock setting at
@@ -376,13 +373,13 @@ func (c *Client) delay(n int, info *respInfo) (time.Duration, bool) {
 		d = min(d, c.cfg.MaxRetryAfter)
 		// Up to a tenth more, so a pool paused together does not wake
 		// together.
-		return d + time.Duration(c.rand(int64(d)/10+1)), true
+		return d + time.Duration(rand.Int64N(int64(d)/10+1)), true
 	}
 	ceil := c.cfg.Backoff << min(n-1, 20)
 	if ceil > c.cfg.MaxBackoff || ceil <= 0 {
 		ceil = c.cfg.MaxBackoff
 	}
-	return time.Duration(c.rand(int64(ceil)) + 1), false
+	return time.Duration(rand.Int64N(int64(ceil)) + 1), false
 }
 
 // estimateTokens guesses a request's token cost for the TPM budget before
@@ -476,13 +473,12 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 		text   strings.Builder
 		finish string
 		usage  *openai.Usage
-		idle   *time.Timer
 	)
-	defer func() {
-		if idle != nil {
-			idle.Stop()
-		}
-	}()
+	// The idle clock starts with the first chunk: before it the server
+	// may still be loading the model or reading the prompt.
+	idle := time.AfterFunc(c.cfg.IdleTimeout, func() { cancel(errIdle) })
+	idle.Stop()
+	defer idle.Stop()
 	for {
 		chunk, err := st.Recv()
 		if errors.Is(err, io.EOF) {
@@ -491,13 +487,7 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 		if err != nil {
 			return Response{}, err
 		}
-		// The idle clock starts with the first chunk: before it the
-		// server may still be loading the model or reading the prompt.
-		if idle == nil {
-			idle = time.AfterFunc(c.cfg.IdleTimeout, func() { cancel(errIdle) })
-		} else {
-			idle.Reset(c.cfg.IdleTimeout)
-		}
+		idle.Reset(c.cfg.IdleTimeout)
 		if chunk.Usage != nil {
 			usage = chunk.Usage
 		}

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -245,10 +246,7 @@ func (c *Client) discoverLlamaCpp(ctx context.Context, root string) (Server, boo
 	if err := c.getJSON(ctx, root+"/props", &p); err != nil {
 		return Server{}, false
 	}
-	n := p.Settings.NCtx
-	if n == 0 {
-		n = p.NCtx
-	}
+	n := cmp.Or(p.Settings.NCtx, p.NCtx)
 	if n == 0 && p.TotalSlots == 0 {
 		return Server{}, false
 	}

@@ -66,9 +66,7 @@ var knownWindows = []struct {
 // provider prefix ("openai/gpt-4o") is ignored.
 func KnownWindow(model string) int {
 	name := strings.ToLower(model)
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:]
-	}
+	name = name[strings.LastIndex(name, "/")+1:]
 	best, tokens := 0, 0
 	for _, k := range knownWindows {
 		if strings.HasPrefix(name, k.prefix) && len(k.prefix) > best {
