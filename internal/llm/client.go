@@ -288,7 +288,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if ctx.Err() != nil {
 			return Response{}, context.Cause(ctx)
 		}
-		if c.dropRejectedFeature(err, info, stream, jsonMode) {
+		if c.dropRejectedFeature(err, stream, jsonMode) {
 			continue
 		}
 		e := c.classify(err, info)
@@ -320,13 +320,13 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 // refused the request for it, and says whether it did. Capability
 // fallbacks are not failures: the caller asks again at once without the
 // feature, for this and every later request.
-func (c *Client) dropRejectedFeature(err error, info *respInfo, stream, jsonMode bool) bool {
+func (c *Client) dropRejectedFeature(err error, stream, jsonMode bool) bool {
 	switch {
-	case stream && streamRejected(err, info):
+	case stream && streamRejected(err):
 		c.noStream.Store(true)
 		c.logf("%s does not stream answers; using non-streaming requests (a slow answer then only ends at the %s request timeout)", c.Endpoint(), c.cfg.Timeout)
 		return true
-	case jsonMode && jsonRejected(err, info):
+	case jsonMode && jsonRejected(err):
 		c.noJSON.Store(true)
 		c.logf("%s rejects JSON mode (response_format); asking without it", c.Endpoint())
 		return true

@@ -46,7 +46,7 @@ type apiFailure struct {
 var htmlTitle = regexp.MustCompile(`(?is)<title>\s*(.*?)\s*</title>`)
 
 // failureOf extracts the endpoint's account of err, if err came from one.
-func failureOf(err error, info *respInfo) (apiFailure, bool) {
+func failureOf(err error) (apiFailure, bool) {
 	var f apiFailure
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
@@ -185,7 +185,7 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 		return e(ErrArticle, 0, "the endpoint's content filter stopped the answer (finish_reason content_filter): this text cannot be processed with model %s", c.cfg.Model)
 	}
 
-	if f, ok := failureOf(err, info); ok {
+	if f, ok := failureOf(err); ok {
 		return c.classifyAPI(err, f)
 	}
 
@@ -315,20 +315,20 @@ func (c *Client) scrub(s string) string {
 }
 
 // streamRejected says whether err means the endpoint does not stream.
-func streamRejected(err error, info *respInfo) bool {
-	return errors.Is(err, errStreamIgnored) || refusedFor(err, info, "stream")
+func streamRejected(err error) bool {
+	return errors.Is(err, errStreamIgnored) || refusedFor(err, "stream")
 }
 
 // jsonRejected says whether err means the endpoint does not take
 // response_format json_object.
-func jsonRejected(err error, info *respInfo) bool {
-	return refusedFor(err, info, "response_format", "json_object", "json mode", "response format")
+func jsonRejected(err error) bool {
+	return refusedFor(err, "response_format", "json_object", "json mode", "response format")
 }
 
 // refusedFor says whether the endpoint refused the request (400, 422 or
 // 501, not mid-stream) naming one of words: a feature it does not have.
-func refusedFor(err error, info *respInfo, words ...string) bool {
-	f, ok := failureOf(err, info)
+func refusedFor(err error, words ...string) bool {
+	f, ok := failureOf(err)
 	switch {
 	case !ok || f.midStream:
 		return false

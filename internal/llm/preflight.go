@@ -44,7 +44,7 @@ func (c *Client) probe(ctx context.Context, listed []string) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	f, _ := failureOf(e.Err, nil)
+	f, _ := failureOf(e.Err)
 	switch {
 	case e.Status == http.StatusNotFound && f.modelNotFound():
 		return &Error{Class: ErrFatal, Status: e.Status, Msg: c.scrub(c.modelNotFoundMsg(listed, c.askOllama(ctx))), Err: e.Err}
@@ -191,26 +191,27 @@ func (c *Client) checkModels(ctx context.Context, r *CheckReport) bool {
 // the model answered at all.
 func (c *Client) checkAnswer(ctx context.Context, r *CheckReport) (stream, ok bool) {
 	ask := Request{Stage: "check", User: "Reply with the single word OK.", MaxTokens: 16}
-	start := time.Now()
-	_, sinfo, err := c.attempt(ctx, ask, true, false)
-	r.Latency = time.Since(start)
-	switch {
-	case err == nil:
-		r.Streaming, r.ModelFound = true, true
-		return true, true
-	case streamRejected(err, sinfo):
-		c.problem(r, "%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by the %s request timeout", c.Endpoint(), c.cfg.Timeout)
-		start = time.Now()
-		_, pinfo, perr := c.attempt(ctx, ask, false, false)
+	for _, stream := range []bool{true, false} {
+		start := time.Now()
+		_, info, err := c.attempt(ctx, ask, stream, false)
 		r.Latency = time.Since(start)
-		if perr != nil {
-			c.checkFailed(ctx, r, perr, pinfo)
-			return false, false
+		if err == nil {
+			r.Streaming, r.ModelFound = stream, true
+			return stream, true
 		}
-		r.ModelFound = true
-		return false, true
+		if stream && streamRejected(err) {
+			c.problem(r, "%s does not stream answers: brief falls back to plain requests, where a slow model is only cut off by the %s request timeout", c.Endpoint(), c.cfg.Timeout)
+			continue
+		}
+		e := c.classify(err, info)
+		if f, _ := failureOf(err); e.Status == http.StatusNotFound && f.modelNotFound() {
+			r.ModelFound = false
+			c.problem(r, "%s", c.modelNotFoundMsg(r.Models, c.askOllama(ctx)))
+		} else {
+			c.problem(r, "a test completion failed: %s", e.Msg)
+		}
+		break
 	}
-	c.checkFailed(ctx, r, err, sinfo)
 	return false, false
 }
 
@@ -228,21 +229,10 @@ func (c *Client) checkJSON(ctx context.Context, r *CheckReport, stream bool) {
 		r.JSONMode = true // JSON mode was accepted; the answer was long, not wrong
 	case err == nil:
 		c.problem(r, "model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
-	case jsonRejected(err, jinfo):
+	case jsonRejected(err):
 		c.problem(r, "%s does not support JSON mode (response_format): brief asks without it, and small models then break the summary format more often", c.Endpoint())
 	default:
 		c.problem(r, "a JSON-mode request failed: %s", c.classify(err, jinfo).Msg)
 	}
 }
 
-// checkFailed says why the test answer failed: an unknown model by name,
-// else the failure.
-func (c *Client) checkFailed(ctx context.Context, r *CheckReport, err error, info *respInfo) {
-	e := c.classify(err, info)
-	if f, _ := failureOf(err, info); e.Status == http.StatusNotFound && f.modelNotFound() {
-		r.ModelFound = false
-		c.problem(r, "%s", c.modelNotFoundMsg(r.Models, c.askOllama(ctx)))
-		return
-	}
-	c.problem(r, "a test completion failed: %s", e.Msg)
-}
