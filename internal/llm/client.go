@@ -227,9 +227,6 @@ func (c *Client) logf(format string, args ...any) {
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -275,9 +272,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		})
 		stream, jsonMode := !c.noStream.Load(), req.JSON && !c.noJSON.Load()
 		resp, info, err := c.attempt(ctx, req, stream, jsonMode)
-		if h := info.headers(); h != nil {
-			c.limiter.observe(h)
-		}
+		c.limiter.observe(info.headers())
 		if err == nil {
 			resp.Attempts = attempts
 			if cut, ok := c.measure(req, resp); ok {
@@ -310,7 +305,12 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
 		c.logf("%s%s (attempt %d of %d); retrying in %s", stagePrefix(req), e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
-		if err := c.backOff(ctx, delay, info.status == http.StatusTooManyRequests || fromServer); err != nil {
+		if info.status == http.StatusTooManyRequests || fromServer {
+			// A server-set pause pauses the whole pool: the limit is the
+			// endpoint's, not this request's, and the limiter's wait
+			// before the next attempt does the sleeping, for this worker too.
+			c.limiter.pause(delay)
+		} else if err := c.cfg.Sleep(ctx, delay); err != nil {
 			return Response{}, cmp.Or(context.Cause(ctx), err)
 		}
 	}
@@ -332,18 +332,6 @@ func (c *Client) dropRejectedFeature(err error, stream, jsonMode bool) bool {
 		return true
 	}
 	return false
-}
-
-// backOff waits delay before the next attempt. A server-set pause (429,
-// Retry-After) pauses the whole pool: the limit is the endpoint's, not this
-// request's, and the limiter's wait before the next attempt does the
-// sleeping, for this worker too.
-func (c *Client) backOff(ctx context.Context, delay time.Duration, serverSaid bool) error {
-	if serverSaid {
-		c.limiter.pause(delay)
-		return nil
-	}
-	return c.cfg.Sleep(ctx, delay)
 }
 
 func stagePrefix(req Request) string {
@@ -375,10 +363,7 @@ func (c *Client) delay(n int, info *respInfo) (time.Duration, bool) {
 		// together.
 		return d + time.Duration(rand.Int64N(int64(d)/10+1)), true
 	}
-	ceil := c.cfg.Backoff << min(n-1, 20)
-	if ceil > c.cfg.MaxBackoff || ceil <= 0 {
-		ceil = c.cfg.MaxBackoff
-	}
+	ceil := min(c.cfg.Backoff<<min(n-1, 20), c.cfg.MaxBackoff)
 	return time.Duration(rand.Int64N(int64(ceil)) + 1), false
 }
 
