@@ -46,7 +46,10 @@ type Pool struct {
 type poolServer struct {
 	c     *Client
 	slots int
-	pre   onceError
+	// pre guards ready's once-only preflight and its result.
+	pre      sync.Mutex
+	readied  bool
+	readyErr error
 
 	busy int   // guarded by Pool.mu
 	down error // guarded by Pool.mu; set once
@@ -264,26 +267,4 @@ type ServerStats struct {
 	Endpoint string
 	Stats    Stats
 	Down     bool
-}
-
-// onceError runs a function that can fail once; the others wait for its
-// result. A context's end is not remembered, so a later caller tries again.
-type onceError struct {
-	mu   sync.Mutex
-	done bool
-	err  error
-}
-
-func (o *onceError) Do(f func() error) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.done {
-		return o.err
-	}
-	err := f()
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	o.done, o.err = true, err
-	return err
 }

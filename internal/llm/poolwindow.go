@@ -20,14 +20,23 @@ func (p *Pool) SetWindowPolicy(w WindowPolicy) { p.window = w }
 
 var _ Windowed = (*Pool)(nil)
 
-// ready runs the server's preflight and then learns its window, once.
+// ready runs the server's preflight and then learns its window, once; the
+// others wait for its result. A context's end is not remembered, so a
+// later caller tries again.
 func (p *Pool) ready(ctx context.Context, s *poolServer) error {
-	return s.pre.Do(func() error {
-		if err := s.c.Preflight(ctx); err != nil {
-			return err
-		}
-		return p.learnWindow(ctx, s)
-	})
+	s.pre.Lock()
+	defer s.pre.Unlock()
+	if s.readied {
+		return s.readyErr
+	}
+	err := s.c.Preflight(ctx)
+	if err == nil {
+		err = p.learnWindow(ctx, s)
+	}
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		s.readied, s.readyErr = true, err
+	}
+	return err
 }
 
 // learnWindow asks the server what it is and what window it gives the
