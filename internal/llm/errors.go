@@ -136,21 +136,17 @@ func (f apiFailure) quota() bool {
 
 // describe is the endpoint's own words, short and safe to show.
 func (f apiFailure) describe(c *Client) string {
-	var b strings.Builder
+	s := "error in the answer stream"
 	if f.status != 0 && !f.midStream {
-		fmt.Fprintf(&b, "HTTP %d", f.status)
-		if t := http.StatusText(f.status); t != "" {
-			b.WriteString(" " + t)
-		}
-	} else {
-		b.WriteString("error in the answer stream")
+		s = strings.TrimSpace(fmt.Sprintf("HTTP %d %s", f.status, http.StatusText(f.status)))
 	}
-	if f.html {
-		b.WriteString(" (an HTML error page, likely from a proxy in front of the model server)")
-	} else if m := c.scrub(f.msg); m != "" {
-		b.WriteString(": " + m)
+	switch m := c.scrub(f.msg); {
+	case f.html:
+		return s + " (an HTML error page, likely from a proxy in front of the model server)"
+	case m != "":
+		return s + ": " + m
 	}
-	return b.String()
+	return s
 }
 
 // classify turns any failure of one attempt into an *Error with a class
@@ -345,4 +341,41 @@ func (c *Client) tooLongMsg(info *respInfo) string {
 	}
 	return fmt.Sprintf("the answer from %s was longer than brief accepts for at most %d tokens (the server ignored max_tokens, or the stream did not end): it was cut off, like a broken answer",
 		c.Endpoint(), info.caps.tokens)
+}
+
+// Setting is a setting of the client a user can change to get past an
+// error. The client's messages say what happened; how to change a setting
+// (a flag, a config key, a field) is the caller's to word, through
+// Config.Hints, so the library names none of brief's flags.
+type Setting int
+
+// The settings an error can point at.
+const (
+	SettingBaseURL Setting = iota + 1
+	SettingModel
+	SettingAPIKey
+	SettingTimeout
+	// SettingContext is the model's context window, when the server does
+	// not say it.
+	SettingContext
+)
+
+// withHints appends the caller's hints for the settings that could fix
+// what msg describes; without hints msg is returned as it is.
+func withHints(hints map[Setting]string, msg string, settings ...Setting) string {
+	var fixes []string
+	for _, s := range settings {
+		if h := hints[s]; h != "" {
+			fixes = append(fixes, h)
+		}
+	}
+	if len(fixes) == 0 {
+		return msg
+	}
+	return msg + ": " + strings.Join(fixes, "; ")
+}
+
+// hint is withHints with the client's hints.
+func (c *Client) hint(msg string, settings ...Setting) string {
+	return withHints(c.cfg.Hints, msg, settings...)
 }

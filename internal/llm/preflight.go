@@ -235,4 +235,3 @@ func (c *Client) checkJSON(ctx context.Context, r *CheckReport, stream bool) {
 		c.problem(r, "a JSON-mode request failed: %s", c.classify(err, jinfo).Msg)
 	}
 }
-
