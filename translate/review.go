@@ -94,10 +94,7 @@ type reviewPair struct {
 // batches lines the translation up with the source and groups the pairs
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
-	pairs := qa.Align(src, tr, rv.opts.To)
-	if pairs == nil { // too different to line up: the model sees them as they are
-		pairs = qa.ByIndex(len(src), len(tr))
-	}
+	pairs := qa.Align(src, tr, rv.opts.To) // index by index when too different to line up
 	rps := make([]reviewPair, len(pairs))
 	for i, p := range pairs {
 		rps[i] = reviewPair{N: i + 1, pair: p}

@@ -27,11 +27,13 @@ type Pair struct {
 // Church): a pair costs the distance of its length from the expected ratio
 // plus the share of the source's numbers and names the translation lacks,
 // and leaving a paragraph unpaired costs a constant. When the counts differ
-// so much that lining them up would take more than alignLimit steps, it
-// returns nil, which the review page shows index by index.
+// so much that lining them up would take more than alignLimit steps, they
+// pair index by index, the rest of the longer side unpaired.
 func Align(source, translation []string, to string) []Pair {
-	ps, _, _ := align(context.Background(), source, translation, to)
-	return ps
+	if ps, _, err := align(context.Background(), source, translation, to); err == nil {
+		return ps
+	}
+	return byIndex(len(source), len(translation))
 }
 
 // errTooDifferent: the paragraph counts differ too much to line up within
@@ -54,7 +56,7 @@ const (
 func align(ctx context.Context, source, translation []string, to string) ([]Pair, *aligner, error) {
 	n, m := len(source), len(translation)
 	if n == m {
-		return ByIndex(n, m), nil, nil
+		return byIndex(n, m), nil, nil
 	}
 	lo, hi := min(0, m-n)-alignSlack, max(0, m-n)+alignSlack
 	width := hi - lo + 1
@@ -75,9 +77,7 @@ func align(ctx context.Context, source, translation []string, to string) ([]Pair
 	return tracePairs(moves, n, m, lo, width), a, nil
 }
 
-// ByIndex pairs paragraphs index by index, the rest of the longer side
-// unpaired.
-func ByIndex(n, m int) []Pair {
+func byIndex(n, m int) []Pair {
 	ps := make([]Pair, max(n, m))
 	for i := range ps {
 		if i < n {
