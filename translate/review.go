@@ -154,13 +154,7 @@ func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Re
 		if err != nil {
 			return out, fmt.Errorf("review: %w", err)
 		}
-		fs, ok := reviewFindings(resp.Text, batch, src, tr, nm)
-		if !ok {
-			out.Findings = append(out.Findings, qa.Finding{Code: CodeReviewUnreadable, By: qa.ByModel,
-				Message: "the model's review could not be read (its answer was not the JSON asked for); a larger model may do better (--review-model)"})
-			continue
-		}
-		out.Findings = append(out.Findings, fs...)
+		out.Findings = append(out.Findings, reviewFindings(resp.Text, batch, src, tr, nm)...)
 	}
 	return out, nil
 }
@@ -180,15 +174,14 @@ type reviewAnswer struct {
 // reviewFindings reads a review answer: the JSON object in it (a model may
 // wrap it in a code fence or a sentence), each error's pair looked up in
 // the batch, its spans kept only when they are really in that paragraph
-// (so nothing invented is highlighted), and everything clipped.
-func reviewFindings(text string, batch []reviewPair, src, tr []string, nm qa.Labels) ([]qa.Finding, bool) {
+// (so nothing invented is highlighted), and everything clipped. An answer
+// that is not the JSON asked for is one finding saying so.
+func reviewFindings(text string, batch []reviewPair, src, tr []string, nm qa.Labels) []qa.Finding {
 	i, j := strings.IndexByte(text, '{'), strings.LastIndexByte(text, '}')
-	if i < 0 || j < i {
-		return nil, false
-	}
 	var ans reviewAnswer
-	if err := json.Unmarshal([]byte(text[i:j+1]), &ans); err != nil {
-		return nil, false
+	if i < 0 || j < i || json.Unmarshal([]byte(text[i:j+1]), &ans) != nil {
+		return []qa.Finding{{Code: CodeReviewUnreadable, By: qa.ByModel,
+			Message: "the model's review could not be read (its answer was not the JSON asked for); a larger model may do better (--review-model)"}}
 	}
 	byN := map[int]qa.Pair{}
 	for _, p := range batch {
@@ -221,7 +214,7 @@ func reviewFindings(text string, batch []reviewPair, src, tr []string, nm qa.Lab
 		f.Message = fmt.Sprintf("the model's review (%s %s, %s): %s", f.Severity, f.Code, where, what)
 		fs = append(fs, f)
 	}
-	return fs, true
+	return fs
 }
 
 func oneOf(s string, allowed []string, otherwise string) string {
