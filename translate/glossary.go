@@ -23,7 +23,6 @@ type Term = qa.Term
 // Glossary is a list of fixed translations. Only the terms that occur in the
 // text being translated are sent, so a long glossary costs no context.
 type Glossary struct {
-	Path  string
 	Terms []Term
 	// words finds the terms, case-folded with runs of spaces made one,
 	// in a text folded the same way, in one pass (Match).
@@ -57,7 +56,7 @@ func LoadGlossary(path string) (*Glossary, error) {
 // ParseGlossary parses glossary text; name is used in error messages.
 func ParseGlossary(name string, data []byte) (*Glossary, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	g := &Glossary{Path: name}
+	g := &Glossary{}
 	seen := map[string]int{} // folded source -> its term
 	var folded []string
 	var lines []int // each term's line
