@@ -187,11 +187,7 @@ func translationNumbers(text, to string) numberSet {
 // in any usual notation.
 // have is every value the translation mentions (translationNumbers).
 func missingNumbers(source []string, have numberSet, label func(int) string) []Finding {
-	type miss struct {
-		tok string
-		par int
-	}
-	var missing []miss
+	var fs []Finding
 	seen := map[string]bool{}
 	for pi, p := range source {
 		for _, loc := range numberRe.FindAllStringIndex(p, -1) {
@@ -216,21 +212,17 @@ func missingNumbers(source []string, have numberSet, label func(int) string) []F
 				}
 			}
 			if !found {
-				missing = append(missing, miss{tok, pi})
+				fs = append(fs, Finding{Code: CodeMissingNumber, SourceParagraph: pi + 1, Evidence: tok,
+					Message: fmt.Sprintf("number %s from the source (%s) is missing in the translation", tok, label(pi))})
 			}
 		}
 	}
-	if len(missing) > 5 {
-		toks := make([]string, len(missing))
-		for i, m := range missing {
-			toks[i] = m.tok
+	if len(fs) > 5 { // one finding listing them
+		toks := make([]string, len(fs))
+		for i, f := range fs {
+			toks[i] = f.Evidence
 		}
-		return []Finding{{Code: CodeMissingNumber, Message: fmt.Sprintf("%d numbers from the source are missing in the translation: %s", len(missing), strings.Join(toks, ", "))}}
-	}
-	var fs []Finding
-	for _, m := range missing {
-		fs = append(fs, Finding{Code: CodeMissingNumber, SourceParagraph: m.par + 1, Evidence: m.tok,
-			Message: fmt.Sprintf("number %s from the source (%s) is missing in the translation", m.tok, label(m.par))})
+		return []Finding{{Code: CodeMissingNumber, Message: fmt.Sprintf("%d numbers from the source are missing in the translation: %s", len(fs), strings.Join(toks, ", "))}}
 	}
 	return fs
 }
