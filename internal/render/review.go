@@ -154,32 +154,23 @@ func occurrences(text, ev string) [][2]int {
 			break
 		}
 		start, end := from+i, from+i+len(ev)
-		if wordEdge(text, start, true, ev) && wordEdge(text, end, false, ev) {
+		if wholeWords(text, start, end) {
 			out = append(out, [2]int{start, end})
 		}
-		from = start + max(1, len(ev))
+		from = end
 	}
 	return out
 }
 
-// wordEdge reports whether position i in text is a word boundary on the
-// evidence's side, when the evidence begins (start) or ends with a word
-// character.
-func wordEdge(text string, i int, start bool, ev string) bool {
-	if start {
-		first, _ := utf8.DecodeRuneInString(ev)
-		if !isWordRune(first) || i == 0 {
-			return true
-		}
-		prev, _ := utf8.DecodeLastRuneInString(text[:i])
-		return !isWordRune(prev)
-	}
-	last, _ := utf8.DecodeLastRuneInString(ev)
-	if !isWordRune(last) || i >= len(text) {
-		return true
-	}
-	next, _ := utf8.DecodeRuneInString(text[i:])
-	return !isWordRune(next)
+// wholeWords reports whether text[start:end] neither begins nor ends
+// inside a word: where it begins (ends) with a letter or digit, the
+// character before (after) it is none.
+func wholeWords(text string, start, end int) bool {
+	first, _ := utf8.DecodeRuneInString(text[start:end])
+	last, _ := utf8.DecodeLastRuneInString(text[start:end])
+	before, _ := utf8.DecodeLastRuneInString(text[:start])
+	after, _ := utf8.DecodeRuneInString(text[end:])
+	return !(isWordRune(first) && isWordRune(before)) && !(isWordRune(last) && isWordRune(after))
 }
 
 // marked writes text with the spans wrapped by open and close; esc escapes
