@@ -30,21 +30,15 @@ type row struct {
 	memory   bool // its translation came from the translation memory
 }
 
-// translationParagraphs is the translation lede first, as the review
-// numbers it.
-func (p ArticlePage) translationParagraphs() []string {
-	var out []string
-	if strings.TrimSpace(p.Lede) != "" {
-		out = append(out, p.Lede)
-	}
-	return append(out, p.Paragraphs...)
-}
-
 // reviewRows lines the source and translation up by p.Pairs (index by index
 // when the pipeline gave none) and pins every finding that names a
 // paragraph to its row.
 func reviewRows(p ArticlePage) []row {
-	trs := p.translationParagraphs()
+	hasLede := strings.TrimSpace(p.Lede) != ""
+	trs := p.Paragraphs // numbered as the review numbers them: the lede first
+	if hasLede {
+		trs = append([]string{p.Lede}, trs...)
+	}
 	pairs := p.Pairs
 	if pairs == nil {
 		// A number past its side's end is no paragraph, as in any pair.
@@ -71,7 +65,7 @@ func reviewRows(p ArticlePage) []row {
 		if r.src == 0 && r.tr == 0 {
 			continue
 		}
-		r.isLede = strings.TrimSpace(p.Lede) != "" && (r.src == 1 || (r.src == 0 && r.tr == 1))
+		r.isLede = hasLede && (r.src == 1 || (r.src == 0 && r.tr == 1))
 		r.memory = r.src > 0 && slices.Contains(p.Memory, r.src)
 		rows = append(rows, r)
 	}
@@ -99,14 +93,11 @@ func reviewRows(p ArticlePage) []row {
 // maxEverywhere bounds the findings marked in every paragraph.
 const maxEverywhere = 20
 
-// mark highlights a finding's evidence in the row, where it occurs.
+// mark highlights a finding's evidence in the row, where it occurs (spans
+// passes over an empty one).
 func (r *row) mark(f qa.Finding) {
-	if f.Evidence != "" {
-		r.srcMarks = append(r.srcMarks, f.Evidence)
-	}
-	if f.TranslationEvidence != "" {
-		r.trMarks = append(r.trMarks, f.TranslationEvidence)
-	}
+	r.srcMarks = append(r.srcMarks, f.Evidence)
+	r.trMarks = append(r.trMarks, f.TranslationEvidence)
 }
 
 // label is the paragraph number an editor sees (the page marks the lede
