@@ -32,15 +32,6 @@ type chartRow struct {
 	dates map[string][2]int // date → stories, of which need a look
 }
 
-// weekChart is the SVG, or "" when no story carries a date.
-func weekChart(groups []story.Group) string {
-	rows, dates := chartData(groups)
-	if len(dates) == 0 {
-		return ""
-	}
-	return drawChart(rows, dates)
-}
-
 // chartData is the chart's rows (the groups of several stories, the first
 // few, then one row for the rest) and the dates the stories carry, sorted.
 func chartData(groups []story.Group) ([]chartRow, []string) {
@@ -72,8 +63,13 @@ func chartData(groups []story.Group) ([]chartRow, []string) {
 	return rows, slices.Sorted(maps.Keys(seen))
 }
 
-// drawChart draws the rows: a dot per date a row's stories carry.
-func drawChart(rows []chartRow, dates []string) string {
+// weekChart is the SVG, a dot per date a row's stories carry, or "" when
+// no story carries a date.
+func weekChart(groups []story.Group) string {
+	rows, dates := chartData(groups)
+	if len(dates) == 0 {
+		return ""
+	}
 	step := float64(chartWidth-chartLabelW-24) / float64(max(len(dates)-1, 1))
 	height := len(rows)*chartRowH + 44
 	var b strings.Builder
