@@ -28,13 +28,13 @@ func FingerprintOf(paragraphs []string) Fingerprint {
 		}
 		if first < 2 {
 			first++
-			m := scanMarkers(p)
-			fp.Updated = fp.Updated || m.kinds&markUpdated != 0
-			fp.Corrected = fp.Corrected || m.kinds&markCorrected != 0
-			fp.Preliminary = fp.Preliminary || m.kinds&markPreliminary != 0
 			// Shingle the text without its tag, so "Opdateret: X" and
 			// "X" still look alike.
-			p = m.rest
+			var kinds int
+			kinds, p = scanMarkers(p)
+			fp.Updated = fp.Updated || kinds&markUpdated != 0
+			fp.Corrected = fp.Corrected || kinds&markCorrected != 0
+			fp.Preliminary = fp.Preliminary || kinds&markPreliminary != 0
 		}
 		hashes = appendShingles(hashes, words(p))
 	}

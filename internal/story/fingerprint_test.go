@@ -121,8 +121,8 @@ func TestMarkers(t *testing.T) {
 		{"Listen opdateres hver uge.", false, false, false},
 	}
 	for _, c := range cases {
-		m := scanMarkers(c.first)
-		updated, corrected, preliminary := m.kinds&markUpdated != 0, m.kinds&markCorrected != 0, m.kinds&markPreliminary != 0
+		kinds, _ := scanMarkers(c.first)
+		updated, corrected, preliminary := kinds&markUpdated != 0, kinds&markCorrected != 0, kinds&markPreliminary != 0
 		if updated != c.updated || corrected != c.corrected || preliminary != c.preliminary {
 			t.Errorf("%q: updated=%v corrected=%v preliminary=%v, want %v %v %v",
 				c.first, updated, corrected, preliminary, c.updated, c.corrected, c.preliminary)

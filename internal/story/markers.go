@@ -30,16 +30,13 @@ var markerWords = map[string]int{
 	"berigtigelse": markCorrected,
 }
 
-type markers struct {
-	kinds int    // the mark* bits of the tags found
-	rest  string // the text without a leading tag
-}
-
 // tagPunct may open or close a tag: "(Rettet)", "*Opdateret*", "RETTET -".
 const tagPunct = "([*-–—:)]., \"'"
 
-func scanMarkers(s string) markers {
-	m := markers{rest: s}
+// scanMarkers returns the mark* bits of the tags s carries, and s without
+// a leading tag.
+func scanMarkers(s string) (kinds int, rest string) {
+	rest = s
 	// A tag that opens the text, possibly after an opening bracket.
 	t := strings.TrimLeft(s, " \t([*-–—\"'")
 	w, after := firstWord(t)
@@ -48,8 +45,8 @@ func scanMarkers(s string) markers {
 		lowerAfter := strings.ToLower(strings.TrimLeft(after, " "))
 		if isUpper(w) || after == "" || strings.ContainsRune(":)]-–—*.,", next) ||
 			strings.HasPrefix(lowerAfter, "kl.") || strings.HasPrefix(lowerAfter, "klokken") {
-			m.kinds |= k
-			m.rest = strings.TrimLeft(after, tagPunct)
+			kinds |= k
+			rest = strings.TrimLeft(after, tagPunct)
 		}
 	}
 	// Tags further into the first line: in capitals or in brackets.
@@ -63,12 +60,12 @@ func scanMarkers(s string) markers {
 		}
 		w, _ := firstWord(s[i:])
 		if k := markerWords[strings.ToLower(w)]; k != 0 && (isUpper(w) || prev == '(' || prev == '[') {
-			m.kinds |= k
+			kinds |= k
 		}
 		i += len(w)
 		prev = 'a'
 	}
-	return m
+	return kinds, rest
 }
 
 // firstWord returns the leading run of letters of s and what follows it.
