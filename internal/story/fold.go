@@ -29,15 +29,8 @@ const (
 func Same(a, b Fingerprint) bool {
 	j, c := Compare(a, b)
 	marked := a.Updated || a.Corrected || a.Preliminary || b.Updated || b.Corrected || b.Preliminary
-	switch {
-	case j >= sameJaccard:
-		return true
-	case marked && j >= markedJaccard:
-		return true
-	case c >= containedShare && (marked || min(a.Shingles, b.Shingles) >= containedShingles):
-		return true
-	}
-	return false
+	return j >= sameJaccard || marked && j >= markedJaccard ||
+		c >= containedShare && (marked || min(a.Shingles, b.Shingles) >= containedShingles)
 }
 
 // versionRank: a marked update or correction is later than the unmarked
