@@ -78,7 +78,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *config.Options
 	}
 	outcome := pipeline.Run(ctx, run.Config, inputs)
 	rep.Finish()
-	reportOutcome(io, o, outcome, run.Stats(), time.Since(start))
+	reportOutcome(io, o, outcome, run.Config.ClientStats(), time.Since(start))
 	sayServers(io, o, run.Pool)
 	return outcomeError(outcome)
 }

@@ -1,6 +1,7 @@
 package wiring
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/brief-news/brief/internal/cache"
@@ -21,16 +22,6 @@ type Server struct {
 	// Slots is how many requests go to this server at once; 0 = the
 	// run's Concurrency.
 	Slots int
-}
-
-// ClientConfig is base (the run's client settings) for this server: its
-// address, its own key, and its name for the model.
-func (sv Server) ClientConfig(base llm.Config) llm.Config {
-	base.BaseURL, base.APIKey = sv.BaseURL, sv.APIKey
-	if sv.Model != "" {
-		base.Model = sv.Model
-	}
-	return base
 }
 
 // slots is how many requests go to sv at once: its own Slots, or the
@@ -56,7 +47,11 @@ func (s Settings) servers() []Server {
 func (s Settings) Clients() ([]*llm.Client, error) {
 	var out []*llm.Client
 	for _, sv := range s.servers() {
-		c, err := llm.New(sv.ClientConfig(s.Client))
+		// The run's client settings with the server's address, its own
+		// key, and its name for the model.
+		cfg := s.Client
+		cfg.BaseURL, cfg.APIKey, cfg.Model = sv.BaseURL, sv.APIKey, cmp.Or(sv.Model, cfg.Model)
+		c, err := llm.New(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +97,3 @@ func (s Settings) TotalSlots() int {
 	}
 	return n
 }
-
-// Stats are the run's request totals over every server, the review
-// model's pool included (New always sets ClientStats).
-func (r *Run) Stats() llm.Stats { return r.Config.ClientStats() }

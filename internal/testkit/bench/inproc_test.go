@@ -52,5 +52,5 @@ func (p InProcess) Run(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	out := pipeline.Run(ctx, run.Config, inputs)
-	return Result{Wall: time.Since(start), Outcome: out, Client: run.Stats()}, out.Fatal
+	return Result{Wall: time.Since(start), Outcome: out, Client: run.Config.ClientStats()}, out.Fatal
 }
