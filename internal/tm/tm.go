@@ -30,7 +30,6 @@ type Memory struct {
 	c        *cache.Cache
 	id       string
 	from, to string
-	now      func() time.Time
 	// learned holds the hashes of the normalised paragraphs this memory
 	// stored (shared with its AsFound view, which recalls none of them).
 	learned *sync.Map
@@ -45,7 +44,7 @@ func New(c *cache.Cache, from, to string, identity ...string) *Memory {
 		return nil
 	}
 	id := cache.Key(append([]string{"tm", from, to}, identity...)...)
-	return &Memory{c: c, id: id, from: from, to: to, now: time.Now, learned: &sync.Map{}}
+	return &Memory{c: c, id: id, from: from, to: to, learned: &sync.Map{}}
 }
 
 // AsFound is m as it was made: it recalls nothing m stored since. (A
@@ -146,7 +145,7 @@ func (m *Memory) Recall(src string) (string, bool) {
 	if !m.known(n) || !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
 		return "", false
 	}
-	m.c.Touch(key, m.now())
+	m.c.Touch(key, time.Now())
 	return e.Target, true
 }
 
@@ -161,7 +160,7 @@ func (m *Memory) Remember(src, target string) (bool, error) {
 	key := m.pairKey(n)
 	var e pairEntry
 	if m.c.Get(key, &e) && e.Kind == kindPair && e.ID == m.id {
-		m.c.Touch(key, m.now())
+		m.c.Touch(key, time.Now())
 		return false, nil
 	}
 	p := Pair{Source: src, Target: target}
