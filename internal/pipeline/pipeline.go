@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -165,10 +164,9 @@ type runner struct {
 	mem *tm.Memory
 	// inFlight: the paragraphs articles in flight are translating.
 	inFlight inFlight
-	tokens   atomic.Int64
-	costMu   sync.Mutex
 	hashes   sync.Map // output name → SHA-256 of what this run wrote (wrote)
-	cost     float64
+	mu       sync.Mutex
+	spent    tokens.Usage // by the run's steps, for the budget
 }
 
 // Run processes the inputs and writes everything into cfg.OutDir: a pool
@@ -342,31 +340,27 @@ func (r *runner) overBudget() string {
 	if !b.Deadline.IsZero() && !r.cfg.Now().Before(b.Deadline) {
 		return "the --deadline was reached"
 	}
-	if b.MaxTokens > 0 && int(r.tokens.Load()) >= b.MaxTokens {
+	r.mu.Lock()
+	spent := r.spent
+	r.mu.Unlock()
+	if b.MaxTokens > 0 && spent.Total() >= b.MaxTokens {
 		return fmt.Sprintf("the --max-tokens budget of %d was used up", b.MaxTokens)
 	}
-	if b.MaxCost > 0 {
-		r.costMu.Lock()
-		c := r.cost
-		r.costMu.Unlock()
-		if c >= b.MaxCost {
-			return fmt.Sprintf("the --max-cost budget of $%.2f was used up", b.MaxCost)
-		}
+	if b.MaxCost > 0 && b.Cost(spent.PromptTokens, spent.CompletionTokens) >= b.MaxCost {
+		return fmt.Sprintf("the --max-cost budget of $%.2f was used up", b.MaxCost)
 	}
 	return ""
 }
 
 func (r *runner) account(u tokens.Usage) {
-	r.tokens.Add(int64(u.Total()))
-	b := r.cfg.Budget
-	r.costMu.Lock()
-	r.cost += b.Cost(u.PromptTokens, u.CompletionTokens)
-	r.costMu.Unlock()
+	r.mu.Lock()
+	r.spent = r.spent.Add(u)
+	r.mu.Unlock()
 }
 
 // usd rounds an amount to a millionth of a dollar where it is written: sums
 // of prices per million tokens otherwise print as 0.00045854999999999995.
-// Budgets add unrounded costs, so many tiny ones still count.
+// Budgets compare unrounded costs, so many tiny ones still count.
 func usd(c float64) float64 { return math.Round(c*1e6) / 1e6 }
 
 // removeTemps deletes the temp files a killed run left behind in dir
