@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"errors"
-
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/llm"
 )
@@ -81,15 +79,14 @@ func Plan(inputs []article.Input, cfg Config) Estimate {
 	for _, in := range inputs {
 		row := planArticle(in, cfg)
 		plan.Articles = append(plan.Articles, row)
+		// Only a new article's row counts requests and tokens.
+		t.Requests, t.PromptTokens, t.OutputTokens = t.Requests+row.Requests, t.PromptTokens+row.PromptTokens, t.OutputTokens+row.OutputTokens
 		switch row.Status {
 		case "cached":
-			t.Articles++
 			t.Cached++
+			fallthrough
 		case "new":
 			t.Articles++
-			t.Requests += row.Requests
-			t.PromptTokens += row.PromptTokens
-			t.OutputTokens += row.OutputTokens
 		}
 	}
 	if t.Articles > t.Cached { // the digest is cached too when no article changed
@@ -105,19 +102,9 @@ func Plan(inputs []article.Input, cfg Config) Estimate {
 }
 
 func planArticle(in article.Input, cfg Config) PlannedArticle {
-	row := PlannedArticle{File: in.Path}
-	if in.Skip != "" {
-		row.Status, row.Note = "skipped", in.Skip
-		return row
-	}
-	a, err := cfg.Load(in)
-	var skip *article.SkipError
-	switch {
-	case errors.As(err, &skip):
-		row.Status, row.Note = "skipped", skip.Reason
-		return row
-	case err != nil:
-		row.Status, row.Note = "failed", err.Error()
+	a, status, reason := cfg.read(in)
+	row := PlannedArticle{File: in.Path, Status: status, Note: reason}
+	if status != "" {
 		return row
 	}
 	row.Date, row.Paragraphs = a.Date, len(a.Paragraphs)

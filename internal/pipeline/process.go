@@ -126,20 +126,28 @@ func (cfg Config) holdToStrict(tr translate.Result, cached bool) error {
 	return nil
 }
 
-// load reads the input into an article, or records why it cannot be.
-func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, bool) {
+// read reads the input into an article; when it cannot be, status says
+// whether it was skipped or failed and reason why.
+func (cfg Config) read(in article.Input) (a article.Article, status, reason string) {
 	if in.Skip != "" {
-		e.Status, e.Error = manifest.StatusSkipped, in.Skip
-		return article.Article{}, false
+		return a, manifest.StatusSkipped, in.Skip
 	}
-	a, err := r.cfg.Load(in)
+	a, err := cfg.Load(in)
 	var skip *article.SkipError
 	switch {
 	case errors.As(err, &skip):
-		e.Status, e.Error = manifest.StatusSkipped, skip.Reason
-		return a, false
+		return a, manifest.StatusSkipped, skip.Reason
 	case err != nil:
-		e.Status, e.Error = manifest.StatusFailed, err.Error()
+		return a, manifest.StatusFailed, err.Error()
+	}
+	return a, "", ""
+}
+
+// load reads the input into an article, or records why it cannot be.
+func (r *runner) load(e *manifest.Entry, in article.Input) (article.Article, bool) {
+	a, status, reason := r.cfg.read(in)
+	if status != "" {
+		e.Status, e.Error = status, reason
 		return a, false
 	}
 	a.ID = in.ID
