@@ -2,9 +2,6 @@ package pipeline
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
 
 	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/render"
@@ -102,13 +99,9 @@ func (r *runner) readFeedMemory() []feedRecall {
 	return m.Entries
 }
 
+// writeFeedMemory writes the feed's memory into the state folder (which
+// LockOut checked is a real folder), made when missing.
 func (r *runner) writeFeedMemory(entries []feedRecall) error {
-	if err := r.out.Mkdir(".brief", 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	if fi, err := r.out.Lstat(".brief"); err != nil || !fi.IsDir() {
-		return fmt.Errorf(".brief in the output folder is not a folder")
-	}
 	data, err := json.Marshal(feedMemory{Version: 1, Entries: entries})
 	if err != nil {
 		return err
