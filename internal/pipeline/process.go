@@ -450,22 +450,14 @@ func (cfg Config) summaryKey(tr translate.Result) string {
 // summary of a from the cache (for --dry-run).
 func (cfg Config) Cached(a article.Article) bool {
 	var ct cachedTranslation
-	if !cfg.Cache.Get(cfg.translationKey(a), &ct) {
-		return false
-	}
-	var cs cachedSummary
-	if !cfg.Cache.Get(cfg.summaryKey(ct.Result), &cs) {
-		return false
-	}
-	var rv cachedReview
-	return cfg.Reviewer == nil || cfg.Cache.Get(cfg.reviewKey(a, ct.Result), &rv)
+	return cfg.Cache.Get(cfg.translationKey(a), &ct) && cfg.Cache.Get(cfg.summaryKey(ct.Result), &cachedSummary{}) &&
+		(cfg.Reviewer == nil || cfg.Cache.Get(cfg.reviewKey(a, ct.Result), &cachedReview{}))
 }
 
 // TranslationCached reports whether a run would take a's translation from
 // the cache (for batch export: its requests are not needed).
 func (cfg Config) TranslationCached(a article.Article) bool {
-	var ct cachedTranslation
-	return cfg.Cache.Get(cfg.translationKey(a), &ct)
+	return cfg.Cache.Get(cfg.translationKey(a), &cachedTranslation{})
 }
 
 // sourceText is what the cache key sees of an article: the parsed text
