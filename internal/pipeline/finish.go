@@ -266,18 +266,16 @@ func runFacts(cfg Config, stories []story.Story) render.RunFacts {
 	return f
 }
 
+// endpointHost is the host of each of the run's servers (wiring joins
+// their addresses with spaces).
 func endpointHost(endpoint string) string {
-	if many := strings.Fields(endpoint); len(many) > 1 {
-		// A run over several servers (wiring joins them with spaces).
-		hosts := make([]string, len(many))
-		for i, e := range many {
-			hosts[i] = endpointHost(e)
+	var hosts []string
+	for _, e := range strings.Fields(endpoint) {
+		host, _, _ := strings.Cut(e, "/")
+		if u, err := url.Parse(e); err == nil && u.Host != "" {
+			host = u.Host
 		}
-		return strings.Join(hosts, ", ")
+		hosts = append(hosts, host)
 	}
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" {
-		return strings.SplitN(endpoint, "/", 2)[0]
-	}
-	return u.Host
+	return strings.Join(hosts, ", ")
 }
