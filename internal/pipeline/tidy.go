@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/brief-news/brief/internal/atomicfile"
@@ -109,7 +110,7 @@ func (r *runner) archive(files []outFile, now time.Time, complete bool) error {
 	year, week := now.ISOWeek()
 	for _, f := range files {
 		ext := path.Ext(f.name)
-		name := fmt.Sprintf("%s-%d-W%02d%s", trimExt(f.name), year, week, ext)
+		name := fmt.Sprintf("%s-%d-W%02d%s", strings.TrimSuffix(f.name, ext), year, week, ext)
 		if _, err := r.out.Lstat(name); err == nil && !complete {
 			continue
 		}
@@ -119,5 +120,3 @@ func (r *runner) archive(files []outFile, now time.Time, complete bool) error {
 	}
 	return nil
 }
-
-func trimExt(name string) string { return name[:len(name)-len(path.Ext(name))] }
