@@ -147,8 +147,8 @@ func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response
 	}
 	if !collecting {
 		resp, err := c.next.Complete(ctx, req)
-		if j, ok := ctx.Value(journalKey{}).(*journal); ok && err == nil && store.Put(line.CustomID, Answer{resp.Text, resp.FinishReason, resp.Usage}) == nil {
-			j.add(line.CustomID)
+		if keys, ok := ctx.Value(journalKey{}).(*sync.Map); ok && err == nil && store.Put(line.CustomID, Answer{resp.Text, resp.FinishReason, resp.Usage}) == nil {
+			keys.Store(line.CustomID, nil)
 		}
 		return resp, err
 	}
@@ -165,29 +165,18 @@ func (c *Completer) Complete(ctx context.Context, req llm.Request) (llm.Response
 // when it is redone; forget removes them, for a step that ended (its
 // result is cached as a whole, or it failed and its retry must ask anew).
 func Journal(ctx context.Context, c *cache.Cache) (_ context.Context, forget func()) {
-	j := &journal{}
-	return context.WithValue(ctx, journalKey{}, j), func() {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		for _, k := range j.keys {
-			c.Delete(k)
-		}
-		j.keys = nil
+	keys := &sync.Map{}
+	return context.WithValue(ctx, journalKey{}, keys), func() {
+		keys.Range(func(k, _ any) bool {
+			c.Delete(k.(string))
+			keys.Delete(k)
+			return true
+		})
 	}
 }
 
+// journalKey holds the keys of the answers kept under a Journal's ctx.
 type journalKey struct{}
-
-type journal struct {
-	mu   sync.Mutex
-	keys []string
-}
-
-func (j *journal) add(key string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.keys = append(j.keys, key)
-}
 
 func (s *shared) collect(stage string, l Line) {
 	s.mu.Lock()
