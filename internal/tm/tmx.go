@@ -75,13 +75,18 @@ func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "tu" && tu != nil {
-				added, err := m.importUnit(tu)
+			if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "tu" && len(tu) == 2 {
+				read++
+				// The translation is cleaned as a model's answer is (controls,
+				// bidirectional and invisible characters): it goes into pages
+				// with no check between.
+				added, err := m.Remember(tu[m.from], safetext.Text(tu[m.to]))
 				if err != nil {
 					return read, stored, err
 				}
-				read, stored = read+btoi(len(tu) == 2), stored+btoi(added)
-				tu = nil
+				if added {
+					stored++
+				}
 			}
 			continue
 		}
@@ -96,25 +101,6 @@ func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
 		}
 	}
 	return read, stored, nil
-}
-
-// importUnit remembers a unit's pair when it has both languages. The
-// translation is cleaned as a model's answer is (controls, bidirectional
-// and invisible characters): it goes into pages with no check between.
-func (m *Memory) importUnit(tu map[string]string) (bool, error) {
-	src, ok1 := tu[m.from]
-	tgt, ok2 := tu[m.to]
-	if !ok1 || !ok2 {
-		return false, nil
-	}
-	return m.Remember(src, safetext.Text(tgt))
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // readTUV reads one <tuv> into tu under the language it is in, when that
@@ -144,7 +130,11 @@ func (m *Memory) readTUV(dec *xml.Decoder, se xml.StartElement, tu map[string]st
 		case xml.EndElement:
 			switch {
 			case t.Name.Local == "tuv":
-				m.keep(tu, code, seg.String())
+				for _, want := range []string{m.from, m.to} {
+					if tu != nil && code != "" && strings.EqualFold(lang.Base(code), lang.Base(want)) && strings.TrimSpace(seg.String()) != "" {
+						tu[want] = seg.String()
+					}
+				}
 				return nil
 			case t.Name.Local == "seg":
 				inSeg = false
@@ -160,17 +150,4 @@ func (m *Memory) readTUV(dec *xml.Decoder, se xml.StartElement, tu map[string]st
 			}
 		}
 	}
-}
-
-// keep files a segment under the memory's language it is in, if any.
-func (m *Memory) keep(tu map[string]string, code, seg string) {
-	for _, want := range []string{m.from, m.to} {
-		if tu != nil && sameLanguage(code, want) && strings.TrimSpace(seg) != "" {
-			tu[want] = seg
-		}
-	}
-}
-
-func sameLanguage(a, b string) bool {
-	return a != "" && strings.EqualFold(lang.Base(a), lang.Base(b))
 }
