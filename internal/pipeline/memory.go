@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -60,32 +61,20 @@ type inFlight struct {
 
 // await waits until no other article translates one of paras, then claims
 // them; release ends the claim (and may be called more than once). When
-// ctx ends it stops waiting and claims nothing.
+// ctx ends while it waits it stops waiting and claims nothing.
 func (f *inFlight) await(ctx context.Context, paras []string) (release func()) {
 	keys := make([]string, len(paras))
 	for i, p := range paras {
 		keys[i] = tm.Normalize(p)
 	}
-	done := make(chan struct{})
-	for claimed := false; !claimed && ctx.Err() == nil; {
-		f.mu.Lock()
-		if f.owners == nil {
-			f.owners = map[string]chan struct{}{}
-		}
-		var busy chan struct{}
-		for _, k := range keys {
-			if c, ok := f.owners[k]; ok {
-				busy = c
-				break
-			}
-		}
-		if claimed = busy == nil; claimed {
-			for _, k := range keys {
-				f.owners[k] = done
-			}
-			f.mu.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for {
+		i := slices.IndexFunc(keys, func(k string) bool { return f.owners[k] != nil })
+		if i < 0 {
 			break
 		}
+		busy := f.owners[keys[i]]
 		f.waiting++
 		f.mu.Unlock()
 		select {
@@ -94,21 +83,27 @@ func (f *inFlight) await(ctx context.Context, paras []string) (release func()) {
 		}
 		f.mu.Lock()
 		f.waiting--
+		if ctx.Err() != nil {
+			return func() {}
+		}
+	}
+	if f.owners == nil {
+		f.owners = map[string]chan struct{}{}
+	}
+	done := make(chan struct{})
+	for _, k := range keys {
+		f.owners[k] = done
+	}
+	// No other article claims a key this one holds, so release deletes
+	// only its own claims.
+	return sync.OnceFunc(func() {
+		f.mu.Lock()
+		for _, k := range keys {
+			delete(f.owners, k)
+		}
 		f.mu.Unlock()
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			f.mu.Lock()
-			for _, k := range keys {
-				if f.owners[k] == done {
-					delete(f.owners, k)
-				}
-			}
-			f.mu.Unlock()
-			close(done)
-		})
-	}
+		close(done)
+	})
 }
 
 // worthWaitingFor are the paragraphs an article waits for another to
