@@ -276,7 +276,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if err == nil {
 			resp.Attempts = attempts
 			if cut, ok := c.measure(req, resp); ok {
-				return resp, c.cutError(cut)
+				return resp, &Error{Class: ErrArticle, Msg: cut.Error(), Err: errors.Join(ErrContextLength, ErrPromptCut, cut)}
 			}
 			return resp, nil
 		}
@@ -304,7 +304,7 @@ func (c *Client) complete(ctx context.Context, req Request) (Response, error) {
 		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
 			return Response{}, c.giveUp(e, attempts, unreached)
 		}
-		c.logf("%s%s (attempt %d of %d); retrying in %s", stagePrefix(req), e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
+		c.logf("%s: %s (attempt %d of %d); retrying in %s", req.Stage, e.Msg, attempts, c.cfg.Retries+1, delay.Round(time.Millisecond))
 		if info.status == http.StatusTooManyRequests || fromServer {
 			// A server-set pause pauses the whole pool: the limit is the
 			// endpoint's, not this request's, and the limiter's wait
@@ -332,13 +332,6 @@ func (c *Client) dropRejectedFeature(err error, stream, jsonMode bool) bool {
 		return true
 	}
 	return false
-}
-
-func stagePrefix(req Request) string {
-	if req.Stage == "" {
-		return ""
-	}
-	return req.Stage + ": "
 }
 
 // giveUp turns the last transient failure into the final error.

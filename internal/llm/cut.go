@@ -177,7 +177,3 @@ func (c *Client) measure(req Request, resp Response) (Cut, bool) {
 	}
 	return cut, ok
 }
-
-func (c *Client) cutError(cut Cut) *Error {
-	return &Error{Class: ErrArticle, Msg: cut.Error(), Err: errors.Join(ErrContextLength, ErrPromptCut, cut)}
-}

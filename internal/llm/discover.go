@@ -73,10 +73,10 @@ const maxDiscoverBody = 4 << 20
 // Run it after Preflight, so the model exists; on Ollama it loads the model
 // (as the first request would) to read the window it is loaded with.
 func (c *Client) Discover(ctx context.Context) Server {
-	root := rootURL(c.cfg.BaseURL)
-	if isOpenAIHost(c.cfg.BaseURL) {
+	if u, err := url.Parse(c.cfg.BaseURL); err == nil && strings.EqualFold(u.Hostname(), "api.openai.com") {
 		return Server{Kind: KindOpenAI}
 	}
+	root := rootURL(c.cfg.BaseURL)
 	for _, ask := range []func(context.Context, string) (Server, bool){
 		c.discoverOllama, c.discoverLlamaCpp, c.discoverVLLM, c.discoverLMStudio,
 	} {
@@ -333,9 +333,4 @@ func (c *Client) doJSON(ctx context.Context, method, u string, body []byte, time
 // rootURL is the server's root: the base URL without its /v1.
 func rootURL(base string) string {
 	return strings.TrimSuffix(strings.TrimRight(base, "/"), "/v1")
-}
-
-func isOpenAIHost(base string) bool {
-	u, err := url.Parse(base)
-	return err == nil && strings.EqualFold(u.Hostname(), "api.openai.com")
 }

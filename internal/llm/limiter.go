@@ -129,11 +129,7 @@ func (l *limiter) observe(h http.Header) {
 }
 
 func headerInt(h http.Header, k string) (int, bool) {
-	v := strings.TrimSpace(h.Get(k))
-	if v == "" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(v)
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get(k)))
 	return n, err == nil
 }
 
@@ -141,9 +137,6 @@ func headerInt(h http.Header, k string) (int, bool) {
 // "1s", "6m0s", "20ms", "1h2m3.5s", or plain seconds.
 func parseResetDuration(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		return d, true
 	}
@@ -157,21 +150,16 @@ func parseResetDuration(v string) (time.Duration, bool) {
 // Retry-After (seconds or an HTTP date) or, on a 429, OpenAI's
 // x-ratelimit-reset-* for the budget that ran out.
 func serverDelay(h http.Header, status int, now time.Time) (time.Duration, bool) {
-	if h == nil {
-		return 0, false
+	// Empty or absent headers fail every parse below.
+	if f, err := strconv.ParseFloat(strings.TrimSpace(h.Get("retry-after-ms")), 64); err == nil && f >= 0 {
+		return time.Duration(f * float64(time.Millisecond)), true
 	}
-	if v := strings.TrimSpace(h.Get("retry-after-ms")); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Millisecond)), true
-		}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
+		return time.Duration(f * float64(time.Second)), true
 	}
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Second)), true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0), true
-		}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
 	}
 	if status != http.StatusTooManyRequests {
 		return 0, false
