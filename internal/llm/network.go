@@ -83,14 +83,11 @@ func RefusedRedirect(err error) string {
 // drops Authorization for another host name, not for another port or for
 // https to http.
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	status := 0
-	if req.Response != nil {
-		status = req.Response.StatusCode
-	}
 	if origin(req.URL) == origin(via[0].URL) && len(via) <= maxSameOriginRedirects {
 		return nil
 	}
-	return &redirectError{status: status, to: RedactURL(req.URL.String())}
+	// req.Response is the redirect itself, always set here.
+	return &redirectError{status: req.Response.StatusCode, to: RedactURL(req.URL.String())}
 }
 
 // SameOriginClient returns a copy of hc (nil: a plain http.Client) that
@@ -215,14 +212,6 @@ type respInfo struct {
 	overCap atomic.Bool // the body went over a limit
 }
 
-func (i *respInfo) set(resp *http.Response) {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	i.status = resp.StatusCode
-	i.header = resp.Header.Clone()
-	i.started.Store(true)
-}
-
 func (i *respInfo) headers() http.Header {
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -239,11 +228,7 @@ type recordingDoer struct {
 
 func (d recordingDoer) Do(req *http.Request) (*http.Response, error) {
 	if d.query != "" {
-		if req.URL.RawQuery == "" {
-			req.URL.RawQuery = d.query
-		} else {
-			req.URL.RawQuery = d.query + "&" + req.URL.RawQuery
-		}
+		req.URL.RawQuery = strings.TrimSuffix(d.query+"&"+req.URL.RawQuery, "&")
 	}
 	resp, err := d.c.Do(req)
 	if err == nil {
@@ -251,7 +236,10 @@ func (d recordingDoer) Do(req *http.Request) (*http.Response, error) {
 		if !ok {
 			info = &respInfo{}
 		}
-		info.set(resp)
+		info.mu.Lock()
+		info.status, info.header = resp.StatusCode, resp.Header.Clone()
+		info.mu.Unlock()
+		info.started.Store(true)
 		capBody(resp, info)
 	}
 	return resp, err
