@@ -117,11 +117,7 @@ func (e Estimator) Ratio() float64 {
 
 // Tokens is the planning estimate for s.
 func (e Estimator) Tokens(s string) int {
-	n := EstimateTokens(s)
-	if r := e.Ratio(); r > 0 {
-		n = max(n, int(math.Ceil(float64(len(s))*r)))
-	}
-	return n
+	return max(EstimateTokens(s), int(math.Ceil(float64(len(s))*e.Ratio())))
 }
 
 // Cost is Tokens before rounding; it adds up over concatenation.
@@ -130,10 +126,7 @@ func (e Estimator) Cost(s string) float64 { return e.Adjust(TokenCost(s), len(s)
 // Adjust is Cost for a text whose TokenCost is already known (heuristic)
 // and whose length is bytes.
 func (e Estimator) Adjust(heuristic float64, bytes int) float64 {
-	if r := e.Ratio(); r > 0 {
-		return max(heuristic, float64(bytes)*r)
-	}
-	return heuristic
+	return max(heuristic, float64(bytes)*e.Ratio())
 }
 
 // Calibration is the client's measurement of its model's tokenizer.
