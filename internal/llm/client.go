@@ -397,23 +397,16 @@ func (c *Client) attempt(ctx context.Context, req Request, stream, jsonMode bool
 
 	req.JSON = jsonMode
 	oreq := c.ChatBody(req)
-	var (
-		resp Response
-		err  error
-	)
+	send := c.plainOnce
 	if stream {
 		oreq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
-		resp, err = c.streamOnce(actx, cancel, oreq, info)
-	} else {
-		resp, err = c.plainOnce(actx, oreq, info)
+		send = c.streamOnce
+	}
+	resp, err := send(actx, cancel, oreq, info)
+	if cause := context.Cause(actx); err != nil && cause != nil && ctx.Err() == nil {
+		err = cause // our own timers (errIdle, errAttemptTimeout) ended the attempt: say which
 	}
 	if err != nil {
-		if cause := context.Cause(actx); cause != nil && ctx.Err() == nil {
-			// Our own timers ended the attempt: say which.
-			if errors.Is(cause, errIdle) || errors.Is(cause, errAttemptTimeout) {
-				err = cause
-			}
-		}
 		return Response{}, info, err
 	}
 	if resp.Usage == (tokens.Usage{}) {
@@ -495,7 +488,7 @@ func (c *Client) streamOnce(ctx context.Context, cancel context.CancelCauseFunc,
 	return resp, nil
 }
 
-func (c *Client) plainOnce(ctx context.Context, oreq openai.ChatCompletionRequest, info *respInfo) (Response, error) {
+func (c *Client) plainOnce(ctx context.Context, _ context.CancelCauseFunc, oreq openai.ChatCompletionRequest, info *respInfo) (Response, error) {
 	r, err := withMaxTokens(&oreq, func() (openai.ChatCompletionResponse, error) {
 		return c.oc.CreateChatCompletion(ctx, oreq)
 	})
