@@ -125,9 +125,14 @@ type Client struct {
 type Stats struct {
 	Requests  int          `json:"requests"`  // HTTP attempts sent
 	Completed int          `json:"completed"` // Complete calls that returned a Response
-	Failed    int          `json:"failed"`    // Complete calls that returned an error
 	Retries   int          `json:"retries"`   // attempts that were retries
 	Usage     tokens.Usage `json:"usage"`     // over completed calls
+}
+
+// Add is the totals of s and o together.
+func (s Stats) Add(o Stats) Stats {
+	return Stats{Requests: s.Requests + o.Requests, Completed: s.Completed + o.Completed,
+		Retries: s.Retries + o.Retries, Usage: s.Usage.Add(o.Usage)}
 }
 
 var _ Completer = (*Client)(nil)
@@ -245,9 +250,7 @@ func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
 	resp, err := c.complete(ctx, req)
 	c.count(func(s *Stats) {
 		s.Usage = s.Usage.Add(resp.Usage) // a cut prompt was still paid for
-		if err != nil {
-			s.Failed++
-		} else {
+		if err == nil {
 			s.Completed++
 		}
 	})

@@ -91,7 +91,7 @@ func TestPersistentTransientFaultGivesUp(t *testing.T) {
 	if msg := err.Error(); !strings.Contains(msg, "stopped before the model finished") || !strings.Contains(msg, "gave up after 4 attempts") {
 		t.Fatalf("msg = %q", msg)
 	}
-	if st := c.Stats(); st.Failed != 1 || st.Retries != 3 {
+	if st := c.Stats(); st.Completed != 0 || st.Retries != 3 {
 		t.Fatalf("stats = %+v", st)
 	}
 }

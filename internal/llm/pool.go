@@ -241,12 +241,7 @@ func (p *Pool) remainingLocked(others int) string {
 func (p *Pool) Stats() Stats {
 	var st Stats
 	for _, s := range p.servers {
-		x := s.c.Stats()
-		st.Requests += x.Requests
-		st.Completed += x.Completed
-		st.Failed += x.Failed
-		st.Retries += x.Retries
-		st.Usage = st.Usage.Add(x.Usage)
+		st = st.Add(s.c.Stats())
 	}
 	return st
 }

@@ -176,7 +176,7 @@ func New(s Settings) (*Run, error) {
 	}
 	stats := pool.Stats
 	if reviewPool != nil {
-		stats = func() llm.Stats { return addStats(pool.Stats(), reviewPool.Stats()) }
+		stats = func() llm.Stats { return pool.Stats().Add(reviewPool.Stats()) }
 	}
 	sum := summarize.New(completer, ps, s.Lang, planned)
 	sum.SetParallel(s.Concurrency)
@@ -268,10 +268,4 @@ func (s Settings) reviewer(completer *requestcache.Completer, ps *prompts.Set, w
 		completer, model, own = completer.For(pool, pool.ChatBody, s.ReviewModel), s.ReviewModel, pool
 	}
 	return translate.NewReviewer(completer, ps, translate.Options{From: s.From, To: s.Lang, ContextTokens: window}), model, own, nil
-}
-
-// addStats is two pools' request totals together.
-func addStats(a, b llm.Stats) llm.Stats {
-	return llm.Stats{Requests: a.Requests + b.Requests, Completed: a.Completed + b.Completed, Failed: a.Failed + b.Failed,
-		Retries: a.Retries + b.Retries, Usage: a.Usage.Add(b.Usage)}
 }
