@@ -103,3 +103,17 @@ func (o *Options) ChooseWindow(s llm.Server, model string) llm.Window {
 	}
 	return w
 }
+
+// servers are the run's endpoints when there are several: the config
+// file's endpoints, else each --base-url (all sharing --api-key and
+// --model); nil for the usual one server.
+func (o *Options) servers() []wiring.Server {
+	if len(o.Endpoints) > 0 || len(o.BaseURLs) < 2 {
+		return o.Endpoints
+	}
+	var out []wiring.Server
+	for _, u := range o.BaseURLs {
+		out = append(out, wiring.Server{BaseURL: u, APIKey: o.APIKey})
+	}
+	return out
+}
