@@ -112,11 +112,17 @@ func (o *Options) layer(flags *pflag.FlagSet) error {
 	// is not sent there.
 	named := flags.Changed("base-url") || os.Getenv(envFor["base-url"]) != "" || set["base-url"] || set["endpoints"]
 	if !named {
-		if err := ollamaHostFallback(flags); err != nil {
-			return err
-		}
-		if flags.Changed("base-url") {
-			o.origin["base-url"] = "OLLAMA_HOST"
+		// As the ollama CLI does, $OLLAMA_HOST names the server when
+		// nothing else does.
+		if f, host := flags.Lookup("base-url"), strings.TrimSpace(os.Getenv("OLLAMA_HOST")); f != nil && host != "" {
+			u, err := ollamaBaseURL(host)
+			if err != nil {
+				return fmt.Errorf("$OLLAMA_HOST: %v", err)
+			}
+			if err := f.Value.Set(u); err != nil {
+				return err
+			}
+			f.Changed, o.origin["base-url"] = true, "OLLAMA_HOST"
 		}
 		o.keyWithheld = os.Getenv(envFor["api-key"]) != ""
 	}
@@ -323,21 +329,4 @@ func decodeEndpoints(n *yaml.Node, out *[]wiring.Server) error {
 		*out = append(*out, sv)
 	}
 	return nil
-}
-
-// ollamaHostFallback points brief at $OLLAMA_HOST, as the ollama CLI does,
-// when nothing else names the endpoint (no --base-url, no $OPENAI_BASE_URL,
-// no base-url or endpoints in the config file).
-func ollamaHostFallback(flags *pflag.FlagSet) error {
-	f := flags.Lookup("base-url")
-	host := strings.TrimSpace(os.Getenv("OLLAMA_HOST"))
-	if f == nil || host == "" {
-		return nil
-	}
-	u, err := ollamaBaseURL(host)
-	if err != nil {
-		return fmt.Errorf("$OLLAMA_HOST: %v", err)
-	}
-	f.Changed = true
-	return f.Value.Set(u)
 }
