@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,30 +56,24 @@ func checkOne(cmd *cobra.Command, client *llm.Client, o *config.Options) llm.Che
 // reportChecks prints the reports (one JSON object for one server, a list
 // for several) and fails when any server is not ready.
 func reportChecks(io *iostreams.IOStreams, o *config.Options, reps []llm.CheckReport) error {
-	ok := true
-	for i, rep := range reps {
-		ok = ok && rep.OK()
-		if o.JSON {
-			continue
-		}
-		if i > 0 && !o.Quiet {
-			fmt.Fprintln(io.Out)
-		}
-		printCheck(io, rep, o.Quiet, o.Verbose)
-	}
-	if o.JSON {
-		var v any = reps
-		if len(reps) == 1 {
-			v = reps[0]
-		}
-		if err := writeJSON(io, v); err != nil {
-			return err
+	var err error
+	switch {
+	case o.JSON && len(reps) == 1:
+		err = writeJSON(io, reps[0])
+	case o.JSON:
+		err = writeJSON(io, reps)
+	default:
+		for i, rep := range reps {
+			if i > 0 && !o.Quiet {
+				fmt.Fprintln(io.Out)
+			}
+			printCheck(io, rep, o.Quiet, o.Verbose)
 		}
 	}
-	if !ok {
-		return fmt.Errorf("the endpoint is not ready: see the problems above")
+	if err == nil && slices.ContainsFunc(reps, func(r llm.CheckReport) bool { return !r.OK() }) {
+		err = fmt.Errorf("the endpoint is not ready: see the problems above")
 	}
-	return nil
+	return err
 }
 
 // printCheck prints the report, -q only its problems.
