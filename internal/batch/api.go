@@ -53,12 +53,8 @@ func NewAPI(baseURL, key string, hc *http.Client, timeout, idle time.Duration) *
 	return &API{oc: openai.NewClientWithConfig(cfg), endpoint: llm.RedactURL(baseURL), secrets: llm.Secrets(baseURL, key), timeout: timeout, idle: idle}
 }
 
-// Upload sends lines as one batch input file and returns its id.
-func (a *API) Upload(ctx context.Context, stage string, lines []Line) (string, error) {
-	data, err := Encode(lines)
-	if err != nil {
-		return "", err
-	}
+// Upload sends one batch input file (Files makes them) and returns its id.
+func (a *API) Upload(ctx context.Context, stage string, data []byte) (string, error) {
 	f, err := a.oc.CreateFileBytes(ctx, openai.FileBytesRequest{Name: "brief-" + stage + ".jsonl", Bytes: data, Purpose: openai.PurposeBatch})
 	if err != nil {
 		return "", a.fail("uploading the request file", err)

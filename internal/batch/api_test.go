@@ -20,7 +20,7 @@ func TestCreateFindsTheBatchAKilledRunMade(t *testing.T) {
 	srv := llmtest.New(t)
 	api := NewAPI(srv.URL(), "", nil, 0, 0)
 	ctx := context.Background()
-	file, err := api.Upload(ctx, "translate", []Line{line("a"), line("b")})
+	file, err := api.Upload(ctx, "translate", encode(t, line("a"), line("b")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestCreateFindsTheBatchAKilledRunMade(t *testing.T) {
 	if again.ID != first.ID || len(srv.Batches()) != 1 {
 		t.Errorf("second Create gave %s (first %s), %d batches on the server: want the same one, 1 batch", again.ID, first.ID, len(srv.Batches()))
 	}
-	other, err := api.Upload(ctx, "translate", []Line{line("c")})
+	other, err := api.Upload(ctx, "translate", encode(t, line("c")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestNoBatchAPIIsFatalWithTheWayOut(t *testing.T) {
 	other := llmtest.NewServer(llmtest.Config{})
 	defer other.Close()
 	api := NewAPI(other.Root()+"/no-such/v1", "", nil, 0, 0)
-	_, err := api.Upload(context.Background(), "translate", []Line{line("a")})
+	_, err := api.Upload(context.Background(), "translate", encode(t, line("a")))
 	if !errors.Is(err, llm.ErrFatal) || !strings.Contains(err.Error(), "brief batch export") {
 		t.Fatalf("err = %v, want a fatal error pointing at brief batch export", err)
 	}
@@ -68,7 +68,7 @@ func TestFetchStopsAtMoreLinesThanABatchHolds(t *testing.T) {
 	srv := llmtest.New(t, llmtest.WithConfig(llmtest.Config{Batch: llmtest.BatchAPI{ExtraOutput: extra.Bytes()}}))
 	api := NewAPI(srv.URL(), "", nil, 0, 0)
 	ctx := context.Background()
-	file, err := api.Upload(ctx, "translate", []Line{line("a")})
+	file, err := api.Upload(ctx, "translate", encode(t, line("a")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package batch
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -16,28 +18,43 @@ func line(text string) Line {
 	return Line{CustomID: requestcache.Key("m", "", body), Method: "POST", URL: openai.BatchEndpointChatCompletions, Body: body}
 }
 
-func TestSplitKeepsEachFileWithinTheLimits(t *testing.T) {
+// encode is lines as one request file.
+func encode(t *testing.T, lines ...Line) []byte {
+	files, err := Files(lines, len(lines), MaxBytes)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("%d files, err %v: want one", len(files), err)
+	}
+	return files[0]
+}
+
+func TestFilesKeepEachWithinTheLimits(t *testing.T) {
 	var lines []Line
 	for i := 0; i < 10; i++ {
 		lines = append(lines, line(strings.Repeat("x", 100)))
 	}
-	one, _ := Encode(lines[:1])
-	size := len(one)
-	parts := Split(lines, 4, 3*size)
+	size := len(encode(t, lines[0]))
+	files, _ := Files(lines, 4, 3*size)
 	total := 0
-	for _, p := range parts {
-		data, _ := Encode(p)
-		if len(p) > 4 || len(data) > 3*size {
-			t.Errorf("a part of %d lines, %d bytes: limits 4 lines, %d bytes", len(p), len(data), 3*size)
+	for _, f := range files {
+		n := bytes.Count(f, []byte("\n"))
+		if n > 4 || len(f) > 3*size {
+			t.Errorf("a file of %d lines, %d bytes: limits 4 lines, %d bytes", n, len(f), 3*size)
 		}
-		total += len(p)
+		total += n
 	}
-	if total != 10 || len(parts) != 4 {
-		t.Errorf("%d parts holding %d lines, want 4 parts holding 10", len(parts), total)
+	if total != 10 || len(files) != 4 {
+		t.Errorf("%d files holding %d lines, want 4 files holding 10", len(files), total)
 	}
 	// the request count binds before the bytes do
-	if parts := Split(lines, 4, 100*size); len(parts) != 3 || len(parts[0]) != 4 || len(parts[2]) != 2 {
-		t.Errorf("10 small lines at most 4 a file: %d parts", len(parts))
+	if files, _ := Files(lines, 4, 100*size); len(files) != 3 || bytes.Count(files[0], []byte("\n")) != 4 || bytes.Count(files[2], []byte("\n")) != 2 {
+		t.Errorf("10 small lines at most 4 a file: %d files", len(files))
+	}
+	for _, f := range files {
+		for _, l := range strings.Split(strings.TrimSuffix(string(f), "\n"), "\n") {
+			if !json.Valid([]byte(l)) {
+				t.Errorf("line %q is not JSON", l)
+			}
+		}
 	}
 }
 

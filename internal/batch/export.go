@@ -108,16 +108,15 @@ func WriteFiles(path string, lines []Line) ([]string, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("-o %s is a folder: name the request file to write, e.g. -o requests.jsonl", path)
 	}
-	parts := Split(lines, MaxRequests, MaxBytes)
+	parts, err := Files(lines, MaxRequests, MaxBytes)
+	if err != nil {
+		return nil, err
+	}
 	var files []string
-	for i, part := range parts {
+	for i, data := range parts {
 		name := path
 		if i > 0 {
 			name = fmt.Sprintf("%s.%d.jsonl", strings.TrimSuffix(path, ".jsonl"), i+1)
-		}
-		data, err := Encode(part)
-		if err != nil {
-			return files, err
 		}
 		if err := atomicfile.Write(name, data, 0o644); err != nil {
 			return files, fmt.Errorf("writing %s: %v", name, err)

@@ -11,6 +11,7 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,26 +39,22 @@ const (
 // some kilobytes; a line far larger is not one brief asked for.
 const MaxResultLine = 8 << 20
 
-// Encode is lines as JSONL, one request a line.
-func Encode(lines []Line) ([]byte, error) {
-	var b strings.Builder
-	for _, l := range lines {
+// Files encodes lines as JSONL, one request a line, cut into files within
+// the Batch API's limits (maxRequests lines, maxBytes bytes).
+func Files(lines []Line, maxRequests, maxBytes int) ([][]byte, error) {
+	encoded := make([][]byte, len(lines))
+	for i, l := range lines {
 		data, err := json.Marshal(l)
 		if err != nil {
 			return nil, err
 		}
-		b.Write(data)
-		b.WriteByte('\n')
+		encoded[i] = append(data, '\n')
 	}
-	return []byte(b.String()), nil
-}
-
-// Split cuts lines into files within the Batch API's limits.
-func Split(lines []Line, maxRequests, maxBytes int) [][]Line {
-	return pack.Greedy(lines, maxBytes, maxRequests, func(l Line) int {
-		data, _ := json.Marshal(l)
-		return len(data) + 1
-	})
+	var files [][]byte
+	for _, part := range pack.Greedy(encoded, maxBytes, maxRequests, func(b []byte) int { return len(b) }) {
+		files = append(files, bytes.Join(part, nil))
+	}
+	return files, nil
 }
 
 // Result is one line of a result file: the answer, or why there is none.

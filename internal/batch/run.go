@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -129,14 +130,19 @@ func (r *Runner) submit(ctx context.Context, stage string, lines []Line) (State,
 	if err := r.withinBudget(lines); err != nil {
 		return st, err
 	}
-	for _, part := range Split(lines, MaxRequests, MaxBytes) {
-		file, err := r.api.Upload(ctx, stage, part)
+	files, err := Files(lines, MaxRequests, MaxBytes)
+	if err != nil {
+		return st, err
+	}
+	for _, data := range files {
+		n := bytes.Count(data, []byte{'\n'})
+		file, err := r.api.Upload(ctx, stage, data)
 		if err != nil {
 			return st, err
 		}
 		// Recorded before the batch exists, and again with its id: a run
 		// killed in between finds the batch by its input file.
-		st.Batches = append(st.Batches, Submitted{InputFileID: file, Stage: stage, Requests: len(part), Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(r.base)})
+		st.Batches = append(st.Batches, Submitted{InputFileID: file, Stage: stage, Requests: n, Submitted: time.Now().UTC(), Endpoint: llm.RedactURL(r.base)})
 		if err := r.save(st); err != nil {
 			return st, err
 		}
@@ -146,7 +152,7 @@ func (r *Runner) submit(ctx context.Context, stage string, lines []Line) (State,
 		if err := r.save(st); err != nil {
 			return st, err
 		}
-		r.Logf("submitted batch %s: %s", st.Batches[len(st.Batches)-1].ID, progress.Count(len(part), stage+" request"))
+		r.Logf("submitted batch %s: %s", st.Batches[len(st.Batches)-1].ID, progress.Count(n, stage+" request"))
 	}
 	return st, nil
 }
