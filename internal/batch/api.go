@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"sync/atomic"
@@ -18,7 +17,6 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/requestcache"
@@ -270,19 +268,6 @@ func LoadState(path string) (State, error) {
 		}
 	}
 	return s, nil
-}
-
-// Save writes the state file atomically (synced: it guards against paying
-// twice).
-func (s State) Save(path string) error {
-	data, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, append(data, '\n'), 0o644)
 }
 
 // errIdle is a Batch API answer that stopped arriving.

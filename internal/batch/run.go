@@ -3,6 +3,7 @@ package batch
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/brief-news/brief/internal/article"
+	"github.com/brief-news/brief/internal/atomicfile"
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
 	"github.com/brief-news/brief/internal/progress"
@@ -168,8 +170,14 @@ func (r *Runner) create(ctx context.Context, sub *Submitted) error {
 	return nil
 }
 
+// save writes the state file atomically (synced: it guards against paying
+// twice) in the state folder Answer made.
 func (r *Runner) save(st State) error {
-	if err := st.Save(r.State); err != nil {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err == nil {
+		err = atomicfile.Write(r.State, append(data, '\n'), 0o644)
+	}
+	if err != nil {
 		return fmt.Errorf("recording batches in %s: %v (a batch already created runs on; brief finds it again by its input file)", r.State, err)
 	}
 	return nil
