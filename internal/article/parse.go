@@ -77,11 +77,8 @@ func Parse(path string, data []byte, opts Options) (Article, error) {
 	}
 	a.Warnings = warnings
 
-	blocks := splitBlocks(text)
-	if len(blocks) == 0 {
-		return skip(ReasonEmpty)
-	}
-	blocks = a.takeAgency(blocks)
+	// decode refused a text of white space only, so there is a block.
+	blocks := a.takeAgency(splitBlocks(text))
 	blocks, hasHeader := a.takeHeader(blocks)
 	a.takeParagraphs(blocks)
 	if len(a.Paragraphs) == 0 {
@@ -140,9 +137,6 @@ func (a *Article) takeParagraphs(blocks []block) {
 	var extraHeaders []int
 	for _, b := range blocks {
 		p := joinLines(b.lines)
-		if p == "" {
-			continue
-		}
 		// A lone credit line in the middle is where two pasted articles
 		// meet; it is never text to translate.
 		if _, ok := agencyLine(p); ok {
