@@ -55,7 +55,7 @@ func TestDefaultFakeTranslationIsQAClean(t *testing.T) {
 	tr := newTranslator(t, srv, Options{})
 	checked := 0
 	for name, data := range fixtures(t) {
-		a, err := article.Parse(name, data, article.Options{})
+		a, err := article.Parse(name, data, 0)
 		if err != nil || strings.Contains(string(data), "llmtest:") {
 			continue // not an article, or one made to fail
 		}

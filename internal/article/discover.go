@@ -1,6 +1,7 @@
 package article
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -276,15 +277,15 @@ func errText(err error) string {
 // and checks the size before reading, so an oversized file is skipped
 // without being loaded. Unreadable files are a *SkipError, like every
 // other input that is not an article.
-func ReadFile(path string, opts Options) (Article, error) {
+func ReadFile(path string, maxBytes int64) (Article, error) {
 	testHookBeforeOpen(path)
 	f, err := os.OpenFile(path, atomicfile.ReadFlags, 0)
-	return readOpened(path, f, err, opts)
+	return readOpened(path, f, err, maxBytes)
 }
 
 // readOpened reads the file open returned, checking what was opened (not
 // what a Stat before saw).
-func readOpened(path string, f *os.File, err error, opts Options) (Article, error) {
+func readOpened(path string, f *os.File, err error, maxBytes int64) (Article, error) {
 	a := Article{ID: Slug(filepath.Base(path)), Path: path}
 	skip := func(reason string) (Article, error) {
 		return a, &SkipError{Path: path, Reason: reason}
@@ -303,7 +304,7 @@ func readOpened(path string, f *os.File, err error, opts Options) (Article, erro
 	case !fi.Mode().IsRegular():
 		return skip(ReasonNotRegular)
 	}
-	max := opts.maxBytes()
+	max := cmp.Or(maxBytes, DefaultMaxBytes)
 	if fi.Size() > max {
 		return skip(sizeReason(fi.Size(), max))
 	}
@@ -313,7 +314,7 @@ func readOpened(path string, f *os.File, err error, opts Options) (Article, erro
 	if err != nil {
 		return skip("cannot read the file: " + errText(err))
 	}
-	return Parse(path, data, opts)
+	return Parse(path, data, max)
 }
 
 // openInRoot opens rel below the folder root through os.Root, so no link
@@ -354,7 +355,7 @@ func openReason(err error) string {
 // ReadInput reads one discovered input and gives the article the input's
 // unique ID. An input Discover already marked as skipped returns a
 // *SkipError with that reason without touching the disk.
-func ReadInput(in Input, opts Options) (Article, error) {
+func ReadInput(in Input, maxBytes int64) (Article, error) {
 	if in.Skip != "" {
 		return Article{ID: in.ID, Path: in.Path}, &SkipError{Path: in.Path, Reason: in.Skip}
 	}
@@ -363,9 +364,9 @@ func ReadInput(in Input, opts Options) (Article, error) {
 	if in.Root != "" {
 		testHookBeforeOpen(in.Path)
 		f, oerr := openInRoot(in.Root, in.Rel)
-		a, err = readOpened(in.Path, f, oerr, opts)
+		a, err = readOpened(in.Path, f, oerr, maxBytes)
 	} else {
-		a, err = ReadFile(in.Path, opts)
+		a, err = ReadFile(in.Path, maxBytes)
 	}
 	a.ID = in.ID
 	return a, err

@@ -228,7 +228,7 @@ func TestReadInputOverFixtures(t *testing.T) {
 		rel, _ := filepath.Rel(fixtures, in.Path)
 		rel = filepath.ToSlash(rel)
 		order = append(order, rel)
-		a, err := ReadInput(in, Options{})
+		a, err := ReadInput(in, 0)
 		if a.ID != in.ID || a.Path != in.Path {
 			t.Errorf("%s: article ID/Path %q/%q, input %q/%q", rel, a.ID, a.Path, in.ID, in.Path)
 		}
@@ -265,7 +265,7 @@ func TestReadFileSizeBeforeRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	a, err := ReadFile(huge, Options{})
+	a, err := ReadFile(huge, 0)
 	var se *SkipError
 	if !errors.As(err, &se) || se.Reason != "file is 2 GB, over the 1 MB limit: raise --max-size or split it" {
 		t.Fatalf("err = %v", err)
@@ -275,11 +275,11 @@ func TestReadFileSizeBeforeRead(t *testing.T) {
 	}
 	small := filepath.Join(dir, "lille.txt")
 	write(t, small, sample)
-	a, err = ReadFile(small, Options{MaxBytes: 10})
+	a, err = ReadFile(small, 10)
 	if !errors.As(err, &se) || se.Reason != fmt.Sprintf("file is %d bytes, over the 10 bytes limit: raise --max-size or split it", len(sample)) {
 		t.Fatalf("err = %v", err)
 	}
-	if a, err = ReadFile(small, Options{}); err != nil || a.Lede != "En kort nyhed." {
+	if a, err = ReadFile(small, 0); err != nil || a.Lede != "En kort nyhed." {
 		t.Fatalf("ReadFile = %+v, %v", a, err)
 	}
 }
@@ -287,13 +287,13 @@ func TestReadFileSizeBeforeRead(t *testing.T) {
 func TestReadFileProblems(t *testing.T) {
 	dir := t.TempDir()
 	var se *SkipError
-	if _, err := ReadFile(filepath.Join(dir, "væk.txt"), Options{}); !errors.As(err, &se) || se.Reason != ReasonDisappeared {
+	if _, err := ReadFile(filepath.Join(dir, "væk.txt"), 0); !errors.As(err, &se) || se.Reason != ReasonDisappeared {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := ReadFile(dir, Options{}); !errors.As(err, &se) || se.Reason != ReasonIsFolder {
+	if _, err := ReadFile(dir, 0); !errors.As(err, &se) || se.Reason != ReasonIsFolder {
 		t.Errorf("folder: %v", err)
 	}
-	if _, err := ReadInput(Input{Path: "x.txt", ID: "x", Skip: "broken symlink"}, Options{}); !errors.As(err, &se) || se.Reason != "broken symlink" || se.Path != "x.txt" {
+	if _, err := ReadInput(Input{Path: "x.txt", ID: "x", Skip: "broken symlink"}, 0); !errors.As(err, &se) || se.Reason != "broken symlink" || se.Path != "x.txt" {
 		t.Errorf("ReadInput of a skipped input: %v", err)
 	}
 }
@@ -308,7 +308,7 @@ func TestReadFileUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var se *SkipError
-	if _, err := ReadFile(p, Options{}); !errors.As(err, &se) || se.Reason != ReasonUnreadable {
+	if _, err := ReadFile(p, 0); !errors.As(err, &se) || se.Reason != ReasonUnreadable {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -330,7 +330,7 @@ func TestReadInputFileSwappedForOutsideSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	symlink(t, secret, filepath.Join(in, "zzz.txt"))
-	a, err := ReadInput(ins[0], Options{})
+	a, err := ReadInput(ins[0], 0)
 	var se *SkipError
 	if !errors.As(err, &se) || se.Reason != ReasonEscapes {
 		t.Fatalf("err = %v, want skip %q", err, ReasonEscapes)
@@ -342,7 +342,7 @@ func TestReadInputFileSwappedForOutsideSymlink(t *testing.T) {
 	// A relative link that climbs out is refused the same way.
 	os.Remove(filepath.Join(in, "zzz.txt"))
 	symlink(t, "../hemmelig.txt", filepath.Join(in, "zzz.txt"))
-	if _, err := ReadInput(ins[0], Options{}); !errors.As(err, &se) || se.Reason != ReasonEscapes {
+	if _, err := ReadInput(ins[0], 0); !errors.As(err, &se) || se.Reason != ReasonEscapes {
 		t.Fatalf("relative link out: err = %v, want skip %q", err, ReasonEscapes)
 	}
 }
@@ -360,7 +360,7 @@ func TestReadInputSymlinkInsideFolder(t *testing.T) {
 		t.Fatalf("Discover = %+v, %v", ins, err)
 	}
 	for _, x := range ins {
-		a, err := ReadInput(x, Options{})
+		a, err := ReadInput(x, 0)
 		if err != nil || a.Lede != "En kort nyhed." {
 			t.Fatalf("%s: ReadInput = %+v, %v", x.Path, a, err)
 		}

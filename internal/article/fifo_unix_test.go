@@ -19,7 +19,7 @@ func TestReadFileFIFO(t *testing.T) {
 		t.Skipf("mkfifo: %v", err)
 	}
 	var se *SkipError
-	if _, err := ReadFile(p, Options{}); !errors.As(err, &se) || se.Reason != ReasonNotRegular {
+	if _, err := ReadFile(p, 0); !errors.As(err, &se) || se.Reason != ReasonNotRegular {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -42,8 +42,8 @@ func TestReadFileSwappedForFIFO(t *testing.T) {
 		}
 	}
 	read := map[string]func() error{
-		"ReadInput": func() error { _, err := ReadInput(ins[0], Options{}); return err },
-		"ReadFile":  func() error { _, err := ReadFile(p, Options{}); return err },
+		"ReadInput": func() error { _, err := ReadInput(ins[0], 0); return err },
+		"ReadFile":  func() error { _, err := ReadFile(p, 0); return err },
 	}
 	for name, f := range read {
 		write(t, p, sample)

@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		a, err := Parse(name, data, Options{})
+		a, err := Parse(name, data, 0)
 		if !safeID.MatchString(a.ID) || len(a.ID) > maxSlugLen+len("-article") {
 			t.Fatalf("unsafe ID %q from %q", a.ID, name)
 		}
@@ -74,7 +74,7 @@ func FuzzParse(f *testing.F) {
 		// different text.)
 		if utf8.Valid(data) && !bytes.ContainsRune(data, '\r') {
 			crlf := bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
-			b, err := Parse(name, crlf, Options{})
+			b, err := Parse(name, crlf, 0)
 			if err == nil && normalized(b) != normalized(a) {
 				t.Fatalf("CRLF changed the normalised text:\n%q\n%q", normalized(a), normalized(b))
 			}

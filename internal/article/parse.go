@@ -1,6 +1,7 @@
 package article
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,24 +14,10 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultMaxBytes is the size limit used when Options.MaxBytes is 0. Wire
+// DefaultMaxBytes is the size limit where a maxBytes given is 0. Wire
 // articles are a few KB; a megabyte is already hundreds of pages, so anything
 // larger is almost certainly not one article (a log, an archive, a dump).
 const DefaultMaxBytes int64 = 1 << 20
-
-// Options tune reading and parsing.
-type Options struct {
-	// MaxBytes is the largest input accepted; 0 means DefaultMaxBytes.
-	// (--max-size must be positive: there is no unlimited.)
-	MaxBytes int64
-}
-
-func (o Options) maxBytes() int64 {
-	if o.MaxBytes == 0 {
-		return DefaultMaxBytes
-	}
-	return o.MaxBytes
-}
 
 // Skip reasons that tests and callers may compare against. Reasons that carry
 // numbers or names (size, symlink target) are built where they arise.
@@ -54,18 +41,19 @@ const (
 )
 
 // Parse turns one input file's bytes into an Article. path is recorded as
-// given and names the ID; nothing is read from disk.
+// given and names the ID; nothing is read from disk. An input over maxBytes
+// (0: DefaultMaxBytes) is skipped.
 //
 // Inputs that are not articles (empty, binary, too large, a header with no
 // text) return a *SkipError with a reason for the user. The returned Article
 // then still carries ID, Path and (when the bytes were hashed) SHA256, so a
 // caller can record the skip.
-func Parse(path string, data []byte, opts Options) (Article, error) {
+func Parse(path string, data []byte, maxBytes int64) (Article, error) {
 	a := Article{ID: Slug(filepath.Base(path)), Path: path}
 	skip := func(reason string) (Article, error) {
 		return a, &SkipError{Path: path, Reason: reason}
 	}
-	if max := opts.maxBytes(); int64(len(data)) > max {
+	if max := cmp.Or(maxBytes, DefaultMaxBytes); int64(len(data)) > max {
 		return skip(sizeReason(int64(len(data)), max))
 	}
 	sum := sha256.Sum256(data)

@@ -161,7 +161,7 @@ func TestParseFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := readFixture(t, tt.file)
-			a, err := Parse(tt.file, data, Options{})
+			a, err := Parse(tt.file, data, 0)
 			check(t, a, err, tt.want)
 			sum := sha256.Sum256(data)
 			if a.SHA256 != hex.EncodeToString(sum[:]) {
@@ -247,7 +247,7 @@ func TestParseInline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := Parse("x.txt", []byte(tt.in), Options{})
+			a, err := Parse("x.txt", []byte(tt.in), 0)
 			check(t, a, err, tt.want)
 		})
 	}
@@ -255,12 +255,12 @@ func TestParseInline(t *testing.T) {
 
 func TestParseSizeLimit(t *testing.T) {
 	data := []byte(" date 2020-03 Lede.\n\nTekst.\n\n/ritzau/")
-	_, err := Parse("stor.txt", data, Options{MaxBytes: 10})
+	_, err := Parse("stor.txt", data, 10)
 	var se *SkipError
 	if !errors.As(err, &se) || se.Reason != "file is 37 bytes, over the 10 bytes limit: raise --max-size or split it" {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := Parse("stor.txt", data, Options{MaxBytes: int64(len(data))}); err != nil {
+	if _, err := Parse("stor.txt", data, int64(len(data))); err != nil {
 		t.Fatalf("a file exactly at the limit is fine, got %v", err)
 	}
 }
@@ -286,7 +286,7 @@ func TestSizeReason(t *testing.T) {
 func TestNormalized(t *testing.T) {
 	parse := func(s string) Article {
 		t.Helper()
-		a, err := Parse("x.txt", []byte(s), Options{})
+		a, err := Parse("x.txt", []byte(s), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +322,7 @@ func TestNormalized(t *testing.T) {
 
 func mustParse(t *testing.T, name string) Article {
 	t.Helper()
-	a, err := Parse(name, readFixture(t, name), Options{})
+	a, err := Parse(name, readFixture(t, name), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

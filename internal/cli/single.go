@@ -87,7 +87,6 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *config.Options, 
 // readSingle reads FILE or stdin ("-") with the same size limit and parser
 // as a run; an input that is no article is an error, not a skip.
 func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Article, error) {
-	opts := article.Options{MaxBytes: maxSize}
 	var a article.Article
 	var err error
 	if src == "-" {
@@ -101,9 +100,9 @@ func readSingle(io *iostreams.IOStreams, src string, maxSize int64) (article.Art
 		if rerr != nil {
 			return a, fmt.Errorf("read stdin: %v", rerr)
 		}
-		a, err = article.Parse("stdin", data, opts)
+		a, err = article.Parse("stdin", data, maxSize)
 	} else {
-		a, err = article.ReadFile(src, opts)
+		a, err = article.ReadFile(src, maxSize)
 	}
 	var skip *article.SkipError
 	if errors.As(err, &skip) {

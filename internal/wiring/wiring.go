@@ -124,8 +124,7 @@ func (s Settings) Inputs(paths []string) (kept []article.Input, found int, err e
 // Loader reads one input the way the run reads it: through its folder's
 // os.Root, never blocking on a pipe.
 func (s Settings) Loader() func(article.Input) (article.Article, error) {
-	opts := article.Options{MaxBytes: s.MaxSize}
-	return func(in article.Input) (article.Article, error) { return article.ReadInput(in, opts) }
+	return func(in article.Input) (article.Article, error) { return article.ReadInput(in, s.MaxSize) }
 }
 
 // Run is a wired run: the pipeline's Config and the servers behind it.

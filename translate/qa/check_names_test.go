@@ -182,7 +182,7 @@ func TestCheckNoFindingsOnTheCleanCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := article.Parse(file, data, article.Options{})
+		a, err := article.Parse(file, data, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

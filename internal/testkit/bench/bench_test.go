@@ -239,7 +239,7 @@ func TestCorpusIsValidDistinctAndReproducible(t *testing.T) {
 	sizes := map[int]bool{}
 	agencies := map[string]bool{}
 	for _, in := range inputs {
-		a, err := article.ReadFile(in.Path, article.Options{})
+		a, err := article.ReadFile(in.Path, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", in.Path, err)
 		}
@@ -286,7 +286,7 @@ func TestCorpusHasNoResends(t *testing.T) {
 	const n = 400
 	fps := make([]story.Fingerprint, n)
 	for i, text := range articles(3, n) {
-		a, err := article.Parse("x.txt", []byte(text), article.Options{})
+		a, err := article.Parse("x.txt", []byte(text), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
