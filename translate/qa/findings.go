@@ -29,7 +29,6 @@ type Finding struct {
 	Severity string `json:"severity,omitempty"`
 }
 
-func (f Finding) String() string { return f.Message }
 
 // ByModel is the By of findings from the model's review.
 const ByModel = "model"
