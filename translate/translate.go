@@ -91,7 +91,7 @@ type QAError struct {
 
 func (e *QAError) Error() string {
 	if e.Unusable {
-		return qa.UnusableMessage(e.Findings)
+		return "the translation is unusable: " + strings.Join(qa.Messages(e.Findings), "; ") + " (not cached: the next run tries again)"
 	}
 	msg := "the translation failed the quality checks"
 	if e.Strict {

@@ -55,11 +55,6 @@ func (t Text) Unusable(fs []Finding) []Finding {
 	return bad
 }
 
-// UnusableMessage is the article's error for an unusable translation.
-func UnusableMessage(fs []Finding) string {
-	return "the translation is unusable: " + strings.Join(Messages(fs), "; ") + " (not cached: the next run tries again)"
-}
-
 // echoed reports whether translation is source sent back: word for word
 // as a whole (spacing and paragraph breaks aside), or most of the source's
 // paragraphs copied unchanged.
