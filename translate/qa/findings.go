@@ -29,7 +29,6 @@ type Finding struct {
 	Severity string `json:"severity,omitempty"`
 }
 
-
 // ByModel is the By of findings from the model's review.
 const ByModel = "model"
 
