@@ -143,6 +143,15 @@ func (s *Set) Render(name string, data any) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
+// Messages renders a step's system and user templates with one data.
+func (s *Set) Messages(system, user string, data any) (sys, usr string, err error) {
+	if sys, err = s.Render(system, data); err != nil {
+		return "", "", err
+	}
+	usr, err = s.Render(user, data)
+	return sys, usr, err
+}
+
 // WriteDir writes every template to dir as NAME.tmpl, for a user to edit.
 // Existing files are not overwritten unless force is set.
 func (s *Set) WriteDir(dir string, force bool) ([]string, error) {

@@ -136,9 +136,5 @@ func (s *Summarizer) digestPrompts(stories []Story, count int, period string) (s
 		fenced[i] = Story{Date: prompts.Data(st.Date), Headline: prompts.Data(st.Headline), Summary: prompts.Data(st.Summary)}
 	}
 	data := map[string]any{"To": lang.Name(s.lang), "Count": count, "Period": period, "Stories": fenced}
-	if sys, err = s.prompts.Render(prompts.DigestSystem, data); err != nil {
-		return "", "", err
-	}
-	user, err = s.prompts.Render(prompts.DigestUser, data)
-	return sys, user, err
+	return s.prompts.Messages(prompts.DigestSystem, prompts.DigestUser, data)
 }

@@ -161,11 +161,7 @@ const minSummaryWindow = 1024
 // translation goes in as fenced data (prompts.Data).
 func (s *Summarizer) summaryPrompts(text string) (sys, user string, err error) {
 	data := map[string]any{"To": lang.Name(s.lang), "Text": prompts.Data(text)}
-	if sys, err = s.prompts.Render(prompts.SummarizeSystem, data); err != nil {
-		return "", "", err
-	}
-	user, err = s.prompts.Render(prompts.SummarizeUser, data)
-	return sys, user, err
+	return s.prompts.Messages(prompts.SummarizeSystem, prompts.SummarizeUser, data)
 }
 
 var (

@@ -106,10 +106,7 @@ func (t *Translator) build(us []unit, ctxText string) (chunk, error) {
 		"Text":    prompts.Data(text),
 	}
 	var err error
-	if c.sys, err = t.prompts.Render(prompts.TranslateSystem, data); err != nil {
-		return c, err
-	}
-	if c.user, err = t.prompts.Render(prompts.TranslateUser, data); err != nil {
+	if c.sys, c.user, err = t.prompts.Messages(prompts.TranslateSystem, prompts.TranslateUser, data); err != nil {
 		return c, err
 	}
 	t.size(&c)

@@ -140,11 +140,7 @@ func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Re
 	var out Review
 	for _, batch := range rv.batches(src, tr) {
 		data := map[string]any{"From": lang.Name(lang.Base(rv.opts.From)), "To": lang.Name(lang.Base(rv.opts.To)), "Pairs": batch}
-		sys, err := rv.prompts.Render(prompts.ReviewSystem, data)
-		if err != nil {
-			return out, err
-		}
-		user, err := rv.prompts.Render(prompts.ReviewUser, data)
+		sys, user, err := rv.prompts.Messages(prompts.ReviewSystem, prompts.ReviewUser, data)
 		if err != nil {
 			return out, err
 		}
