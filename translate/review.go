@@ -54,22 +54,16 @@ type Review struct {
 // Reviewer asks a model for a translation's errors. It is safe for
 // concurrent use.
 type Reviewer struct {
-	client  llm.Completer
-	prompts *prompts.Set
-	opts    Options
-	// est sizes the pairs as the translator sizes its parts: calibrated
-	// once the client has measured the model's tokenizer, so a review
-	// of a byte-hungry model's translation still fits the window.
-	est llm.Estimator
+	// t's client, prompts, options and estimator: the pairs are sized as
+	// a translator sizes its parts, calibrated once the client has
+	// measured the model's tokenizer, so a review of a byte-hungry
+	// model's translation still fits the window.
+	t *Translator
 }
 
-// NewReviewer returns a Reviewer; o's From, To, ContextTokens and
-// MaxOutputTokens apply (the glossary and Strict do not).
+// NewReviewer returns a Reviewer; o's From, To and ContextTokens apply.
 func NewReviewer(c llm.Completer, p *prompts.Set, o Options) *Reviewer {
-	if o.ContextTokens <= 0 {
-		o.ContextTokens = llm.DefaultWindow
-	}
-	return &Reviewer{client: c, prompts: p, opts: o, est: llm.EstimatorFor(c)}
+	return &Reviewer{t: New(c, p, o)}
 }
 
 // reviewVersion changes when the pairs sent or the reading of the answer
@@ -80,7 +74,7 @@ const reviewVersion = "review/1"
 // for cache keys.
 func (rv *Reviewer) PromptHash() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s", reviewVersion, rv.prompts.Hash(prompts.ReviewSystem, prompts.ReviewUser))
+	fmt.Fprintf(h, "%s\x00%s", reviewVersion, rv.t.prompts.Hash(prompts.ReviewSystem, prompts.ReviewUser))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -94,7 +88,7 @@ type reviewPair struct {
 // batches lines the translation up with the source and groups the pairs
 // into requests that fit the context window with room for the answer.
 func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
-	pairs := qa.Align(src, tr, rv.opts.To) // index by index when too different to line up
+	pairs := qa.Align(src, tr, rv.t.opts.To) // index by index when too different to line up
 	rps := make([]reviewPair, len(pairs))
 	for i, p := range pairs {
 		rps[i] = reviewPair{N: i + 1, pair: p}
@@ -105,16 +99,16 @@ func (rv *Reviewer) batches(src, tr []string) [][]reviewPair {
 			rps[i].Translation = prompts.Data(tr[p.Translation-1])
 		}
 	}
-	budget := rv.opts.ContextTokens - reviewAnswerTokens - rv.systemTokens()
+	budget := rv.t.opts.ContextTokens - reviewAnswerTokens - rv.systemTokens()
 	return pack.Greedy(rps, budget, 0, func(rp reviewPair) int {
-		return rv.est.Tokens(rp.Source) + rv.est.Tokens(rp.Translation) + reviewPairOverhead
+		return rv.t.est.Tokens(rp.Source) + rv.t.est.Tokens(rp.Translation) + reviewPairOverhead
 	})
 }
 
 // systemTokens is the review's fixed cost per request: its system prompt
 // and the two messages' framing.
 func (rv *Reviewer) systemTokens() int {
-	return rv.est.Tokens(rv.prompts.Text(prompts.ReviewSystem)) + 2*messageOverhead
+	return rv.t.est.Tokens(rv.t.prompts.Text(prompts.ReviewSystem)) + 2*messageOverhead
 }
 
 // ReviewPlan estimates a review's requests and tokens without calling the
@@ -123,10 +117,10 @@ func (rv *Reviewer) ReviewPlan(a article.Article, translationTokens int) Plan {
 	src := Original(a)
 	srcTokens := 0
 	for _, s := range src {
-		srcTokens += rv.est.Tokens(s)
+		srcTokens += rv.t.est.Tokens(s)
 	}
 	sys := rv.systemTokens()
-	per := max(1, rv.opts.ContextTokens-reviewAnswerTokens-sys)
+	per := max(1, rv.t.opts.ContextTokens-reviewAnswerTokens-sys)
 	n := max(1, (srcTokens+translationTokens+per-1)/per)
 	return Plan{Requests: n, PromptTokens: n*sys + srcTokens + translationTokens + reviewPairOverhead*len(src), CompletionTokens: n * reviewAnswerTokens / 4}
 }
@@ -139,12 +133,12 @@ func (rv *Reviewer) Review(ctx context.Context, a article.Article, r Result) (Re
 	nm := qa.Labels{Lede: hasLede(a)}
 	var out Review
 	for _, batch := range rv.batches(src, tr) {
-		data := map[string]any{"From": lang.Name(lang.Base(rv.opts.From)), "To": lang.Name(lang.Base(rv.opts.To)), "Pairs": batch}
-		sys, user, err := rv.prompts.Messages(prompts.ReviewSystem, prompts.ReviewUser, data)
+		data := map[string]any{"From": lang.Name(lang.Base(rv.t.opts.From)), "To": lang.Name(lang.Base(rv.t.opts.To)), "Pairs": batch}
+		sys, user, err := rv.t.prompts.Messages(prompts.ReviewSystem, prompts.ReviewUser, data)
 		if err != nil {
 			return out, err
 		}
-		resp, err := rv.client.Complete(ctx, llm.Request{Stage: "review", System: sys, User: user, MaxTokens: reviewAnswerTokens, JSON: true})
+		resp, err := rv.t.client.Complete(ctx, llm.Request{Stage: "review", System: sys, User: user, MaxTokens: reviewAnswerTokens, JSON: true})
 		out.Usage = out.Usage.Add(resp.Usage)
 		out.Requests += max(resp.Attempts, 1)
 		if err != nil {
