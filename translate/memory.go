@@ -177,16 +177,13 @@ func (tr *translation) fromMemory(res *Result) {
 	}
 }
 
-// reference is a remembered pair as prompt data.
-type reference struct{ Source, Target string }
-
 // references are the near pairs of a chunk's whole paragraphs, fenced like
 // the article (a remembered pair may come from an imported TMX file).
-func references(us []unit) []reference {
-	var out []reference
+func references(us []unit) []tm.Pair {
+	var out []tm.Pair
 	for _, u := range us {
 		if u.ref != nil && !u.piece {
-			out = append(out, reference{Source: prompts.Data(u.ref.Source), Target: prompts.Data(u.ref.Target)})
+			out = append(out, tm.Pair{Source: prompts.Data(u.ref.Source), Target: prompts.Data(u.ref.Target)})
 		}
 	}
 	return out
