@@ -74,10 +74,7 @@ func group(shown []Story) []Group {
 		}
 		slices.SortStableFunc(g.Stories, newer)
 		if len(set) > 1 {
-			g.Title = title(set, fs)
-			if g.Title == "" {
-				g.Title = g.Stories[0].Headline
-			}
+			g.Title = cmp.Or(title(set, fs), g.Stories[0].Headline)
 		}
 		groups = append(groups, g)
 	}
@@ -194,13 +191,11 @@ func related(a, b linkSet, in *interner) bool {
 		score += nameWeight
 		covered = append(covered, in.nameWords[id]...)
 	})
-	var credited []int
-	credit := func(w int) {
-		if slices.Contains(covered, w) || slices.Contains(credited, w) {
-			return
+	credit := func(w int) { // once for each word no shared name has
+		if !slices.Contains(covered, w) {
+			covered = append(covered, w)
+			score += wordWeight
 		}
-		credited = append(credited, w)
-		score += wordWeight
 	}
 	intersect(a.single, b.words, credit)
 	intersect(b.single, a.words, credit)
