@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -42,19 +41,15 @@ func layoutOf(b Briefing) layout {
 			}
 		}
 	}
-	sort.SliceStable(l.flagged, func(i, j int) bool { return l.flagged[i].Concern < l.flagged[j].Concern })
+	slices.SortStableFunc(l.flagged, func(a, c story.Story) int { return a.Concern - c.Concern })
 	l.problems = append([]Problem{}, b.Problems...) // never null in briefing.json
 	slices.SortStableFunc(l.problems, func(a, c Problem) int {
 		return cmp.Or(statusRank(a.Status)-statusRank(c.Status), cmp.Compare(a.Source, c.Source), cmp.Compare(a.Reason, c.Reason))
 	})
+	count := map[string]*int{"failed": &l.counts.Failed, "skipped": &l.counts.Skipped, "pending": &l.counts.Pending}
 	for _, p := range l.problems {
-		switch p.Status {
-		case "failed":
-			l.counts.Failed++
-		case "skipped":
-			l.counts.Skipped++
-		case "pending":
-			l.counts.Pending++
+		if n := count[p.Status]; n != nil {
+			*n++
 		}
 	}
 	return l
