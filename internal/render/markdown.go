@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -115,23 +116,19 @@ func newAnchors() *anchors { return &anchors{used: map[string]bool{}} }
 
 // slug is the GitHub heading anchor of a heading's Markdown text.
 func slug(text string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(text)) {
+	return strings.Map(func(r rune) rune {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
-			b.WriteRune(r)
 		case r == ' ':
-			b.WriteByte('-')
+			return '-'
+		case !isWordRune(r) && r != '-' && r != '_':
+			return -1
 		}
-	}
-	return b.String()
+		return r
+	}, strings.ToLower(strings.TrimSpace(text)))
 }
 
 func (a *anchors) next(text string) string {
-	base := slug(text)
-	if base == "" {
-		base = "section"
-	}
+	base := cmp.Or(slug(text), "section")
 	id := base
 	for i := 1; a.used[id]; i++ {
 		id = fmt.Sprintf("%s-%d", base, i)
