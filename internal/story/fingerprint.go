@@ -38,16 +38,11 @@ func FingerprintOf(paragraphs []string) Fingerprint {
 		}
 		hashes = appendShingles(hashes, words(p))
 	}
-	if len(hashes) == 0 {
-		return fp
-	}
 	slices.Sort(hashes)
 	uniq := slices.Compact(hashes)
 	fp.Shingles = len(uniq)
-	if len(uniq) > FingerprintSize {
-		uniq = uniq[:FingerprintSize]
-	}
-	fp.Sketch = append([]uint64(nil), uniq...) // do not pin the big array
+	// A copy, so as not to pin the big array; nil for a text of no words.
+	fp.Sketch = append([]uint64(nil), uniq[:min(len(uniq), FingerprintSize)]...)
 	return fp
 }
 
