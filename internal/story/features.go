@@ -47,20 +47,13 @@ func tokenize(s string) []token {
 		j := i
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
-			if isWordStart(r) {
-				j += size
-				continue
-			}
 			// Hyphens, apostrophes and dots may stand inside a word:
 			// "Jong-un", "Korea's", "U.S".
-			if r == '-' || r == '\'' || r == '’' || r == '.' {
-				next, _ := utf8.DecodeRuneInString(s[j+size:])
-				if j+size < len(s) && isWordStart(next) {
-					j += size
-					continue
-				}
+			next, _ := utf8.DecodeRuneInString(s[j+size:])
+			if !isWordStart(r) && !(strings.ContainsRune("-'’.", r) && isWordStart(next)) {
+				break
 			}
-			break
+			j += size
 		}
 		// A word ends in a letter or digit, so "'s" is all a possessive
 		// can end in, and the word does not start with it.
