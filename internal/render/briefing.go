@@ -237,11 +237,8 @@ func countsLine(c JSONCounts) string {
 	if c.Pending > 0 {
 		s += " · " + strconv.Itoa(c.Pending) + " not processed"
 	}
-	switch {
-	case c.Flagged == 1:
-		s += " · **1 story needs a look**"
-	case c.Flagged > 1:
-		s += " · **" + thousands(c.Flagged) + " stories need a look**"
+	if c.Flagged > 0 {
+		s += " · **" + plural(c.Flagged, "story needs", "stories need") + " a look**"
 	}
 	return s
 }
