@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"html"
 	"slices"
@@ -19,50 +20,9 @@ var markdown = goldmark.New(goldmark.WithParserOptions(parser.WithAutoHeadingID(
 // can be mailed or printed. A word longer than its line (a URL, a token)
 // breaks: in the review's columns (minmax(0,1fr), not 1fr, whose minimum is
 // the longest word) it otherwise widened the page past the screen.
-const stylesheet = `body{font:16px/1.55 Georgia,"Times New Roman",serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;background:#fff;overflow-wrap:break-word}
-h1,h2,h3{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.25}
-h1{font-size:1.8rem}
-h2{font-size:1.35rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.2rem}
-h3{font-size:1.1rem;margin:1.6rem 0 .3rem}
-a{color:#0645ad}
-blockquote{margin:1rem 0;padding:.4rem 1rem;border-left:4px solid #d9822b;background:#fff6e8}
-footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #ccc}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
-dl.meta dt{font-weight:bold}
-dl.meta dd{margin:0;overflow-wrap:anywhere}
-body.review-page{max-width:72rem}
-.review-key{font-size:.9rem;color:#555}
-.pair{display:grid;grid-template-columns:3rem minmax(0,1fr) minmax(0,1fr);gap:0 1.2rem;padding:.5rem .4rem;border-top:1px solid #e3e3e3;break-inside:avoid}
-.pair>*{overflow-wrap:anywhere}
-.pair.head{font:bold .75rem system-ui,sans-serif;color:#555;text-transform:uppercase;letter-spacing:.05em;border-top:none}
-.pair .num{font:600 .9rem system-ui,sans-serif;color:#555;text-align:right;overflow-wrap:normal}
-.pair .num .lede{display:block;font-weight:normal;font-size:.75rem}
-.pair .num .memory{display:block;font-weight:normal;font-size:.75rem;color:#555}
-.pair .src{color:#3a3a3a}
-.pair.flagged{background:#fff6e8;border-left:4px solid #d9822b}
-.pair .notes{grid-column:2/4;margin:.4rem 0 0;padding-left:1.2rem;font:.9rem system-ui,sans-serif;color:#8a4500}
-.pair .notes .model{color:#5a3d99}
-.pair em.none{color:#a00}
-mark{background:#ffd54a;color:inherit;padding:0 .1em;border-bottom:2px solid #c77800}
-@media (max-width:40rem){
-.pair{grid-template-columns:minmax(0,1fr);gap:.3rem}
-.pair.head{display:none}
-.pair .num{text-align:left}
-.pair .notes{grid-column:1}
-.pair .src::before,.pair .tr::before{display:block;font:bold .7rem system-ui,sans-serif;color:#777;text-transform:uppercase}
-.pair .src::before{content:"Source"}
-.pair .tr::before{content:"Translation"}
-}
-@media print{
-body{max-width:none;margin:0;padding:0;font-size:11pt;color:#000}
-a{color:#000;text-decoration:none}
-h2#contents,h2#contents+ul{display:none}
-h2,h3{break-after:avoid}
-blockquote{break-inside:avoid;background:none}
-body.review-page{max-width:none}
-.pair,mark{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-`
+//
+//go:embed style.css
+var stylesheet string
 
 // toHTML renders Markdown with the same heading ids the Markdown's own
 // links were written against.
