@@ -27,11 +27,11 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	b := r.briefing()
 	b.Changes = r.changes(shownStories(b))
 	tagErr := r.tagStories(b.Groups)
-	d, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
+	d, spent, digestErr := r.digest(ctx, shownStories(b), b.Period, cutShort)
 	b.Digest, out.DigestErr = d.Text, digestErr
 	// The briefing's token line is what its content cost, digest included.
-	b.Run.PromptTokens += d.Made.PromptTokens
-	b.Run.OutputTokens += d.Made.CompletionTokens
+	b.Run.PromptTokens += d.Usage.PromptTokens
+	b.Run.OutputTokens += d.Usage.CompletionTokens
 	// Ctrl-C during the digest counts as an interruption like any other.
 	b.Run.Interrupted = ctx.Err() != nil
 	if !b.Run.Interrupted {
@@ -45,14 +45,14 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 		// down, Ctrl-C before the first article): last week's briefing
 		// and its manifest stay as they are, rather than an empty one.
 		out.Kept = true
-		out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
+		out.Manifest = r.manifest(ctx, started, spent, out.DigestErr)
 		return out
 	}
 	// Every write that fails is reported, and the run does not end as if
 	// all was well: the manifest records what was written, and the
 	// tidy-up waits for a run that wrote everything.
 	writeErr := r.writeBriefing(b, !cutShort && !b.Run.Interrupted && out.DigestErr == nil)
-	out.Manifest = r.manifest(ctx, started, d.Spent, out.DigestErr)
+	out.Manifest = r.manifest(ctx, started, spent, out.DigestErr)
 	out.Manifest.Changes = b.Changes
 	out.Manifest.Files, out.Manifest.FileSHA256 = r.keptFiles()
 	manifestErr := out.Manifest.WriteIn(r.out, "manifest.json")
@@ -191,49 +191,39 @@ func (r *runner) manifest(ctx context.Context, started time.Time, digest summari
 	return m
 }
 
-// digestResult is the briefing's opening paragraph, what this run spent on
-// it (nothing when cached) and what it cost when it was made.
-type digestResult struct {
-	Text  string
-	Spent summarize.Result
-	Made  tokens.Usage
-}
-
-// cachedDigest is a digest as stored in the cache.
+// cachedDigest is a digest as stored in the cache, with what it cost when
+// it was made.
 type cachedDigest struct {
 	Text  string       `json:"text"`
 	Usage tokens.Usage `json:"usage"`
 }
 
-// digest returns the briefing's opening paragraph: from the cache when the
-// same stories were digested the same way before, else from the model
-// unless the run was cut short.
-func (r *runner) digest(ctx context.Context, stories []story.Story, period string, cutShort bool) (digestResult, error) {
-	var out digestResult
+// digest returns the briefing's opening paragraph, and what this run spent
+// on it: from the cache (nothing) when the same stories were digested the
+// same way before, else from the model unless the run was cut short.
+func (r *runner) digest(ctx context.Context, stories []story.Story, period string, cutShort bool) (d cachedDigest, spent summarize.Result, err error) {
 	if len(stories) == 0 {
-		return out, nil
+		return d, spent, nil
 	}
 	cfg := r.cfg
 	in, key := digestInput(cfg, stories, period)
-	var cached cachedDigest
-	if cfg.lookup(key, &cached) {
-		return digestResult{Text: cached.Text, Made: cached.Usage}, nil
+	switch {
+	case cfg.lookup(key, &d):
+		return d, spent, nil
+	case cutShort:
+		return d, spent, fmt.Errorf("the run was cut short before the digest; the next run writes it")
 	}
-	if cutShort {
-		return out, fmt.Errorf("the run was cut short before the digest; the next run writes it")
-	}
-	text, res, err := cfg.Summarizer.Digest(ctx, in, period)
-	r.account(res.Usage)
-	out.Spent = res
+	d.Text, spent, err = cfg.Summarizer.Digest(ctx, in, period)
+	r.account(spent.Usage)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("the run was interrupted during the digest; the next run writes it")
 		}
-		return out, err
+		return cachedDigest{}, spent, err
 	}
-	out.Text, out.Made = text, res.Usage
-	cfg.store(key, cachedDigest{Text: text, Usage: res.Usage}, "the digest")
-	return out, nil
+	d.Usage = spent.Usage
+	cfg.store(key, d, "the digest")
+	return d, spent, nil
 }
 
 // digestInput is what the digest reads, and its cache key: every shown
