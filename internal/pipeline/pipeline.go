@@ -210,11 +210,9 @@ func Run(ctx context.Context, cfg Config, inputs []article.Input) Outcome {
 	// The briefing and manifest are written even when the run was
 	// interrupted or stopped: what finished is not lost. The digest is
 	// asked for only when the run ended normally.
-	switch {
-	case fatal != nil:
+	r.stopReason = stopped
+	if fatal != nil {
 		r.stopReason = fatal.Error()
-	case stopped != "":
-		r.stopReason = stopped
 	}
 	out := r.finish(ctx, started, interrupted || fatal != nil || stopped != "")
 	out.Interrupted = ctx.Err() != nil
