@@ -308,8 +308,11 @@ func (r *runner) writeArticle(e *manifest.Entry, a article.Article, tr translate
 		Model: cfg.Model, Lang: cfg.Lang, Generated: cs.Generated,
 		Summary: sum.Summary, KeyPoints: sum.KeyPoints,
 		Lede: tr.Lede, Paragraphs: tr.Paragraphs, Warnings: e.Warnings, Memory: tr.Memory,
+		// The review: the source beside the translation, lined up, with the
+		// findings pinned, and a changed name marked wherever it occurs.
+		From: cfg.From, Original: translate.Original(a), Pairs: tr.Pairs, Findings: tr.Findings,
+		Everywhere: slices.DeleteFunc(slices.Clone(tr.Findings), func(f qa.Finding) bool { return f.Code != qa.CodeName }),
 	}
-	addReview(&page, cfg, a, tr)
 	e.Output = "articles/" + a.ID + ".md"
 	old, found := atomicfile.ReadIn(r.out, e.Output, maxPageRead)
 	files := []outFile{{e.Output, nil}, {"articles/" + a.ID + render.ReviewSuffix, render.ReviewMarkdown(page)}}

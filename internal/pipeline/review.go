@@ -6,25 +6,9 @@ import (
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/cache"
 	"github.com/brief-news/brief/internal/manifest"
-	"github.com/brief-news/brief/internal/render"
 	"github.com/brief-news/brief/translate"
 	"github.com/brief-news/brief/translate/qa"
 )
-
-// addReview gives the article page what its review shows: the source
-// beside the translation, lined up, with the findings pinned, and a changed
-// name marked wherever it occurs.
-func addReview(page *render.ArticlePage, cfg Config, a article.Article, tr translate.Result) {
-	page.From = cfg.From
-	page.Original = translate.Original(a)
-	page.Pairs = tr.Pairs
-	page.Findings = tr.Findings
-	for _, f := range tr.Findings {
-		if f.Code == qa.CodeName {
-			page.Everywhere = append(page.Everywhere, f)
-		}
-	}
-}
 
 // cachedReview is the model's review as stored in the cache.
 type cachedReview struct {
