@@ -60,22 +60,16 @@ func (m *Memory) AsFound() *Memory {
 }
 
 // Learnt reports whether m stored src (since it was made).
-func (m *Memory) Learnt(src string) bool {
-	if m == nil {
-		return false
-	}
-	_, ok := m.learned.Load(sha256.Sum256([]byte(Normalize(src))))
+func (m *Memory) Learnt(src string) bool { return m != nil && m.learnt(Normalize(src)) }
+
+func (m *Memory) learnt(normalized string) bool {
+	_, ok := m.learned.Load(sha256.Sum256([]byte(normalized)))
 	return ok
 }
 
-// known reports whether this view may recall the normalised paragraph n.
-func (m *Memory) known(n string) bool {
-	if !m.asFound {
-		return true
-	}
-	_, learned := m.learned.Load(sha256.Sum256([]byte(n)))
-	return !learned
-}
+// hides reports whether this view may not recall the normalised paragraph
+// n: an AsFound view recalls nothing learnt since.
+func (m *Memory) hides(n string) bool { return m.asFound && m.learnt(n) }
 
 // Pair is a remembered paragraph and its translation.
 type Pair struct {
@@ -142,7 +136,7 @@ func (m *Memory) Recall(src string) (string, bool) {
 	n := Normalize(src)
 	key := m.pairKey(n)
 	var e pairEntry
-	if !m.known(n) || !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
+	if m.hides(n) || !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
 		return "", false
 	}
 	m.c.Touch(key, time.Now())
@@ -222,7 +216,7 @@ func (m *Memory) Near(src string) (Pair, bool) {
 	best, bestDiff := Pair{}, words/4+1
 	for _, p := range b.Pairs {
 		pn := Normalize(p.Source)
-		if d := differing(have, strings.Fields(pn)); d > 0 && d < bestDiff && m.known(pn) {
+		if d := differing(have, strings.Fields(pn)); d > 0 && d < bestDiff && !m.hides(pn) {
 			best, bestDiff = p, d
 		}
 	}
