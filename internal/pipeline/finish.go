@@ -61,7 +61,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	}
 	out.Fatal = errors.Join(tagErr, writeErr, manifestErr)
 	if out.Fatal == nil {
-		r.tidy(out.Manifest.Files)
+		r.tidy(out.Manifest.FileSHA256)
 	}
 	return out
 }
