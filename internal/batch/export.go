@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -96,10 +97,7 @@ func stageNames(stages map[string]int) string {
 			names = append(names, st[1])
 		}
 	}
-	if len(names) == 0 {
-		return "model"
-	}
-	return strings.Join(names, " and ")
+	return cmp.Or(strings.Join(names, " and "), "model")
 }
 
 // WriteFiles writes lines to path, split into path, path.2.jsonl, ...
@@ -141,7 +139,7 @@ type Imported struct {
 // a repeated custom_id only once. A line with no usable answer is counted
 // and left out: the next export or run asks for it again.
 func Import(c *cache.Cache, files []string) (Imported, error) {
-	var n Imported
+	n := Imported{seen: map[string]bool{}}
 	for _, name := range files {
 		if err := n.file(c, name); err != nil {
 			return n, err
@@ -170,9 +168,6 @@ func (n *Imported) file(c *cache.Cache, name string) error {
 				n.FirstRefused = r.Key[:12]
 			}
 			return nil
-		}
-		if n.seen == nil {
-			n.seen = map[string]bool{}
 		}
 		n.seen[r.Key] = true
 		n.Stored++
