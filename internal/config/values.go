@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +23,9 @@ const maxDuration = 100 * 365 * 24 * time.Hour
 // runs. Negative and absurd values are errors.
 func parseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	d, err := parseDays(s)
-	if err != nil {
-		d, err = time.ParseDuration(s)
+	d, err := time.ParseDuration(s)
+	if days, ok := parseDays(s); ok {
+		d, err = days, nil
 	}
 	switch {
 	case err != nil:
@@ -37,24 +38,19 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// parseDays reads "7d" and "2w".
-func parseDays(s string) (time.Duration, error) {
-	n := len(s)
-	if n < 2 || (s[n-1] != 'd' && s[n-1] != 'w') {
-		return 0, fmt.Errorf("not days")
+// parseDays reads "7d" and "2w"; beyond a century, either way, is
+// maxDuration+1.
+func parseDays(s string) (time.Duration, bool) {
+	num, unit := s[:max(len(s)-1, 0)], s[max(len(s)-1, 0):]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsNaN(v) || (unit != "d" && unit != "w") {
+		return 0, false
 	}
-	v, err := strconv.ParseFloat(s[:n-1], 64)
-	if err != nil || v != v { // v != v: NaN
-		return 0, fmt.Errorf("not days")
+	v *= float64(map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour}[unit])
+	if math.Abs(v) > float64(maxDuration) {
+		return maxDuration + 1, true
 	}
-	day := 24 * float64(time.Hour)
-	if s[n-1] == 'w' {
-		day *= 7
-	}
-	if v*day > float64(maxDuration) || v*day < -float64(maxDuration) {
-		return maxDuration + 1, nil
-	}
-	return time.Duration(v * day), nil
+	return time.Duration(v), true
 }
 
 // durationValue is a pflag.Value that parses with parseDuration, so the
