@@ -24,7 +24,8 @@ type IOStreams struct {
 func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		stderrTTY: isTerminal(os.Stderr),
+		// TERM=dumb (an editor's shell, some CI) draws no bar either.
+		stderrTTY: os.Getenv("TERM") != "dumb" && term.IsTerminal(int(os.Stderr.Fd())),
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 	}
 }
@@ -38,10 +39,3 @@ func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 
 // SetStderrTTY overrides detection (tests, BRIEF_FORCE_TTY).
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
-
-func isTerminal(f *os.File) bool {
-	if os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return term.IsTerminal(int(f.Fd()))
-}
