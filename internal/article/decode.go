@@ -29,7 +29,7 @@ func decode(data []byte) (text string, warnings []string, reason string) {
 	case isUTF16(data):
 		// ExpectBOM reads the byte order from the BOM and drops it.
 		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
-		if err != nil || bytes.IndexByte(out, 0) >= 0 {
+		if err != nil {
 			return "", nil, ReasonBinary
 		}
 		s = string(out)
@@ -40,22 +40,19 @@ func decode(data []byte) (text string, warnings []string, reason string) {
 			warnings = append(warnings, warnStrayBOM)
 		}
 		data = bytes.TrimPrefix(data, utf8BOM)
-		// No text encoding we accept puts a NUL in text; nearly every
-		// binary format has them early.
-		if bytes.IndexByte(data, 0) >= 0 {
-			return "", nil, ReasonBinary
+		s = string(data)
+		if !utf8.Valid(data) {
+			legacy, warn, ok := decodeLegacy(data)
+			if !ok {
+				return "", nil, ReasonBinary
+			}
+			s, warnings = legacy, append(warnings, warn)
 		}
-		if utf8.Valid(data) {
-			s = string(data)
-			break
-		}
-		var warn string
-		var ok bool
-		s, warn, ok = decodeLegacy(data)
-		if !ok {
-			return "", nil, ReasonBinary
-		}
-		warnings = append(warnings, warn)
+	}
+	// No text encoding we accept puts a NUL in text; nearly every binary
+	// format has them early.
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", nil, ReasonBinary
 	}
 
 	// Text has few control characters; binary content decoded as
