@@ -131,7 +131,7 @@ func (d *discoverer) walk(root string) {
 	}
 	var list []Input
 	// Root and Rel are the real file (a symlink inside the folder: its
-	// target), the one to open and to list once.
+	// target), the one to open and to list once; a reason skips it.
 	found := func(rel, real, reason string) {
 		in := Input{Path: filepath.Join(root, rel), Root: realRoot, Rel: rel, Skip: reason}
 		if r, err := filepath.Rel(realRoot, real); err == nil {
@@ -139,8 +139,6 @@ func (d *discoverer) walk(root string) {
 		}
 		list = append(list, in)
 	}
-	take := func(rel, real string) { found(rel, real, "") }
-	skip := func(rel, reason string) { found(rel, filepath.Join(realRoot, rel), reason) }
 	_ = filepath.WalkDir(realRoot, func(path string, e fs.DirEntry, err error) error {
 		rel, rerr := filepath.Rel(realRoot, path)
 		if rerr != nil {
@@ -149,10 +147,10 @@ func (d *discoverer) walk(root string) {
 		if err != nil {
 			// An unreadable folder costs its own files, not the run.
 			if e != nil && e.IsDir() || path == realRoot {
-				skip(rel, "cannot read the folder: "+errText(err))
+				found(rel, path, "cannot read the folder: "+errText(err))
 				return fs.SkipDir
 			}
-			skip(rel, "cannot read: "+errText(err))
+			found(rel, path, "cannot read: "+errText(err))
 			return nil
 		}
 		// Names starting with "." are editor backups, .git and the like,
@@ -162,7 +160,7 @@ func (d *discoverer) walk(root string) {
 			case e.IsDir():
 				return fs.SkipDir // .git and the like: never articles
 			case isTxt(e.Name()):
-				skip(rel, ReasonHidden)
+				found(rel, path, ReasonHidden)
 			}
 			return nil
 		}
@@ -172,10 +170,12 @@ func (d *discoverer) walk(root string) {
 				return fs.SkipDir
 			}
 		case e.Type()&fs.ModeSymlink != 0:
-			d.symlink(realRoot, path, rel, isTxt(e.Name()), take, skip)
+			if target, reason := d.symlink(realRoot, path, isTxt(e.Name())); target != "" || reason != "" {
+				found(rel, cmp.Or(target, path), reason)
+			}
 		case isTxt(e.Name()):
 			if !d.excluded(path) {
-				take(rel, path)
+				found(rel, path, "")
 			}
 		}
 		return nil
@@ -186,48 +186,35 @@ func (d *discoverer) walk(root string) {
 	}
 }
 
-// symlink decides about one symlink found below a folder.
-func (d *discoverer) symlink(realRoot, path, rel string, txt bool, take func(rel, real string), skip func(rel, reason string)) {
+// symlink decides about one symlink found below a folder: the file it
+// leads to, or why it is skipped; neither when it is no article's (txt: its
+// name is one).
+func (d *discoverer) symlink(realRoot, path string, txt bool) (target, reason string) {
 	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		if txt {
-			dest, _ := os.Readlink(path)
-			if errors.Is(err, fs.ErrNotExist) {
-				skip(rel, fmt.Sprintf("broken symlink: %s does not exist", safetext.Name(dest)))
-			} else {
-				skip(rel, fmt.Sprintf("symlink to %s cannot be followed (a symlink loop?)", safetext.Name(dest)))
-			}
-		}
-		return
+	var fi fs.FileInfo
+	if err == nil {
+		fi, err = os.Stat(target)
 	}
-	fi, err := os.Stat(target)
-	if err != nil {
-		if txt {
-			skip(rel, "cannot read: "+errText(err))
-		}
-		return
-	}
-	inside := within(realRoot, target)
-	if fi.IsDir() {
+	inside := err == nil && within(realRoot, target)
+	dest, _ := os.Readlink(path)
+	switch {
+	case err == nil && fi.IsDir() && !inside:
 		// A folder inside is walked anyway under its real name; one
 		// outside is not followed, but its articles would silently go
 		// missing, so say so.
-		if !inside {
-			skip(rel, fmt.Sprintf("symlinked folder points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target)))
-		}
-		return
+		return "", fmt.Sprintf("symlinked folder points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target))
+	case !txt || err == nil && (fi.IsDir() || inside && d.excluded(target)):
+		return "", ""
+	case err != nil && target == "" && errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Sprintf("broken symlink: %s does not exist", safetext.Name(dest))
+	case err != nil && target == "":
+		return "", fmt.Sprintf("symlink to %s cannot be followed (a symlink loop?)", safetext.Name(dest))
+	case err != nil:
+		return "", "cannot read: " + errText(err)
+	case !inside:
+		return "", fmt.Sprintf("symlink points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target))
 	}
-	if !txt {
-		return
-	}
-	if !inside {
-		skip(rel, fmt.Sprintf("symlink points outside the input folder (to %s); not followed: name it on the command line to include it", safetext.Name(target)))
-		return
-	}
-	if d.excluded(target) {
-		return
-	}
-	take(rel, target)
+	return target, ""
 }
 
 func (d *discoverer) excluded(real string) bool {
