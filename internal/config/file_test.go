@@ -64,8 +64,8 @@ func TestEmptyConfigValuesAreUnset(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := wiring.Defaults()
-	if o.APIKey != "" || o.Model != d.Client.Model || o.Out != d.Out || o.BaseURL() != d.Client.BaseURL || o.Lang != d.Lang {
-		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.APIKey, o.Model, o.Out, o.BaseURL(), o.Lang)
+	if o.APIKey != "" || o.Model != d.Client.Model || o.Out != d.Out || o.BaseURLs[0] != d.Client.BaseURL || o.Lang != d.Lang {
+		t.Fatalf("api-key %q, model %q, out %q, base-url %q, lang %q: want no key and the defaults", o.APIKey, o.Model, o.Out, o.BaseURLs[0], o.Lang)
 	}
 	if err := o.validate(runFlagSet()); err != nil {
 		t.Fatalf("validate: %v", err)

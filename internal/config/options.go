@@ -98,10 +98,6 @@ func (o *Options) named(flag string) string {
 	return "--" + flag
 }
 
-// BaseURL is the first --base-url: the server of everything that talks to
-// one (check, models).
-func (o *Options) BaseURL() string { return o.BaseURLs[0] }
-
 // The flags of each kind of work; a command takes the lists it uses.
 var (
 	// Server: where the model is and how to reach it.

@@ -77,11 +77,12 @@ func (o *Options) hints() map[llm.Setting]string {
 	}
 }
 
-// ClientConfig is the endpoint settings as the client takes them; its log
-// lines go to logf unless -q.
+// ClientConfig is the endpoint settings as the client takes them, for the
+// first --base-url (the one server of check and models); its log lines go
+// to logf unless -q.
 func (o *Options) ClientConfig(logf func(string, ...any)) llm.Config {
 	cfg := llm.Config{
-		BaseURL: o.BaseURL(), APIKey: o.APIKey, Model: o.Model,
+		BaseURL: o.BaseURLs[0], APIKey: o.APIKey, Model: o.Model,
 		Timeout: o.Timeout, IdleTimeout: o.IdleTimeout, Retries: o.Retries,
 		RPM: o.RPM, TPM: o.TPM, Temperature: o.Temperature,
 		Hints: o.hints(),
