@@ -39,27 +39,24 @@ const GuessedWindow = 4096
 // knownWindows are the context windows of models that hosted APIs serve,
 // by name prefix (the longest matching prefix wins). They are used only when
 // the server does not say.
-var knownWindows = []struct {
-	prefix string
-	tokens int
-}{
-	{"gpt-3.5-turbo", 16385},
-	{"gpt-4", 8192},
-	{"gpt-4-turbo", 128000},
-	{"gpt-4o", 128000},
-	{"gpt-4.1", 1047576},
-	{"gpt-4.5", 128000},
-	{"gpt-5", 400000},
-	{"o1", 200000},
-	{"o3", 200000},
-	{"o4-mini", 200000},
-	{"claude-", 200000},
-	{"gemini-1.5", 1048576},
-	{"gemini-2", 1048576},
-	{"mistral-large", 128000},
-	{"mistral-small", 32000},
-	{"deepseek-chat", 65536},
-	{"deepseek-reasoner", 65536},
+var knownWindows = map[string]int{
+	"gpt-3.5-turbo":     16385,
+	"gpt-4":             8192,
+	"gpt-4-turbo":       128000,
+	"gpt-4o":            128000,
+	"gpt-4.1":           1047576,
+	"gpt-4.5":           128000,
+	"gpt-5":             400000,
+	"o1":                200000,
+	"o3":                200000,
+	"o4-mini":           200000,
+	"claude-":           200000,
+	"gemini-1.5":        1048576,
+	"gemini-2":          1048576,
+	"mistral-large":     128000,
+	"mistral-small":     32000,
+	"deepseek-chat":     65536,
+	"deepseek-reasoner": 65536,
 }
 
 // KnownWindow is the window of a model known by name, 0 when unknown. A
@@ -68,9 +65,9 @@ func KnownWindow(model string) int {
 	name := strings.ToLower(model)
 	name = name[strings.LastIndex(name, "/")+1:]
 	best, tokens := 0, 0
-	for _, k := range knownWindows {
-		if strings.HasPrefix(name, k.prefix) && len(k.prefix) > best {
-			best, tokens = len(k.prefix), k.tokens
+	for prefix, n := range knownWindows {
+		if strings.HasPrefix(name, prefix) && len(prefix) > best {
+			best, tokens = len(prefix), n
 		}
 	}
 	return tokens
