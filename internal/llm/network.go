@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -44,12 +45,10 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 }
 
 // origin is scheme://host:port, the unit a redirect may stay within.
+// (url.Parse lower-cases the scheme, not the host.)
 func origin(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+	port := cmp.Or(u.Port(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+	return u.Scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // maxSameOriginRedirects is how many redirects within the endpoint's own
