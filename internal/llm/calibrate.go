@@ -132,7 +132,7 @@ func (e Estimator) Adjust(heuristic float64, bytes int) float64 {
 }
 
 // Calibration is the client's measurement of its model's tokenizer.
-func (c *Client) Calibration() *Calibration { return c.cal }
+func (c *Client) Calibration() *Calibration { return &c.cal }
 
 // TokensPerByte is the worst ratio this client's answers showed.
 func (c *Client) TokensPerByte() float64 { return c.cal.TokensPerByte() }

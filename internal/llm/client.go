@@ -111,7 +111,7 @@ type Client struct {
 	refused atomic.Bool
 
 	// cal learns the model's tokens per byte from every answer.
-	cal *Calibration
+	cal Calibration
 
 	// secrets are what the endpoint's answers may echo and brief never
 	// shows (Secrets).
@@ -142,10 +142,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Model == "" {
 		return nil, &Error{Class: ErrFatal, Msg: withHints(cfg.Hints, "no model configured", SettingModel)}
 	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -171,7 +168,6 @@ func New(cfg Config) (*Client, error) {
 		http:    doer,
 		oc:      openai.NewClientWithConfig(oc),
 		limiter: newLimiter(cfg.RPM, cfg.TPM, cfg.MaxRetryAfter+cfg.MaxRetryAfter/10, cfg.Now, cfg.Sleep),
-		cal:     &Calibration{},
 		secrets: secrets,
 	}, nil
 }
