@@ -50,14 +50,9 @@ type Server struct {
 }
 
 // Name is the kind and version for people: "Ollama 0.17.4", "unknown".
+// Discovery sets a Version only with its Kind.
 func (s Server) Name() string {
-	switch {
-	case s.Kind == "":
-		return "unknown"
-	case s.Version != "":
-		return s.Kind + " " + s.Version
-	}
-	return s.Kind
+	return strings.TrimSpace(cmp.Or(s.Kind, "unknown") + " " + s.Version)
 }
 
 // discoverTimeout bounds each question that needs no model load.

@@ -267,14 +267,11 @@ func (c *Client) modelNotFoundMsg(available []string, ollama bool) string {
 }
 
 func (c *Client) unreachableMsg(err error) string {
-	msg := fmt.Sprintf("cannot reach %s", c.Endpoint())
-	if err != nil {
-		msg += " (" + errText(err) + ")"
-	}
+	why := "the server may not be running"
 	if localOllama(c.cfg.BaseURL) {
-		return c.scrub(c.hint(msg+": Ollama does not seem to be running (`ollama serve` starts it)", SettingBaseURL))
+		why = "Ollama does not seem to be running (`ollama serve` starts it)"
 	}
-	return c.scrub(c.hint(msg+": the server may not be running", SettingBaseURL))
+	return c.scrub(c.hint(fmt.Sprintf("cannot reach %s (%s): %s", c.Endpoint(), errText(err), why), SettingBaseURL))
 }
 
 func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
