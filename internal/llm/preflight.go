@@ -223,10 +223,8 @@ func (c *Client) checkJSON(ctx context.Context, r *CheckReport, stream bool) {
 		User: `Return {"ok": true}.`, MaxTokens: 256, JSON: true}
 	resp, jinfo, err := c.attempt(ctx, jreq, stream, true)
 	switch {
-	case err == nil && json.Valid([]byte(strings.TrimSpace(resp.Text))):
-		r.JSONMode = true
-	case err == nil && resp.FinishReason == "length":
-		r.JSONMode = true // JSON mode was accepted; the answer was long, not wrong
+	case err == nil && (json.Valid([]byte(strings.TrimSpace(resp.Text))) || resp.FinishReason == "length"):
+		r.JSONMode = true // a long answer means JSON mode was accepted; it was long, not wrong
 	case err == nil:
 		c.problem(r, "model %s answered a JSON-mode request with text that is not JSON: summaries may fail; a larger model usually helps", c.cfg.Model)
 	case jsonRejected(err):

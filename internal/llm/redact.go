@@ -25,15 +25,13 @@ func RedactURL(u string) string {
 		// password is in the fragment; a server never sees one anyway.
 		p.Fragment, p.RawFragment = "REDACTED", ""
 	}
-	if p.RawQuery != "" {
-		q := p.Query()
-		for k := range q {
-			if !plainParam(k) {
-				q.Set(k, "REDACTED")
-			}
+	q := p.Query()
+	for k := range q {
+		if !plainParam(k) {
+			q.Set(k, "REDACTED")
 		}
-		p.RawQuery = q.Encode()
 	}
+	p.RawQuery = q.Encode()
 	return p.String()
 }
 
