@@ -186,25 +186,19 @@ func (c *Client) classify(err error, info *respInfo) *Error {
 	}
 
 	var dnsErr *net.DNSError
-	var recErr tls.RecordHeaderError
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
 	switch {
 	case errors.As(err, &dnsErr):
 		return e(ErrFatal, 0, c.hint("cannot reach %s: host %s not found", SettingBaseURL), ep, dnsErr.Name)
-	case errors.As(err, &recErr):
+	case errors.As(err, new(tls.RecordHeaderError)):
 		return e(ErrFatal, 0, c.hint("cannot reach %s: the server does not speak TLS (HTTPS) on that port (a local server usually speaks plain http://)", SettingBaseURL), ep)
-	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+	case errors.As(err, new(*tls.CertificateVerificationError)), errors.As(err, new(x509.UnknownAuthorityError)), errors.As(err, new(x509.HostnameError)):
 		return e(ErrFatal, 0, c.hint("cannot reach %s: its TLS certificate is not trusted (a local server usually speaks plain http://)", SettingBaseURL), ep)
 	case isRefused(err):
 		return e(ErrTransient, 0, "cannot connect to %s (connection refused)", ep)
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.EPIPE):
 		return e(ErrTransient, info.status, "the connection to %s broke before the answer was complete", ep)
 	}
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
+	if errors.As(err, new(*json.SyntaxError)) || errors.As(err, new(*json.UnmarshalTypeError)) {
 		return e(ErrTransient, info.status, "%s sent a malformed answer (not valid JSON)", ep)
 	}
 	return e(ErrTransient, info.status, "request to %s failed: %s", ep, errText(err))
