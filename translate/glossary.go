@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -117,7 +116,8 @@ func ParseGlossary(name string, data []byte) (*Glossary, error) {
 }
 
 // splitGlossaryLine splits on tabs when the line has one (TSV; commas are then
-// part of the terms), otherwise parses it as one CSV record.
+// part of the terms), otherwise parses it as one CSV record (never io.EOF:
+// the line is not blank).
 func splitGlossaryLine(line string) ([]string, error) {
 	if strings.Contains(line, "\t") {
 		return strings.Split(line, "\t"), nil
@@ -126,9 +126,6 @@ func splitGlossaryLine(line string) ([]string, error) {
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	rec, err := r.Read()
-	if err == io.EOF {
-		return nil, nil
-	}
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
