@@ -38,7 +38,7 @@ type atomFeed struct {
 	Lang      string      `xml:"xml:lang,attr,omitempty"`
 	ID        string      `xml:"id"`
 	Title     atomText    `xml:"title"`
-	Subtitle  *atomText   `xml:"subtitle,omitempty"`
+	Subtitle  atomText    `xml:"subtitle,omitempty"`
 	Updated   string      `xml:"updated"`
 	Author    atomPerson  `xml:"author"`
 	Generator string      `xml:"generator"`
@@ -54,12 +54,15 @@ type atomEntry struct {
 	Authors    []atomPerson   `xml:"author,omitempty"`
 	Links      []atomLink     `xml:"link"`
 	Categories []atomCategory `xml:"category,omitempty"`
-	Summary    *atomText      `xml:"summary,omitempty"`
+	Summary    atomText       `xml:"summary,omitempty"`
 }
 
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Text string `xml:",chardata"`
+// atomText is plain text, type="text" (RFC 4287 3.1).
+type atomText string
+
+func (t atomText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "type"}, Value: "text"})
+	return e.EncodeElement(string(t), start)
 }
 
 type atomPerson struct {
@@ -87,14 +90,11 @@ func BriefingAtom(b Briefing, f Feed) []byte {
 	feed := atomFeed{
 		Lang:      b.Run.Lang,
 		ID:        feedID(f),
-		Title:     plain(briefingTitle(b)),
+		Title:     atomText(briefingTitle(b)),
+		Subtitle:  atomText(b.Period),
 		Author:    atomPerson{Name: "brief"},
 		Generator: "brief",
 		Links:     []atomLink{{Rel: "alternate", Type: pageType(f.PageExt), Href: f.href("briefing" + f.PageExt)}},
-	}
-	if b.Period != "" {
-		sub := plain(b.Period)
-		feed.Subtitle = &sub
 	}
 	if f.SiteURL != "" {
 		feed.Links = append(feed.Links, atomLink{Rel: "self", Type: "application/atom+xml", Href: f.href("briefing.atom")})
@@ -148,7 +148,7 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 	}
 	e := atomEntry{
 		ID:      f.id(s),
-		Title:   plain(oneLine(s.Headline)),
+		Title:   atomText(oneLine(s.Headline)),
 		Updated: atomTime(updated),
 		Links:   []atomLink{{Rel: "alternate", Type: pageType(f.PageExt), Href: f.href(storyLink(s.Link, f.PageExt))}},
 	}
@@ -168,10 +168,7 @@ func (f Feed) entry(s story.Story, fallback time.Time) (atomEntry, time.Time) {
 		e.Categories = append(e.Categories, atomCategory{Term: "needs-a-look", Label: "Needs a look"})
 		sum = strings.TrimSpace("Needs a look: " + oneLine(s.Warnings[0]) + ". " + sum)
 	}
-	if sum != "" {
-		t := plain(sum)
-		e.Summary = &t
-	}
+	e.Summary = atomText(sum)
 	return e, updated
 }
 
@@ -209,8 +206,6 @@ func firstVersion(s story.Story) string {
 	}
 	return "input\x00" + path.Clean(filepath.ToSlash(source))
 }
-
-func plain(s string) atomText { return atomText{Type: "text", Text: s} }
 
 func pageType(ext string) string {
 	if ext == ".html" {
