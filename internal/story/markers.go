@@ -50,20 +50,17 @@ func scanMarkers(s string) (kinds int, rest string) {
 		}
 	}
 	// Tags further into the first line: in capitals or in brackets.
-	prev := ' '
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsLetter(r) {
-			prev = r
-			i += size
-			continue
+		start := strings.IndexFunc(s[i:], unicode.IsLetter)
+		if start < 0 {
+			break
 		}
-		w, _ := firstWord(s[i:])
+		prev, _ := utf8.DecodeLastRuneInString(s[:i+start])
+		w, _ := firstWord(s[i+start:])
 		if k := markerWords[strings.ToLower(w)]; k != 0 && (isUpper(w) || prev == '(' || prev == '[') {
 			kinds |= k
 		}
-		i += len(w)
-		prev = 'a'
+		i += start + len(w)
 	}
 	return kinds, rest
 }
