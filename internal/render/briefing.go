@@ -75,7 +75,8 @@ func statusLabel(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func briefingTitle(b Briefing) string { return Title(b.Period) }
+// briefingTitle names the briefing's period: "Briefing: January 2019".
+func briefingTitle(b Briefing) string { return "Briefing: " + b.Period }
 
 // storyLink is where a story's article page is (link, its Markdown page),
 // for the format being written (ext ".md" or ".html").

@@ -36,9 +36,6 @@ func Period(dates []string, runDate time.Time) string {
 	return fmt.Sprintf("%s %d – %s %d", lo.Month(), lo.Year(), hi.Month(), hi.Year())
 }
 
-// Title is the briefing's title for a period: "Briefing: January 2019".
-func Title(period string) string { return "Briefing: " + period }
-
 // humanDate shows a header date to a reader: "January 2019",
 // "5 January 2019"; an unreadable date is shown as written.
 func humanDate(d string) string {

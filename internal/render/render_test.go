@@ -362,7 +362,7 @@ func TestPeriod(t *testing.T) {
 			t.Errorf("Period(%q) = %q, want %q", c.dates, got, c.want)
 		}
 	}
-	if got := Title("January 2019"); got != "Briefing: January 2019" {
+	if got := briefingTitle(Briefing{Period: "January 2019"}); got != "Briefing: January 2019" {
 		t.Errorf("Title = %q", got)
 	}
 }

@@ -85,7 +85,7 @@ type RunFacts struct {
 // Briefing is OUT/briefing.md.
 type Briefing struct {
 	// Period names the time covered, e.g. "October 2018 – January 2019",
-	// or the run date; the title is Title(Period).
+	// or the run date; the title is briefingTitle.
 	Period string
 	Digest string // the model's opening digest; "" if it could not be written
 	// DigestNote says why Digest is empty, shown in its place, e.g. "The
