@@ -104,13 +104,7 @@ func linkSets(shown []Story) ([]linkSet, []features, *interner) {
 	}
 	limit := max(commonFloor, n/commonDivisor)
 	usable := func(ids []int) []int {
-		out := ids[:0:0]
-		for _, id := range ids {
-			if in.df[id] <= limit {
-				out = append(out, id)
-			}
-		}
-		return out
+		return slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return in.df[id] > limit })
 	}
 	sets := make([]linkSet, n)
 	for i, r := range raw {
