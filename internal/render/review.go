@@ -137,6 +137,7 @@ func spans(text string, evidence []string) [][2]int {
 	return merged
 }
 
+// occurrences are where ev (not empty) stands in text as whole words.
 func occurrences(text, ev string) [][2]int {
 	var out [][2]int
 	for from := 0; from < len(text); {
