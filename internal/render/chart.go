@@ -88,13 +88,9 @@ func weekChart(groups []story.Group) string {
 			if !ok {
 				continue
 			}
-			fill := "#0645ad"
+			fill, what := "#0645ad", r.name+", "+humanDate(d)+": "+plural(c[0], "story", "stories")
 			if c[1] > 0 {
-				fill = "#d9822b"
-			}
-			what := r.name + ", " + humanDate(d) + ": " + plural(c[0], "story", "stories")
-			if c[1] > 0 {
-				what += ", " + strconv.Itoa(c[1]) + " to check"
+				fill, what = "#d9822b", what+", "+strconv.Itoa(c[1])+" to check"
 			}
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`+"\n",
 				float64(chartLabelW+8)+float64(j)*step, y, 4+min(c[0], 5), fill, html.EscapeString(what))
