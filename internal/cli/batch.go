@@ -52,7 +52,7 @@ Exit codes: 0 requests written, or nothing left to do; 1 bad flags or input.`,
 }
 
 func runExport(ctx context.Context, io *iostreams.IOStreams, o *config.Options, paths []string) error {
-	s := o.Settings(time.Now(), nil)
+	s := o.Settings(time.Now())
 	inputs, _, err := s.Inputs(paths)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func newCheckCmd(io *iostreams.IOStreams) *cobra.Command {
   brief check -q && brief run ./articles -q     # cron: run only when the model answers`,
 		Args: cobra.NoArgs,
 	}, func(cmd *cobra.Command, o *config.Options, args []string) error {
-		s := o.Settings(time.Now(), nil)
+		s := o.Settings(time.Now())
 		s.Client = o.ClientConfig(stderrLogf(io, ""))
 		clients, err := s.Clients()
 		if err != nil {

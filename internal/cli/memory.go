@@ -77,7 +77,7 @@ func memoryCmd(cmd *cobra.Command, do func(*tm.Memory, *config.Options, []string
 		if o.NoCache {
 			return errors.New("--no-cache: there is no memory without the cache")
 		}
-		run, err := wiring.New(o.Settings(time.Now(), nil))
+		run, err := wiring.New(o.Settings(time.Now()))
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ running: run again later; 130 interrupted.`,
 
 func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *config.Options, paths []string) error {
 	start := time.Now()
-	settings := o.Settings(start, nil)
+	settings := o.Settings(start)
 	inputs, found, err := settings.Inputs(paths)
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func runBriefing(ctx context.Context, io *iostreams.IOStreams, o *config.Options
 		return err
 	}
 	if o.Batch {
-		if err := runBatched(ctx, io, o, o.Settings(start, nil), run, inputs); err != nil {
+		if err := runBatched(ctx, io, o, o.Settings(start), run, inputs); err != nil {
 			return err
 		}
 	}

@@ -58,7 +58,9 @@ func runSingle(ctx context.Context, io *iostreams.IOStreams, o *config.Options, 
 	}
 	// Retries and slow loads are said on stderr, as in a run.
 	rep := progress.New(io.ErrOut, 1, false, o.Quiet)
-	run, err := wiring.New(o.Settings(time.Now(), rep))
+	s := o.Settings(time.Now())
+	s.Progress, s.Client = rep, o.ClientConfig(rep.Logf)
+	run, err := wiring.New(s)
 	if err != nil {
 		return err
 	}

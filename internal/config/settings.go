@@ -5,23 +5,18 @@ import (
 
 	"github.com/brief-news/brief/internal/llm"
 	"github.com/brief-news/brief/internal/pipeline"
-	"github.com/brief-news/brief/internal/progress"
 	"github.com/brief-news/brief/internal/wiring"
 )
 
-// Settings are the options as wiring takes them; rep (nil: none) gets each
-// article's progress and the client's log lines.
-func (o *Options) Settings(start time.Time, rep progress.Reporter) wiring.Settings {
-	var logf func(string, ...any)
-	if rep != nil {
-		logf = rep.Logf
-	}
+// Settings are the options as wiring takes them, with no progress and the
+// client's log lines nowhere.
+func (o *Options) Settings(start time.Time) wiring.Settings {
 	s := wiring.Settings{
-		Client: o.ClientConfig(logf),
+		Client: o.ClientConfig(nil),
 		Out:    o.Out, From: o.From, Lang: o.Lang, Concurrency: o.Concurrency, ContextTokens: o.Context,
 		Formats: o.Formats, Archive: o.Archive, SiteURL: o.SiteURL, PromptsDir: o.Prompts, GlossaryPath: o.Glossary, Strict: o.Strict,
 		Review: o.Review || o.ReviewModel != "", ReviewModel: o.ReviewModel,
-		MaxSize: o.MaxSize, Verbose: o.Verbose, Since: o.SinceTime, Progress: rep,
+		MaxSize: o.MaxSize, Verbose: o.Verbose, Since: o.SinceTime,
 		Budget: pipeline.Budget{
 			MaxTokens: o.MaxTokens, MaxCost: o.MaxCost, PriceIn: o.PriceIn, PriceOut: o.PriceOut,
 		},
