@@ -164,7 +164,6 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 		if err != nil {
 			return n, a.fail("downloading the results of batch "+b.ID, err)
 		}
-		stored, failed := &n.Stored, &n.Failed
 		err = ReadResults(raw, "batch "+b.ID+" file "+*id, func(r Result) error {
 			// An endless result file would keep brief reading (and, with
 			// keys it asked for, writing) forever: a batch holds at most
@@ -177,19 +176,19 @@ func (a *API) Fetch(ctx context.Context, b openai.Batch, c *cache.Cache, asked f
 				return nil
 			}
 			if r.Err != nil {
-				*failed++
+				n.Failed++
 				// The error file is the server's text: it may echo the key.
 				fail(r.Key, &llm.Error{Class: llm.ErrArticle, Msg: safetext.Redact(r.Err.Error(), a.secrets...)})
 				return nil
 			}
-			*stored++
+			n.Stored++
 			return requestcache.Store(c, r.Key, r.Answer)
 		})
 		raw.Close()
-		if err != nil && (errors.Is(err, errIdle) || timedOut(err)) {
+		switch {
+		case errors.Is(err, errIdle) || timedOut(err):
 			return n, a.fail("downloading the results of batch "+b.ID, err)
-		}
-		if err != nil {
+		case err != nil:
 			return n, err
 		}
 	}
