@@ -40,10 +40,7 @@ func Parse(code string) (string, error) {
 // as given, which models generally understand too.
 func Name(code string) string {
 	tag, err := language.Parse(strings.ReplaceAll(code, "_", "-"))
-	if err != nil {
-		return code
-	}
-	if name := display.English.Tags().Name(tag); name != "" {
+	if name := display.English.Tags().Name(tag); err == nil && name != "" {
 		return name
 	}
 	return code
