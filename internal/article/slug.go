@@ -1,6 +1,7 @@
 package article
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
@@ -66,9 +67,7 @@ func Slug(name string) string {
 	if len(s) > maxSlugLen {
 		s = strings.TrimRight(s[:maxSlugLen], "-")
 	}
-	if s == "" {
-		return "article"
-	}
+	s = cmp.Or(s, "article")
 	if reserved.MatchString(s) {
 		s += "-article"
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"text/tabwriter"
 
@@ -45,10 +46,7 @@ func printDryRun(io *iostreams.IOStreams, plan pipeline.Estimate) {
 	for _, r := range plan.Articles {
 		// names and reasons come from the disk and the model: inert
 		r.File, r.Note = safetext.Name(r.File), safetext.Line(r.Note)
-		date := r.Date
-		if date == "" {
-			date = "-"
-		}
+		date := cmp.Or(r.Date, "-")
 		switch r.Status {
 		case "skipped", "failed":
 			fmt.Fprintf(w, "%s\t-\t-\t-\t-\t-\t-\t%s: %s\n", r.File, r.Status, r.Note)

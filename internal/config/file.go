@@ -92,9 +92,7 @@ func ollamaBaseURL(host string) (string, error) {
 	case "", "0.0.0.0", "::":
 		h = "127.0.0.1"
 	}
-	if port == "" {
-		port = map[string]string{"http": "11434", "https": "443"}[u.Scheme]
-	}
+	port = cmp.Or(port, map[string]string{"http": "11434", "https": "443"}[u.Scheme])
 	u.Host, u.Path, u.RawPath = net.JoinHostPort(h, port), strings.TrimRight(u.Path, "/")+"/v1", ""
 	return u.String(), nil
 }
