@@ -123,12 +123,7 @@ func (d *discoverer) walk(root string) {
 	// An excluded folder that holds the whole input folder (output "." and
 	// input "news/") would exclude everything; only what lies below the
 	// input folder is left out.
-	d.active = d.active[:0]
-	for _, x := range d.exclude {
-		if !within(x, realRoot) {
-			d.active = append(d.active, x)
-		}
-	}
+	d.active = slices.DeleteFunc(slices.Clone(d.exclude), func(x string) bool { return within(x, realRoot) })
 	var list []Input
 	// Root and Rel are the real file (a symlink inside the folder: its
 	// target), the one to open and to list once; a reason skips it.
