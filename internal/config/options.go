@@ -5,6 +5,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -91,12 +92,7 @@ type Options struct {
 }
 
 // named is how the user set flag: "--lang", "OPENAI_BASE_URL", "lang in brief.yaml".
-func (o *Options) named(flag string) string {
-	if s := o.origin[flag]; s != "" {
-		return s
-	}
-	return "--" + flag
-}
+func (o *Options) named(flag string) string { return cmp.Or(o.origin[flag], "--"+flag) }
 
 // The flags of each kind of work; a command takes the lists it uses.
 var (
