@@ -68,14 +68,11 @@ func Clean(text string, source []string) (string, []Finding) {
 
 // cleaner is one answer being cleaned against its source.
 type cleaner struct {
-	source []string
+	source []string // nil when unknown: its structure cannot be compared
 	fs     []Finding
 }
 
 func (c *cleaner) add(code, msg string) { c.fs = append(c.fs, Finding{Code: code, Message: msg}) }
-
-// sourceKnown says whether the structure of the source can be compared.
-func (c *cleaner) sourceKnown() bool { return c.source != nil }
 
 // brokenCharacters removes invalid UTF-8, control and invisible characters.
 func (c *cleaner) brokenCharacters(text string) string {
@@ -162,7 +159,7 @@ func prefaceAt(line string) int {
 // extraLine says whether the answer text has more paragraphs than the
 // source, or its first paragraph more lines than the source's first.
 func (c *cleaner) extraLine(text string) bool {
-	if !c.sourceKnown() {
+	if c.source == nil {
 		return true
 	}
 	paras := Paragraphs(text)
@@ -181,7 +178,7 @@ func (c *cleaner) closings(paras []string) []string {
 	for len(paras) > 0 {
 		last := paras[len(paras)-1]
 		if matchAny(closingRes, last) {
-			if c.sourceKnown() && len(paras) <= len(c.source) {
+			if c.source != nil && len(paras) <= len(c.source) {
 				c.add(CodeChatter, fmt.Sprintf("the last paragraph reads like a remark of the model (%q) but was kept: the source has a paragraph there", Clip(last, 60)))
 				return paras
 			}
@@ -204,7 +201,7 @@ func (c *cleaner) closings(paras []string) []string {
 // extraSentence says whether a last paragraph of n sentences has more than
 // the source's last paragraph.
 func (c *cleaner) extraSentence(n int) bool {
-	if !c.sourceKnown() || len(c.source) == 0 {
+	if len(c.source) == 0 { // unknown or empty
 		return true
 	}
 	return n > len(Sentences(c.source[len(c.source)-1]))
