@@ -209,17 +209,13 @@ func (c *cleaner) extraSentence(n int) bool {
 
 // repetition removes runaway repetition beyond what the source repeats.
 func (c *cleaner) repetition(paras []string) []string {
-	paras, removed := removeRepetition(paras, c.source)
-	if len(removed) == 0 {
+	paras, notes, first := removeRepetition(paras, c.source)
+	if len(notes) == 0 {
 		return paras
-	}
-	notes := make([]string, len(removed))
-	for i, r := range removed {
-		notes[i] = r.note
 	}
 	// Paragraph is the cleaned answer's paragraph with the (first) cut;
 	// Translate turns it into the article's numbering.
-	c.fs = append(c.fs, Finding{Code: CodeRepetition, Paragraph: removed[0].para + 1,
+	c.fs = append(c.fs, Finding{Code: CodeRepetition, Paragraph: first + 1,
 		Message: "removed runaway repetition from the model's answer: " + strings.Join(notes, "; ")})
 	return paras
 }

@@ -113,6 +113,24 @@ func TestCleanComparesRepetitionWithTheSource(t *testing.T) {
 	}
 }
 
+// The repetition finding names the cleaned answer's paragraph of its first
+// cut, whether a paragraph repeated or a sentence within one.
+func TestRepetitionFindingNamesTheParagraphOfTheFirstCut(t *testing.T) {
+	src := []string{"Byrådet mødtes.", "Det er slut. Nu går vi hjem.", "Mødet sluttede sent i aftes."}
+	looped := "The council met.\n\nIt is over. It is over. It is over. It is over. Now we go home.\n\nThe meeting ended late last night."
+	para := "The meeting ended late last night."
+	doubled := "The council met.\n\nIt is over. Now we go home.\n\n" + para + "\n\n" + para
+	for _, c := range []struct {
+		in   string
+		want int
+	}{{looped, 2}, {doubled, 3}} {
+		_, fs := Clean(c.in, src)
+		if len(fs) != 1 || fs[0].Code != CodeRepetition || fs[0].Paragraph != c.want {
+			t.Errorf("Clean(%q) findings = %+v, want one repetition finding in paragraph %d", c.in, fs, c.want)
+		}
+	}
+}
+
 func TestCleanKeepsChatterLookalikesTheSourceHas(t *testing.T) {
 	cases := []struct {
 		name, in string

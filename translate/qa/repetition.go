@@ -57,46 +57,38 @@ func textLimits(source []string) repeatLimits {
 	return l
 }
 
-// removal is one runaway repetition cut: a description for the finding and
-// the 0-based paragraph of the cleaned answer it was in.
-type removal struct {
-	para int
-	note string
-}
-
 // removeRepetition collapses runaway repetition in paras, the paragraphs of
 // an answer to the source paragraphs source (nil when unknown: then nothing
-// counts as repeated in the source). It returns the paragraphs kept and
-// each removal, for the finding.
-func removeRepetition(paras, source []string) ([]string, []removal) {
-	paras, removed := collapseParagraphs(paras, paragraphLimits(source))
+// counts as repeated in the source). It returns the paragraphs kept, a note
+// on each removal for the finding, and the 0-based paragraph of the kept
+// ones that the first was in.
+func removeRepetition(paras, source []string) (out, notes []string, first int) {
+	paras, notes, first = collapseParagraphs(paras, paragraphLimits(source))
 	aligned := len(paras) == len(source)
 	var whole repeatLimits
 	if !aligned {
 		whole = textLimits(source)
 	}
-	var out []string
 	for i, p := range paras {
 		lim := whole
 		if aligned {
 			lim = textLimits(source[i : i+1])
 		}
 		q, what := collapseText(p, lim)
-		for _, w := range what {
-			removed = append(removed, removal{para: len(out), note: w})
+		if len(notes) == 0 {
+			first = len(out)
 		}
+		notes = append(notes, what...)
 		if strings.TrimSpace(q) != "" {
 			out = append(out, q)
 		}
 	}
-	return out, removed
+	return out, notes, first
 }
 
 // collapseParagraphs cuts a paragraph repeated in a row beyond keep copies
 // down to keep copies. Short paragraphs (a dash, "No.") are left alone.
-func collapseParagraphs(paras []string, keep int) ([]string, []removal) {
-	var out []string
-	var removed []removal
+func collapseParagraphs(paras []string, keep int) (out, notes []string, first int) {
 	for i := 0; i < len(paras); {
 		j := i + 1
 		for j < len(paras) && normalized(paras[j]) == normalized(paras[i]) {
@@ -104,14 +96,17 @@ func collapseParagraphs(paras []string, keep int) ([]string, []removal) {
 		}
 		n := j - i
 		if n >= max(loopParagraphs, keep+1) && utf8.RuneCountInString(paras[i]) >= 20 {
-			removed = append(removed, removal{para: len(out), note: repeatNote("a paragraph", paras[i], n, keep)})
+			if len(notes) == 0 {
+				first = len(out)
+			}
+			notes = append(notes, repeatNote("a paragraph", paras[i], n, keep))
 			out = append(out, paras[i:i+keep]...)
 		} else {
 			out = append(out, paras[i:j]...)
 		}
 		i = j
 	}
-	return out, removed
+	return out, notes, first
 }
 
 // collapseText removes runaway sentences, phrases, words and characters
