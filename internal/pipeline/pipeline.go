@@ -274,20 +274,17 @@ func prepareOutDir(dir string) (*os.Root, *manifest.Manifest, error) {
 func (r *runner) dispatch(ctx context.Context, inputs []article.Input) (fatal error, stopped string) {
 	g, gctx := errgroup.WithContext(ctx)
 	slots := make(chan struct{}, r.cfg.Concurrency)
-dispatch:
 	for i, in := range inputs {
+		// A slot taken here and not given to a worker is left taken: no
+		// article starts after it.
 		select {
 		case slots <- struct{}{}:
 		case <-gctx.Done():
-			break dispatch
 		}
 		if gctx.Err() != nil {
-			<-slots
 			break
 		}
-		if reason := r.overBudget(); reason != "" {
-			<-slots
-			stopped = reason
+		if stopped = r.overBudget(); stopped != "" {
 			break
 		}
 		g.Go(func() error {
