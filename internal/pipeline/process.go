@@ -411,21 +411,15 @@ func (r *runner) report(e *manifest.Entry, took time.Duration) {
 		detail = e.Error
 	case len(e.Warnings) > 0:
 		// A warning is not "all is well": the line says so, even with -q.
-		status, detail = progress.StatusWarn, warnDetail(e.Warnings)
+		status, detail = progress.StatusWarn, e.Warnings[0]
+		if len(e.Warnings) > 1 {
+			detail += fmt.Sprintf(" (+%d more)", len(e.Warnings)-1)
+		}
 	}
 	if r.cfg.Verbose && e.Status != manifest.StatusFailed && e.Status != manifest.StatusSkipped {
 		detail += fmt.Sprintf(" (%s, %s, %s)", progress.Count(e.Requests, "request"), progress.Count(e.Usage.Total(), "token"), took.Round(time.Millisecond))
 	}
 	r.cfg.Progress.Done(status, e.Source, detail)
-}
-
-// warnDetail is an article's progress line for warnings: the first one and
-// how many more there are.
-func warnDetail(ws []string) string {
-	if len(ws) == 1 {
-		return ws[0]
-	}
-	return fmt.Sprintf("%s (+%d more)", ws[0], len(ws)-1)
 }
 
 // identity is what, besides the text and the prompts, decides an answer:
