@@ -19,9 +19,7 @@ type cachedReview struct {
 // the review prompts and the reviewing model.
 func (cfg Config) reviewKey(a article.Article, tr translate.Result) string {
 	id := cfg.identity()
-	if cfg.ReviewModel != "" {
-		id[0] = cfg.ReviewModel
-	}
+	id[0] = cfg.ReviewModel
 	return cache.Key(append([]string{"review", sourceText(a), tr.Text(), cfg.Reviewer.PromptHash()}, id...)...)
 }
 
