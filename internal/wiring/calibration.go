@@ -11,16 +11,15 @@ import (
 // the next run plans with it from its first request (and its dry run and
 // budgets estimate with it).
 type calibrationEntry struct {
-	Model         string    `json:"model"`
-	Endpoint      string    `json:"endpoint"`
 	TokensPerByte float64   `json:"tokens_per_byte"`
 	Measured      time.Time `json:"measured"`
 }
 
-// serverCalibration is one server's calibration and where it is kept.
+// serverCalibration is one server's calibration and where it is kept (its
+// key names the model and the server).
 type serverCalibration struct {
-	key, model, endpoint string
-	cal                  *llm.Calibration
+	key string
+	cal *llm.Calibration
 }
 
 // loadCalibrations starts each server's calibration from the cache and,
@@ -40,7 +39,7 @@ func (r *Run) loadCalibrations(c *cache.Cache, writable bool) {
 		sc.cal.OnWorse(func(float64) {
 			// The worst so far, not the argument: two answers may
 			// raise it at once, and the lower must not win the write.
-			_ = c.Put(sc.key, calibrationEntry{Model: sc.model, Endpoint: sc.endpoint, TokensPerByte: sc.cal.TokensPerByte(), Measured: time.Now().UTC()})
+			_ = c.Put(sc.key, calibrationEntry{TokensPerByte: sc.cal.TokensPerByte(), Measured: time.Now().UTC()})
 		})
 	}
 }

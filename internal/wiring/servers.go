@@ -24,15 +24,6 @@ type Server struct {
 	Slots int
 }
 
-// slots is how many requests go to sv at once: its own Slots, or the
-// run's Concurrency.
-func (s Settings) slots(sv Server) int {
-	if sv.Slots > 0 {
-		return sv.Slots
-	}
-	return s.Concurrency
-}
-
 // servers are the run's endpoints: Settings.Servers, or the one of
 // Settings.Client.
 func (s Settings) servers() []Server {
@@ -71,9 +62,9 @@ func newPool(s Settings) (*llm.Pool, []serverCalibration, error) {
 	for i, sv := range s.servers() {
 		c := clients[i]
 		// Kept under the run's model name, as the cache keys results.
-		ep := EndpointIdentity(sv.BaseURL)
-		cals = append(cals, serverCalibration{key: cache.Key("calibration/1", s.Client.Model, ep, s.CacheTag), model: s.Client.Model, endpoint: ep, cal: c.Calibration()})
-		members = append(members, llm.Member{Client: c, Slots: s.slots(sv)})
+		key := cache.Key("calibration/1", s.Client.Model, EndpointIdentity(sv.BaseURL), s.CacheTag)
+		cals = append(cals, serverCalibration{key: key, cal: c.Calibration()})
+		members = append(members, llm.Member{Client: c, Slots: cmp.Or(sv.Slots, s.Concurrency)})
 	}
 	return llm.NewPool(members, s.Client.Logf), cals, nil
 }
@@ -93,7 +84,7 @@ func (s Settings) endpointIdentity() string {
 func (s Settings) TotalSlots() int {
 	n := 0
 	for _, sv := range s.servers() {
-		n += s.slots(sv)
+		n += cmp.Or(sv.Slots, s.Concurrency)
 	}
 	return n
 }
