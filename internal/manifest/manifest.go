@@ -148,18 +148,10 @@ type Digest struct {
 // Tally recomputes Totals from Entries.
 func (m *Manifest) Tally() {
 	t := Totals{Inputs: len(m.Entries)}
+	count := map[string]*int{StatusOK: &t.OK, StatusCached: &t.Cached, StatusFailed: &t.Failed, StatusSkipped: &t.Skipped, StatusPending: &t.Pending}
 	for _, e := range m.Entries {
-		switch e.Status {
-		case StatusOK:
-			t.OK++
-		case StatusCached:
-			t.Cached++
-		case StatusFailed:
-			t.Failed++
-		case StatusSkipped:
-			t.Skipped++
-		case StatusPending:
-			t.Pending++
+		if n := count[e.Status]; n != nil {
+			*n++
 		}
 		if (e.Status == StatusOK || e.Status == StatusCached) && len(e.Warnings) > 0 {
 			t.Warned++
@@ -177,14 +169,6 @@ func (m *Manifest) Tally() {
 // WriteIn stores the manifest atomically as name below root, confined to
 // the root's folder.
 func (m *Manifest) WriteIn(root *os.Root, name string) error {
-	data, err := m.marshal()
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteIn(root, name, data, 0o644)
-}
-
-func (m *Manifest) marshal() ([]byte, error) {
 	m.Generator = Generator
 	// Lists are written as [] rather than null: consumers iterate them
 	// (jq '.entries[]' fails on null), and a run whose inputs were all
@@ -214,9 +198,9 @@ func (m *Manifest) marshal() ([]byte, error) {
 	m.Digest.Error = safetext.Line(m.Digest.Error)
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return append(data, '\n'), nil
+	return atomicfile.WriteIn(root, name, append(data, '\n'), 0o644)
 }
 
 // MaxSize caps a manifest brief reads back: about 1 KB per input, so this
