@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	if out.DigestErr != nil {
 		b.DigestNote = "The opening digest could not be written: " + out.DigestErr.Error()
 	}
-	if len(b.Stories) == 0 && r.hasBriefing() {
+	if fi, err := r.out.Lstat("briefing.md"); len(b.Stories) == 0 && err == nil && fi.Mode().IsRegular() {
 		// Nothing was made (all skipped, an empty window, the endpoint
 		// down, Ctrl-C before the first article): last week's briefing
 		// and its manifest stay as they are, rather than an empty one.
@@ -66,13 +67,6 @@ func (r *runner) finish(ctx context.Context, started time.Time, cutShort bool) O
 	return out
 }
 
-// hasBriefing reports whether the output folder holds a briefing from an
-// earlier run.
-func (r *runner) hasBriefing() bool {
-	fi, err := r.out.Lstat("briefing.md")
-	return err == nil && fi.Mode().IsRegular()
-}
-
 // briefing assembles the briefing from the results, without its digest:
 // the finished stories, grouped and folded, and the inputs that did not
 // make it.
@@ -90,18 +84,14 @@ func (r *runner) briefing() render.Briefing {
 		}
 		problems = append(problems, render.Problem{Source: res.entry.Source, Status: res.entry.Status, Reason: res.entry.Error})
 	}
-	b := render.Briefing{
-		Period:   render.Period(dates, r.cfg.Now()),
+	return render.Briefing{
+		Period:   cmp.Or(r.cfg.Period, render.Period(dates, r.cfg.Now())),
 		Stories:  stories,
+		Groups:   story.Organize(stories),
 		Problems: problems,
 		LeftOut:  r.cfg.LeftOut,
 		Run:      runFacts(r.cfg, stories),
 	}
-	if r.cfg.Period != "" {
-		b.Period = r.cfg.Period
-	}
-	b.Groups = story.Organize(stories)
-	return b
 }
 
 // shownStories are the stories as the briefing shows them, which is what
@@ -164,16 +154,13 @@ func (r *runner) feed() render.Feed {
 func (r *runner) manifest(ctx context.Context, started time.Time, digest summarize.Result, digestErr error) *manifest.Manifest {
 	cfg := r.cfg
 	m := &manifest.Manifest{
-		Version: 1, Started: started.UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
-		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md",
+		Version: 1, Started: started.UTC(), Finished: cfg.Now().UTC(), Model: cfg.Model, Endpoint: cfg.Endpoint,
+		From: cfg.From, Lang: cfg.Lang, Briefing: "briefing.md", Interrupted: ctx.Err() != nil, Stopped: r.stopReason,
+		Digest: manifest.Digest{Usage: digest.Usage, Requests: digest.Requests},
 	}
 	for _, res := range r.results {
 		m.Entries = append(m.Entries, res.entry)
 	}
-	m.Interrupted = ctx.Err() != nil
-	m.Stopped = r.stopReason
-	m.Finished = cfg.Now().UTC()
-	m.Digest = manifest.Digest{Usage: digest.Usage, Requests: digest.Requests}
 	if digestErr != nil {
 		m.Digest.Error = digestErr.Error()
 	}
