@@ -40,20 +40,26 @@ type feedRecall struct {
 // remembers this run's entries for the next. A memory that cannot be read is
 // started afresh; one that cannot be written costs only the memory.
 func (r *runner) feedIDs(f render.Feed, shown []story.Story) map[string]string {
-	old := r.readFeedMemory()
-	ids := assignFeedIDs(f, shown, old)
-	var now []feedRecall
+	var old feedMemory
+	if data, ok := atomicfile.ReadIn(r.out, feedMemoryFile, maxPageRead); !ok || json.Unmarshal(data, &old) != nil || old.Version != 1 {
+		old = feedMemory{}
+	}
+	ids := assignFeedIDs(f, shown, old.Entries)
+	now := feedMemory{Version: 1}
 	taken := map[string]bool{}
 	for _, s := range shown {
 		taken[ids[s.ID]] = true
-		now = append(now, feedRecall{ID: ids[s.ID], Story: s.ID, Fingerprint: s.Fingerprint})
+		now.Entries = append(now.Entries, feedRecall{ID: ids[s.ID], Story: s.ID, Fingerprint: s.Fingerprint})
 	}
-	for _, e := range old {
-		if !taken[e.ID] && len(now) < feedMemoryMax {
-			now = append(now, e)
+	for _, e := range old.Entries {
+		if !taken[e.ID] && len(now.Entries) < feedMemoryMax {
+			now.Entries = append(now.Entries, e)
 		}
 	}
-	if err := r.writeFeedMemory(now); err != nil {
+	// Into the state folder (which LockOut checked is a real folder), made
+	// when missing. Marshal cannot fail on strings, numbers and booleans.
+	data, _ := json.Marshal(now)
+	if err := atomicfile.WriteIfChangedIn(r.out, feedMemoryFile, data, 0o644); err != nil {
 		r.cfg.Progress.Logf("warning: cannot remember the feed's entries (a resend next run may show as a new entry): %v", err)
 	}
 	return ids
@@ -88,23 +94,4 @@ func assignFeedIDs(f render.Feed, shown []story.Story, old []feedRecall) map[str
 		ids[s.ID], taken[id] = id, true
 	}
 	return ids
-}
-
-func (r *runner) readFeedMemory() []feedRecall {
-	data, ok := atomicfile.ReadIn(r.out, feedMemoryFile, maxPageRead)
-	var m feedMemory
-	if !ok || json.Unmarshal(data, &m) != nil || m.Version != 1 {
-		return nil
-	}
-	return m.Entries
-}
-
-// writeFeedMemory writes the feed's memory into the state folder (which
-// LockOut checked is a real folder), made when missing.
-func (r *runner) writeFeedMemory(entries []feedRecall) error {
-	data, err := json.Marshal(feedMemory{Version: 1, Entries: entries})
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteIfChangedIn(r.out, feedMemoryFile, data, 0o644)
 }
