@@ -17,7 +17,13 @@ func (r *runner) changes(shown []story.Story) *story.Changes {
 	if r.previous == nil {
 		return nil
 	}
-	before, now, inRun := madeStories(r.previous.Entries), map[string]manifest.Entry{}, map[string]bool{}
+	// The entries of each run that became stories, by ID.
+	before, now, inRun := map[string]manifest.Entry{}, map[string]manifest.Entry{}, map[string]bool{}
+	for _, e := range r.previous.Entries {
+		if e.ID != "" && (e.Status == manifest.StatusOK || e.Status == manifest.StatusCached) {
+			before[e.ID] = e
+		}
+	}
 	for _, res := range r.results {
 		inRun[res.entry.ID] = true
 		if res.story != nil {
@@ -53,15 +59,4 @@ func (r *runner) changes(shown []story.Story) *story.Changes {
 		}
 	}
 	return c
-}
-
-// madeStories are the entries of a manifest that became stories, by ID.
-func madeStories(entries []manifest.Entry) map[string]manifest.Entry {
-	out := map[string]manifest.Entry{}
-	for _, e := range entries {
-		if e.ID != "" && (e.Status == manifest.StatusOK || e.Status == manifest.StatusCached) {
-			out[e.ID] = e
-		}
-	}
-	return out
 }
