@@ -144,6 +144,10 @@ func TestRetryAfterHonoured(t *testing.T) {
 		"capped at 2m":    {http.Header{"Retry-After": {"3600"}}, 2 * time.Minute, false},
 		"503 retry-after": {http.Header{"Retry-After": {"3"}}, 3 * time.Second, true},
 		"reset on 6m0s":   {http.Header{"X-Ratelimit-Remaining-Requests": {"0"}, "X-Ratelimit-Reset-Requests": {"6m0s"}}, 2 * time.Minute, false},
+		// A hostile or broken server's absurd pauses are capped too, not
+		// turned into a negative duration (a panic in the jitter).
+		"infinite":   {http.Header{"Retry-After": {"inf"}}, 2 * time.Minute, false},
+		"past int64": {http.Header{"Retry-After-Ms": {"1e300"}}, 2 * time.Minute, false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

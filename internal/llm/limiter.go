@@ -133,6 +133,11 @@ func headerInt(h http.Header, k string) (int, bool) {
 	return n, err == nil
 }
 
+// maxHeaderSeconds bounds a wait read from a header before it becomes a
+// Duration: "inf" or "1e300" would overflow to a negative one (every wait
+// is capped far lower anyway, by MaxRetryAfter).
+const maxHeaderSeconds = 1e6
+
 // parseResetDuration reads OpenAI's reset values: Go-style durations like
 // "1s", "6m0s", "20ms", "1h2m3.5s", or plain seconds.
 func parseResetDuration(v string) (time.Duration, bool) {
@@ -141,7 +146,7 @@ func parseResetDuration(v string) (time.Duration, bool) {
 		return d, true
 	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
-		return time.Duration(f * float64(time.Second)), true
+		return time.Duration(min(f, maxHeaderSeconds) * float64(time.Second)), true
 	}
 	return 0, false
 }
@@ -152,11 +157,11 @@ func parseResetDuration(v string) (time.Duration, bool) {
 func serverDelay(h http.Header, status int, now time.Time) (time.Duration, bool) {
 	// Empty or absent headers fail every parse below.
 	if f, err := strconv.ParseFloat(strings.TrimSpace(h.Get("retry-after-ms")), 64); err == nil && f >= 0 {
-		return time.Duration(f * float64(time.Millisecond)), true
+		return time.Duration(min(f, maxHeaderSeconds*1000) * float64(time.Millisecond)), true
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
-		return time.Duration(f * float64(time.Second)), true
+		return time.Duration(min(f, maxHeaderSeconds) * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(t.Sub(now), 0), true
