@@ -215,6 +215,22 @@ func TestImportLimits(t *testing.T) {
 	}
 }
 
+// A unit ends at its </tu>: a segment read after one (here inside a
+// malformed outer unit) never pairs with the segments of the unit that
+// ended, so no pair the file does not hold goes into the memory.
+func TestImportPairsOnlyWithinOneUnit(t *testing.T) {
+	m := newMemory(t)
+	doc := `<tmx><body><tu><tu><tuv xml:lang="da"><seg>Ja.</seg></tuv><tuv xml:lang="en"><seg>Yes.</seg></tuv></tu>` +
+		`<tuv xml:lang="da"><seg>Nej.</seg></tuv></tu></body></tmx>`
+	read, stored, err := m.Import(strings.NewReader(doc))
+	if read != 1 || stored != 1 || err != nil {
+		t.Errorf("Import = %d, %d, %v; want 1, 1", read, stored, err)
+	}
+	if got, ok := m.Recall("Nej."); ok {
+		t.Errorf("Recall(Nej.) = %q: paired with another unit's translation", got)
+	}
+}
+
 type neverEnding struct{}
 
 func (neverEnding) Read(p []byte) (int, error) {

@@ -75,17 +75,22 @@ func (m *Memory) Import(r io.Reader) (read, stored int, err error) {
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "tu" && len(tu) == 2 {
-				read++
-				// The translation is cleaned as a model's answer is (controls,
-				// bidirectional and invisible characters): it goes into pages
-				// with no check between.
-				added, err := m.Remember(tu[m.from], safetext.Text(tu[m.to]))
-				if err != nil {
-					return read, stored, err
-				}
-				if added {
-					stored++
+			if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "tu" {
+				// A unit ends here: nothing read after it pairs with its segments.
+				unit := tu
+				tu = nil
+				if len(unit) == 2 {
+					read++
+					// The translation is cleaned as a model's answer is (controls,
+					// bidirectional and invisible characters): it goes into pages
+					// with no check between.
+					added, err := m.Remember(unit[m.from], safetext.Text(unit[m.to]))
+					if err != nil {
+						return read, stored, err
+					}
+					if added {
+						stored++
+					}
 				}
 			}
 			continue
