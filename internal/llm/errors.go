@@ -60,12 +60,12 @@ func failureOf(err error) (apiFailure, bool) {
 		var flat struct {
 			Message string          `json:"message"`
 			Type    string          `json:"type"`
-			Code    json.RawMessage `json:"code"`
+			Code    any             `json:"code"`
 			Error   json.RawMessage `json:"error"`
 		}
 		switch {
 		case json.Unmarshal(reqErr.Body, &flat) == nil:
-			f.msg, f.typ, f.code = flat.Message, flat.Type, rawCode(flat.Code)
+			f.msg, f.typ, f.code = flat.Message, flat.Type, anyCode(flat.Code)
 			var s string
 			if f.msg == "" && json.Unmarshal(flat.Error, &s) == nil {
 				f.msg = s
@@ -98,23 +98,13 @@ func failureOf(err error) (apiFailure, bool) {
 	return f, false
 }
 
+// anyCode is an error code as text, whether the endpoint sent a string or
+// a number (a JSON number decodes as float64, which prints whole).
 func anyCode(c any) string {
 	if c == nil {
 		return ""
 	}
 	return fmt.Sprint(c)
-}
-
-func rawCode(r json.RawMessage) string {
-	var s string
-	if json.Unmarshal(r, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(r, &n) == nil {
-		return n.String()
-	}
-	return ""
 }
 
 var contextLengthRe = regexp.MustCompile(`(?i)context[ _-]?(length|window|size)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model|maximum)|reduce the length`)
