@@ -255,6 +255,7 @@ func TestFatalAndArticleFailuresAreNotRetried(t *testing.T) {
 		{"context length mid-stream", llmtest.Reply{Content: "a b", MidStreamError: llmtest.ErrorEvent("invalid_request_error", "context_length_exceeded", "input too long"), ErrorAfter: 1}, "article", []string{"too long"}},
 		{"other 400", llmtest.Error(400, "invalid_request_error", "", "temperature must be at most 2"), "article", []string{"HTTP 400", "temperature must be at most 2"}},
 		{"vllm flat 400", llmtest.VLLMError(400, "bad sampling params"), "article", []string{"bad sampling params"}},
+		{"quota only in a flat body's code", llmtest.Reply{Status: 429, Body: `{"message":"Too Many Requests","code":"insufficient_quota"}`}, "fatal", []string{"no quota left"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

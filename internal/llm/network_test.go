@@ -103,6 +103,21 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 	}
 }
 
+// A server whose TLS certificate is not trusted is not a passing fault
+// either: fatal at once, with the reason.
+func TestUntrustedCertificateIsFatal(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	c, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: llmtest.Model, Retries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Complete(context.Background(), translateReq())
+	if classOf(err) != "fatal" || !strings.Contains(err.Error(), "its TLS certificate is not trusted") {
+		t.Fatalf("Complete: %v (%s), want fatal about the certificate", err, classOf(err))
+	}
+}
+
 // https:// pointed at a plain-HTTP port is a configuration mistake, not a
 // passing fault: fatal at once, with the http:// URL to use, and brief
 // check does not call the endpoint ok.
