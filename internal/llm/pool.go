@@ -107,11 +107,7 @@ type othersKey struct{}
 func (p *Pool) othersLive(s *poolServer) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n := p.liveLocked()
-	if s.down == nil {
-		n--
-	}
-	return n > 0
+	return slices.ContainsFunc(p.servers, func(o *poolServer) bool { return o != s && o.down == nil })
 }
 
 // handOff says whether a request that timed out should go back to its pool
