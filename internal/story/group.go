@@ -106,14 +106,13 @@ func linkSets(shown []Story) ([]linkSet, []features, *interner) {
 	usable := func(ids []int) []int {
 		return slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return in.df[id] > limit })
 	}
-	sets := make([]linkSet, n)
 	for i, r := range raw {
 		s := linkSet{names: usable(r.names), single: usable(r.single), words: usable(r.words), terms: usable(r.terms)}
 		s.all = sortedUnion(s.names, s.single, s.words, s.terms)
 		s.weight = nameWeight*len(s.names) + termWeight*len(s.terms)
-		sets[i] = s
+		raw[i] = s
 	}
-	return sets, fs, in
+	return raw, fs, in
 }
 
 // sortGroups puts the largest groups first, then the newest, in an order

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -70,7 +69,7 @@ func joinMatching[K comparable](n int, keys func(i int) []K, match func(i, j int
 			}
 			index[k] = append(index[k], i)
 		}
-		sort.Ints(cand)
+		slices.Sort(cand)
 		for _, j := range cand {
 			if match(i, j) {
 				u.union(i, j)
