@@ -75,7 +75,8 @@ type shared struct {
 // New is the completer of model, keyed with tag, that sends what the cache
 // cannot answer to next as body makes it.
 func New(next llm.Completer, body func(llm.Request) openai.ChatCompletionRequest, model, tag string) *Completer {
-	c := &Completer{next: next, body: body, model: model, tag: tag, shared: &shared{models: map[string]*Completer{}}}
+	c := &Completer{next: next, body: body, model: model, tag: tag, shared: &shared{
+		models: map[string]*Completer{}, failed: map[string]error{}, seen: map[string]bool{}, stages: map[string]int{}}}
 	c.models[model] = c
 	return c
 }
@@ -109,9 +110,6 @@ func (s *shared) SetCollecting(on bool) {
 func (s *shared) Fail(key string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failed == nil {
-		s.failed = map[string]error{}
-	}
 	s.failed[key] = err
 }
 
@@ -184,9 +182,6 @@ func (s *shared) collect(stage string, l Line) {
 	if s.seen[l.CustomID] {
 		return
 	}
-	if s.seen == nil {
-		s.seen, s.stages = map[string]bool{}, map[string]int{}
-	}
 	s.seen[l.CustomID] = true
 	s.lines = append(s.lines, l)
 	s.stages[stage]++
@@ -198,7 +193,7 @@ func (s *shared) Collected() ([]Line, map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lines, stages := s.lines, s.stages
-	s.lines, s.seen, s.stages = nil, nil, nil
+	s.lines, s.seen, s.stages = nil, map[string]bool{}, map[string]int{}
 	return lines, stages
 }
 
