@@ -119,14 +119,6 @@ func Normalize(s string) string {
 	return strings.Join(strings.Fields(variants.Replace(norm.NFC.String(s))), " ")
 }
 
-func (m *Memory) pairKey(normalized string) string {
-	return cache.Key("tm-pair", m.id, normalized)
-}
-
-func (m *Memory) bucketKey(sk string) string {
-	return cache.Key("tm-near", m.id, sk)
-}
-
 // Recall returns the remembered translation of src, if there is one, and
 // marks it used so the cache's prune keeps it.
 func (m *Memory) Recall(src string) (string, bool) {
@@ -134,7 +126,7 @@ func (m *Memory) Recall(src string) (string, bool) {
 		return "", false
 	}
 	n := Normalize(src)
-	key := m.pairKey(n)
+	key := cache.Key("tm-pair", m.id, n)
 	var e pairEntry
 	if m.hides(n) || !m.c.Get(key, &e) || e.Kind != kindPair || e.ID != m.id || e.Target == "" {
 		return "", false
@@ -151,7 +143,7 @@ func (m *Memory) Remember(src, target string) (bool, error) {
 	if m == nil || n == "" || strings.TrimSpace(target) == "" || len(n) > MaxParagraph || len(target) > 4*MaxParagraph {
 		return false, nil
 	}
-	key := m.pairKey(n)
+	key := cache.Key("tm-pair", m.id, n)
 	var e pairEntry
 	if m.c.Get(key, &e) && e.Kind == kindPair && e.ID == m.id {
 		m.c.Touch(key, time.Now())
@@ -171,7 +163,7 @@ func (m *Memory) addNear(normalized string, p Pair) error {
 	if words < minNearWords {
 		return nil
 	}
-	key := m.bucketKey(sk)
+	key := cache.Key("tm-near", m.id, sk)
 	var b bucket
 	if !m.c.Get(key, &b) || b.Kind != kindBucket || b.ID != m.id {
 		b = bucket{Kind: kindBucket, ID: m.id}
@@ -209,7 +201,7 @@ func (m *Memory) Near(src string) (Pair, bool) {
 		return Pair{}, false
 	}
 	var b bucket
-	if !m.c.Get(m.bucketKey(sk), &b) || b.Kind != kindBucket || b.ID != m.id {
+	if !m.c.Get(cache.Key("tm-near", m.id, sk), &b) || b.Kind != kindBucket || b.ID != m.id {
 		return Pair{}, false
 	}
 	have := strings.Fields(n)
