@@ -192,10 +192,9 @@ func (c *Cache) Delete(key string) {
 // Touch marks an entry as used now, so Prune keeps entries that weekly runs
 // still hit.
 func (c *Cache) Touch(key string, now time.Time) {
-	if c == nil {
-		return
+	if c != nil {
+		os.Chtimes(c.path(key), now, now)
 	}
-	os.Chtimes(c.path(key), now, now)
 }
 
 // Scan calls fn with every entry whose stored bytes begin with prefix, in

@@ -42,7 +42,6 @@ type Estimate struct {
 	Budget       string `json:"budget,omitempty"`
 	BudgetStarts *int   `json:"budget_starts,omitempty"`
 	NewArticles  int    `json:"-"` // of which BudgetStarts start
-
 }
 
 // coverage fills in how many new articles a run under the budget's
