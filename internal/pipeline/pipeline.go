@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -360,7 +361,8 @@ func usd(c float64) float64 { return math.Round(c*1e6) / 1e6 }
 
 // removeTemps deletes the temp files a killed run left behind in dir
 // below root: regular files of atomicfile's exact pattern for a file brief
-// writes there, nothing else.
+// writes there (briefing and article pages, .md, .html, .json, and the
+// manifest), nothing else.
 func removeTemps(root *os.Root, dir string) {
 	d, err := root.Open(dir)
 	if err != nil {
@@ -370,18 +372,8 @@ func removeTemps(root *os.Root, dir string) {
 	d.Close()
 	for _, e := range entries {
 		target, ok := atomicfile.TempTarget(e.Name())
-		if ok && e.Type().IsRegular() && ownOutput(target) {
+		if ok && e.Type().IsRegular() && slices.Contains([]string{".md", ".html", ".json"}, filepath.Ext(target)) {
 			root.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// ownOutput reports whether name is a file brief writes in the output
-// folder: briefing and article pages (.md, .html, .json) and the manifest.
-func ownOutput(name string) bool {
-	switch filepath.Ext(name) {
-	case ".md", ".html", ".json":
-		return true
-	}
-	return false
 }
