@@ -12,7 +12,6 @@ package tm
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -252,24 +251,4 @@ func differing(a, b []string) int {
 		}
 	}
 	return d
-}
-
-// each calls fn with every pair of this memory (cache.Scan order: by key,
-// so the same pairs come out in the same order from any cache).
-func (m *Memory) each(fn func(Pair) error) error {
-	if m == nil {
-		return nil
-	}
-	prefix, _ := json.Marshal(struct {
-		Kind string `json:"tm"`
-		ID   string `json:"id"`
-	}{kindPair, m.id})
-	prefix = prefix[:len(prefix)-1] // open: the pair's fields follow
-	return m.c.Scan(prefix, func(data []byte) error {
-		var e pairEntry
-		if json.Unmarshal(data, &e) != nil || e.Kind != kindPair || e.ID != m.id {
-			return nil
-		}
-		return fn(e.Pair)
-	})
 }

@@ -2,6 +2,7 @@ package tm
 
 import (
 	"bufio"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -24,11 +25,22 @@ func (m *Memory) Export(w io.Writer) (int, error) {
 	fmt.Fprintf(bw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"+
 		"  <header creationtool=\"brief\" creationtoolversion=\"1\" segtype=\"paragraph\" o-tmf=\"brief\" adminlang=\"en\" srclang=%s datatype=\"plaintext\"/>\n  <body>\n",
 		attr(m.from))
+	// The pairs are found by their entries' opening bytes (cache.Scan, in
+	// key order, so the same pairs come out in the same order from any
+	// cache): kind and identity, the pair's fields following.
+	prefix, _ := json.Marshal(struct {
+		Kind string `json:"tm"`
+		ID   string `json:"id"`
+	}{kindPair, m.id})
 	n := 0
-	err := m.each(func(p Pair) error {
+	err := m.c.Scan(prefix[:len(prefix)-1], func(data []byte) error {
+		var e pairEntry
+		if json.Unmarshal(data, &e) != nil || e.Kind != kindPair || e.ID != m.id {
+			return nil
+		}
 		n++
 		bw.WriteString("    <tu>\n")
-		for _, v := range [2][2]string{{m.from, p.Source}, {m.to, p.Target}} {
+		for _, v := range [2][2]string{{m.from, e.Source}, {m.to, e.Target}} {
 			fmt.Fprintf(bw, "      <tuv xml:lang=%s><seg>", attr(v[0]))
 			xml.EscapeText(bw, []byte(v[1]))
 			bw.WriteString("</seg></tuv>\n")
