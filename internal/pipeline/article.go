@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"slices"
 
 	"github.com/brief-news/brief/internal/article"
 	"github.com/brief-news/brief/internal/manifest"
@@ -27,11 +28,9 @@ type ArticleResult struct {
 func Article(ctx context.Context, cfg Config, a article.Article, withSummary bool) (ArticleResult, error) {
 	r := &runner{cfg: cfg, mem: cfg.Memory()}
 	e := &manifest.Entry{Source: a.Path}
-	var out ArticleResult
 	tr, cached, release, err := r.translation(ctx, e, a)
 	release()
-	out.Translation, out.Cached = tr, cached
-	out.Warnings = append(append([]string{}, a.Warnings...), tr.Warnings...)
+	out := ArticleResult{Translation: tr, Cached: cached, Warnings: append(slices.Clone(a.Warnings), tr.Warnings...)}
 	if err == nil {
 		err = cfg.holdToStrict(tr, cached)
 	}
