@@ -31,9 +31,6 @@ type Cache struct {
 // WriteOnly returns a cache that stores results but finds none: --force
 // redoes everything and still leaves the new results for the next run.
 func (c *Cache) WriteOnly() *Cache {
-	if c == nil {
-		return nil
-	}
 	return &Cache{dir: c.dir, writeOnly: true}
 }
 
