@@ -55,10 +55,14 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 			srv := llmtest.New(t)
 			srv.Enqueue(fault)
 			c, h := newClient(t, srv, func(c *llm.Config) {
-				// Short enough to end the hang and the stall quickly, long
-				// enough for a normal answer under -race.
-				c.Timeout = time.Second
-				c.IdleTimeout = 250 * time.Millisecond
+				// Only the hang and the stall need a timer to end them:
+				// short enough to end them quickly, long enough for the
+				// normal answer after them on a busy machine under -race
+				// (250 ms failed there). The other faults keep the defaults.
+				if fault.Hang || fault.StallAfter > 0 {
+					c.Timeout = 5 * time.Second
+					c.IdleTimeout = 2 * time.Second
+				}
 			})
 			resp, err := c.Complete(context.Background(), translateReq())
 			if err != nil {
