@@ -223,6 +223,7 @@ func TestBadValuesAreNamedWhereTheyWereSet(t *testing.T) {
 		{"concurrency", "0"}, {"retries", "-1"}, {"rpm", "-1"}, {"tpm", "-1"},
 		{"temperature", "3"}, {"context", "100"}, {"format", "pdf"},
 		{"site-url", "ftp://x"}, {"since", "soon"}, {"max-size", "-1"},
+		{"max-size", "9223372036854775807"},
 		{"price-in", "-1"}, {"max-tokens", "-1"}, {"max-cost", "5"},
 		{"batch-discount", "2"}, {"batch-fallback", "true"},
 	} {

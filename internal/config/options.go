@@ -333,8 +333,13 @@ func (o *Options) validateRun(dryRunJSON bool) error {
 		rule{"out", strings.TrimSpace(o.Out) == "", " is empty: name the output folder, e.g. --out ./briefing"},
 		rule{"json", o.JSON && !o.DryRun && dryRunJSON, " goes with --dry-run (a run writes briefing.json with --format json)"},
 		rule{"max-size", o.MaxSize <= 0, fmt.Sprintf(" must be positive, not %d", o.MaxSize)},
+		// An article is read whole into memory, and a limit near the
+		// largest int64 overflows the read's one-byte-over check.
+		rule{"max-size", o.MaxSize > maxMaxSize, fmt.Sprintf(" %d is over 1 GiB: brief reads an article whole into memory; give at most %d", o.MaxSize, maxMaxSize)},
 	)
 }
+
+const maxMaxSize = 1 << 30
 
 func badAmount(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
 
